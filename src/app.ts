@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config';
+import type { Database } from './platform/db/database';
+import { JobRunner, pruneJobs } from './platform/jobs/runner';
+import { Mailer } from './platform/mail/mailer';
+import { createViewEnvironment } from './platform/views/render';
+import { registerPlatform } from './platform/http/platform-plugin';
+import { registerErrorHandling } from './platform/errors/error-handler';
+import { healthRoutes } from './platform/http/health';
+import { deleteExpiredSessions } from './platform/auth/repository';
+import { ROLE_LABELS } from './platform/auth/policy';
+import type { Platform } from './platform/http/types';
+import { createAccountsService, type AccountsService } from './features/accounts/service';
+import { accountRoutes } from './features/accounts/routes';
+import { createProgrammesService, type ProgrammesService } from './features/programmes/service';
+import { programmeRoutes } from './features/programmes/routes';
+import { adminRoutes } from './features/admin/routes';
+import { apiRoutes } from './features/api/routes';
+import { homeRoutes } from './features/home/routes';
+import { demoAccounts, seedDemo } from './features/demo/seed';
+
+export interface AppDeps {
+  database: Database;
+  /** Logger options; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface Services {
+  accounts: AccountsService;
+  programmes: ProgrammesService;
+  /** Creates the demo programme and accounts unless they exist. */
+  seedDemo(): Promise<boolean>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const HOUR = 3600_000;
+
+/** Builds the whole application on the database it is given. Nothing listens until the caller says so. */
+export async function createApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+  });
+
+  const { database } = deps;
+  const jobs = new JobRunner(database.db, app.log, config.jobsPollMs);
+  const mailer = new Mailer(jobs, app.log, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const platform: Platform = { config, database, db: database.db, jobs, mailer };
+
+  const accounts = createAccountsService(platform);
+  const programmes = createProgrammesService(platform, accounts);
+
+  // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
+  const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
+  jobs.register('housekeeping', async (_payload, { db }) => {
+    await deleteExpiredSessions(db);
+    await pruneJobs(db, 7);
+    const next = Date.now() + HOUR;
+    await jobs.enqueue(db, 'housekeeping', {}, { runAt: new Date(next), singletonKey: hourKey(next) });
+  });
+
+  const views = createViewEnvironment();
+  views.addGlobal('roleLabels', ROLE_LABELS);
+
+  let demoReady = false;
+  const demoList = async () => {
+    if (!config.demo) return [];
+    demoReady ||= !!(await accounts.findUserByEmail(demoAccounts()[0]!.email));
+    return demoReady ? demoAccounts() : [];
+  };
+
+  await registerPlatform(app, {
+    platform,
+    views,
+    programmeRoles: (db, userId) => programmes.rolesOfUser(db, userId),
+    navigation: [
+      { href: '/', text: 'Home' },
+      { href: '/programmes', text: 'Programmes', show: (a) => a.userId !== null },
+      { href: '/admin', text: 'Administration', show: (a) => a.platformRoles.has('admin') },
+    ],
+  });
+  registerErrorHandling(app);
+
+  healthRoutes(app);
+  homeRoutes(app);
+  accountRoutes(app, accounts, demoList);
+  programmeRoutes(app, programmes);
+  adminRoutes(app, accounts);
+  apiRoutes(app, programmes);
+
+  app.decorate('services', {
+    accounts,
+    programmes,
+    seedDemo: () => seedDemo(database.db, accounts, programmes, app.log),
+  });
+
+  app.addHook('onReady', async () => {
+    if (config.jobsWorker) {
+      await jobs.enqueue(database.db, 'housekeeping', {}, { singletonKey: hourKey(Date.now()) });
+      jobs.start();
+    }
+  });
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    mailer.close();
+  });
+  return app;
+}

@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
+import { safeReturnTo } from '../../platform/http/platform-plugin';
+import { MIN_PASSWORD_LENGTH } from '../../platform/auth/passwords';
+import { sha256 } from '../../platform/auth/secrets';
+import { notFound } from '../../platform/errors/http-error';
+import type { AccountsService } from './service';
+/** A demo sign-in shown on the sign-in page when demo data is loaded. */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  label: string;
+}
+import {
+  changePasswordSchema,
+  forgotSchema,
+  profileSchema,
+  registerOrder,
+  registerSchema,
+  resetSchema,
+  signInSchema,
+  tokenSchema,
+} from './schema';
+
+const PASSWORD_HINT = `Use ${MIN_PASSWORD_LENGTH} characters or more. A few unrelated words make a strong password that is easy to remember.`;
+const lockMessage = (until: Date) =>
+  `Too many failed attempts. For your security, signing in with this email address is paused until ${until.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}. You can reset your password instead.`;
+
+const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+/** Starts a fresh session for a user: a new id at every sign-in stops session fixation. */
+async function startSession(request: FastifyRequest, userId: string): Promise<string> {
+  const returnTo = request.session.returnTo;
+  await request.session.regenerate();
+  request.session.userId = userId;
+  return safeReturnTo(returnTo);
+}
+
+export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>) {
+  // ---- register -------------------------------------------------------------
+  app.get('/register', { config: { permission: 'public' } }, async (request, reply) => {
+    if (request.user) return reply.redirect('/account');
+    return reply.render('accounts/views/register.njk', { title: 'Create an account', form: emptyForm(), passwordHint: PASSWORD_HINT });
+  });
+
+  app.post('/register', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
+    const parsed = parseForm(registerSchema, request.body, registerOrder);
+    const show = (form: ReturnType<typeof emptyForm>) =>
+      reply.render('accounts/views/register.njk', { title: 'Create an account', form, passwordHint: PASSWORD_HINT }, 400);
+    if (!parsed.ok) return show(parsed.form);
+    try {
+      const user = await accounts.register(parsed.data, request.auditContext());
+      const next = await startSession(request, user.id);
+      request.flash('success', `Welcome to Waymark, ${user.name}. Your account has been created.`);
+      return reply.redirect(next === '/' ? '/account' : next);
+    } catch (err) {
+      if (err instanceof FieldError) return show(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, registerOrder));
+      throw err;
+    }
+  });
+
+  // ---- sign in / out ------------------------------------------------------------
+  app.get('/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
+    const returnTo = safeReturnTo((request.query as Record<string, unknown>).returnTo ?? request.session.returnTo);
+    if (request.user) return reply.redirect(returnTo);
+    if (returnTo !== '/') request.session.returnTo = returnTo;
+    return reply.render('accounts/views/sign-in.njk', { title: 'Sign in', form: emptyForm(), demoAccounts: await demo() });
+  });
+
+  app.post('/sign-in', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
+    const show = async (form: ReturnType<typeof emptyForm>, status = 400) =>
+      reply.render('accounts/views/sign-in.njk', { title: 'Sign in', form, demoAccounts: await demo() }, status);
+    const parsed = parseForm(signInSchema, request.body, ['email', 'password']);
+    if (!parsed.ok) return show(parsed.form);
+    const result = await accounts.signIn(parsed.data.email, parsed.data.password, request.auditContext());
+    if (!result.ok) {
+      const message = result.reason === 'locked' ? lockMessage(result.until) : 'Enter a correct email address and password';
+      return show(formWithErrors({ email: parsed.data.email }, { email: message }), result.reason === 'locked' ? 429 : 400);
+    }
+    if (parsed.data.returnTo) request.session.returnTo = parsed.data.returnTo;
+    const next = await startSession(request, result.user.id);
+    return reply.redirect(next === '/' ? '/programmes' : next);
+  });
+
+  app.post('/sign-out', { config: { permission: 'public' } }, async (request, reply) => {
+    await request.session.destroy();
+    return reply.redirect('/signed-out');
+  });
+
+  app.get('/signed-out', { config: { permission: 'public' } }, async (_request, reply) =>
+    reply.render('accounts/views/signed-out.njk', { title: 'You have signed out' }),
+  );
+
+  // ---- forgotten password ---------------------------------------------------------
+  app.get('/forgot-password', { config: { permission: 'public' } }, async (_request, reply) =>
+    reply.render('accounts/views/forgot-password.njk', { title: 'Reset your password', form: emptyForm() }),
+  );
+
+  app.post('/forgot-password', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
+    const parsed = parseForm(forgotSchema, request.body, ['email']);
+    if (!parsed.ok) return reply.render('accounts/views/forgot-password.njk', { title: 'Reset your password', form: parsed.form }, 400);
+    await accounts.requestPasswordReset(parsed.data.email, request.auditContext());
+    return reply.render('accounts/views/check-email.njk', { title: 'Check your email', email: parsed.data.email });
+  });
+
+  const tokenParam = z.object({ token: z.string().min(10).max(200) });
+  const linkProblemText = {
+    invalid: 'This password reset link is not valid. Check you copied the whole link from the email.',
+    expired: 'This password reset link has expired. Links work for 1 hour.',
+    used: 'This password reset link has already been used.',
+  } as const;
+
+  app.get('/reset-password/:token', { config: { permission: 'public' } }, async (request, reply) => {
+    const p = tokenParam.safeParse(request.params);
+    const checked = p.success ? await accounts.checkResetToken(p.data.token) : ({ ok: false, problem: 'invalid' } as const);
+    if (!checked.ok) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblemText[checked.problem] }, 400);
+    return reply.render('accounts/views/reset-password.njk', { title: 'Choose a new password', form: emptyForm(), passwordHint: PASSWORD_HINT });
+  });
+
+  app.post('/reset-password/:token', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
+    const p = tokenParam.safeParse(request.params);
+    if (!p.success) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblemText.invalid }, 400);
+    const show = (form: ReturnType<typeof emptyForm>) =>
+      reply.render('accounts/views/reset-password.njk', { title: 'Choose a new password', form, passwordHint: PASSWORD_HINT }, 400);
+    const parsed = parseForm(resetSchema, request.body, ['password']);
+    if (!parsed.ok) return show(parsed.form);
+    try {
+      const result = await accounts.resetPassword(p.data.token, parsed.data.password, request.auditContext());
+      if (!result.ok) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblemText[result.problem] }, 400);
+      await startSession(request, result.user.id);
+      request.flash('success', 'Your password has been changed and you are signed in. Any other sessions have been signed out.');
+      return reply.redirect('/account');
+    } catch (err) {
+      if (err instanceof FieldError) return show(formWithErrors({}, { [err.field]: err.message }));
+      throw err;
+    }
+  });
+
+  // ---- account ---------------------------------------------------------------------
+  app.get('/account', { config: { permission: 'signed-in' } }, async (request, reply) => {
+    const roles = await accounts.rolesOf(request.user!.id);
+    return reply.render('accounts/views/account.njk', { title: 'Your account', user: request.user, roles });
+  });
+
+  app.get('/account/profile', { config: { permission: 'signed-in' } }, async (request, reply) => {
+    const u = request.user!;
+    return reply.render('accounts/views/profile.njk', { title: 'Change your details', form: emptyForm({ name: u.name, profession: u.profession, organisation: u.organisation }) });
+  });
+
+  app.post('/account/profile', { config: { permission: 'signed-in' } }, async (request, reply) => {
+    const parsed = parseForm(profileSchema, request.body, ['name', 'profession', 'organisation']);
+    if (!parsed.ok) return reply.render('accounts/views/profile.njk', { title: 'Change your details', form: parsed.form }, 400);
+    await accounts.updateProfile(request.user!.id, parsed.data, request.auditContext());
+    request.flash('success', 'Your details have been saved.');
+    return reply.redirect('/account');
+  });
+
+  app.get('/account/password', { config: { permission: 'signed-in' } }, async (_request, reply) =>
+    reply.render('accounts/views/change-password.njk', { title: 'Change your password', form: emptyForm(), passwordHint: PASSWORD_HINT }),
+  );
+
+  app.post('/account/password', { config: { permission: 'signed-in', ...signInLimit } }, async (request, reply) => {
+    const show = (form: ReturnType<typeof emptyForm>) =>
+      reply.render('accounts/views/change-password.njk', { title: 'Change your password', form, passwordHint: PASSWORD_HINT }, 400);
+    const parsed = parseForm(changePasswordSchema, request.body, ['currentPassword', 'newPassword']);
+    if (!parsed.ok) return show(parsed.form);
+    try {
+      await accounts.changePassword(request.user!, parsed.data.currentPassword, parsed.data.newPassword, request.auditContext(), sha256(request.session.sessionId));
+    } catch (err) {
+      if (err instanceof FieldError) return show(formWithErrors({}, { [err.field]: err.message }, ['currentPassword', 'newPassword']));
+      throw err;
+    }
+    request.flash('success', 'Your password has been changed. You have been signed out everywhere else.');
+    return reply.redirect('/account');
+  });
+
+  // ---- personal access tokens ------------------------------------------------------
+  const tokensPage = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => ({
+    title: 'Personal access tokens',
+    tokens: await accounts.listApiTokens(request.user!.id),
+    form: emptyForm({ expiresInDays: '90' }),
+    ...extra,
+  });
+
+  app.get('/account/tokens', { config: { permission: 'signed-in' } }, async (request, reply) =>
+    reply.render('accounts/views/tokens.njk', await tokensPage(request)),
+  );
+
+  app.post('/account/tokens', { config: { permission: 'signed-in' } }, async (request, reply) => {
+    const parsed = parseForm(tokenSchema, request.body, ['name', 'expiresInDays']);
+    if (!parsed.ok) return reply.render('accounts/views/tokens.njk', await tokensPage(request, { form: parsed.form }), 400);
+    const days = parsed.data.expiresInDays === 'never' ? null : Number(parsed.data.expiresInDays);
+    const created = await accounts.createApiToken(request.user!.id, parsed.data.name, days, request.auditContext());
+    // Shown once, on this response only; never stored in the session or the database.
+    return reply.render('accounts/views/tokens.njk', await tokensPage(request, { newToken: created.token, newTokenName: parsed.data.name }), 201);
+  });
+
+  app.post('/account/tokens/:id/revoke', { config: { permission: 'signed-in' } }, async (request, reply) => {
+    const id = z.uuid().safeParse((request.params as { id: string }).id);
+    if (!id.success || !(await accounts.revokeApiToken(request.user!.id, id.data, request.auditContext()))) throw notFound('token');
+    request.flash('success', 'The token has been revoked. Anything using it can no longer reach Waymark.');
+    return reply.redirect('/account/tokens');
+  });
+}

@@ -1,0 +1,136 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { auditEntityTypes, listAudit } from '../../platform/audit/audit';
+import { findOutboxMessage, listOutbox } from '../../platform/mail/mailer';
+import { notFound } from '../../platform/errors/http-error';
+import { FieldError, formWithErrors, zodFieldErrors } from '../../platform/forms/forms';
+import { PLATFORM_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
+import type { AccountsService } from '../accounts/service';
+
+const PAGE_SIZE = 50;
+
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
+
+const dateQuery = (label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.iso.date({ message: `Enter ${label} as a date, like 2026-11-21` }).optional());
+
+const auditQuery = z.object({
+  action: z.string().trim().max(100).optional(),
+  actor: z.string().trim().max(254).optional(),
+  entityType: z.string().trim().max(100).optional(),
+  entityId: z.string().trim().max(100).optional(),
+  from: dateQuery('the start'),
+  to: dateQuery('the end'),
+});
+
+/** Links to the previous and next page, keeping the other query parameters. */
+function pager(base: string, query: Record<string, unknown>, page: number, total: number) {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const href = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v && k !== 'page') params.set(k, String(v));
+    params.set('page', String(p));
+    return `${base}?${params.toString()}`;
+  };
+  return {
+    page,
+    pages,
+    total,
+    previous: page > 1 ? { href: href(page - 1), labelText: `${page - 1} of ${pages}` } : undefined,
+    next: page < pages ? { href: href(page + 1), labelText: `${page + 1} of ${pages}` } : undefined,
+  };
+}
+
+export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
+  const { db, mailer } = app.platform;
+
+  app.get('/admin', { config: { permission: 'admin.view' } }, async (_request, reply) =>
+    reply.render('admin/views/index.njk', { title: 'Administration', usesSmtp: mailer.usesSmtp }),
+  );
+
+  app.get('/admin/outbox', { config: { permission: 'outbox.view' } }, async (request, reply) => {
+    const { page } = pageQuery.parse(request.query);
+    const { rows, total } = await listOutbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    return reply.render('admin/views/outbox.njk', { title: 'Email outbox', messages: rows, pager: pager('/admin/outbox', {}, page, total), usesSmtp: mailer.usesSmtp });
+  });
+
+  app.get('/admin/outbox/:id', { config: { permission: 'outbox.view' } }, async (request, reply) => {
+    const id = z.uuid().safeParse((request.params as { id: string }).id);
+    const message = id.success ? await findOutboxMessage(db, id.data) : undefined;
+    if (!message) throw notFound('message');
+    return reply.render('admin/views/outbox-message.njk', { title: message.subject, message });
+  });
+
+  app.get('/admin/audit', { config: { permission: 'audit.view' } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const { page } = pageQuery.parse(query);
+    const parsed = auditQuery.safeParse(query);
+    const entityTypes = await auditEntityTypes(db);
+    if (!parsed.success) {
+      return reply.render('admin/views/audit.njk', { title: 'Audit log', events: [], entityTypes, form: formWithErrors(query, zodFieldErrors(parsed.error), ['action', 'actor', 'from', 'to']) }, 400);
+    }
+    const f = parsed.data;
+    const to = f.to ? new Date(new Date(f.to).getTime() + 86_400_000) : undefined;
+    const { rows, total } = await listAudit(
+      db,
+      { action: f.action || undefined, actor: f.actor || undefined, entityType: f.entityType || undefined, entityId: f.entityId || undefined, from: f.from ? new Date(f.from) : undefined, to },
+      { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+    );
+    return reply.render('admin/views/audit.njk', {
+      title: 'Audit log',
+      events: rows,
+      entityTypes,
+      form: { values: f, errors: {}, errorList: [] },
+      pager: pager('/admin/audit', f, page, total),
+    });
+  });
+
+  app.get('/admin/users', { config: { permission: 'users.manage' } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const { page } = pageQuery.parse(query);
+    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+    const { rows, total } = await accounts.listUsers({ q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const roles = await accounts.rolesOfMany(rows.map((r) => r.id));
+    const users = rows.map((u) => ({ ...u, roles: (roles.get(u.id) ?? []).map((r) => ROLE_LABELS[r]) }));
+    return reply.render('admin/views/users.njk', { title: 'Users', users, q, pager: pager('/admin/users', { q }, page, total) });
+  });
+
+  const userPage = async (id: string, extra: Record<string, unknown> = {}) => {
+    const user = await accounts.findUserById(id);
+    if (!user) throw notFound('user');
+    const roles = await accounts.rolesOf(id);
+    return {
+      title: user.name,
+      user,
+      roles: PLATFORM_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], has: roles.includes(r) })),
+      ...extra,
+    };
+  };
+
+  app.get('/admin/users/:id', { config: { permission: 'users.manage' } }, async (request, reply) => {
+    const id = z.uuid().safeParse((request.params as { id: string }).id);
+    if (!id.success) throw notFound('user');
+    return reply.render('admin/views/user.njk', await userPage(id.data));
+  });
+
+  const roleBody = z.object({ role: z.enum(PLATFORM_ROLES, { message: 'Choose a role' }), grant: z.enum(['true', 'false']) });
+
+  app.post('/admin/users/:id/roles', { config: { permission: 'users.manage' } }, async (request, reply) => {
+    const id = z.uuid().safeParse((request.params as { id: string }).id);
+    if (!id.success) throw notFound('user');
+    const body = roleBody.safeParse(request.body);
+    if (!body.success) return reply.render('admin/views/user.njk', await userPage(id.data, { form: formWithErrors({}, { role: 'Choose a role to add or remove' }) }), 400);
+    try {
+      await accounts.setRole(id.data, body.data.role, body.data.grant === 'true', request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('admin/views/user.njk', await userPage(id.data, { form: formWithErrors({}, { role: err.message }) }), 400);
+      throw err;
+    }
+    request.flash('success', `${ROLE_LABELS[body.data.role]} role ${body.data.grant === 'true' ? 'given' : 'removed'}.`);
+    return reply.redirect(`/admin/users/${id.data}`);
+  });
+}

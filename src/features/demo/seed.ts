@@ -1,0 +1,83 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { PlatformRole, ProgrammeRole } from '../../platform/auth/policy';
+import { SYSTEM_CONTEXT } from '../../platform/audit/audit';
+import type { Db } from '../../platform/db/database';
+import type { AccountsService } from '../accounts/service';
+import type { ProgrammesService } from '../programmes/service';
+import type { DemoAccount } from '../accounts/routes';
+
+/** Shown on the sign-in page of a demo Waymark; never used when NODE_ENV=production. */
+export const DEMO_PASSWORD = 'waymark-demo-2026';
+export const DEMO_PROGRAMME = 'Consultant practitioner development pathway 2026 (demo)';
+
+interface DemoPerson {
+  email: string;
+  name: string;
+  label: string;
+  profession?: string;
+  platformRoles?: PlatformRole[];
+  programmeRole?: ProgrammeRole;
+  stakeholderType?: string;
+  area?: string;
+}
+
+const PEOPLE: DemoPerson[] = [
+  { email: 'admin@waymark.example', name: 'Alex Morgan', label: 'Platform admin', platformRoles: ['admin'] },
+  { email: 'lead@waymark.example', name: 'Priya Shah', label: 'Programme lead', profession: 'Consultant physiotherapist', programmeRole: 'lead' },
+  { email: 'facilitator@waymark.example', name: 'Tom Okafor', label: 'Facilitator', profession: 'Practice educator', programmeRole: 'facilitator' },
+  { email: 'analyst@waymark.example', name: 'Mei Chen', label: 'Analyst', profession: 'Research associate', programmeRole: 'analyst' },
+  { email: 'clinician@waymark.example', name: 'Sam Reid', label: 'Participant (clinician, Musculoskeletal)', profession: 'Advanced practice physiotherapist', programmeRole: 'participant', stakeholderType: 'Clinician', area: 'Musculoskeletal' },
+  { email: 'citizen@waymark.example', name: 'Jo Evans', label: 'Participant (patient or citizen)', programmeRole: 'participant', stakeholderType: 'Patient or citizen' },
+  { email: 'reviewer@waymark.example', name: 'Ruth Adeyemi', label: 'Stakeholder reviewer (professional body)', profession: 'Professional adviser', programmeRole: 'stakeholder-reviewer', stakeholderType: 'Professional body' },
+  { email: 'engagement@waymark.example', name: 'David Byrne', label: 'Engagement group member', profession: 'Director of nursing', programmeRole: 'engagement-member' },
+  { email: 'practitioner@waymark.example', name: 'Aisha Patel', label: 'Practitioner following the pathway', profession: 'Advanced clinical practitioner', platformRoles: ['practitioner'] },
+  { email: 'supervisor@waymark.example', name: 'Gareth Lewis', label: 'Supervisor', profession: 'Consultant nurse', platformRoles: ['supervisor'] },
+];
+
+export const demoAccounts = (): DemoAccount[] => PEOPLE.map((p) => ({ email: p.email, password: DEMO_PASSWORD, label: p.label }));
+
+/**
+ * Creates the demo programme and one account per role. Safe to run twice:
+ * it does nothing when the demo admin already exists.
+ */
+export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, log: FastifyBaseLogger): Promise<boolean> {
+  if (await accounts.findUserByEmail(PEOPLE[0]!.email)) return false;
+  const ctx = SYSTEM_CONTEXT;
+  // Each step commits on its own: the services open their own transactions.
+  {
+    const users = new Map<string, string>();
+    for (const p of PEOPLE) {
+      const user = await accounts.register({ email: p.email, name: p.name, password: DEMO_PASSWORD, profession: p.profession ?? null, organisation: 'Demo NHS Trust' }, ctx, p.platformRoles ?? []);
+      users.set(p.email, user.id);
+    }
+    const adminId = users.get(PEOPLE[0]!.email)!;
+    const programmeId = await programmes.create(
+      {
+        name: DEMO_PROGRAMME,
+        description: 'A demonstration programme: co-creating the development pathway from advanced to consultant practice with three clinical areas.',
+        areas: [],
+        stakeholderTypes: [],
+      },
+      adminId,
+      ctx,
+    );
+    const [types, areas] = await Promise.all([programmes.stakeholderTypesOf(programmeId), programmes.areasOf(programmeId)]);
+    for (const p of PEOPLE) {
+      if (!p.programmeRole) continue;
+      await programmes.addMember(
+        db,
+        {
+          programmeId,
+          userId: users.get(p.email)!,
+          role: p.programmeRole,
+          stakeholderTypeId: types.find((t) => t.name === p.stakeholderType)?.id ?? null,
+          areaId: areas.find((a) => a.name === p.area)?.id ?? null,
+        },
+        ctx,
+      );
+    }
+    await programmes.setStage(programmeId, 'delphi', 'in-progress', 'Round 1 is open to panellists.', adminId, ctx);
+  }
+  log.info({ accounts: PEOPLE.length }, 'demo data created');
+  return true;
+}

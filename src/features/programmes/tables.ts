@@ -1,0 +1,91 @@
+import { index, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz, updatedAt } from '../../platform/db/columns';
+import { users } from '../../platform/auth/tables';
+
+export const programmes = pgTable('programmes', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const programmeAreas = pgTable(
+  'programme_areas',
+  {
+    id: id(),
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [unique('programme_areas_name_uq').on(t.programmeId, t.name)],
+);
+
+export const stakeholderTypes = pgTable(
+  'programme_stakeholder_types',
+  {
+    id: id(),
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [unique('programme_stakeholder_types_name_uq').on(t.programmeId, t.name)],
+);
+
+export const programmeMembers = pgTable(
+  'programme_members',
+  {
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    stakeholderTypeId: uuid('stakeholder_type_id').references(() => stakeholderTypes.id, { onDelete: 'set null' }),
+    areaId: uuid('area_id').references(() => programmeAreas.id, { onDelete: 'set null' }),
+    joinedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.programmeId, t.userId, t.role] }), index('programme_members_user_idx').on(t.userId)],
+);
+
+export const programmeStages = pgTable(
+  'programme_stages',
+  {
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    state: text('state').notNull().default('not-started'),
+    note: text('note').notNull().default(''),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.programmeId, t.stage] })],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    stakeholderTypeId: uuid('stakeholder_type_id').references(() => stakeholderTypes.id, { onDelete: 'set null' }),
+    areaId: uuid('area_id').references(() => programmeAreas.id, { onDelete: 'set null' }),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    acceptedAt: tstz('accepted_at'),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [index('invitations_programme_idx').on(t.programmeId), index('invitations_email_idx').on(t.email)],
+);

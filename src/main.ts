@@ -1,0 +1,153 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase, type Database } from './platform/db/database';
+import { readBackupFile, restoreBackup, writeBackupFile } from './platform/db/backup';
+import { createApp } from './app';
+
+const USAGE = `Usage: waymark <command> [options]
+
+Commands:
+  serve                          Migrate, seed demo data on a new database (not in production) and serve
+  migrate                        Apply database migrations
+  seed --demo                    Create the demo programme and one account per role
+  admin create --email EMAIL [--name NAME] [--password PASSWORD]
+                                 Create a platform admin (without --password, prints a set-password link)
+  backup --out FILE              Write every row of every table to FILE (gzipped JSON)
+  restore FILE                   Replace all data with the backup in FILE
+
+Configuration comes from environment variables: see .env.example and the README.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  try {
+    await database.migrate();
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function serve(config: Config) {
+  const started = Date.now();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  await database.migrate();
+  const app = await createApp(config, { database });
+  if (config.demo && (await app.services.accounts.countUsers()) === 0) {
+    await app.services.seedDemo();
+    app.log.info('Demo data loaded: the sign-in page lists the demo accounts');
+  }
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ driver: database.driver, startupMs: Date.now() - started, url: config.baseUrl }, `Waymark is ready at ${config.baseUrl}`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in progress');
+    const timer = setTimeout(() => fail('shutdown took longer than 20 s; stopping anyway'), 20_000);
+    timer.unref();
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate':
+      await withDatabase(config, async () => undefined);
+      process.stdout.write('Migrations applied.\n');
+      return;
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
+      if (!values.demo) fail('Say what to seed: waymark seed --demo');
+      if (config.isProduction) fail('Demo data is never seeded when NODE_ENV=production.');
+      await withDatabase(config, async (database) => {
+        const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+        const created = await app.services.seedDemo();
+        await app.platform.jobs.runDue();
+        await app.close();
+        process.stdout.write(created ? 'Demo data created.\n' : 'Demo data was already there; nothing changed.\n');
+      });
+      return;
+    }
+    case 'admin': {
+      const [sub, ...args] = rest;
+      if (sub !== 'create') fail('Usage: waymark admin create --email EMAIL [--name NAME] [--password PASSWORD]');
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
+      if (!values.email) fail('Give the new admin an email address: --email someone@example.nhs.uk');
+      await withDatabase(config, async (database) => {
+        const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+        try {
+          const result = await app.services.accounts.createAdmin({ email: values.email!, name: values.name, password: values.password });
+          process.stdout.write(`Admin ${result.email} created.\n`);
+          if (result.link) process.stdout.write(`Open this link within 24 hours to choose a password:\n${result.link}\n`);
+        } catch (err) {
+          fail(err instanceof Error ? err.message : String(err));
+        } finally {
+          await app.close();
+        }
+      });
+      return;
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      if (!values.out) fail('Say where to write the backup: waymark backup --out FILE');
+      await withDatabase(config, async (database) => {
+        const backup = await writeBackupFile(database.db, values.out!);
+        const rows = Object.values(backup.tables).reduce((n, t) => n + t.length, 0);
+        process.stdout.write(`Backup written to ${values.out}: ${Object.keys(backup.tables).length} tables, ${rows} rows.\n`);
+      });
+      return;
+    }
+    case 'restore': {
+      const file = rest[0];
+      if (!file) fail('Say which backup to restore: waymark restore FILE');
+      let backup;
+      try {
+        backup = readBackupFile(file);
+      } catch (err) {
+        fail(`Could not read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await withDatabase(config, async (database) => {
+        try {
+          const counts = await restoreBackup(database.db, backup);
+          const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+          process.stdout.write(`Restored ${rows} rows into ${Object.keys(counts).length} tables.\n`);
+        } catch (err) {
+          fail(`Restore failed; nothing was changed. ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
+      return;
+    }
+    default:
+      fail(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}

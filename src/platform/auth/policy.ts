@@ -1,0 +1,92 @@
+/**
+ * The one policy module: every "may this user do this to that?" is answered
+ * here, and every route names one of these permissions. Pure: no I/O.
+ */
+
+export const PLATFORM_ROLES = ['admin', 'practitioner', 'supervisor'] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
+export const PROGRAMME_ROLES = [
+  'lead',
+  'facilitator',
+  'analyst',
+  'participant',
+  'stakeholder-reviewer',
+  'engagement-member',
+] as const;
+export type ProgrammeRole = (typeof PROGRAMME_ROLES)[number];
+
+export const ROLE_LABELS: Record<PlatformRole | ProgrammeRole, string> = {
+  admin: 'Platform admin',
+  practitioner: 'Practitioner',
+  supervisor: 'Supervisor',
+  lead: 'Programme lead',
+  facilitator: 'Facilitator',
+  analyst: 'Analyst',
+  participant: 'Participant',
+  'stakeholder-reviewer': 'Stakeholder reviewer',
+  'engagement-member': 'Engagement group member',
+};
+
+export interface Actor {
+  userId: string | null;
+  platformRoles: ReadonlySet<PlatformRole>;
+  /** programme id → the actor's roles in it */
+  programmeRoles: ReadonlyMap<string, ReadonlySet<ProgrammeRole>>;
+}
+
+export const ANONYMOUS: Actor = { userId: null, platformRoles: new Set(), programmeRoles: new Map() };
+
+export interface Resource {
+  programmeId?: string;
+  /** The user a personal record belongs to. */
+  ownerId?: string;
+}
+
+const isAdmin = (a: Actor) => a.platformRoles.has('admin');
+const signedIn = (a: Actor) => a.userId !== null;
+const hasProgrammeRole = (a: Actor, r: Resource, roles: readonly ProgrammeRole[]) => {
+  if (!r.programmeId) return false;
+  const mine = a.programmeRoles.get(r.programmeId);
+  return !!mine && roles.some((role) => mine.has(role));
+};
+
+const rules = {
+  /** Anyone, signed in or not. */
+  public: () => true,
+  /** Any signed-in user (their own account pages). */
+  'signed-in': (a: Actor) => signedIn(a),
+  'account.own': (a: Actor, r: Resource) => signedIn(a) && (r.ownerId === undefined || r.ownerId === a.userId),
+
+  'admin.view': (a: Actor) => isAdmin(a),
+  'audit.view': (a: Actor) => isAdmin(a),
+  'outbox.view': (a: Actor) => isAdmin(a),
+  'users.manage': (a: Actor) => isAdmin(a),
+
+  'programme.list': (a: Actor) => signedIn(a),
+  'programme.create': (a: Actor) => isAdmin(a),
+  'programme.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, PROGRAMME_ROLES),
+  'programme.manage': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead']),
+  'programme.members.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator']),
+  'programme.members.invite': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead']),
+} satisfies Record<string, (a: Actor, r: Resource) => boolean>;
+
+export type Permission = keyof typeof rules;
+export const PERMISSIONS = Object.keys(rules) as Permission[];
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(rules, value);
+}
+
+/** May `actor` do `permission` to `resource`? */
+export function can(actor: Actor, permission: Permission, resource: Resource = {}): boolean {
+  return rules[permission](actor, resource);
+}
+
+export function isPlatformRole(value: unknown): value is PlatformRole {
+  return typeof value === 'string' && (PLATFORM_ROLES as readonly string[]).includes(value);
+}
+
+export function isProgrammeRole(value: unknown): value is ProgrammeRole {
+  return typeof value === 'string' && (PROGRAMME_ROLES as readonly string[]).includes(value);
+}

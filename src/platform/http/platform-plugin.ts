@@ -1,0 +1,259 @@
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifySession from '@fastify/session';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Environment } from 'nunjucks';
+import { ANONYMOUS, can, isPermission, isProgrammeRole, isPlatformRole, type Actor, type PlatformRole, type ProgrammeRole } from '../auth/policy';
+import { findActiveApiToken, findUserById, rolesOf, touchApiToken } from '../auth/repository';
+import { randomToken, sha256 } from '../auth/secrets';
+import { DatabaseSessionStore } from '../auth/session-store';
+import { getOrCreateSetting } from '../db/settings';
+import { nhsukDist, platformViews } from '../views/render';
+import { HttpError } from '../errors/http-error';
+import type { Platform, ProgrammeRoleSource } from './types';
+
+export interface NavigationItem {
+  href: string;
+  text: string;
+  /** Shown only to actors for whom this returns true. */
+  show?: (actor: Actor) => boolean;
+}
+
+export interface PlatformPluginOptions {
+  platform: Platform;
+  views: Environment;
+  programmeRoles: ProgrammeRoleSource;
+  navigation: NavigationItem[];
+}
+
+const API_PREFIX = '/api/';
+const STATIC_PREFIXES = ['/assets/', '/nhsuk/', '/static/'];
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Cross-cutting HTTP concerns, in the order a request meets them: security
+ * headers, static files, body parsing, session, who is asking, CSRF, the
+ * route's permission, then rendering and errors.
+ */
+export async function registerPlatform(app: FastifyInstance, opts: PlatformPluginOptions): Promise<void> {
+  const { platform, views } = opts;
+  const { config, db } = platform;
+  app.decorate('platform', platform);
+
+  // Every route must say who may use it. The static file routes registered below cannot carry
+  // route config (@fastify/static's wildcard route takes none), so their prefixes are public here.
+  app.addHook('onRoute', (route) => {
+    route.config ??= {};
+    const cfg = route.config as Record<string, unknown>;
+    if (cfg.permission === undefined && STATIC_PREFIXES.some((p) => route.url.startsWith(p))) cfg.permission = 'public';
+    if (!isPermission(cfg.permission)) {
+      throw new Error(`Route ${String(route.method)} ${route.url} does not declare a known permission`);
+    }
+  });
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    hsts: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+
+  await app.register(fastifyStatic, {
+    root: path.join(nhsukDist, 'nhsuk', 'assets'),
+    prefix: '/assets/',
+    maxAge: '1d',
+    decorateReply: false,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(nhsukDist, 'nhsuk'),
+    prefix: '/nhsuk/',
+    maxAge: '1d',
+    decorateReply: false,
+    allowedPath: (pathname) => /^\/nhsuk-frontend\.min\.(css|js)(\.map)?$/.test(pathname),
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(platformViews, '..', 'static'),
+    prefix: '/static/',
+    maxAge: '1h',
+    decorateReply: false,
+  });
+
+  await app.register(fastifyFormbody);
+  await app.register(fastifyRateLimit, { global: false });
+
+  await app.register(fastifyCookie);
+  const secret = config.sessionSecret ?? (await getOrCreateSetting(db, 'session_secret', () => randomToken()));
+  await app.register(fastifySession, {
+    secret,
+    cookieName: 'waymark_session',
+    store: new DatabaseSessionStore(db, config.sessionTtlHours * 3600_000),
+    saveUninitialized: false,
+    // Saving on every response would write to the database on every page; the session lasts SESSION_TTL_HOURS from sign-in.
+    rolling: false,
+    cookie: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: 'auto',
+      maxAge: config.sessionTtlHours * 3600_000,
+    },
+  });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/session',
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const query = req.query as Record<string, unknown> | undefined;
+      const fromHeader = req.headers['csrf-token'] ?? req.headers['x-csrf-token'];
+      return String(body?._csrf ?? query?._csrf ?? (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? '');
+    },
+  });
+
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('user', null);
+  app.decorateRequest('authVia', null);
+  app.decorateRequest('isApi', false);
+  app.decorateRequest('auditContext', function (this: FastifyRequest) {
+    return {
+      actorId: this.user?.id ?? null,
+      actorLabel: this.user?.email ?? 'anonymous',
+      requestId: this.id,
+      ip: this.ip,
+    };
+  });
+  app.decorateRequest('flash', function (this: FastifyRequest, type: 'success' | 'info', text: string) {
+    this.session.flash = [...(this.session.flash ?? []), { type, text }];
+  });
+
+  async function loadActor(userId: string): Promise<Actor> {
+    const [platformRoles, programme] = await Promise.all([rolesOf(db, userId), opts.programmeRoles(db, userId)]);
+    const map = new Map<string, Set<ProgrammeRole>>();
+    for (const { programmeId, role } of programme) {
+      if (!isProgrammeRole(role)) continue;
+      map.set(programmeId, (map.get(programmeId) ?? new Set()).add(role));
+    }
+    return { userId, platformRoles: new Set(platformRoles.filter(isPlatformRole) as PlatformRole[]), programmeRoles: map };
+  }
+
+  // Who is asking: a personal access token (API only) or the session.
+  app.addHook('onRequest', async (request) => {
+    request.actor = ANONYMOUS;
+  });
+  app.addHook('preHandler', async (request) => {
+    request.isApi = request.url.startsWith(API_PREFIX);
+    const auth = request.headers.authorization;
+    if (request.isApi && auth?.startsWith('Bearer ')) {
+      const token = await findActiveApiToken(db, sha256(auth.slice(7).trim()));
+      if (!token) throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
+      const user = await findUserById(db, token.userId);
+      if (!user) throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
+      request.user = user;
+      request.authVia = 'token';
+      request.actor = await loadActor(user.id);
+      await touchApiToken(db, token.id);
+      return;
+    }
+    const userId = request.session.userId;
+    if (userId) {
+      const user = await findUserById(db, userId);
+      if (user) {
+        request.user = user;
+        request.authVia = 'session';
+        request.actor = await loadActor(user.id);
+      } else {
+        await request.session.destroy();
+      }
+    }
+  });
+
+  // Forms and session-authenticated API calls must carry the CSRF token; token-authenticated API calls need not.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!UNSAFE.has(request.method) || request.authVia === 'token') return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  // The route's permission, answered by the policy module.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.is404) return;
+    const cfg = request.routeOptions.config;
+    const permission = cfg.permission;
+    if (!permission) throw new Error('route without permission');
+    if (permission === 'public') return;
+    const resource = cfg.resource ? cfg.resource(request) : {};
+    if (can(request.actor, permission, resource)) return;
+    if (!request.user) {
+      if (request.isApi) throw new HttpError(401, 'Sign in or send a personal access token', 'unauthenticated');
+      const back = request.method === 'GET' ? request.url : sameOriginReferer(request) ?? '/';
+      request.session.returnTo = back;
+      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(back)}`);
+    }
+    throw new HttpError(403, 'You do not have permission to see this page or do this', 'forbidden');
+  });
+
+  const navigation = opts.navigation;
+  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}, statusCode?: number) {
+    const request = this.request;
+    let csrf: string | undefined;
+    const reply = this;
+    const flash = request.session?.flash ?? [];
+    if (flash.length && request.session) request.session.flash = [];
+    const html = views.render(template, {
+      ...context,
+      me: request.user ? { id: request.user.id, name: request.user.name, email: request.user.email } : null,
+      actor: request.actor,
+      isAdmin: request.actor.platformRoles.has('admin'),
+      // Made only when a page has a form, so anonymous readers get no session row.
+      csrfToken: () => (csrf ??= reply.generateCsrf()),
+      cspNonce: (reply as unknown as { cspNonce?: { script?: string } }).cspNonce?.script,
+      flash,
+      demoBanner: config.demo,
+      currentPath: request.url,
+      navigation: navigation
+        .filter((n) => !n.show || n.show(request.actor))
+        .map((n) => ({ href: n.href, text: n.text, active: n.href === '/' ? request.url === '/' : request.url.startsWith(n.href) })),
+    });
+    if (statusCode) this.code(statusCode);
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+}
+
+function sameOriginReferer(request: FastifyRequest): string | undefined {
+  const ref = request.headers.referer;
+  if (!ref) return undefined;
+  try {
+    const url = new URL(ref);
+    if (url.host !== request.host) return undefined;
+    return url.pathname + url.search;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Only local paths are followed after sign-in, so a link cannot send people to another site. */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== 'string') return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  return value;
+}

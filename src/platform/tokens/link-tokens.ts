@@ -1,0 +1,74 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/database';
+import { randomToken, sha256 } from '../auth/secrets';
+import { linkTokens } from './tables';
+
+export type LinkToken = typeof linkTokens.$inferSelect;
+export type LinkProblem = 'invalid' | 'expired' | 'used';
+
+/**
+ * Issues a single-purpose, expiring link token. The raw token goes in the
+ * link; only its hash is stored, so a copy of the database opens nothing.
+ */
+export async function issueLinkToken(
+  db: Db,
+  opts: { purpose: string; subject: string; ttlMs: number; data?: Record<string, unknown>; now?: Date },
+): Promise<string> {
+  const token = randomToken();
+  const now = opts.now ?? new Date();
+  await db.insert(linkTokens).values({
+    purpose: opts.purpose,
+    subject: opts.subject,
+    tokenHash: sha256(token),
+    data: opts.data ?? {},
+    expiresAt: new Date(now.getTime() + opts.ttlMs),
+  });
+  return token;
+}
+
+/** Looks a token up without using it: for showing the page a link opens. */
+export async function checkLinkToken(
+  db: Db,
+  purpose: string,
+  token: string,
+  now = new Date(),
+): Promise<{ ok: true; token: LinkToken } | { ok: false; problem: LinkProblem }> {
+  if (!token || token.length > 200) return { ok: false, problem: 'invalid' };
+  const [row] = await db
+    .select()
+    .from(linkTokens)
+    .where(and(eq(linkTokens.tokenHash, sha256(token)), eq(linkTokens.purpose, purpose)));
+  if (!row) return { ok: false, problem: 'invalid' };
+  if (row.usedAt) return { ok: false, problem: 'used' };
+  if (row.expiresAt <= now) return { ok: false, problem: 'expired' };
+  return { ok: true, token: row };
+}
+
+/**
+ * Uses a token once. Call it inside the transaction that does what the link
+ * grants: the conditional update means two racing requests cannot both succeed.
+ */
+export async function consumeLinkToken(
+  db: Db,
+  purpose: string,
+  token: string,
+  now = new Date(),
+): Promise<{ ok: true; token: LinkToken } | { ok: false; problem: LinkProblem }> {
+  const checked = await checkLinkToken(db, purpose, token, now);
+  if (!checked.ok) return checked;
+  const [row] = await db
+    .update(linkTokens)
+    .set({ usedAt: now })
+    .where(and(eq(linkTokens.id, checked.token.id), isNull(linkTokens.usedAt)))
+    .returning();
+  if (!row) return { ok: false, problem: 'used' };
+  return { ok: true, token: row };
+}
+
+/** Invalidates every unused token for a subject (e.g. older reset links once one is used). */
+export async function retireLinkTokens(db: Db, purpose: string, subject: string, now = new Date()): Promise<void> {
+  await db
+    .update(linkTokens)
+    .set({ usedAt: now })
+    .where(and(eq(linkTokens.purpose, purpose), eq(linkTokens.subject, subject), isNull(linkTokens.usedAt)));
+}
