@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRIVERS } from '../helpers/database';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { TestClient, textOf } from '../helpers/client';
+import { buildUser, countRows, lastEmailTo, linkIn, PASSWORD } from '../helpers/factories';
+
+describe.each(DRIVERS)('accounts (%s)', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(driver, { signInMaxFailures: 3, signInLockMinutes: 15 });
+  });
+  afterAll(async () => t?.close());
+
+  describe('registering', () => {
+    it('creates an account, signs the person in and records it in the audit log', async () => {
+      const c = new TestClient(t.app);
+      const res = await c.submit('/register', '/register', { name: 'Nia Jones', email: ' Nia.Jones@Example.NHS.uk ', password: PASSWORD, profession: 'Physiotherapist' });
+      expect(res.statusCode).toBe(302);
+      const account = await c.get('/account');
+      expect(account.statusCode).toBe(200);
+      expect(textOf(account.body)).toContain('nia.jones@example.nhs.uk');
+      expect(textOf(account.body)).toContain('Physiotherapist');
+      const user = await t.app.services.accounts.findUserByEmail('nia.jones@example.nhs.uk');
+      expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
+      const audit = await t.app.inject({ method: 'GET', url: '/healthz' });
+      expect(audit.statusCode).toBe(200);
+    });
+
+    it.each([
+      [{ name: '', email: 'a@example.nhs.uk', password: PASSWORD }, 'Enter your full name'],
+      [{ name: 'A', email: 'not-an-email', password: PASSWORD }, 'Enter an email address in the correct format'],
+      [{ name: 'A', email: 'b@example.nhs.uk', password: 'short pass' }, 'Password must be 12 characters or more'],
+      [{ name: 'A', email: 'c@example.nhs.uk', password: 'qwerty123456' }, 'Password is too common'],
+      [{ name: 'A', email: 'd@example.nhs.uk', password: 'aaaaaaaaaaaaaaa' }, 'at least 4 different characters'],
+    ])('refuses %o with a specific message and saves nothing', async (form, message) => {
+      const before = await countRows(t.app, 'users');
+      const c = new TestClient(t.app);
+      const res = await c.submit('/register', '/register', form);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('There is a problem');
+      expect(res.body).toContain(message);
+      expect(res.body).toMatch(/<title>Error: /);
+      expect(await countRows(t.app, 'users')).toBe(before);
+    });
+
+    it('keeps what was typed, except the password, when re-showing the form', async () => {
+      const c = new TestClient(t.app);
+      const res = await c.submit('/register', '/register', { name: 'Keep Me', email: 'keep@example.nhs.uk', password: 'short', organisation: 'Leeds Trust' });
+      expect(res.body).toContain('value="Keep Me"');
+      expect(res.body).toContain('value="Leeds Trust"');
+      expect(res.body).not.toContain('value="short"');
+    });
+
+    it('refuses an email address that already has an account', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      const res = await c.submit('/register', '/register', { name: 'Again', email: u.email.toUpperCase(), password: PASSWORD });
+      expect(res.statusCode).toBe(400);
+      expect(textOf(res.body)).toContain('An account with this email address already exists');
+    });
+
+    it('refuses a form posted without the CSRF token and changes nothing', async () => {
+      const before = await countRows(t.app, 'users');
+      const c = new TestClient(t.app);
+      await c.get('/register');
+      const res = await c.post('/register', { name: 'No Token', email: 'notoken@example.nhs.uk', password: PASSWORD });
+      expect(res.statusCode).toBe(403);
+      expect(textOf(res.body)).toContain('This form has expired');
+      expect(await countRows(t.app, 'users')).toBe(before);
+    });
+  });
+
+  describe('signing in and out', () => {
+    it('signs in with a new session id, and signs out', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.get('/sign-in');
+      c.csrf();
+      const before = c.cookies.get('waymark_session');
+      expect(before).toBeDefined();
+      await c.signIn(u.email, u.password);
+      expect(c.cookies.get('waymark_session')).not.toBe(before);
+      expect((await c.get('/account')).statusCode).toBe(200);
+      await c.get('/account');
+      const out = await c.post(`/sign-out?_csrf=${encodeURIComponent(c.csrf())}`, {});
+      expect(out.headers.location).toBe('/signed-out');
+      const after = await c.get('/account');
+      expect(after.statusCode).toBe(302);
+      expect(after.headers.location).toContain('/sign-in');
+    });
+
+    it('sets a HttpOnly, SameSite=Lax session cookie', async () => {
+      const c = new TestClient(t.app);
+      const res = await c.get('/sign-in');
+      const cookie = res.cookies.find((x) => x.name === 'waymark_session')!;
+      expect(cookie.httpOnly).toBe(true);
+      expect(String(cookie.sameSite).toLowerCase()).toBe('lax');
+    });
+
+    it('sends people who are not signed in to sign in, and back where they were afterwards', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      const res = await c.get('/account/tokens');
+      expect(res.statusCode).toBe(302);
+      expect(res.headers.location).toBe('/sign-in?returnTo=%2Faccount%2Ftokens');
+      await c.get(res.headers.location as string);
+      const signed = await c.post('/sign-in', { _csrf: c.csrf(), email: u.email, password: u.password });
+      expect(signed.headers.location).toBe('/account/tokens');
+    });
+
+    it('never returns to another site after signing in', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.get('/sign-in?returnTo=//evil.example/steal');
+      const signed = await c.post('/sign-in', { _csrf: c.csrf(), email: u.email, password: u.password });
+      expect(signed.headers.location).toBe('/programmes');
+    });
+
+    it('says the email or password is wrong without saying which', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      const wrong = await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'not the password at all' });
+      const unknown = await c.submit('/sign-in', '/sign-in', { email: 'nobody-here@example.nhs.uk', password: 'not the password at all' });
+      expect(wrong.statusCode).toBe(400);
+      expect(textOf(wrong.body)).toContain('Enter a correct email address and password');
+      expect(textOf(unknown.body)).toContain('Enter a correct email address and password');
+    });
+
+    it('locks an address after repeated failures, even for the right password, and says so', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      for (let i = 0; i < 2; i++) expect((await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' })).statusCode).toBe(400);
+      const third = await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' });
+      expect(third.statusCode).toBe(429);
+      expect(textOf(third.body)).toContain('Too many failed attempts');
+      const right = await c.submit('/sign-in', '/sign-in', { email: u.email, password: u.password });
+      expect(right.statusCode).toBe(429);
+      expect(textOf(right.body)).toContain('reset your password');
+    });
+  });
+
+  describe('forgotten password', () => {
+    it('emails a single-use link that sets a new password and signs out other sessions', async () => {
+      const u = await buildUser(t.app);
+      const other = new TestClient(t.app);
+      await other.signIn(u.email, u.password);
+
+      const c = new TestClient(t.app);
+      const asked = await c.submit('/forgot-password', '/forgot-password', { email: u.email });
+      expect(textOf(asked.body)).toContain('Check your email');
+      const email = await lastEmailTo(t.app, u.email);
+      expect(email?.subject).toBe('Reset your Waymark password');
+      const link = linkIn(email!.text);
+
+      expect((await c.get(link)).statusCode).toBe(200);
+      const weak = await c.post(link, { _csrf: c.csrf(), password: 'password1234' });
+      expect(weak.statusCode).toBe(400);
+      const reset = await c.submit(link, link, { password: 'a brand new long passphrase' });
+      expect(reset.statusCode).toBe(302);
+
+      expect((await other.get('/account')).statusCode).toBe(302);
+      const again = await c.get(link);
+      expect(again.statusCode).toBe(400);
+      expect(textOf(again.body)).toContain('already been used');
+      const fresh = new TestClient(t.app);
+      await fresh.signIn(u.email, 'a brand new long passphrase');
+    });
+
+    it('answers the same for an address with no account, and sends nothing', async () => {
+      const before = await countRows(t.app, 'outbox');
+      const c = new TestClient(t.app);
+      const res = await c.submit('/forgot-password', '/forgot-password', { email: 'nobody-at-all@example.nhs.uk' });
+      expect(textOf(res.body)).toContain('Check your email');
+      expect(await countRows(t.app, 'outbox')).toBe(before);
+    });
+
+    it('refuses a made-up link', async () => {
+      const c = new TestClient(t.app);
+      const res = await c.get('/reset-password/this-is-not-a-real-token-at-all');
+      expect(res.statusCode).toBe(400);
+      expect(textOf(res.body)).toContain('not valid');
+    });
+  });
+
+  describe('your account', () => {
+    it('changes details and password; a wrong current password changes nothing', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const saved = await c.submit('/account/profile', '/account/profile', { name: 'New Name', profession: 'Nurse', organisation: '' });
+      expect(saved.statusCode).toBe(302);
+      expect(textOf((await c.get('/account')).body)).toContain('New Name');
+
+      const wrong = await c.submit('/account/password', '/account/password', { currentPassword: 'not my password!', newPassword: 'another long passphrase' });
+      expect(wrong.statusCode).toBe(400);
+      expect(textOf(wrong.body)).toContain('Your current password is not correct');
+      const ok = await c.submit('/account/password', '/account/password', { currentPassword: u.password, newPassword: 'another long passphrase' });
+      expect(ok.statusCode).toBe(302);
+      expect((await c.get('/account')).statusCode).toBe(200);
+      await new TestClient(t.app).signIn(u.email, 'another long passphrase');
+    });
+
+    it('creates a personal access token shown once, which the API accepts until revoked', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Scripts', expiresInDays: '30' });
+      expect(created.statusCode).toBe(201);
+      const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
+      expect((await c.get('/account/tokens')).body).not.toContain(token);
+
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(me.statusCode).toBe(200);
+      expect(me.json().email).toBe(u.email);
+
+      await c.get('/account/tokens');
+      const id = /\/account\/tokens\/([0-9a-f-]{36})\/revoke/.exec(c.lastHtml)![1]!;
+      expect((await c.post(`/account/tokens/${id}/revoke`, { _csrf: c.csrf() })).statusCode).toBe(302);
+      const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      expect(after.statusCode).toBe(401);
+      expect(after.json().error.code).toBe('invalid_token');
+    });
+
+    it('refuses a token without a name', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const res = await c.submit('/account/tokens', '/account/tokens', { name: '', expiresInDays: '30' });
+      expect(res.statusCode).toBe(400);
+      expect(textOf(res.body)).toContain('Enter a name for the token');
+    });
+  });
+});
