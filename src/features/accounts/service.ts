@@ -162,7 +162,8 @@ export function createAccountsService(platform: Platform) {
       });
     },
 
-    findUserByEmail: (email: string) => repo.findUserByEmail(db, email),
+    /** Pass `on` when calling inside another transaction (the embedded database has one connection). */
+    findUserByEmail: (email: string, on: Db = db) => repo.findUserByEmail(on, email),
     findUserById: (id: string) => repo.findUserById(db, id),
     rolesOf: (userId: string) => repo.rolesOf(db, userId),
     countUsers: () => repo.countUsers(db),

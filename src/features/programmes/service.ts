@@ -140,7 +140,7 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
         const [types, areas] = await Promise.all([repo.stakeholderTypesOf(tx, programmeId), repo.areasOf(tx, programmeId)]);
         if (input.stakeholderTypeId && !types.some((t) => t.id === input.stakeholderTypeId)) throw new FieldError('stakeholderTypeId', 'Choose a stakeholder type from the list');
         if (input.areaId && !areas.some((a) => a.id === input.areaId)) throw new FieldError('areaId', 'Choose a clinical area from the list');
-        const existing = await accounts.findUserByEmail(input.email);
+        const existing = await accounts.findUserByEmail(input.email, tx);
         if (existing && (await repo.hasMember(tx, programmeId, existing.id, input.role))) {
           throw new FieldError('email', `${input.email} is already a ${ROLE_LABELS[input.role].toLowerCase()} in this programme`);
         }
