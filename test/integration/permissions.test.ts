@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { DRIVERS } from '../helpers/database';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { TestClient } from '../helpers/client';
+import { countRows } from '../helpers/factories';
+import { DEMO_PASSWORD, DEMO_PROGRAMME, demoAccounts } from '../../src/features/demo/seed';
+import { registerPlatform } from '../../src/platform/http/platform-plugin';
+import { createViewEnvironment } from '../../src/platform/views/render';
+
+/** Who is asking: the demo accounts by role, a signed-in user with no role, and nobody. */
+const WHO = ['anonymous', 'outsider', 'admin', 'lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement', 'practitioner', 'supervisor'] as const;
+type Who = (typeof WHO)[number];
+const MEMBERS: Who[] = ['lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement'];
+const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
+
+/** The expected answer for each page, written out by hand from the issue's role descriptions. */
+const MATRIX: { path: string; allowed: Who[] }[] = [
+  { path: '/', allowed: [...WHO] },
+  { path: '/account', allowed: SIGNED_IN },
+  { path: '/account/tokens', allowed: SIGNED_IN },
+  { path: '/programmes', allowed: SIGNED_IN },
+  { path: '/programmes/new', allowed: ['admin'] },
+  { path: '/programmes/:id', allowed: ['admin', ...MEMBERS] },
+  { path: '/programmes/:id/stages/delphi', allowed: ['admin', ...MEMBERS] },
+  { path: '/programmes/:id/edit', allowed: ['admin', 'lead'] },
+  { path: '/programmes/:id/members', allowed: ['admin', 'lead', 'facilitator'] },
+  { path: '/programmes/:id/members/invite', allowed: ['admin', 'lead'] },
+  { path: '/admin', allowed: ['admin'] },
+  { path: '/admin/outbox', allowed: ['admin'] },
+  { path: '/admin/audit', allowed: ['admin'] },
+  { path: '/admin/users', allowed: ['admin'] },
+  { path: '/api/v1/me', allowed: SIGNED_IN },
+  { path: '/api/v1/programmes/:id', allowed: ['admin', ...MEMBERS] },
+  { path: '/api/v1/programmes/:id/members', allowed: ['admin', 'lead', 'facilitator'] },
+];
+
+describe.each(DRIVERS)('permissions (%s)', (driver) => {
+  let t: TestApp;
+  let programmeId: string;
+  const clients = new Map<Who, TestClient>();
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver, { demo: true });
+    await t.app.services.seedDemo();
+    programmeId = (await t.app.services.programmes.listFor('', true)).find((p) => p.name === DEMO_PROGRAMME)!.id;
+    const outsider = await t.app.services.accounts.register({ email: 'outsider@example.nhs.uk', name: 'Out Sider', password: DEMO_PASSWORD }, { actorId: null, actorLabel: 'test' });
+    for (const who of WHO) {
+      const c = new TestClient(t.app);
+      if (who === 'outsider') await c.signIn(outsider.email, DEMO_PASSWORD);
+      else if (who !== 'anonymous') await c.signIn(`${who}@waymark.example`, DEMO_PASSWORD);
+      clients.set(who, c);
+    }
+  });
+  afterAll(async () => t?.close());
+
+  it('has a demo account for every role', () => {
+    expect(demoAccounts().map((a) => a.email.split('@')[0])).toEqual(WHO.filter((w) => w !== 'anonymous' && w !== 'outsider'));
+  });
+
+  for (const { path, allowed } of MATRIX) {
+    it(`GET ${path}: only ${allowed.length === WHO.length ? 'everyone' : allowed.join(', ')}`, async () => {
+      const url = path.replace(':id', programmeId);
+      const results: Record<string, number> = {};
+      const expected: Record<string, number> = {};
+      for (const who of WHO) {
+        const res = await clients.get(who)!.get(url);
+        results[who] = res.statusCode;
+        const isApi = url.startsWith('/api/');
+        expected[who] = allowed.includes(who) ? 200 : who === 'anonymous' ? (isApi ? 401 : 302) : 403;
+      }
+      expect(results).toEqual(expected);
+    });
+  }
+
+  it('refuses a change by the wrong role and changes nothing', async () => {
+    const before = await countRows(t.app, 'invitations');
+    const facilitator = clients.get('facilitator')!;
+    await facilitator.get(`/programmes/${programmeId}/members`);
+    const res = await facilitator.post(`/programmes/${programmeId}/members/invite`, { _csrf: facilitator.csrf(), email: 'sneaky@example.nhs.uk', role: 'lead' });
+    expect(res.statusCode).toBe(403);
+    const api = await clients.get('clinician')!.json('PUT', `/api/v1/programmes/${programmeId}/stages/delphi`, { state: 'done' }, { 'csrf-token': 'x' });
+    expect(api.statusCode).toBe(403);
+    expect(await countRows(t.app, 'invitations')).toBe(before);
+  });
+
+  it('shows the 403 page with a way on', async () => {
+    const res = await clients.get('practitioner')!.get('/admin');
+    expect(res.body).toContain('You do not have permission to see this page');
+    expect(res.body).toContain('href="/programmes"');
+  });
+
+  it('lists the demo accounts on the sign-in page under a Demo heading', async () => {
+    const res = await new TestClient(t.app).get('/sign-in');
+    expect(res.body).toContain('Demo accounts');
+    for (const a of demoAccounts()) expect(res.body).toContain(a.email);
+    expect(res.body).toContain(DEMO_PASSWORD);
+  });
+
+  it('refuses to start with a route that declares no permission', async () => {
+    const app = Fastify({ logger: false });
+    await registerPlatform(app, { platform: t.app.platform, views: createViewEnvironment(), programmeRoles: async () => [], navigation: [] });
+    expect(() => app.get('/forgotten', async () => 'x')).toThrow(/does not declare a known permission/);
+    await app.close();
+  });
+});
