@@ -215,6 +215,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   const navigation = opts.navigation;
   app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}, statusCode?: number) {
     const request = this.request;
+    // An error before our hooks ran (e.g. the session store failing) leaves no actor yet.
+    const actor = request.actor ?? ANONYMOUS;
     let csrf: string | undefined;
     const reply = this;
     const flash = request.session?.flash ?? [];
@@ -222,8 +224,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     const html = views.render(template, {
       ...context,
       me: request.user ? { id: request.user.id, name: request.user.name, email: request.user.email } : null,
-      actor: request.actor,
-      isAdmin: request.actor.platformRoles.has('admin'),
+      actor,
+      isAdmin: actor.platformRoles.has('admin'),
       // Made only when a page has a form, so anonymous readers get no session row.
       csrfToken: () => (csrf ??= reply.generateCsrf()),
       cspNonce: (reply as unknown as { cspNonce?: { script?: string } }).cspNonce?.script,
@@ -231,7 +233,7 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
       demoBanner: config.demo,
       currentPath: request.url,
       navigation: navigation
-        .filter((n) => !n.show || n.show(request.actor))
+        .filter((n) => !n.show || n.show(actor))
         .map((n) => ({ href: n.href, text: n.text, active: n.href === '/' ? request.url === '/' : request.url.startsWith(n.href) })),
     });
     if (statusCode) this.code(statusCode);

@@ -109,7 +109,7 @@ export class JobRunner {
   private async claim(): Promise<Job | undefined> {
     const names = [...this.handlers.keys()];
     if (names.length === 0) return undefined;
-    const now = new Date();
+    // The database's clock decides what is due, so instances with drifting clocks agree.
     return this.db.transaction(async (tx) => {
       const [due] = await tx
         .select({ id: jobs.id })
@@ -118,8 +118,8 @@ export class JobRunner {
           and(
             inArray(jobs.name, names),
             or(
-              and(eq(jobs.state, 'queued'), lte(jobs.runAt, now)),
-              and(eq(jobs.state, 'active'), lt(jobs.lockedAt, new Date(now.getTime() - STALE_AFTER_MS))),
+              and(eq(jobs.state, 'queued'), lte(jobs.runAt, sql`now()`)),
+              and(eq(jobs.state, 'active'), lt(jobs.lockedAt, sql`now() - make_interval(secs => ${STALE_AFTER_MS / 1000})`)),
             ),
           ),
         )
@@ -129,7 +129,7 @@ export class JobRunner {
       if (!due) return undefined;
       const [job] = await tx
         .update(jobs)
-        .set({ state: 'active', lockedAt: now, lockedBy: this.workerId, attempts: sql`${jobs.attempts} + 1` })
+        .set({ state: 'active', lockedAt: sql`now()`, lockedBy: this.workerId, attempts: sql`${jobs.attempts} + 1` })
         .where(eq(jobs.id, due.id))
         .returning();
       return job;
