@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS, can, isPermission, PERMISSIONS, PLATFORM_ROLES, PROGRAMME_ROLES, type Actor, type PlatformRole, type ProgrammeRole } from './policy';
+
+const P1 = '11111111-1111-4111-8111-111111111111';
+const P2 = '22222222-2222-4222-8222-222222222222';
+
+function actor(platform: PlatformRole[] = [], programme: ProgrammeRole[] = []): Actor {
+  return { userId: 'u1', platformRoles: new Set(platform), programmeRoles: new Map(programme.length ? [[P1, new Set(programme)]] : []) };
+}
+
+describe('policy', () => {
+  it('lets anonymous people do only public things', () => {
+    for (const p of PERMISSIONS) expect(can(ANONYMOUS, p, { programmeId: P1 })).toBe(p === 'public');
+  });
+
+  it('lets an admin do everything', () => {
+    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 })).toBe(true);
+  });
+
+  it('gives each programme role exactly its permissions in its own programme', () => {
+    const expected: Record<ProgrammeRole, string[]> = {
+      lead: ['programme.view', 'programme.manage', 'programme.members.view', 'programme.members.invite'],
+      facilitator: ['programme.view', 'programme.members.view'],
+      analyst: ['programme.view'],
+      participant: ['programme.view'],
+      'stakeholder-reviewer': ['programme.view'],
+      'engagement-member': ['programme.view'],
+    };
+    const programmePermissions = PERMISSIONS.filter((p) => p.startsWith('programme.') && p !== 'programme.list' && p !== 'programme.create');
+    for (const role of PROGRAMME_ROLES) {
+      for (const p of programmePermissions) {
+        expect(can(actor([], [role]), p, { programmeId: P1 }), `${role} ${p}`).toBe(expected[role].includes(p));
+        expect(can(actor([], [role]), p, { programmeId: P2 }), `${role} ${p} elsewhere`).toBe(false);
+        expect(can(actor([], [role]), p, {}), `${role} ${p} with no programme`).toBe(false);
+      }
+    }
+  });
+
+  it('gives practitioners and supervisors no admin or programme powers', () => {
+    for (const role of ['practitioner', 'supervisor'] as const) {
+      for (const p of PERMISSIONS) {
+        const allowed = ['public', 'signed-in', 'account.own', 'programme.list'].includes(p);
+        expect(can(actor([role]), p, { programmeId: P1 }), `${role} ${p}`).toBe(allowed);
+      }
+    }
+  });
+
+  it('limits account.own to the owner', () => {
+    expect(can(actor(), 'account.own', { ownerId: 'u1' })).toBe(true);
+    expect(can(actor(), 'account.own', { ownerId: 'u2' })).toBe(false);
+  });
+
+  it('knows its permission names and roles', () => {
+    expect(isPermission('programme.view')).toBe(true);
+    expect(isPermission('toString')).toBe(false);
+    expect(isPermission(undefined)).toBe(false);
+    expect(PLATFORM_ROLES).toEqual(['admin', 'practitioner', 'supervisor']);
+  });
+});
