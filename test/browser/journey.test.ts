@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { lastEmailTo, linkIn } from '../helpers/factories';
+import { DEMO_PASSWORD, DEMO_PROGRAMME } from '../../src/features/demo/seed';
+import { expectAccessible, hasChromium, launchBrowser } from './browser';
+
+const NEW_USER = { name: 'Bea Browser', email: 'bea.browser@example.nhs.uk', password: 'a long browser passphrase' };
+
+describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, open a programme, invite a member', { timeout: 120_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite', { demo: true });
+    app = t.app;
+    await app.services.seedDemo();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address() as { port: number };
+    base = `http://127.0.0.1:${address.port}`;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Goes to a page and checks it with axe. */
+  async function visit(page: Page, path: string) {
+    await page.goto(base + path);
+    await expectAccessible(page);
+  }
+
+  it('works end to end with zero axe violations on every page', async () => {
+    const page = await (await browser.newContext()).newPage();
+
+    await visit(page, '/');
+    await expect(page.title()).resolves.toBe('Waymark: from advanced to consultant practice – Waymark – NHS');
+
+    // Register
+    await page.getByRole('link', { name: 'Create an account' }).first().click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.title()).resolves.toMatch(/^Error: /);
+    await expect(page.locator('.nhsuk-error-summary')).toBeTruthy();
+    await expectAccessible(page);
+    await page.getByLabel('Full name').fill(NEW_USER.name);
+    await page.getByLabel('Email address').fill(NEW_USER.email);
+    await page.getByLabel('Create a password', { exact: true }).fill(NEW_USER.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${base}/account`);
+    expect(await page.textContent('main')).toContain(NEW_USER.email);
+    await expectAccessible(page);
+
+    // Sign out from the header
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/signed-out`);
+    await expectAccessible(page);
+
+    // Sign in as the demo programme lead, using the keyboard only
+    await visit(page, '/sign-in');
+    expect(await page.textContent('main')).toContain('Demo accounts');
+    await page.getByLabel('Email address').focus();
+    await page.keyboard.type('lead@waymark.example');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/programmes`);
+    await expectAccessible(page);
+
+    // The programme page with its stages
+    await page.getByRole('link', { name: DEMO_PROGRAMME }).click();
+    await page.waitForURL(/\/programmes\/[0-9a-f-]{36}$/);
+    expect(await page.textContent('main')).toContain('Delphi study');
+    await expectAccessible(page);
+    const programmeUrl = page.url();
+
+    // Members, then invite the person who registered
+    await page.getByRole('link', { name: 'Members and invitations' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Invite a member' }).click();
+    await expectAccessible(page);
+    await page.getByLabel('Email address').fill(NEW_USER.email);
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    expect(await page.textContent('.nhsuk-error-summary')).toContain('Choose a role');
+    await expectAccessible(page);
+    await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.waitForURL(/\/members$/);
+    expect(await page.textContent('main')).toContain(`Invitation sent to ${NEW_USER.email}`);
+    await expectAccessible(page);
+
+    // The invited person accepts in their own browser
+    const link = linkIn((await lastEmailTo(app, NEW_USER.email))!.text);
+    const invitee = await (await browser.newContext()).newPage();
+    await visit(invitee, link);
+    await invitee.getByRole('link', { name: 'Sign in to accept the invitation' }).click();
+    await invitee.getByLabel('Email address').fill(NEW_USER.email);
+    await invitee.getByLabel('Password', { exact: true }).fill(NEW_USER.password);
+    await invitee.getByRole('button', { name: 'Sign in' }).click();
+    await invitee.waitForURL(`${base}${link}`);
+    await expectAccessible(invitee);
+    await invitee.getByRole('button', { name: 'Accept invitation' }).click();
+    await invitee.waitForURL(programmeUrl);
+    expect(await invitee.textContent('main')).toContain('Your roles: Analyst');
+    await expectAccessible(invitee);
+  });
+
+  it('keeps the public pages and error pages accessible', async () => {
+    const page = await (await browser.newContext()).newPage();
+    for (const path of ['/about', '/accessibility', '/privacy', '/api/docs', '/forgot-password', '/no-such-page']) await visit(page, path);
+  });
+
+  it('keeps the admin pages accessible', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill('admin@waymark.example');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/programmes`);
+    for (const path of ['/admin', '/admin/users', '/admin/outbox', '/admin/audit', '/programmes/new', '/account/tokens', '/account/profile', '/account/password']) await visit(page, path);
+    await page.goto(`${base}/admin/outbox`);
+    await page.locator('main table a').first().click();
+    await expectAccessible(page);
+  });
+});
