@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { notFound } from '../../platform/errors/http-error';
@@ -231,10 +231,10 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     return opened.ok ? { ...opened, token: p.data.token } : opened;
   }
 
-  const showProblem = (reply: import('fastify').FastifyReply, problem: keyof typeof problemText) =>
+  const showProblem = (reply: FastifyReply, problem: keyof typeof problemText) =>
     reply.render('accounts/views/link-problem.njk', { title: 'Invitation not valid', message: problemText[problem], retryHref: '/sign-in', retryText: 'Sign in' }, 400);
 
-  async function renderInvitation(request: FastifyRequest, reply: import('fastify').FastifyReply, form: FormState = emptyForm(), status = 200) {
+  async function renderInvitation(request: FastifyRequest, reply: FastifyReply, form: FormState = emptyForm(), status = 200) {
     const v = await invitationView(request);
     if (!v.ok) return showProblem(reply, v.problem);
     return reply.render(

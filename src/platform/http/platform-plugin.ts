@@ -218,7 +218,7 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     // An error before our hooks ran (e.g. the session store failing) leaves no actor yet.
     const actor = request.actor ?? ANONYMOUS;
     let csrf: string | undefined;
-    const reply = this;
+    const generateCsrf = () => this.generateCsrf();
     const flash = request.session?.flash ?? [];
     if (flash.length && request.session) request.session.flash = [];
     const html = views.render(template, {
@@ -227,8 +227,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
       actor,
       isAdmin: actor.platformRoles.has('admin'),
       // Made only when a page has a form, so anonymous readers get no session row.
-      csrfToken: () => (csrf ??= reply.generateCsrf()),
-      cspNonce: (reply as unknown as { cspNonce?: { script?: string } }).cspNonce?.script,
+      csrfToken: () => (csrf ??= generateCsrf()),
+      cspNonce: (this as unknown as { cspNonce?: { script?: string } }).cspNonce?.script,
       flash,
       demoBanner: config.demo,
       currentPath: request.url,
