@@ -16,9 +16,11 @@ export const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 /**
  * Runs `users` concurrent loops of `request` until `total` requests are done
- * or `seconds` pass; returns each request's latency in milliseconds.
+ * or `seconds` pass; returns each request's latency in milliseconds. With
+ * `thinkMs`, each user pauses for a random 0.5–1.5 × thinkMs between requests,
+ * as a person reading a page does; without, every user is always waiting on a request.
  */
-export async function load(users: number, total: number, seconds: number, request: () => Promise<void>): Promise<{ latencies: number[]; elapsedMs: number; errors: number }> {
+export async function load(users: number, total: number, seconds: number, request: () => Promise<void>, thinkMs = 0): Promise<{ latencies: number[]; elapsedMs: number; errors: number }> {
   const latencies: number[] = [];
   let started = 0;
   let errors = 0;
@@ -35,6 +37,7 @@ export async function load(users: number, total: number, seconds: number, reques
           errors++;
         }
         latencies.push(performance.now() - a);
+        if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random())));
       }
     }),
   );

@@ -9,7 +9,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Environment } from 'nunjucks';
 import { ANONYMOUS, can, isPermission, isProgrammeRole, isPlatformRole, type Actor, type PlatformRole, type ProgrammeRole } from '../auth/policy';
-import { findActiveApiToken, findUserById, rolesOf, touchApiToken } from '../auth/repository';
+import { findActiveApiToken, findUserById, rolesOf, touchApiToken, type User } from '../auth/repository';
 import { randomToken, sha256 } from '../auth/secrets';
 import { DatabaseSessionStore } from '../auth/session-store';
 import { getOrCreateSetting } from '../db/settings';
@@ -147,14 +147,15 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     this.session.flash = [...(this.session.flash ?? []), { type, text }];
   });
 
-  async function loadActor(userId: string): Promise<Actor> {
-    const [platformRoles, programme] = await Promise.all([rolesOf(db, userId), opts.programmeRoles(db, userId)]);
+  /** The user and everything the policy needs about them, in one parallel round of queries. */
+  async function loadActor(userId: string): Promise<{ user: User | undefined; actor: Actor }> {
+    const [user, platformRoles, programme] = await Promise.all([findUserById(db, userId), rolesOf(db, userId), opts.programmeRoles(db, userId)]);
     const map = new Map<string, Set<ProgrammeRole>>();
     for (const { programmeId, role } of programme) {
       if (!isProgrammeRole(role)) continue;
       map.set(programmeId, (map.get(programmeId) ?? new Set()).add(role));
     }
-    return { userId, platformRoles: new Set(platformRoles.filter(isPlatformRole) as PlatformRole[]), programmeRoles: map };
+    return { user, actor: { userId, platformRoles: new Set(platformRoles.filter(isPlatformRole) as PlatformRole[]), programmeRoles: map } };
   }
 
   // Who is asking: a personal access token (API only) or the session.
@@ -167,21 +168,21 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     if (request.isApi && auth?.startsWith('Bearer ')) {
       const token = await findActiveApiToken(db, sha256(auth.slice(7).trim()));
       if (!token) throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
-      const user = await findUserById(db, token.userId);
+      const { user, actor } = await loadActor(token.userId);
       if (!user) throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
       request.user = user;
       request.authVia = 'token';
-      request.actor = await loadActor(user.id);
+      request.actor = actor;
       await touchApiToken(db, token.id);
       return;
     }
     const userId = request.session.userId;
     if (userId) {
-      const user = await findUserById(db, userId);
+      const { user, actor } = await loadActor(userId);
       if (user) {
         request.user = user;
         request.authVia = 'session';
-        request.actor = await loadActor(user.id);
+        request.actor = actor;
       } else {
         await request.session.destroy();
       }
