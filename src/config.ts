@@ -49,6 +49,8 @@ export const envSchema = z.object({
   JOBS_WORKER: boolish.default(true),
   /** Failed sign-ins before an account is locked. */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Sign-in, registration and password-reset form posts allowed per minute from one address. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Minutes an account stays locked after too many failed sign-ins. */
   SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
@@ -75,6 +77,7 @@ export interface Config {
   jobsWorker: boolean;
   signInMaxFailures: number;
   signInLockMinutes: number;
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -117,5 +120,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsWorker: e.JOBS_WORKER,
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -9,6 +9,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     ...loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', BASE_URL: 'http://localhost:3000', LOG_LEVEL: 'silent' }),
     demo: false,
     jobsWorker: false,
+    rateLimitPerMinute: 10_000,
     ...overrides,
   };
 }

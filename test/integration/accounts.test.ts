@@ -231,3 +231,18 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
     });
   });
 });
+
+describe('rate limit', () => {
+  it('slows down floods of sign-in attempts from one address', async () => {
+    const t = await buildTestApp('pglite', { rateLimitPerMinute: 3 });
+    try {
+      const c = new TestClient(t.app);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await c.submit('/sign-in', '/sign-in', { email: `x${i}@example.nhs.uk`, password: 'wrong password here' })).statusCode);
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      expect(textOf(c.lastHtml)).toContain('Too many requests');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -27,7 +27,6 @@ const PASSWORD_HINT = `Use ${MIN_PASSWORD_LENGTH} characters or more. A few unre
 const lockMessage = (until: Date) =>
   `Too many failed attempts. For your security, signing in with this email address is paused until ${until.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}. You can reset your password instead.`;
 
-const signInLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 
 /** Starts a fresh session for a user: a new id at every sign-in stops session fixation. */
 async function startSession(request: FastifyRequest, userId: string): Promise<string> {
@@ -38,6 +37,9 @@ async function startSession(request: FastifyRequest, userId: string): Promise<st
 }
 
 export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>) {
+  // Per address, per route: slows password guessing and form flooding.
+  const signInLimit = { rateLimit: { max: app.platform.config.rateLimitPerMinute, timeWindow: '1 minute' } };
+
   // ---- register -------------------------------------------------------------
   app.get('/register', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.user) return reply.redirect('/account');

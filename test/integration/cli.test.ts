@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../helpers/database';
+
+// Vitest sets BASE_URL=/ (Vite's own variable) in the environment, so every call below gives a real one.
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'waymark-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function waymark(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/waymark.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', BASE_URL: 'http://localhost:3000', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the waymark command', { timeout: 90_000 }, () => {
+  it('stops on a bad setting, naming the variable', async () => {
+    const r = await waymark(['migrate'], { DATA_DIR: tempDir(), PORT: 'eighty' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PORT');
+  });
+
+  it('migrates, seeds the demo, makes an admin, and backs up and restores (embedded → embedded and → PostgreSQL)', async () => {
+    const dir = tempDir();
+    expect((await waymark(['migrate'], { DATA_DIR: dir })).stdout).toContain('Migrations applied');
+    expect((await waymark(['seed', '--demo'], { DATA_DIR: dir })).stdout).toContain('Demo data created');
+    expect((await waymark(['seed', '--demo'], { DATA_DIR: dir })).stdout).toContain('already there');
+    const admin = await waymark(['admin', 'create', '--email', 'Boss@Example.nhs.uk'], { DATA_DIR: dir, BASE_URL: 'https://waymark.test' });
+    expect(admin.stdout).toContain('Admin boss@example.nhs.uk created');
+    expect(admin.stdout).toMatch(/https:\/\/waymark\.test\/reset-password\/\S+/);
+    const bad = await waymark(['admin', 'create', '--email', 'not-an-email'], { DATA_DIR: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Enter an email address in the correct format');
+
+    const file = path.join(dir, 'backup.json.gz');
+    const backup = await waymark(['backup', '--out', file], { DATA_DIR: dir });
+    const rows = /(\d+) rows/.exec(backup.stdout)![1];
+
+    const other = tempDir();
+    const restored = await waymark(['restore', file], { DATA_DIR: other });
+    expect(restored.stdout).toContain(`Restored ${rows} rows`);
+    const again = await waymark(['backup', '--out', path.join(other, 'again.json.gz')], { DATA_DIR: other });
+    expect(again.stdout).toContain(`${rows} rows`);
+
+    if (process.env.TEST_DATABASE_URL) {
+      const pg = await freshDatabase('postgres');
+      try {
+        const toPg = await waymark(['restore', file], { DATABASE_URL: pg.url! });
+        expect(toPg.stdout).toContain(`Restored ${rows} rows`);
+      } finally {
+        await pg.close();
+      }
+    }
+  });
+
+  it('serves, and on SIGTERM finishes and exits cleanly', async () => {
+    const dir = tempDir();
+    const port = 39_000 + Math.floor(Math.random() * 1000);
+    const child = spawn(process.execPath, ['bin/waymark.js', 'serve'], { env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', BASE_URL: 'http://localhost:3000' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let up = false;
+    for (let i = 0; i < 200 && !up; i++) {
+      try {
+        up = (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    expect(up).toBe(true);
+    const signIn = await fetch(`http://127.0.0.1:${port}/sign-in`);
+    expect(await signIn.text()).toContain('Demo accounts');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
