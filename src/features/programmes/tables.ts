@@ -11,31 +11,23 @@ export const programmes = pgTable('programmes', {
   updatedAt: updatedAt(),
 });
 
-export const programmeAreas = pgTable(
-  'programme_areas',
-  {
-    id: id(),
-    programmeId: uuid('programme_id')
-      .notNull()
-      .references(() => programmes.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    position: integer('position').notNull(),
-  },
-  (t) => [unique('programme_areas_name_uq').on(t.programmeId, t.name)],
-);
+/** A programme's own ordered list of names: its clinical areas, its stakeholder types. */
+const programmeList = (table: string) =>
+  pgTable(
+    table,
+    {
+      id: id(),
+      programmeId: uuid('programme_id')
+        .notNull()
+        .references(() => programmes.id, { onDelete: 'cascade' }),
+      name: text('name').notNull(),
+      position: integer('position').notNull(),
+    },
+    (t) => [unique(`${table}_name_uq`).on(t.programmeId, t.name)],
+  );
 
-export const stakeholderTypes = pgTable(
-  'programme_stakeholder_types',
-  {
-    id: id(),
-    programmeId: uuid('programme_id')
-      .notNull()
-      .references(() => programmes.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    position: integer('position').notNull(),
-  },
-  (t) => [unique('programme_stakeholder_types_name_uq').on(t.programmeId, t.name)],
-);
+export const programmeAreas = programmeList('programme_areas');
+export const stakeholderTypes = programmeList('programme_stakeholder_types');
 
 export const programmeMembers = pgTable(
   'programme_members',
