@@ -1,0 +1,95 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { ITEM_TYPES, MAPPING_KINDS, type FrameworkDoc, type FrameworkItem, type ImportProblem, type ItemType, type MappingKind, type ParseResult } from '../model';
+import { canonical } from '../order';
+import { validateDoc } from '../validate';
+
+/**
+ * CSV: one row per item, so a framework typed in a spreadsheet can be loaded.
+ * Besides the item types, a `framework` row carries the short name (code),
+ * title (text), area (area) and version label (notes); `stage` rows list the
+ * stages in order (code = key, text = label); `mapping` rows map an item
+ * (code) to another framework's item (parent_code = SHORTNAME:CODE) with a
+ * kind (text = exact | related | extends).
+ */
+export const CSV_COLUMNS = ['code', 'parent_code', 'type', 'text', 'stage', 'area', 'notes'] as const;
+
+export function toCsv(input: FrameworkDoc): string {
+  const doc = canonical(input);
+  const rows: string[][] = [[...CSV_COLUMNS]];
+  rows.push([doc.framework.shortName, '', 'framework', doc.framework.title, '', doc.framework.area ?? '', doc.version.label]);
+  for (const s of doc.stages) rows.push([s.key, '', 'stage', s.label, '', '', '']);
+  for (const i of doc.items) rows.push([i.code, i.parentCode ?? '', i.type, i.text, i.stage ?? '', i.area ?? '', i.notes]);
+  for (const m of doc.mappings) rows.push([m.fromCode, `${m.toFramework}:${m.toCode}`, 'mapping', m.kind, '', '', '']);
+  return stringify(rows, { record_delimiter: '\n' });
+}
+
+export interface CsvContext {
+  /** Metadata the CSV does not carry, from the framework's previous version or defaults. */
+  base: Pick<FrameworkDoc, 'framework' | 'version'>;
+  /** Keeps an item's identity across versions: the previous version's identifier for the same code. */
+  identifierFor(code: string): string;
+  defaultStages: { key: string; label: string }[];
+}
+
+export function fromCsv(text: string, ctx: CsvContext): ParseResult {
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase().replace(/\s+/g, '_')), skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
+  } catch (err) {
+    return { ok: false, problems: [{ where: 'file', message: `not readable as CSV: ${(err as Error).message}` }] };
+  }
+  const problems: ImportProblem[] = [];
+  const header = records[0] ? Object.keys(records[0].record) : [];
+  const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (records.length === 0) return { ok: false, problems: [{ where: 'file', message: 'the file has no rows under the header' }] };
+  if (missing.length) return { ok: false, problems: [{ where: 'line 1', message: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (the header must be ${CSV_COLUMNS.join(',')})` }] };
+
+  const framework = { ...ctx.base.framework };
+  const version = { ...ctx.base.version };
+  const stages: { key: string; label: string }[] = [];
+  const items: FrameworkItem[] = [];
+  const itemLines: number[] = [];
+  const mappings: FrameworkDoc['mappings'] = [];
+  for (const { record: r, info } of records) {
+    const line = `line ${info.lines}`;
+    const type = r.type?.toLowerCase() ?? '';
+    if (type === 'framework') {
+      if (r.code) framework.shortName = r.code;
+      if (r.text) framework.title = r.text;
+      framework.area = r.area || null;
+      framework.kind = r.area ? 'area' : 'core';
+      if (r.notes) version.label = r.notes;
+    } else if (type === 'stage') {
+      if (!r.code || !r.text) problems.push({ where: line, message: 'a stage row needs a key in code and a label in text' });
+      else stages.push({ key: r.code, label: r.text });
+    } else if (type === 'mapping') {
+      const [toFramework, ...rest] = (r.parent_code ?? '').split(':');
+      const toCode = rest.join(':');
+      if (!r.code || !toFramework || !toCode) problems.push({ where: line, message: 'a mapping row needs the item in code and SHORTNAME:CODE in parent_code' });
+      else if (!(MAPPING_KINDS as readonly string[]).includes(r.text ?? '')) problems.push({ where: line, message: `mapping kind "${r.text}" is not one of ${MAPPING_KINDS.join(', ')}` });
+      else mappings.push({ fromCode: r.code, toFramework, toCode, kind: r.text as MappingKind });
+    } else if ((ITEM_TYPES as readonly string[]).includes(type)) {
+      if (!r.code) problems.push({ where: line, message: 'has no code' });
+      if (!r.text) problems.push({ where: line, message: `${r.code || 'item'} has no text` });
+      if (!r.code || !r.text) continue;
+      items.push({
+        identifier: ctx.identifierFor(r.code),
+        code: r.code,
+        type: type as ItemType,
+        parentCode: r.parent_code || null,
+        text: r.text,
+        description: '',
+        stage: r.stage || null,
+        area: r.area || null,
+        notes: r.notes ?? '',
+      });
+      itemLines.push(info.lines);
+    } else {
+      problems.push({ where: line, message: `unknown type "${r.type}"; use framework, stage, ${ITEM_TYPES.join(', ')} or mapping` });
+    }
+  }
+  const doc: FrameworkDoc = { format: 'waymark-framework', formatVersion: 1, framework, version, stages: stages.length ? stages : ctx.defaultStages, items, mappings };
+  problems.push(...validateDoc(doc, (i) => `line ${itemLines[i]}`));
+  return problems.length ? { ok: false, problems } : { ok: true, doc: canonical(doc) };
+}

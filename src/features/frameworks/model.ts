@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * The in-memory shape of one framework version that every format reads and
+ * writes. Waymark JSON is this shape as it is, so it loses nothing.
+ */
+export const ITEM_TYPES = ['domain', 'capability', 'statement', 'impact'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+export const MAPPING_KINDS = ['exact', 'related', 'extends'] as const;
+export type MappingKind = (typeof MAPPING_KINDS)[number];
+export const MAPPING_LABELS: Record<MappingKind, string> = { exact: 'Exact match', related: 'Related', extends: 'Extends' };
+
+export const VERSION_STATUSES = ['draft', 'published', 'superseded'] as const;
+export type VersionStatus = (typeof VERSION_STATUSES)[number];
+
+export const CONSULTANT_STAGES = [
+  { key: 'advanced', label: 'Advanced practice level' },
+  { key: 'transition', label: 'Transition from advanced to consultant practice' },
+  { key: 'years-1-3', label: 'Years 1 to 3 in post' },
+  { key: 'years-3-5', label: 'Years 3 to 5 in post' },
+];
+
+const key = z.string().trim().min(1).max(60).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, numbers and hyphens');
+const code = z.string().trim().min(1, 'has no code').max(40, 'code must be 40 characters or fewer');
+
+export const frameworkItemSchema = z.object({
+  identifier: z.uuid(),
+  code,
+  type: z.enum(ITEM_TYPES),
+  parentCode: code.nullable(),
+  text: z.string().trim().min(1, 'has no text').max(4000),
+  description: z.string().max(4000).default(''),
+  stage: key.nullable().default(null),
+  area: z.string().trim().max(100).nullable().default(null),
+  notes: z.string().max(4000).default(''),
+});
+export type FrameworkItem = z.infer<typeof frameworkItemSchema>;
+
+export const frameworkDocSchema = z.object({
+  format: z.literal('waymark-framework'),
+  formatVersion: z.literal(1),
+  framework: z.object({
+    identifier: z.uuid(),
+    shortName: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'short name must be letters, numbers and hyphens'),
+    title: z.string().trim().min(1).max(300),
+    publisher: z.string().trim().max(300).default(''),
+    kind: z.enum(['core', 'area']).default('core'),
+    area: z.string().trim().max(100).nullable().default(null),
+    description: z.string().max(5000).default(''),
+  }),
+  version: z.object({
+    label: z.string().trim().min(1).max(40),
+    status: z.enum(VERSION_STATUSES).default('draft'),
+    publishedAt: z.iso.date().nullable().default(null),
+    /** When this version last changed; carried by every format so a round trip is exact. */
+    changedAt: z.iso.datetime({ offset: true }),
+    sourceNote: z.string().max(2000).default(''),
+    licenceNote: z.string().max(2000).default(''),
+  }),
+  stages: z.array(z.object({ key, label: z.string().trim().min(1).max(200) })).min(1, 'a framework needs at least one stage'),
+  items: z.array(frameworkItemSchema),
+  mappings: z
+    .array(z.object({ fromCode: code, toFramework: z.string().trim().min(1).max(40), toCode: code, kind: z.enum(MAPPING_KINDS) }))
+    .default([]),
+});
+export type FrameworkDoc = z.infer<typeof frameworkDocSchema>;
+export type FrameworkMapping = FrameworkDoc['mappings'][number];
+
+/** A problem found in an uploaded file, placed by line (CSV) or item (JSON, CASE). */
+export interface ImportProblem {
+  where: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; doc: FrameworkDoc } | { ok: false; problems: ImportProblem[] };
+
+export const FORMATS = ['case', 'csv', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+export const FORMAT_LABELS: Record<Format, string> = { case: '1EdTech CASE 1.1 JSON', csv: 'CSV', json: 'Waymark JSON' };
