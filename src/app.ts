@@ -18,6 +18,10 @@ import { programmeRoutes } from './features/programmes/routes';
 import { adminRoutes } from './features/admin/routes';
 import { apiRoutes } from './features/api/routes';
 import { homeRoutes } from './features/home/routes';
+import { createFrameworksService, MAX_IMPORT_BYTES, type FrameworksService } from './features/frameworks/service';
+import { frameworkRoutes } from './features/frameworks/routes';
+import { createGuidesService, type GuidesService } from './features/guides/service';
+import { guideRoutes } from './features/guides/routes';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -29,6 +33,8 @@ export interface AppDeps {
 export interface Services {
   accounts: AccountsService;
   programmes: ProgrammesService;
+  frameworks: FrameworksService;
+  guides: GuidesService;
   /** Creates the demo programme and accounts unless they exist. */
   seedDemo(): Promise<boolean>;
 }
@@ -63,6 +69,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
 
   const accounts = createAccountsService(platform);
   const programmes = createProgrammesService(platform, accounts);
+  const frameworks = createFrameworksService(platform);
+  const guides = createGuidesService(platform);
 
   // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
@@ -87,8 +95,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     platform,
     views,
     programmeRoles: (db, userId) => programmes.rolesOfUser(db, userId),
+    maxUploadBytes: MAX_IMPORT_BYTES,
     navigation: [
       { href: '/', text: 'Home' },
+      { href: '/frameworks', text: 'Frameworks' },
+      { href: '/guides', text: 'Role guides' },
       { href: '/programmes', text: 'Programmes', show: (a) => a.userId !== null },
       { href: '/admin', text: 'Administration', show: (a) => a.platformRoles.has('admin') },
     ],
@@ -100,12 +111,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   accountRoutes(app, accounts, demoList);
   programmeRoutes(app, programmes);
   adminRoutes(app, accounts);
-  apiRoutes(app, programmes);
+  frameworkRoutes(app, frameworks);
+  guideRoutes(app, guides);
+  apiRoutes(app, programmes, frameworks);
 
   app.decorate('services', {
     accounts,
     programmes,
-    seedDemo: () => seedDemo(database.db, accounts, programmes, app.log),
+    frameworks,
+    guides,
+    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, app.log),
   });
 
   app.addHook('onReady', async () => {

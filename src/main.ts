@@ -3,6 +3,9 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
 import { readBackupFile, restoreBackup, writeBackupFile } from './platform/db/backup';
 import { createApp } from './app';
+import fs from 'node:fs';
+import { FORMATS, type Format } from './features/frameworks/model';
+import { detectFormat, MAX_IMPORT_BYTES } from './features/frameworks/service';
 
 const USAGE = `Usage: waymark <command> [options]
 
@@ -12,6 +15,11 @@ Commands:
   seed --demo                    Create the demo programme and one account per role
   admin create --email EMAIL [--name NAME] [--password PASSWORD]
                                  Create a platform admin (without --password, prints a set-password link)
+  framework list                 One line per framework version: id, short name, version, status
+  framework import FILE [--format case|csv|json]
+                                 Import a framework file (a known framework gets a new version)
+  framework export ID --format case|csv|json [--out FILE]
+                                 Export a version (ID is a version id, or SHORTNAME@VERSION)
   backup --out FILE              Write every row of every table to FILE (gzipped JSON)
   restore FILE                   Replace all data with the backup in FILE
 
@@ -37,6 +45,7 @@ async function serve(config: Config) {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
   const app = await createApp(config, { database });
+  await app.services.guides.ensureShipped();
   if (config.demo && (await app.services.accounts.countUsers()) === 0) {
     await app.services.seedDemo();
     app.log.info('Demo data loaded: the sign-in page lists the demo accounts');
@@ -62,6 +71,49 @@ async function serve(config: Config) {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function frameworkCommand(config: Config, args: string[]) {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
+  const format = values.format;
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) fail(`--format must be one of ${FORMATS.join(', ')}`);
+  await withDatabase(config, async (database) => {
+    const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+    const frameworks = app.services.frameworks;
+    try {
+      if (sub === 'list') {
+        for (const v of await frameworks.allVersions()) process.stdout.write(`${v.id}\t${v.shortName}\t${v.label}\t${v.status}\n`);
+      } else if (sub === 'import') {
+        const file = positionals[0];
+        if (!file) fail('Usage: waymark framework import FILE [--format case|csv|json]');
+        let text: string;
+        try {
+          text = fs.readFileSync(file, 'utf8');
+        } catch (err) {
+          fail(`Could not read ${file}: ${(err as Error).message}`);
+        }
+        if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) fail(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+        const preview = await frameworks.preview((format as Format | undefined) ?? detectFormat(file, text), text);
+        if (!preview.ok) fail(`Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+        const version = await frameworks.importDoc(preview.doc, null, { actorId: null, actorLabel: 'command line' });
+        process.stdout.write(`Imported ${preview.doc.framework.shortName} version ${version.label} (${version.status}) as ${version.id}: ${preview.doc.items.length} items.\n`);
+      } else if (sub === 'export') {
+        const id = positionals[0];
+        if (!id || !format) fail('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
+        const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
+        const version = shortName ? (await frameworks.find(shortName, label, true))?.version : /^[0-9a-f-]{36}$/i.test(id) ? await frameworks.findVersionById(id) : undefined;
+        if (!version) fail(`No framework version ${id}. Run "waymark framework list" to see them.`);
+        const text = frameworks.serialise(await frameworks.docOf(version), format as Format);
+        if (values.out) fs.writeFileSync(values.out, text);
+        else process.stdout.write(text);
+      } else {
+        fail('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
+      }
+    } finally {
+      await app.close();
+    }
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -117,6 +169,8 @@ export async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'framework':
+      return frameworkCommand(config, rest);
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (!values.out) fail('Say where to write the backup: waymark backup --out FILE');

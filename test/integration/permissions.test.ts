@@ -99,7 +99,7 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
 
   it('refuses to start with a route that declares no permission', async () => {
     const app = Fastify({ logger: false });
-    await registerPlatform(app, { platform: t.app.platform, views: createViewEnvironment(), programmeRoles: async () => [], navigation: [] });
+    await registerPlatform(app, { platform: t.app.platform, views: createViewEnvironment(), programmeRoles: async () => [], navigation: [], maxUploadBytes: 1024 });
     expect(() => app.get('/forgotten', async () => 'x')).toThrow(/does not declare a known permission/);
     await app.close();
   });

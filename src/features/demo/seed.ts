@@ -4,6 +4,10 @@ import { SYSTEM_CONTEXT } from '../../platform/audit/audit';
 import type { Db } from '../../platform/db/database';
 import type { AccountsService } from '../accounts/service';
 import type { ProgrammesService } from '../programmes/service';
+import type { FrameworksService } from '../frameworks/service';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DemoAccount } from '../accounts/routes';
 
 /** Shown on the sign-in page of a demo Waymark; never used when NODE_ENV=production. */
@@ -40,7 +44,7 @@ export const demoAccounts = (): DemoAccount[] => PEOPLE.map((p) => ({ email: p.e
  * Creates the demo programme and one account per role. Safe to run twice:
  * it does nothing when the demo admin already exists.
  */
-export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, log: FastifyBaseLogger): Promise<boolean> {
+export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, frameworks: FrameworksService, log: FastifyBaseLogger): Promise<boolean> {
   if (await accounts.findUserByEmail(PEOPLE[0]!.email)) return false;
   const ctx = SYSTEM_CONTEXT;
   // Each step commits on its own: the services open their own transactions.
@@ -78,6 +82,23 @@ export async function seedDemo(db: Db, accounts: AccountsService, programmes: Pr
     }
     await programmes.setStage(programmeId, 'delphi', 'in-progress', 'Round 1 is open to panellists.', adminId, ctx);
   }
+  await loadShippedFrameworks(frameworks, ctx);
   log.info({ accounts: PEOPLE.length }, 'demo data created');
   return true;
+}
+
+export const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../content/frameworks');
+
+/** Imports the illustrative frameworks that ship in content/frameworks, skipping any already there. */
+export async function loadShippedFrameworks(frameworks: FrameworksService, ctx = SYSTEM_CONTEXT): Promise<number> {
+  let n = 0;
+  // The core framework first, so area frameworks' mappings point at something that exists.
+  const files = fs.readdirSync(CONTENT_DIR).filter((f) => f.endsWith('.json')).sort((a, b) => Number(b === 'consultant.json') - Number(a === 'consultant.json') || a.localeCompare(b));
+  for (const file of files) {
+    const preview = await frameworks.preview('json', fs.readFileSync(path.join(CONTENT_DIR, file), 'utf8'));
+    if (!preview.ok) continue;
+    await frameworks.importDoc(preview.doc, null, ctx);
+    n++;
+  }
+  return n;
 }

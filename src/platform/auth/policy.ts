@@ -63,6 +63,12 @@ const rules = {
   'outbox.view': (a: Actor) => isAdmin(a),
   'users.manage': (a: Actor) => isAdmin(a),
 
+  /** Published frameworks, guides: anyone. Drafts need framework.manage, checked where a draft is loaded. */
+  'framework.view': () => true,
+  /** Import, draft, edit and publish frameworks: admins and the lead of any programme. */
+  'framework.manage': (a: Actor) => isAdmin(a) || [...a.programmeRoles.values()].some((roles) => roles.has('lead')),
+  'guide.edit': (a: Actor) => isAdmin(a),
+
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),
   'programme.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, PROGRAMME_ROLES),

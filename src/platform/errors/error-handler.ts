@@ -20,6 +20,9 @@ function classify(err: FastifyError | HttpError | Error): { status: number; code
     return { status: 429, code: 'rate_limited', message: 'Too many requests. Wait a minute and try again.' };
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'too_large', message: 'What you sent is too large.' };
+  if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.code === 'FST_FILES_LIMIT') {
+    return { status: 413, code: 'too_large', message: 'The file is too large. Upload a file of 5 MB or less, or split it into smaller files.' };
+  }
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'unsupported_media_type', message: 'Send JSON or a form.' };
   if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };

@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -29,6 +30,7 @@ export interface PlatformPluginOptions {
   views: Environment;
   programmeRoles: ProgrammeRoleSource;
   navigation: NavigationItem[];
+  maxUploadBytes: number;
 }
 
 const API_PREFIX = '/api/';
@@ -102,6 +104,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   });
 
   await app.register(fastifyFormbody);
+  // Uploads arrive as fields on the body (so the CSRF check sees _csrf); one file, size-limited.
+  await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 20 } });
   await app.register(fastifyRateLimit, { global: false });
 
   await app.register(fastifyCookie);
@@ -127,7 +131,9 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
       const body = req.body as Record<string, unknown> | undefined;
       const query = req.query as Record<string, unknown> | undefined;
       const fromHeader = req.headers['csrf-token'] ?? req.headers['x-csrf-token'];
-      return String(body?._csrf ?? query?._csrf ?? (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? '');
+      const field = body?._csrf;
+      const fromBody = field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field;
+      return String(fromBody ?? query?._csrf ?? (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? '');
     },
   });
 
