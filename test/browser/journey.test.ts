@@ -18,6 +18,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     t = await buildTestApp('pglite', { demo: true });
     app = t.app;
     await app.services.seedDemo();
+    await app.services.guides.ensureShipped();
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
@@ -109,6 +110,29 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await expectAccessible(invitee);
   });
 
+  it('browses a framework, filters by stage, opens a permalink and downloads the CSV', async () => {
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await visit(page, '/frameworks');
+    await page.getByRole('link', { name: 'Consultant practice capability and impact framework (illustrative)' }).click();
+    await page.waitForURL(/\/frameworks\/WM-CONSULTANT\/versions\/1\.0$/);
+    await expectAccessible(page);
+    await page.getByLabel('Stage').selectOption('years-1-3');
+    await page.getByRole('button', { name: 'Show statements' }).click();
+    await page.waitForURL(/stage=years-1-3/);
+    expect(await page.getByRole('status').textContent()).toContain('Showing 13 of 45 statements');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: '1.1.3', exact: true }).click();
+    await page.waitForURL(/\/statements\/1\.1\.3$/);
+    expect(await page.textContent('h1')).toContain('Is the point of referral for the most complex cases across a service.');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'WM-CONSULTANT 1.0' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV', exact: true }).click()]);
+    expect(download.suggestedFilename()).toBe('WM-CONSULTANT-1.0.csv');
+    const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    expect(text.split('\n')[0]).toBe('code,parent_code,type,text,stage,area,notes');
+    for (const path of ['/frameworks/WM-CONSULTANT/versions/1.0/matrix', '/frameworks/WM-CONSULTANT/history', '/frameworks/WM-CONSULTANT/versions/1.0?area=Musculoskeletal', '/guides', '/guides/consultant-practitioner']) await visit(page, path);
+  });
+
   it('keeps the public pages and error pages accessible', async () => {
     const page = await (await browser.newContext()).newPage();
     for (const path of ['/about', '/accessibility', '/privacy', '/api/docs', '/forgot-password', '/no-such-page']) await visit(page, path);
@@ -121,7 +145,12 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${base}/programmes`);
-    for (const path of ['/admin', '/admin/users', '/admin/outbox', '/admin/audit', '/programmes/new', '/account/tokens', '/account/profile', '/account/password']) await visit(page, path);
+    for (const path of ['/admin', '/admin/users', '/admin/outbox', '/admin/audit', '/programmes/new', '/account/tokens', '/account/profile', '/account/password', '/frameworks/import', '/guides/nurse-consultant/edit']) await visit(page, path);
+    await page.goto(`${base}/frameworks/import`);
+    await page.locator('#file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('code,parent_code,type,text,stage,area,notes\nA,,domain,A,,,\nA.1,Z,capability,C,,,\n') });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    expect(await page.textContent('main')).toContain('unknown parent "Z"');
+    await expectAccessible(page);
     await page.goto(`${base}/admin/outbox`);
     await page.locator('main table a').first().click();
     await expectAccessible(page);

@@ -62,6 +62,15 @@ export class TestClient {
     return res;
   }
 
+  /** Uploads a file through a multipart form, with the CSRF token from the page at `from`. */
+  async upload(from: string, action: string, fields: Record<string, string>, file?: { field: string; filename: string; content: string | Buffer; type?: string }) {
+    await this.get(from);
+    const { payload, contentType } = multipart({ _csrf: this.csrf(), ...fields }, file);
+    const res = await this.app.inject({ method: 'POST', url: action, payload, headers: { 'content-type': contentType, cookie: this.cookieHeader() } });
+    this.keep(res);
+    return res;
+  }
+
   async signIn(email: string, password: string) {
     const res = await this.submit('/sign-in', '/sign-in', { email, password });
     if (res.statusCode !== 302) throw new Error(`sign-in failed for ${email}: ${res.statusCode}`);
@@ -88,4 +97,20 @@ export function textOf(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** A multipart/form-data body with text fields and at most one file, as a browser sends an upload form. */
+export function multipart(fields: Record<string, string>, file?: { field: string; filename: string; content: string | Buffer; type?: string }) {
+  const boundary = `----waymark${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }

@@ -65,6 +65,26 @@ describe('the waymark command', { timeout: 90_000 }, () => {
     }
   });
 
+  it('lists, imports and exports frameworks, refusing a bad file with its problems', async () => {
+    const dir = tempDir();
+    const csv = path.join(dir, 'fw.csv');
+    fs.writeFileSync(csv, 'code,parent_code,type,text,stage,area,notes\nCLI-FW,,framework,From the command line,,,3.0\nA,,domain,Domain A,,,\nA.1,A,capability,Cap,,,\nA.1.1,A.1,statement,Does a thing,transition,,\n');
+    const imported = await waymark(['framework', 'import', csv], { DATA_DIR: dir });
+    expect(imported.stdout).toMatch(/Imported CLI-FW version 3\.0 \(draft\) as [0-9a-f-]{36}: 3 items/);
+    const list = await waymark(['framework', 'list'], { DATA_DIR: dir });
+    const line = list.stdout.split('\n').find((l) => l.includes('CLI-FW'))!;
+    expect(line.split('\t').slice(1)).toEqual(['CLI-FW', '3.0', 'draft']);
+    const out = path.join(dir, 'out.csv');
+    await waymark(['framework', 'export', line.split('\t')[0]!, '--format', 'csv', '--out', out], { DATA_DIR: dir });
+    expect(fs.readFileSync(out, 'utf8')).toContain('A.1.1,A.1,statement,Does a thing,transition,,');
+    const viaName = await waymark(['framework', 'export', 'CLI-FW@3.0', '--format', 'case'], { DATA_DIR: dir });
+    expect(JSON.parse(viaName.stdout).CFDocument.title).toBe('From the command line');
+    fs.writeFileSync(csv, 'code,parent_code,type,text,stage,area,notes\nB,,domain,B,,,\nB.1,Q,capability,C,,,\n');
+    const bad = await waymark(['framework', 'import', csv], { DATA_DIR: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('line 3: unknown parent "Q"');
+  });
+
   it('serves, and on SIGTERM finishes and exits cleanly', async () => {
     const dir = tempDir();
     const port = 39_000 + Math.floor(Math.random() * 1000);

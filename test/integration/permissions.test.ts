@@ -30,6 +30,11 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/admin/outbox', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
   { path: '/admin/users', allowed: ['admin'] },
+  { path: '/frameworks', allowed: [...WHO] },
+  { path: '/frameworks/WM-CONSULTANT/versions/1.0', allowed: [...WHO] },
+  { path: '/frameworks/import', allowed: ['admin', 'lead'] },
+  { path: '/guides', allowed: [...WHO] },
+  { path: '/guides/nurse-consultant/edit', allowed: ['admin'] },
   { path: '/api/v1/me', allowed: SIGNED_IN },
   { path: '/api/v1/programmes/:id', allowed: ['admin', ...MEMBERS] },
   { path: '/api/v1/programmes/:id/members', allowed: ['admin', 'lead', 'facilitator'] },
@@ -43,6 +48,7 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
   beforeAll(async () => {
     t = await buildTestApp(driver, { demo: true });
     await t.app.services.seedDemo();
+    await t.app.services.guides.ensureShipped();
     programmeId = (await t.app.services.programmes.listFor('', true)).find((p) => p.name === DEMO_PROGRAMME)!.id;
     const outsider = await t.app.services.accounts.register({ email: 'outsider@example.nhs.uk', name: 'Out Sider', password: DEMO_PASSWORD }, { actorId: null, actorLabel: 'test' });
     for (const who of WHO) {

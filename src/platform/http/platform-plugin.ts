@@ -195,12 +195,6 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     }
   });
 
-  // Forms and session-authenticated API calls must carry the CSRF token; token-authenticated API calls need not.
-  app.addHook('preHandler', (request, reply, done) => {
-    if (!UNSAFE.has(request.method) || request.authVia === 'token') return done();
-    app.csrfProtection(request, reply, done);
-  });
-
   // The route's permission, answered by the policy module.
   app.addHook('preHandler', async (request, reply) => {
     if (request.is404) return;
@@ -217,6 +211,12 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(back)}`);
     }
     throw new HttpError(403, 'You do not have permission to see this page or do this', 'forbidden');
+  });
+
+  // Forms and session-authenticated API calls must carry the CSRF token; token-authenticated API calls need not.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!UNSAFE.has(request.method) || request.authVia === 'token') return done();
+    app.csrfProtection(request, reply, done);
   });
 
   const navigation = opts.navigation;

@@ -1,0 +1,291 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRIVERS } from '../helpers/database';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { TestClient, textOf } from '../helpers/client';
+import { buildProgramme, buildUser, countRows } from '../helpers/factories';
+import { loadShippedFrameworks } from '../../src/features/demo/seed';
+import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
+
+const V = '/frameworks/WM-CONSULTANT/versions/1.0';
+const statementCodes = (html: string) => [...html.matchAll(/<li class="wm-statement" id="s-([^"]+)"/g)].map((m) => m[1]);
+
+describe.each(DRIVERS)('frameworks (%s)', (driver) => {
+  let t: TestApp;
+  let lead: Awaited<ReturnType<typeof buildUser>>;
+  let admin: Awaited<ReturnType<typeof buildUser>>;
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    expect(await loadShippedFrameworks(t.app.services.frameworks)).toBe(5);
+    lead = await buildUser(t.app);
+    admin = await buildUser(t.app, { roles: ['admin'] });
+    await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+  });
+  afterAll(async () => t?.close());
+
+  describe('public browsing', () => {
+    it('lists core and area frameworks, saying they are illustrative and how to import the official one', async () => {
+      const res = await t.app.inject('/frameworks');
+      const text = textOf(res.body);
+      expect(res.statusCode).toBe(200);
+      expect(text).toContain('Consultant practice capability and impact framework (illustrative)');
+      expect(text).toContain('Musculoskeletal area framework (illustrative)');
+      expect(text).toContain('Illustrative content');
+      expect(res.body).toContain('href="/frameworks/import"');
+    });
+
+    it('shows the framework tree: domains, capabilities, statements with stages, impacts', async () => {
+      const res = await t.app.inject(V);
+      const text = textOf(res.body);
+      expect(text).toContain('1 Expert practice');
+      expect(text).toContain('1.1 Complex clinical decision-making');
+      expect(text).toContain('45 statements');
+      expect(text).toContain('People with complex needs get timely care from the right expert.');
+      expect(statementCodes(res.body)).toHaveLength(45);
+    });
+
+    it('filters by stage', async () => {
+      const res = await t.app.inject(`${V}?stage=years-3-5`);
+      const codes = statementCodes(res.body);
+      expect(codes).toEqual(['1.1.4', '1.2.4', '1.3.3', '2.2.3', '2.3.3', '3.2.3', '3.3.3', '4.2.3', '4.3.2', '5.2.3', '5.3.2']);
+      expect(textOf(res.body)).toContain('Showing 11 of 45 statements');
+    });
+
+    it('filters by area, showing what the area framework adds to each statement', async () => {
+      const res = await t.app.inject(`${V}?area=Musculoskeletal`);
+      const text = textOf(res.body);
+      expect(text).toContain('Musculoskeletal (extends): MSK.1.1 Manages people with persistent pain');
+      expect(text).not.toContain('Cancer Care (');
+    });
+
+    it('searches with PostgreSQL text search, stemming words', async () => {
+      const res = await t.app.inject(`${V}?q=${encodeURIComponent('researching')}`);
+      const codes = statementCodes(res.body);
+      expect(codes).toEqual(expect.arrayContaining(['4.1.1', '4.2.1', '4.2.3', '4.1.3']));
+      expect(codes.every((c) => c!.startsWith('4.') || c === '3.3.3' || c === '5.2.3')).toBe(true);
+      const none = await t.app.inject(`${V}?q=zebra`);
+      expect(textOf(none.body)).toContain('No statements match');
+    });
+
+    it('gives each statement a permalink with its stage, place and mappings', async () => {
+      const res = await t.app.inject(`${V}/statements/1.2.2`);
+      const text = textOf(res.body);
+      expect(res.statusCode).toBe(200);
+      expect(text).toContain('Adapts care for people for whom standard approaches do not work');
+      expect(text).toContain('Transition from advanced to consultant practice');
+      expect(text).toContain('1.2 Person-centred care');
+      expect(text).toContain('LDA.1.1');
+      expect(text).toContain('Nothing is linked to this statement yet');
+      expect((await t.app.inject(`${V}/statements/9.9.9`)).statusCode).toBe(404);
+    });
+
+    it('shows provenance links added by later features', async () => {
+      const item = await t.app.services.frameworks.findItem((await t.app.services.frameworks.find('WM-CONSULTANT', '1.0', false))!.version.id, '2.1.2');
+      await t.app.services.frameworks.addProvenance(item!.id, { sourceType: 'delphi-item', sourceId: 'd-17', label: 'Round 2, item 17', detail: '82% rated 7–9' }, null, SYSTEM_CONTEXT);
+      const text = textOf((await t.app.inject(`${V}/statements/2.1.2`)).body);
+      expect(text).toContain('Delphi item: Round 2, item 17 – 82% rated 7–9');
+    });
+
+    it('shows the stage matrix, domains by stages', async () => {
+      const res = await t.app.inject(`${V}/matrix`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Years 3 to 5 in post');
+      expect(textOf(res.body)).toMatch(/5 Consultancy .*None.*5\.1\.1/);
+    });
+
+    it('downloads each format as an attachment that imports again', async () => {
+      for (const [format, type] of [
+        ['csv', 'text/csv'],
+        ['json', 'application/json'],
+        ['case', 'application/json'],
+      ] as const) {
+        const res = await t.app.inject(`${V}/download/${format}`);
+        expect(res.headers['content-type']).toContain(type);
+        expect(res.headers['content-disposition']).toMatch(/^attachment; filename="WM-CONSULTANT-1\.0\./);
+        const back = await t.app.services.frameworks.parse(format, res.body);
+        expect(back.ok).toBe(true);
+      }
+      expect((await t.app.inject(`${V}/download/xml`)).statusCode).toBe(404);
+    });
+  });
+
+  describe('importing through the page', () => {
+    const csv = [
+      'code,parent_code,type,text,stage,area,notes',
+      'TEST-FW,,framework,Test import framework,,,2026.1',
+      'D1,,domain,Clinical leadership,,,',
+      'D1.1,D1,capability,Leading teams,,,',
+      'D1.1.1,D1.1,statement,Leads a multidisciplinary team through a service change,transition,,',
+      'D1.1.2,D1.1,statement,Holds accountability for a service,years-1-3,,',
+    ].join('\n');
+
+    it('refuses people who cannot manage frameworks', async () => {
+      expect((await t.app.inject('/frameworks/import')).statusCode).toBe(302);
+      const someone = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(someone.email, someone.password);
+      expect((await c.get('/frameworks/import')).statusCode).toBe(403);
+    });
+
+    it('previews, then imports once even when confirmed twice', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(lead.email, lead.password);
+      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'auto' }, { field: 'file', filename: 'test.csv', content: csv, type: 'text/csv' });
+      expect(preview.statusCode).toBe(200);
+      const text = textOf(preview.body);
+      expect(text).toContain('Test import framework (TEST-FW)');
+      expect(text).toContain('1 domains, 1 capabilities, 2 statements');
+      const before = await countRows(t.app, 'framework_versions');
+      const action = /action="(\/frameworks\/import\/[0-9a-f-]{36})"/.exec(preview.body)![1]!;
+      const form = { _csrf: c.csrf() };
+      const [a, b] = await Promise.all([c.post(action, form), c.post(action, form)]);
+      expect(a.headers.location).toBe('/frameworks/TEST-FW/versions/2026.1');
+      expect(b.headers.location).toBe(a.headers.location);
+      expect(await countRows(t.app, 'framework_versions')).toBe(before + 1);
+    });
+
+    it('a second file for the same framework becomes a new version, previewed against the last one', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(lead.email, lead.password);
+      const next = csv.replace('2026.1', '2026.2').replace('through a service change', 'through service change across organisations').replace('D1.1.2,D1.1,statement,Holds accountability for a service,years-1-3', 'D1.1.2,D1.1,statement,Holds accountability for a service,years-3-5');
+      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'next.csv', content: next });
+      const text = textOf(preview.body);
+      expect(text).toContain('A new version of an existing framework');
+      expect(text).toMatch(/Reworded 1/);
+      expect(text).toMatch(/Stage changed 1/);
+      const action = /action="(\/frameworks\/import\/[0-9a-f-]{36})"/.exec(preview.body)![1]!;
+      expect((await c.post(action, { _csrf: c.csrf() })).statusCode).toBe(302);
+      const compare = textOf((await c.get('/frameworks/TEST-FW/compare?from=2026.1&to=2026.2')).body);
+      expect(compare).toContain('Leads a multidisciplinary team through a service change');
+      expect(compare).toContain('Years 1 to 3 in post → Years 3 to 5 in post');
+    });
+
+    it('refuses a malformed file with every problem by line, importing nothing', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(lead.email, lead.password);
+      const before = await countRows(t.app, 'framework_items');
+      const bad = [
+        'code,parent_code,type,text,stage,area,notes',
+        'BAD-FW,,framework,Bad,,,1',
+        'X1,,domain,Domain,,,',
+        'X1.1,X9,capability,Orphan,,,',
+        'X1,,domain,Again,,,',
+        'X1.2,X1,capability,Cap,,,',
+        'X1.2.1,X1.2,statement,No stage,,,',
+        'X1.2.2,X1.2,statement,Odd stage,year-7,,',
+      ].join('\n');
+      const res = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'bad.csv', content: bad });
+      expect(res.statusCode).toBe(400);
+      const text = textOf(res.body);
+      expect(text).toContain('line 4 unknown parent "X9"');
+      expect(text).toContain('line 5 duplicate code "X1" (also line 3)');
+      expect(text).toContain('line 7 statement X1.2.1 has no stage');
+      expect(text).toContain('line 8 unknown stage "year-7"');
+      expect(await countRows(t.app, 'framework_items')).toBe(before);
+    });
+
+    it('refuses a version label that exists, an empty upload, and a file over the size limit', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(lead.email, lead.password);
+      const again = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'again.csv', content: csv });
+      expect(textOf(again.body)).toContain('version 2026.1 of TEST-FW already exists');
+      const empty = await c.upload('/frameworks/import', '/frameworks/import', { format: 'auto' });
+      expect(empty.statusCode).toBe(400);
+      expect(textOf(empty.body)).toContain('Choose a file to upload');
+      const big = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'big.csv', content: Buffer.alloc(6 * 1024 * 1024, 'a') });
+      expect(big.statusCode).toBe(413);
+      expect(textOf(big.body)).toContain('5 MB or less');
+    });
+  });
+
+  describe('versions', () => {
+    it('drafts are edited, hidden from the public, then published; the old version is superseded and never changes', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(lead.email, lead.password);
+      const history = '/frameworks/WM-ADVANCED/history';
+      const draft = await c.submit(history, '/frameworks/WM-ADVANCED/versions/1.0/draft', { label: '1.1' });
+      expect(draft.headers.location).toBe('/frameworks/WM-ADVANCED/versions/1.1');
+      expect((await t.app.inject('/frameworks/WM-ADVANCED/versions/1.1')).statusCode).toBe(404);
+
+      const edit = '/frameworks/WM-ADVANCED/versions/1.1/statements/CP.1.1/edit';
+      const bad = await c.submit(edit, edit, { text: '', stage: 'advanced' });
+      expect(bad.statusCode).toBe(400);
+      expect(textOf(bad.body)).toContain('Enter the statement');
+      expect((await c.submit(edit, edit, { text: 'Takes a focused history and examination and reaches a working diagnosis.', stage: 'advanced' })).statusCode).toBe(302);
+      expect((await c.get('/frameworks/WM-ADVANCED/versions/1.0/statements/CP.1.1/edit')).statusCode).toBe(404);
+
+      await c.get('/frameworks/WM-ADVANCED/versions/1.1');
+      expect((await c.post('/frameworks/WM-ADVANCED/versions/1.1/publish', { _csrf: c.csrf() })).statusCode).toBe(302);
+      const list = textOf((await t.app.inject('/frameworks/WM-ADVANCED/history')).body);
+      expect(list).toMatch(/1\.1 published/);
+      expect(list).toMatch(/1\.0 superseded/);
+      const diff = textOf((await t.app.inject('/frameworks/WM-ADVANCED/compare?from=1.0&to=1.1')).body);
+      expect(diff).toContain('Reworded (1)');
+      const old = textOf((await t.app.inject('/frameworks/WM-ADVANCED/versions/1.0/statements/CP.1.1')).body);
+      expect(old).toContain('Takes a comprehensive history');
+      const dup = await c.submit(history, '/frameworks/WM-ADVANCED/versions/1.1/draft', { label: '1.0' });
+      expect(dup.statusCode).toBe(400);
+      expect(textOf(dup.body)).toContain('Version 1.0 already exists');
+    });
+
+    it('asks for both versions when comparing', async () => {
+      const res = await t.app.inject('/frameworks/WM-CONSULTANT/compare?from=1.0');
+      expect(res.statusCode).toBe(400);
+      expect(textOf(res.body)).toContain('Choose the version to compare with');
+    });
+  });
+
+  describe('API', () => {
+    it('lists, reads, compares and exports; imports for those who manage frameworks', async () => {
+      const token = (await t.app.services.accounts.createApiToken(admin.id, 'api', null, SYSTEM_CONTEXT)).token;
+      const auth = { authorization: `Bearer ${token}` };
+      const list = (await t.app.inject('/api/v1/frameworks')).json();
+      expect(list.frameworks.map((f: { shortName: string }) => f.shortName)).toEqual(expect.arrayContaining(['WM-CONSULTANT', 'WM-MSK']));
+      const doc = (await t.app.inject(`/api/v1${V}`)).json();
+      expect(doc.items.filter((i: { type: string }) => i.type === 'statement')).toHaveLength(45);
+      const s = (await t.app.inject(`/api/v1${V}/statements/1.1.2`)).json();
+      expect(s.ancestors.map((a: { code: string }) => a.code)).toEqual(['1', '1.1']);
+      expect(s.mappedFrom).toEqual([{ shortName: 'WM-MSK', code: 'MSK.1.1', kind: 'extends' }]);
+      const exported = (await t.app.inject(`/api/v1${V}/export?format=csv`)).json();
+      expect(exported.content.split('\n')[0]).toBe('code,parent_code,type,text,stage,area,notes');
+      const badFormat = await t.app.inject(`/api/v1${V}/export?format=xml`);
+      expect(badFormat.json().error.fields.format).toBe('format must be case, csv or json');
+
+      const denied = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks/import', payload: { format: 'csv', content: 'x' } });
+      expect(denied.statusCode).toBe(401);
+      const invalid = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks/import', headers: auth, payload: { format: 'csv', content: 'code,parent_code,type,text,stage,area,notes\nA,,domain,A,,,\nA.1,Z,capability,B,,,\n' } });
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.json().error.fields['line 3']).toContain('unknown parent "Z"');
+      const ok = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks/import', headers: auth, payload: { format: 'json', content: exported.content.length ? (await t.app.inject(`/api/v1${V}/export?format=json`)).json().content.replace('"label": "1.0"', '"label": "1.0-copy"') : '' } });
+      expect(ok.statusCode).toBe(201);
+      expect(ok.json()).toMatchObject({ shortName: 'WM-CONSULTANT', label: '1.0-copy' });
+      const diff = (await t.app.inject('/api/v1/frameworks/WM-CONSULTANT/diff?from=1.0&to=1.0-copy')).json();
+      expect(diff.unchanged).toBe(doc.items.length);
+    });
+  });
+
+  describe('role guides', () => {
+    it('ships four guides, renders their Markdown safely, and lets admins edit them', async () => {
+      await t.app.services.guides.ensureShipped();
+      const list = textOf((await t.app.inject('/guides')).body);
+      for (const g of ['Advanced clinical practitioner', 'Nurse consultant', 'Consultant practitioner', 'Higher specialist scientist training']) expect(list).toContain(g);
+      const acp = (await t.app.inject('/guides/advanced-clinical-practitioner')).body;
+      expect(acp).toContain('<h2>Getting there</h2>');
+      expect(textOf(acp)).toContain('up to three years');
+      expect(acp).toContain('href="/frameworks/WM-ADVANCED"');
+
+      const c = new TestClient(t.app);
+      await c.signIn(admin.email, admin.password);
+      const edit = '/guides/nurse-consultant/edit';
+      const preview = await c.submit(edit, edit, { title: 'Nurse consultant', summary: 's', body: 'Hello <script>alert(1)</script> **bold**', preview: '1' });
+      expect(preview.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(preview.body).toContain('<strong>bold</strong>');
+      expect((await c.submit(edit, edit, { title: 'Nurse consultant roles', summary: 's', body: '## New text' })).statusCode).toBe(302);
+      expect(textOf((await t.app.inject('/guides/nurse-consultant')).body)).toContain('Nurse consultant roles');
+      expect(await t.app.services.guides.ensureShipped()).toBe(0);
+      expect(textOf((await t.app.inject('/guides/nurse-consultant')).body)).toContain('New text');
+      const lc = new TestClient(t.app);
+      await lc.signIn(lead.email, lead.password);
+      expect((await lc.get(edit)).statusCode).toBe(403);
+    });
+  });
+});
