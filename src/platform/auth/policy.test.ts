@@ -10,7 +10,7 @@ function actor(platform: PlatformRole[] = [], programme: ProgrammeRole[] = []): 
 
 describe('policy', () => {
   it('lets anonymous people do only public things', () => {
-    for (const p of PERMISSIONS) expect(can(ANONYMOUS, p, { programmeId: P1 })).toBe(p === 'public');
+    for (const p of PERMISSIONS) expect(can(ANONYMOUS, p, { programmeId: P1 }), p).toBe(p === 'public' || p === 'framework.view');
   });
 
   it('lets an admin do everything', () => {
@@ -39,10 +39,18 @@ describe('policy', () => {
   it('gives practitioners and supervisors no admin or programme powers', () => {
     for (const role of ['practitioner', 'supervisor'] as const) {
       for (const p of PERMISSIONS) {
-        const allowed = ['public', 'signed-in', 'account.own', 'programme.list'].includes(p);
+        const allowed = ['public', 'signed-in', 'account.own', 'programme.list', 'framework.view'].includes(p);
         expect(can(actor([role]), p, { programmeId: P1 }), `${role} ${p}`).toBe(allowed);
       }
     }
+  });
+
+  it('lets admins and the lead of any programme manage frameworks; only admins edit guides', () => {
+    expect(can(actor(['admin']), 'framework.manage')).toBe(true);
+    for (const role of PROGRAMME_ROLES) expect(can(actor([], [role]), 'framework.manage'), role).toBe(role === 'lead');
+    expect(can(actor(['supervisor']), 'framework.manage')).toBe(false);
+    expect(can(actor([], ['lead']), 'guide.edit')).toBe(false);
+    expect(can(actor(['admin']), 'guide.edit')).toBe(true);
   });
 
   it('limits account.own to the owner', () => {
