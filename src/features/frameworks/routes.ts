@@ -158,7 +158,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     const { framework, version } = await load(frameworks, request);
     return reply.render(
       'frameworks/views/matrix.njk',
-      page(request, { title: `Stage matrix: ${framework.title}`, framework, version, base: versionPath(framework, version), ...(await frameworks.matrix(version)) }),
+      page(request, { title: `Stage matrix: ${framework.title}`, framework, version, base: versionPath(framework, version), illustrative: /illustrative/i.test(version.sourceNote), ...(await frameworks.matrix(version)) }),
     );
   });
 
@@ -198,7 +198,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     }
     const diff = await frameworks.diff(a.version, b.version);
     const stages = Object.fromEntries([...(a.version.stages as Stage[]), ...(b.version.stages as Stage[])].map((s) => [s.key, s.label]));
-    return reply.render('frameworks/views/compare.njk', page(request, { title: `Compare ${framework.shortName} ${a.version.label} with ${b.version.label}`, framework, from: a.version, to: b.version, diff, stageLabels: stages, fromBase: versionPath(framework, a.version), toBase: versionPath(framework, b.version) }));
+    return reply.render('frameworks/views/compare.njk', page(request, { title: `Compare ${framework.shortName} ${a.version.label} with ${b.version.label}`, framework, from: a.version, to: b.version, diff, stageLabels: stages, fromBase: versionPath(framework, a.version), toBase: versionPath(framework, b.version), illustrative: /illustrative/i.test(b.version.sourceNote) }));
   });
 
   const labelSchema = z.object({ label: z.string({ message: 'Enter a label for the new version' }).trim().min(1, 'Enter a label for the new version, like 1.1').max(40, 'Label must be 40 characters or fewer').regex(/^[A-Za-z0-9._-]+$/, 'Use letters, numbers, dots, hyphens and underscores only') });

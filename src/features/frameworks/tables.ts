@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, tstz, updatedAt } from '../../platform/db/columns';
+import { createdAt, id, tstz, updatedAt } from '../../platform/db/columns';
 import { users } from '../../platform/auth/tables';
 
 /** A framework family; its content lives in versions. The id is the CASE CFDocument identifier. */
@@ -19,9 +19,7 @@ export const frameworks = pgTable('frameworks', {
 export const frameworkVersions = pgTable(
   'framework_versions',
   {
-    id: uuid('id')
-      .primaryKey()
-      .default(sql`gen_random_uuid()`),
+    id: id(),
     frameworkId: uuid('framework_id')
       .notNull()
       .references(() => frameworks.id, { onDelete: 'cascade' }),
@@ -41,15 +39,16 @@ export const frameworkVersions = pgTable(
   (t) => [unique('framework_versions_label_uq').on(t.frameworkId, t.label), index('framework_versions_framework_idx').on(t.frameworkId)],
 );
 
+const versionRef = () =>
+  uuid('version_id')
+    .notNull()
+    .references(() => frameworkVersions.id, { onDelete: 'cascade' });
+
 export const frameworkItems = pgTable(
   'framework_items',
   {
-    id: uuid('id')
-      .primaryKey()
-      .default(sql`gen_random_uuid()`),
-    versionId: uuid('version_id')
-      .notNull()
-      .references(() => frameworkVersions.id, { onDelete: 'cascade' }),
+    id: id(),
+    versionId: versionRef(),
     /** Stable across versions: the same statement keeps its identifier when reworded or moved. */
     identifier: uuid('identifier').notNull(),
     code: text('code').notNull(),
@@ -74,12 +73,8 @@ export const frameworkItems = pgTable(
 export const frameworkMappings = pgTable(
   'framework_mappings',
   {
-    id: uuid('id')
-      .primaryKey()
-      .default(sql`gen_random_uuid()`),
-    versionId: uuid('version_id')
-      .notNull()
-      .references(() => frameworkVersions.id, { onDelete: 'cascade' }),
+    id: id(),
+    versionId: versionRef(),
     fromCode: text('from_code').notNull(),
     toFramework: text('to_framework').notNull(),
     toCode: text('to_code').notNull(),
@@ -92,9 +87,7 @@ export const frameworkMappings = pgTable(
 export const provenanceLinks = pgTable(
   'provenance_links',
   {
-    id: uuid('id')
-      .primaryKey()
-      .default(sql`gen_random_uuid()`),
+    id: id(),
     itemId: uuid('item_id')
       .notNull()
       .references(() => frameworkItems.id, { onDelete: 'cascade' }),
@@ -111,9 +104,7 @@ export const provenanceLinks = pgTable(
 
 /** An uploaded file waiting for the person to confirm its preview. */
 export const frameworkImports = pgTable('framework_imports', {
-  id: uuid('id')
-    .primaryKey()
-    .default(sql`gen_random_uuid()`),
+  id: id(),
   userId: uuid('user_id')
     .notNull()
     .references(() => users.id, { onDelete: 'cascade' }),
