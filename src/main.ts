@@ -6,6 +6,9 @@ import { createApp } from './app';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
 import { detectFormat, MAX_IMPORT_BYTES } from './features/frameworks/service';
+import { parseResponsesCsv } from './features/delphi/responses-csv';
+import { analyseRound } from './stats/delphi';
+import { GRADE_9, LIKERT_5, parseRule } from './stats/consensus';
 
 const USAGE = `Usage: waymark <command> [options]
 
@@ -20,6 +23,9 @@ Commands:
                                  Import a framework file (a known framework gets a new version)
   framework export ID --format case|csv|json [--out FILE]
                                  Export a version (ID is a version id, or SHORTNAME@VERSION)
+  delphi analyse RESPONSES.csv [--rule comet|comet:70:15|percent:75|median-iqr:7:1|rand-ucla]
+         [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]
+                                 Analyse a Delphi round (CSV: panellist,group,item,rating) and print JSON
   backup --out FILE              Write every row of every table to FILE (gzipped JSON)
   restore FILE                   Replace all data with the backup in FILE
 
@@ -73,6 +79,48 @@ async function serve(config: Config) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+function delphiCommand(args: string[]) {
+  const [sub, ...rest] = args;
+  if (sub !== 'analyse') fail('Usage: waymark delphi analyse RESPONSES.csv [--rule …] [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]');
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { rule: { type: 'string' }, scale: { type: 'string' }, 'by-group': { type: 'boolean' }, 'every-group': { type: 'boolean' }, previous: { type: 'string' }, quartiles: { type: 'string' } },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const file = positionals[0];
+  if (!file) fail('Give the responses file: waymark delphi analyse RESPONSES.csv');
+  const scale = values.scale === undefined || values.scale === '1-9' ? GRADE_9 : values.scale === '1-5' ? LIKERT_5 : fail(`--scale must be 1-9 or 1-5, not "${values.scale}"`);
+  const quartiles = values.quartiles === undefined || values.quartiles === '7' ? 7 : values.quartiles === '6' ? 6 : fail(`--quartiles must be 7 or 6, not "${values.quartiles}"`);
+  let rule;
+  try {
+    rule = parseRule(values.rule ?? 'comet');
+  } catch (err) {
+    fail(`--rule: ${(err as Error).message}`);
+  }
+  if (rule.kind === 'rand-ucla' && scale !== GRADE_9) fail('--rule rand-ucla needs the 1-9 scale');
+  const read = (path: string) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path, 'utf8');
+    } catch (err) {
+      fail(`Could not read ${path}: ${(err as Error).message}`);
+    }
+    const r = parseResponsesCsv(text, scale);
+    if (!r.ok) fail(`${path} has ${r.problems.length} problem(s); nothing was analysed:\n${r.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+    return r.ratings;
+  };
+  const current = read(file);
+  const previous = values.previous ? read(values.previous) : undefined;
+  const result = analyseRound(current, { rule, scale, quartiles, byGroup: values['by-group'], everyGroup: values['every-group'] }, previous);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
 async function frameworkCommand(config: Config, args: string[]) {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
@@ -122,6 +170,8 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // The analysis command needs no database or configuration.
+  if (command === 'delphi') return delphiCommand(rest);
   let config: Config;
   try {
     config = loadConfig();
@@ -171,6 +221,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'framework':
       return frameworkCommand(config, rest);
+    case 'delphi':
+      return delphiCommand(rest);
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (!values.out) fail('Say where to write the backup: waymark backup --out FILE');

@@ -157,13 +157,19 @@ export function analyseRound(ratings: readonly Rating[], opts: AnalyseOptions, p
 
 /** Band changes and the Wilcoxon signed-rank test between two rounds, per item, over panellists who rated it in both. */
 export function stability(current: readonly Rating[], previous: readonly Rating[], scale: Scale, stablePercent = 15): Map<string, Stability> {
-  const before = new Map<string, number>();
-  for (const r of previous) if (r.rating !== null) before.set(`${r.item}\u0000${r.panellist}`, r.rating);
+  // Nested maps rather than joined string keys: no string is built per rating.
+  const before = new Map<string, Map<string, number>>();
+  for (const r of previous) {
+    if (r.rating === null) continue;
+    let m = before.get(r.item);
+    if (!m) before.set(r.item, (m = new Map()));
+    m.set(r.panellist, r.rating);
+  }
   const span = scale.max - scale.min;
   const acc = new Map<string, { paired: number; changed: number; pos: number[]; neg: number[] }>();
   for (const r of current) {
     if (r.rating === null) continue;
-    const was = before.get(`${r.item}\u0000${r.panellist}`);
+    const was = before.get(r.item)?.get(r.panellist);
     if (was === undefined) continue;
     let a = acc.get(r.item);
     if (!a) acc.set(r.item, (a = { paired: 0, changed: 0, pos: new Array(span + 1).fill(0), neg: new Array(span + 1).fill(0) }));
