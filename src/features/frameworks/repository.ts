@@ -190,3 +190,21 @@ export async function lockPendingImport(db: Db, id: string): Promise<PendingImpo
 export async function markPendingImported(db: Db, id: string, versionId: string): Promise<void> {
   await db.update(frameworkImports).set({ importedVersionId: versionId }).where(and(eq(frameworkImports.id, id), isNull(frameworkImports.importedVersionId)));
 }
+
+export async function findItemByIdentifier(db: Db, versionId: string, identifier: string): Promise<ItemRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(frameworkItems)
+    .where(and(eq(frameworkItems.versionId, versionId), eq(frameworkItems.identifier, identifier)));
+  return row;
+}
+
+export async function maxPosition(db: Db, versionId: string): Promise<number> {
+  const [row] = await db.select({ p: sql<number>`coalesce(max(${frameworkItems.position}), -1)` }).from(frameworkItems).where(eq(frameworkItems.versionId, versionId));
+  return Number(row?.p ?? -1);
+}
+
+export async function insertItem(db: Db, values: typeof frameworkItems.$inferInsert): Promise<ItemRow> {
+  const [row] = await db.insert(frameworkItems).values(values).returning();
+  return row!;
+}

@@ -337,6 +337,37 @@ export function createFrameworksService(platform: Platform) {
     },
 
     findItem: (versionId: string, code: string) => repo.findItem(db, versionId, code),
+    findItemByIdentifier: (versionId: string, identifier: string, on: Db = db) => repo.findItemByIdentifier(on, versionId, identifier),
+    itemsOf: (versionId: string) => repo.itemsOf(db, versionId),
+
+    /**
+     * Adds a statement to a draft under `parentCode`, numbered after its
+     * siblings (e.g. 2.1.4), and returns it. Pass the caller's transaction.
+     */
+    async addStatement(version: repo.Version, values: { parentCode: string; text: string; stage: string | null; area: string | null; notes?: string }, ctx: AuditContext, on: Db = db): Promise<repo.ItemRow> {
+      if (version.status !== 'draft') throw new FieldError('version', 'Statements can only be added to a draft version');
+      const items = await repo.itemsOf(on, version.id);
+      const parent = items.find((i) => i.code === values.parentCode);
+      if (!parent) throw new FieldError('parentCode', `There is no ${values.parentCode} in version ${version.label}`);
+      const codes = new Set(items.map((i) => i.code));
+      let n = items.filter((i) => i.parentCode === parent.code).length + 1;
+      while (codes.has(`${parent.code}.${n}`)) n++;
+      const item = await repo.insertItem(on, {
+        versionId: version.id,
+        identifier: randomUUID(),
+        code: `${parent.code}.${n}`,
+        type: 'statement',
+        parentCode: parent.code,
+        position: (await repo.maxPosition(on, version.id)) + 1,
+        text: values.text,
+        stage: values.stage,
+        area: values.area,
+        notes: values.notes ?? '',
+      });
+      await repo.touchVersion(on, version.id, new Date());
+      await recordAudit(on, ctx, { action: 'framework.item-added', entityType: 'framework_item', entityId: item.id, details: { code: item.code, text: item.text } });
+      return item;
+    },
 
     /** Keeps an uploaded file until its preview is confirmed. */
     stagePending: (userId: string, format: Format, filename: string, content: string) => repo.insertPendingImport(db, { userId, format, filename, content }),
