@@ -22,6 +22,8 @@ import { createFrameworksService, MAX_IMPORT_BYTES, type FrameworksService } fro
 import { frameworkRoutes } from './features/frameworks/routes';
 import { createGuidesService, type GuidesService } from './features/guides/service';
 import { guideRoutes } from './features/guides/routes';
+import { createDelphiService, type DelphiService } from './features/delphi/service';
+import { delphiRoutes } from './features/delphi/routes';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -35,6 +37,7 @@ export interface Services {
   programmes: ProgrammesService;
   frameworks: FrameworksService;
   guides: GuidesService;
+  delphi: DelphiService;
   /** Creates the demo programme and accounts unless they exist. */
   seedDemo(): Promise<boolean>;
 }
@@ -71,6 +74,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const programmes = createProgrammesService(platform, accounts);
   const frameworks = createFrameworksService(platform);
   const guides = createGuidesService(platform);
+  const delphi = createDelphiService(platform, frameworks);
 
   // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
@@ -113,6 +117,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   adminRoutes(app, accounts);
   frameworkRoutes(app, frameworks);
   guideRoutes(app, guides);
+  delphiRoutes(app, delphi, programmes, frameworks);
   apiRoutes(app, programmes, frameworks);
 
   app.decorate('services', {
@@ -120,6 +125,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     programmes,
     frameworks,
     guides,
+    delphi,
     seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, app.log),
   });
 

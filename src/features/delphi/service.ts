@@ -53,6 +53,19 @@ const settingsOf = (s: repo.Study): StudySettings => ({
 export function createDelphiService(platform: Platform, frameworks: FrameworksService) {
   const { db, mailer, config, jobs } = platform;
 
+  // Rounds close by themselves at their closing time, on whichever instance picks the job up.
+  jobs.register('delphi.close-round', async (payload, ctx) => {
+    const round = await repo.getRound(ctx.db, String(payload.roundId));
+    if (!round || round.status !== 'open' || !round.closesAt) return;
+    if (round.closesAt.getTime() > Date.now()) {
+      await jobs.enqueue(ctx.db, 'delphi.close-round', { roundId: round.id }, { runAt: round.closesAt });
+      return;
+    }
+    if (await repo.setRoundStatus(ctx.db, round.id, 'open', { status: 'closed', closedAt: new Date() })) {
+      await recordAudit(ctx.db, { actorId: null, actorLabel: 'system' }, { action: 'delphi.round-closed', entityType: 'delphi_round', entityId: round.id, details: { number: round.number, automatic: true } });
+    }
+  });
+
   async function sendPanelLink(tx: Db, study: repo.Study, panellist: repo.Panellist, round: repo.Round, kind: 'invitation' | 'reminder') {
     const token = await issueLinkToken(tx, { purpose: PANEL_LINK_PURPOSE, subject: panellist.id, ttlMs: LINK_TTL_MS, data: { studyId: study.id, roundId: round.id } });
     await repo.ensureParticipation(tx, panellist.id, round.id);
@@ -509,20 +522,20 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           errors[`item-${input.itemId}`] = 'This item is not in the open round';
           continue;
         }
-        const field = `rating-${item.code}`;
+        const field = `rating-${item.id}`;
         if (input.value === 'unable' && !study.allowUnable) errors[field] = `Choose a rating for item ${item.code}`;
         if (typeof input.value === 'number' && (!Number.isInteger(input.value) || input.value < scale.min || input.value > scale.max)) {
           errors[field] = `Choose a rating from ${scale.min} to ${scale.max} for item ${item.code}`;
         }
-        if (input.comment.length > 2000) errors[`comment-${item.code}`] = `Comment on item ${item.code} must be 2,000 characters or fewer`;
+        if (input.comment.length > 2000) errors[`comment-${item.id}`] = `Comment on item ${item.code} must be 2,000 characters or fewer`;
         if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id), study.reasonDistance) && !input.reason.trim()) {
-          errors[`reason-${item.code}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from your group's median last round. Say briefly why`;
+          errors[`reason-${item.id}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from your group's median last round. Say briefly why`;
         }
       }
       if (submit) {
         const answered = new Set(inputs.filter((i) => i.value !== undefined).map((i) => i.itemId));
         const saved = new Set((await repo.ratingsOfPanellist(db, panellist.id, items.map((i) => i.id))).map((r) => r.itemId));
-        for (const item of items) if (!answered.has(item.id) && !saved.has(item.id) && !errors[`rating-${item.code}`]) errors[`rating-${item.code}`] = `Rate item ${item.code}${study.allowUnable ? ', or choose "unable to rate"' : ''}`;
+        for (const item of items) if (!answered.has(item.id) && !saved.has(item.id) && !errors[`rating-${item.id}`]) errors[`rating-${item.id}`] = `Rate item ${item.code}${study.allowUnable ? ', or choose "unable to rate"' : ''}`;
       }
       if (Object.keys(errors).length) return { errors };
       await db.transaction(async (tx) => {

@@ -41,6 +41,9 @@ export interface Resource {
   programmeId?: string;
   /** The user a personal record belongs to. */
   ownerId?: string;
+  studyId?: string;
+  /** The study a panellist's session was opened for, from their link. */
+  panellistStudyId?: string;
 }
 
 const isAdmin = (a: Actor) => a.platformRoles.has('admin');
@@ -68,6 +71,13 @@ const rules = {
   /** Import, draft, edit and publish frameworks: admins and the lead of any programme. */
   'framework.manage': (a: Actor) => isAdmin(a) || [...a.programmeRoles.values()].some((roles) => roles.has('lead')),
   'guide.edit': (a: Actor) => isAdmin(a),
+
+  /** Delphi results and dashboards: the programme's lead, facilitators and analysts. */
+  'delphi.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator', 'analyst']),
+  /** Set up and run studies: the programme's lead and facilitators. */
+  'delphi.manage': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator']),
+  /** A panellist who entered through their link, for that study only. No account needed. */
+  'delphi.panellist': (_a: Actor, r: Resource) => !!r.studyId && r.panellistStudyId === r.studyId,
 
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),

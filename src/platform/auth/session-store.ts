@@ -38,6 +38,8 @@ declare module 'fastify' {
     userId?: string;
     /** One-shot messages shown on the next page (post/redirect/get). */
     flash?: { type: 'success' | 'info'; text: string }[];
+    /** A Delphi panellist who came in through their link: they need no account. */
+    delphi?: { panellistId: string; studyId: string };
     /** Where to go after signing in. */
     returnTo?: string;
     _csrf?: string;

@@ -1,0 +1,110 @@
+import type { Block, ReportDoc } from '../../exports/report';
+import type { Scale } from '../../stats/consensus';
+import type { DelphiService } from './service';
+import type { Panellist, Study } from './repository';
+
+type Report = Awaited<ReturnType<DelphiService['report']>>;
+type Personal = Awaited<ReturnType<DelphiService['personalReport']>>;
+
+const VERDICT = { in: 'Consensus in', out: 'Consensus out', none: 'No consensus' } as const;
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(v));
+const date = (d: Date | null | undefined) => (d ? d.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' }) : '–');
+
+/**
+ * The study report, covering what Delphi reporting guidance asks a report to
+ * state: the consensus definition fixed in advance, rounds and dates, response
+ * rates, items added, dropped and merged between rounds, and the final list
+ * with its figures.
+ */
+export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
+  const scale = r.settings.scale as Scale;
+  const blocks: Block[] = [];
+  blocks.push({ kind: 'heading', level: 1, text: 'Purpose' });
+  blocks.push({ kind: 'paragraph', text: r.study.purpose || 'Not stated.' });
+  blocks.push({ kind: 'heading', level: 1, text: 'Consensus definition' });
+  blocks.push({ kind: 'paragraph', text: r.ruleText });
+  blocks.push({ kind: 'paragraph', text: `Rating scale ${scale.min}–${scale.max}: ${scale.labels?.low ?? ''}; ${scale.labels?.mid ?? ''}; ${scale.labels?.high ?? ''}. ${r.settings.allowUnable ? 'Panellists could choose "unable to rate"; those answers are excluded from percentages.' : 'There was no "unable to rate" option.'}${r.settings.everyGroup ? ' Consensus had to be reached in every stakeholder group.' : ''}` });
+  blocks.push({ kind: 'paragraph', text: r.study.lockedAt ? `These settings were fixed when round 1 opened on ${date(r.study.lockedAt)}.` : 'Round 1 has not opened yet.' });
+  if (r.settingChanges.length) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Changes after round 1 opened' });
+    blocks.push({ kind: 'list', items: r.settingChanges.map((c) => `${date(c.at)}: ${c.reason}`) });
+  }
+  blocks.push({ kind: 'heading', level: 1, text: 'Rounds' });
+  blocks.push({
+    kind: 'table',
+    head: ['Round', 'Status', 'Opened', 'Closed'],
+    rows: r.rounds.map((x) => [x.number === 0 ? '0 (suggestions)' : x.number, x.status, date(x.openedAt), date(x.closedAt ?? (x.status === 'open' ? x.closesAt : null))]),
+  });
+  blocks.push({ kind: 'heading', level: 1, text: 'Response rates' });
+  blocks.push({
+    kind: 'table',
+    head: ['Round', 'Group', 'Invited', 'Completed', 'Rate'],
+    rows: r.attrition.rows.flatMap((row) => [
+      [row.round.number, 'All', row.total.invited, row.total.completed, row.total.invited ? `${Math.round((100 * row.total.completed) / row.total.invited)}%` : '–'],
+      ...r.attrition.groups.map((g) => [row.round.number, g, row.groups[g]!.invited, row.groups[g]!.completed, row.groups[g]!.invited ? `${Math.round((100 * row.groups[g]!.completed) / row.groups[g]!.invited)}%` : '–']),
+    ]),
+  });
+  if (r.changes.length) {
+    blocks.push({ kind: 'heading', level: 1, text: 'Items between rounds' });
+    for (const c of r.changes) {
+      blocks.push({ kind: 'heading', level: 2, text: `Into round ${c.round.number}` });
+      blocks.push({
+        kind: 'list',
+        items: [
+          `Added: ${c.added.join(', ') || 'none'}`,
+          `Dropped: ${c.dropped.join(', ') || 'none'}`,
+          `Merged: ${c.merged.map((m) => `${m.code} from ${m.from.join(' + ')}`).join('; ') || 'none'}`,
+          `Split: ${c.split.map((s) => `${s.code} into ${s.into.join(', ')}`).join('; ') || 'none'}`,
+          `Reworded: ${c.reworded.join(', ') || 'none'}`,
+        ],
+      });
+    }
+  }
+  for (const a of r.analyses) {
+    const counts = { in: 0, out: 0, none: 0 };
+    a.analysis.items.forEach((i) => counts[i.verdict]++);
+    blocks.push({ kind: 'heading', level: 1, text: `Round ${a.round.number} results` });
+    blocks.push({ kind: 'paragraph', text: `${counts.in} items reached consensus in, ${counts.out} consensus out, ${counts.none} no consensus.` });
+    blocks.push({
+      kind: 'table',
+      head: ['Item', 'Statement', 'n', 'Unable', 'Median (IQR)', `% ${scale.low[0]}–${scale.low[1]}`, `% ${scale.high[0]}–${scale.high[1]}`, 'Stability', 'Verdict'],
+      rows: a.items.map((item, n) => {
+        const s = a.analysis.items[n]!;
+        const st = s.stability;
+        return [
+          item.code,
+          item.text,
+          s.n,
+          s.unableToRate,
+          `${fmt(s.median)} (${fmt(s.q1)}–${fmt(s.q3)})`,
+          fmt(s.percentLow),
+          fmt(s.percentHigh),
+          st && st.percentChangedBand !== null ? `${st.percentChangedBand}% changed band${st.wilcoxonP !== null ? `, Wilcoxon p = ${st.wilcoxonP}` : ''}` : '–',
+          VERDICT[s.verdict],
+        ];
+      }),
+    });
+  }
+  const last = r.analyses[r.analyses.length - 1];
+  if (last) {
+    blocks.push({ kind: 'heading', level: 1, text: 'Final list: items with consensus in' });
+    const agreed = last.items.filter((_, n) => last.analysis.items[n]!.verdict === 'in');
+    blocks.push(agreed.length ? { kind: 'list', items: agreed.map((i) => `${i.code}. ${i.text}${i.stage ? ` (stage: ${i.stage})` : ''}`) } : { kind: 'paragraph', text: 'No item reached consensus in.' });
+  }
+  return { title: r.study.title, subtitle: `Delphi study report – ${programmeName} – produced by Waymark on ${date(new Date())}`, blocks };
+}
+
+/** A panellist's own ratings next to the panel's, round by round. */
+export function personalReportDoc(study: Study, panellist: Panellist, rounds: Personal): ReportDoc {
+  const blocks: Block[] = [{ kind: 'paragraph', text: `Your ratings in each closed round beside the panel's median and the median of your stakeholder group (${panellist.stakeholderType}). Nobody else sees your ratings.` }];
+  for (const r of rounds) {
+    blocks.push({ kind: 'heading', level: 1, text: `Round ${r.round.number}` });
+    blocks.push({
+      kind: 'table',
+      head: ['Item', 'Statement', 'You', 'Panel median (IQR)', 'Your group median', 'Verdict'],
+      rows: r.items.map((x) => [x.item.code, x.item.text, x.own === null ? 'not rated' : x.own === 'unable' ? 'unable to rate' : x.own, `${fmt(x.stats.median)} (${fmt(x.stats.q1)}–${fmt(x.stats.q3)})`, fmt(x.group?.median), VERDICT[x.stats.verdict]]),
+    });
+  }
+  if (rounds.length === 0) blocks.push({ kind: 'paragraph', text: 'No round has closed yet.' });
+  return { title: `Your feedback: ${study.title}`, blocks };
+}

@@ -1,0 +1,655 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { can } from '../../platform/auth/policy';
+import { emailField } from '../../platform/auth/email';
+import { notFound } from '../../platform/errors/http-error';
+import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import { GRADE_9, LIKERT_5, describeRule, parseRule, type ConsensusRule, type Scale } from '../../stats/consensus';
+import { toCsvText } from '../../exports/csv';
+import { toDocx } from '../../exports/docx';
+import { toPdf } from '../../exports/pdf';
+import { toXlsx } from '../../exports/xlsx';
+import type { ProgrammesService } from '../programmes/service';
+import type { FrameworksService } from '../frameworks/service';
+import { parseItemsCsv } from './items-csv';
+import { personalReportDoc, studyReportDoc } from './report';
+import type { DelphiService, RatingInput, StudySettings } from './service';
+import type { Study } from './repository';
+
+const programmeResource = (request: FastifyRequest) => ({ programmeId: (request.params as { programmeId?: string }).programmeId });
+const panellistResource = (request: FastifyRequest) => ({ studyId: (request.params as { studyId?: string }).studyId, panellistStudyId: request.session?.delphi?.studyId });
+
+const settingsSchema = z
+  .object({
+    title: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title for the study').max(200, 'Title must be 200 characters or fewer'),
+    purpose: z.string().trim().max(5000, 'Purpose must be 5,000 characters or fewer').default(''),
+    scale: z.enum(['1-9', '1-5'], { message: 'Choose a rating scale' }),
+    lowLabel: z.string().trim().max(100).default(''),
+    midLabel: z.string().trim().max(100).default(''),
+    highLabel: z.string().trim().max(100).default(''),
+    allowUnable: z.enum(['yes', 'no']).default('no'),
+    rule: z.enum(['comet', 'percent', 'median-iqr', 'rand-ucla'], { message: 'Choose a consensus rule' }),
+    cometIn: z.coerce.number({ message: 'Enter a percentage' }).min(50, 'The agreement threshold must be 50% or more').max(100, 'The agreement threshold must be 100% or less').default(70),
+    cometOther: z.coerce.number({ message: 'Enter a percentage' }).min(0, 'Enter 0 or more').max(50, 'The limit must be 50% or less').default(15),
+    percentThreshold: z.coerce.number({ message: 'Enter a percentage' }).min(50, 'The threshold must be 50% or more').max(100, 'The threshold must be 100% or less').default(75),
+    medianIn: z.coerce.number({ message: 'Enter a median' }).default(7),
+    medianOut: z.coerce.number({ message: 'Enter a median' }).default(3),
+    maxIqr: z.coerce.number({ message: 'Enter an IQR' }).min(0, 'Enter 0 or more').default(1),
+    quartileMethod: z.enum(['7', '6'], { message: 'Choose how quartiles are calculated' }),
+    everyGroup: z.enum(['yes', 'no']).default('no'),
+    reasonDistance: z
+      .string()
+      .optional()
+      .transform((v) => (v ? Number(v) : null))
+      .pipe(z.number({ message: 'Enter a whole number of points' }).int('Enter a whole number of points').min(1, 'Enter 1 or more').max(8, 'Enter 8 or fewer').nullable()),
+    namesInExports: z.enum(['yes', 'no']).default('no'),
+    withSuggestions: z.enum(['yes', 'no']).default('no'),
+    reason: z.string().trim().max(2000).default(''),
+  })
+  .refine((v) => v.rule !== 'rand-ucla' || v.scale === '1-9', { path: ['rule'], message: 'RAND/UCLA needs the 1 to 9 scale' });
+const settingsOrder = ['title', 'purpose', 'scale', 'rule', 'cometIn', 'cometOther', 'percentThreshold', 'medianIn', 'medianOut', 'maxIqr', 'quartileMethod', 'reasonDistance', 'reason'];
+
+function toSettings(v: z.infer<typeof settingsSchema>): StudySettings & { withSuggestions: boolean } {
+  const base = v.scale === '1-9' ? GRADE_9 : LIKERT_5;
+  const scale: Scale = {
+    ...base,
+    labels: { low: v.lowLabel || base.labels!.low, mid: v.midLabel || base.labels!.mid, high: v.highLabel || base.labels!.high },
+  };
+  const rule: ConsensusRule =
+    v.rule === 'comet'
+      ? { kind: 'comet', inPercent: v.cometIn, otherPercent: v.cometOther }
+      : v.rule === 'percent'
+        ? { kind: 'percent', threshold: v.percentThreshold }
+        : v.rule === 'median-iqr'
+          ? { kind: 'median-iqr', inMedian: v.medianIn, outMedian: v.medianOut, maxIqr: v.maxIqr }
+          : parseRule('rand-ucla');
+  return {
+    title: v.title,
+    purpose: v.purpose,
+    scale,
+    allowUnable: v.allowUnable === 'yes',
+    rule,
+    quartileMethod: v.quartileMethod === '6' ? 6 : 7,
+    everyGroup: v.everyGroup === 'yes',
+    reasonDistance: v.reasonDistance,
+    namesInExports: v.namesInExports === 'yes',
+    withSuggestions: v.withSuggestions === 'yes',
+  };
+}
+
+function settingsForm(s: Study | undefined): FormState {
+  if (!s) return emptyForm({ scale: '1-9', rule: 'comet', cometIn: 70, cometOther: 15, percentThreshold: 75, medianIn: 7, medianOut: 3, maxIqr: 1, quartileMethod: '7', allowUnable: 'yes', everyGroup: 'no', namesInExports: 'no', withSuggestions: 'no' });
+  const scale = s.scale as Scale;
+  const rule = s.rule as ConsensusRule;
+  return emptyForm({
+    title: s.title,
+    purpose: s.purpose,
+    scale: `${scale.min}-${scale.max}`,
+    lowLabel: scale.labels?.low,
+    midLabel: scale.labels?.mid,
+    highLabel: scale.labels?.high,
+    allowUnable: s.allowUnable ? 'yes' : 'no',
+    rule: rule.kind,
+    cometIn: rule.kind === 'comet' ? rule.inPercent : 70,
+    cometOther: rule.kind === 'comet' ? rule.otherPercent : 15,
+    percentThreshold: rule.kind === 'percent' ? rule.threshold : 75,
+    medianIn: rule.kind === 'median-iqr' ? rule.inMedian : 7,
+    medianOut: rule.kind === 'median-iqr' ? rule.outMedian : 3,
+    maxIqr: rule.kind === 'median-iqr' ? rule.maxIqr : 1,
+    quartileMethod: String(s.quartileMethod),
+    everyGroup: s.everyGroup ? 'yes' : 'no',
+    reasonDistance: s.reasonDistance ?? '',
+    namesInExports: s.namesInExports ? 'yes' : 'no',
+  });
+}
+
+const itemSchema = z.object({
+  text: z.string({ message: 'Enter the item' }).trim().min(1, 'Enter the item').max(2000, 'An item must be 2,000 characters or fewer'),
+  domain: z.string().trim().max(200).default(''),
+  stage: z.string().trim().max(60).optional().transform((v) => v || null),
+  area: z.string().trim().max(100).optional().transform((v) => v || null),
+});
+
+const toArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
+
+export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, programmes: ProgrammesService, frameworks: FrameworksService) {
+  const base = (s: Study) => `/programmes/${s.programmeId}/delphi/${s.id}`;
+
+  /** The study named in the URL, checked to belong to the programme in the URL. */
+  async function studyOr404(request: FastifyRequest) {
+    const p = request.params as { programmeId: string; studyId: string };
+    const ok = z.uuid().safeParse(p.studyId).success && z.uuid().safeParse(p.programmeId).success;
+    const study = ok ? await delphi.getStudy(p.studyId) : undefined;
+    if (!study || study.programmeId !== p.programmeId) throw notFound('study');
+    const programme = (await programmes.get(study.programmeId))!;
+    return { study, programme, canManage: can(request.actor, 'delphi.manage', { programmeId: study.programmeId }) };
+  }
+
+  async function roundByNumber(study: Study, n: string) {
+    const round = (await delphi.rounds(study.id)).find((r) => String(r.number) === n);
+    if (!round) throw notFound('round');
+    return round;
+  }
+
+  // ---- studies ----------------------------------------------------------------------
+  app.get('/programmes/:programmeId/delphi', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
+    const { programmeId } = request.params as { programmeId: string };
+    const programme = z.uuid().safeParse(programmeId).success ? await programmes.get(programmeId) : undefined;
+    if (!programme) throw notFound('programme');
+    const studies = await delphi.studiesOf(programme.id);
+    const withRounds = await Promise.all(studies.map(async (s) => ({ ...s, rounds: await delphi.rounds(s.id) })));
+    return reply.render('delphi/views/studies.njk', { title: `Delphi studies – ${programme.name}`, programme, studies: withRounds, canManage: can(request.actor, 'delphi.manage', { programmeId }) });
+  });
+
+  const settingsPage = (title: string, action: string, form: FormState, extra: Record<string, unknown> = {}) => ({ title, action, form, ...extra });
+
+  app.get('/programmes/:programmeId/delphi/new', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const programme = await programmes.get((request.params as { programmeId: string }).programmeId);
+    if (!programme) throw notFound('programme');
+    return reply.render('delphi/views/settings.njk', settingsPage('Set up a Delphi study', `/programmes/${programme.id}/delphi/new`, settingsForm(undefined), { programme, isNew: true }));
+  });
+
+  app.post('/programmes/:programmeId/delphi/new', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const programme = await programmes.get((request.params as { programmeId: string }).programmeId);
+    if (!programme) throw notFound('programme');
+    const parsed = parseForm(settingsSchema, request.body, settingsOrder);
+    if (!parsed.ok) return reply.render('delphi/views/settings.njk', settingsPage('Set up a Delphi study', `/programmes/${programme.id}/delphi/new`, parsed.form, { programme, isNew: true }), 400);
+    const id = await delphi.createStudy(programme.id, toSettings(parsed.data), request.user!.id, request.auditContext());
+    request.flash('success', 'Study created. Add items and invite the panel, then open round 1.');
+    return reply.redirect(`/programmes/${programme.id}/delphi/${id}`);
+  });
+
+  app.get('/programmes/:programmeId/delphi/:studyId', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme, canManage } = await studyOr404(request);
+    const report = await delphi.report(study);
+    const panel = await delphi.panel(study.id);
+    const current = report.rounds.find((r) => r.status === 'open') ?? report.rounds[report.rounds.length - 1];
+    const items = current ? await delphi.items(current.id) : [];
+    return reply.render('delphi/views/dashboard.njk', {
+      title: study.title,
+      study,
+      programme,
+      base: base(study),
+      report,
+      panelSize: panel.length,
+      current,
+      currentItems: items,
+      canManage,
+      last: report.analyses[report.analyses.length - 1],
+      form: emptyForm({ closesAt: defaultCloseDate() }),
+    });
+  });
+
+  app.get('/programmes/:programmeId/delphi/:studyId/settings', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme } = await studyOr404(request);
+    return reply.render('delphi/views/settings.njk', settingsPage('Study settings', `${base(study)}/settings`, settingsForm(study), { programme, study, changes: await delphi.settingChanges(study.id) }));
+  });
+
+  app.post('/programmes/:programmeId/delphi/:studyId/settings', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme } = await studyOr404(request);
+    const page = async (form: FormState) => reply.render('delphi/views/settings.njk', settingsPage('Study settings', `${base(study)}/settings`, form, { programme, study, changes: await delphi.settingChanges(study.id) }), 400);
+    const parsed = parseForm(settingsSchema, request.body, settingsOrder);
+    if (!parsed.ok) return page(parsed.form);
+    try {
+      await delphi.updateSettings(study, toSettings(parsed.data), parsed.data.reason, request.user!.id, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return page(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, settingsOrder));
+      throw err;
+    }
+    request.flash('success', 'Settings saved.');
+    return reply.redirect(base(study));
+  });
+
+  // ---- items --------------------------------------------------------------------------
+  async function itemsPage(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+    const { study, programme, canManage } = await studyOr404(request);
+    const rounds = await delphi.rounds(study.id);
+    const draft = rounds.find((r) => r.status === 'draft' && r.number > 0);
+    const shown = draft ?? rounds.filter((r) => r.number > 0).pop();
+    const items = shown ? await delphi.items(shown.id) : [];
+    const fwVersions = (await frameworks.list(true)).map((r) => ({ value: r.version!.id, text: `${r.framework.title} – ${r.version!.label} (${r.version!.status})` }));
+    const round0 = rounds.find((r) => r.number === 0);
+    const suggestions = round0 ? await delphi.suggestions(round0.id) : [];
+    return {
+      title: `Items – ${study.title}`,
+      study,
+      programme,
+      base: base(study),
+      round: shown,
+      editable: !!draft && canManage,
+      items,
+      fwVersions,
+      suggestions: suggestions.filter((s) => !s.usedForItemId),
+      form: emptyForm(),
+      ...extra,
+    };
+  }
+
+  app.get('/programmes/:programmeId/delphi/:studyId/items', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/items.njk', await itemsPage(request)));
+
+  /** Runs an item change on the draft round and re-shows the page with the error if it fails. */
+  async function itemAction(request: FastifyRequest, reply: FastifyReply, work: (study: Study, round: NonNullable<Awaited<ReturnType<typeof delphi.getRound>>>) => Promise<string>) {
+    const { study } = await studyOr404(request);
+    const draft = (await delphi.rounds(study.id)).find((r) => r.status === 'draft' && r.number > 0);
+    try {
+      if (!draft) throw new FieldError('text', 'There is no round being prepared. Prepare the next round first');
+      const message = await work(study, draft);
+      request.flash('success', message);
+      return reply.redirect(`${base(study)}/items`);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('delphi/views/items.njk', await itemsPage(request, { form: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }) }), 400);
+      throw err;
+    }
+  }
+
+  app.post('/programmes/:programmeId/delphi/:studyId/items', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const parsed = parseForm(itemSchema, request.body, ['text']);
+    if (!parsed.ok) return reply.render('delphi/views/items.njk', await itemsPage(request, { form: parsed.form }), 400);
+    return itemAction(request, reply, async (_s, round) => {
+      const [item] = await delphi.addItems(round, [parsed.data], request.auditContext());
+      return `Item ${item!.code} added.`;
+    });
+  });
+
+  app.post('/programmes/:programmeId/delphi/:studyId/items/import', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    itemAction(request, reply, async (_s, round) => {
+      const text = String((request.body as { csv?: string }).csv ?? '');
+      const parsed = parseItemsCsv(text);
+      if (!parsed.ok) throw new FieldError('csv', parsed.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
+      const items = await delphi.addItems(round, parsed.items, request.auditContext());
+      return `${items.length} items added from the CSV.`;
+    }),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/items/from-framework', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    itemAction(request, reply, async (_s, round) => {
+      const body = request.body as { versionId?: string; stage?: string };
+      if (!body.versionId || !z.uuid().safeParse(body.versionId).success) throw new FieldError('versionId', 'Choose a framework');
+      const items = await delphi.addFromFramework(round, body.versionId, body.stage || null, request.auditContext());
+      return `${items.length} items added from the framework's statements.`;
+    }),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/items/change', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    itemAction(request, reply, async (_s, round) => {
+      const body = request.body as { items?: unknown; action?: string; mergeText?: string };
+      const ids = toArray(body.items);
+      if (body.action === 'drop') {
+        await delphi.dropItems(round, ids, request.auditContext());
+        return `${ids.length} item(s) dropped from round ${round.number}.`;
+      }
+      if (body.action === 'merge') {
+        const merged = await delphi.mergeItems(round, ids, String(body.mergeText ?? ''), request.auditContext());
+        return `Merged into item ${merged.code}.`;
+      }
+      throw new FieldError('items', 'Choose what to do with the selected items');
+    }),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/suggestions/:suggestionId/use', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    itemAction(request, reply, async (_s, round) => {
+      const text = String((request.body as { text?: string }).text ?? '').trim();
+      if (!text) throw new FieldError('text', 'Enter the wording of the item');
+      const item = await delphi.useSuggestion(round, (request.params as { suggestionId: string }).suggestionId, text, request.auditContext());
+      return `Suggestion turned into item ${item.code}.`;
+    }),
+  );
+
+  async function itemOr404(request: FastifyRequest) {
+    const { study, programme } = await studyOr404(request);
+    const id = (request.params as { itemId: string }).itemId;
+    const item = z.uuid().safeParse(id).success ? await delphi.getItem(id) : undefined;
+    const round = item ? await delphi.getRound(item.roundId) : undefined;
+    if (!item || !round || round.studyId !== study.id) throw notFound('item');
+    return { study, programme, item, round };
+  }
+
+  const editPage = async (request: FastifyRequest, form?: FormState) => {
+    const { study, programme, item, round } = await itemOr404(request);
+    return { title: `Item ${item.code}`, study, programme, item, round, base: base(study), form: form ?? emptyForm({ text: item.text, domain: item.domain, stage: item.stage, area: item.area }), splitForm: emptyForm() };
+  };
+
+  app.get('/programmes/:programmeId/delphi/:studyId/items/:itemId', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/item.njk', await editPage(request)));
+
+  app.post('/programmes/:programmeId/delphi/:studyId/items/:itemId', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study, item } = await itemOr404(request);
+    const parsed = parseForm(itemSchema, request.body, ['text']);
+    if (!parsed.ok) return reply.render('delphi/views/item.njk', await editPage(request, parsed.form), 400);
+    try {
+      await delphi.editItem(item, parsed.data, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('delphi/views/item.njk', await editPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      throw err;
+    }
+    request.flash('success', `Item ${item.code} saved.`);
+    return reply.redirect(`${base(study)}/items`);
+  });
+
+  app.post('/programmes/:programmeId/delphi/:studyId/items/:itemId/split', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study, item } = await itemOr404(request);
+    const texts = String((request.body as { splitText?: string }).splitText ?? '').split(/\r?\n/);
+    try {
+      const made = await delphi.splitItem(item, texts, request.auditContext());
+      request.flash('success', `Item ${item.code} split into ${made.map((m) => m.code).join(', ')}.`);
+      return reply.redirect(`${base(study)}/items`);
+    } catch (err) {
+      if (err instanceof FieldError) {
+        const page = await editPage(request);
+        return reply.render('delphi/views/item.njk', { ...page, splitForm: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }) }, 400);
+      }
+      throw err;
+    }
+  });
+
+  // ---- panel ----------------------------------------------------------------------------
+  async function panelPage(request: FastifyRequest, extra: Record<string, unknown> = {}) {
+    const { study, programme, canManage } = await studyOr404(request);
+    const [status, attrition, types, areas, rounds] = await Promise.all([delphi.panelStatus(study), delphi.attrition(study), programmes.stakeholderTypesOf(programme.id), programmes.areasOf(programme.id), delphi.rounds(study.id)]);
+    return {
+      title: `Panel – ${study.title}`,
+      study,
+      programme,
+      base: base(study),
+      status,
+      attrition,
+      canManage,
+      open: rounds.find((r) => r.status === 'open'),
+      typeOptions: types.map((t) => ({ value: t.name, text: t.name })),
+      areaOptions: areas.map((a) => ({ value: a.name, text: a.name })),
+      form: emptyForm(),
+      ...extra,
+    };
+  }
+
+  app.get('/programmes/:programmeId/delphi/:studyId/panel', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/panel.njk', await panelPage(request)));
+
+  const inviteSchema = z.object({
+    emails: z
+      .string({ message: 'Enter at least one email address' })
+      .transform((v) => [...new Set(v.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean))])
+      .pipe(z.array(emailField).min(1, 'Enter at least one email address').max(500, 'Invite 500 people or fewer at a time')),
+    stakeholderType: z.string({ message: 'Choose a stakeholder group' }).trim().min(1, 'Choose a stakeholder group').max(100),
+    area: z.string().trim().max(100).optional().transform((v) => v || null),
+  });
+
+  app.post('/programmes/:programmeId/delphi/:studyId/panel', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study } = await studyOr404(request);
+    const body = request.body as Record<string, string>;
+    const parsed = inviteSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = String(issue.path[0] ?? 'emails');
+      const message = field === 'emails' && issue.path.length > 1 ? `"${String(body.emails).split(/[\s,;]+/).filter(Boolean)[Number(issue.path[1])]}" is not an email address. ${issue.message}` : issue.message;
+      return reply.render('delphi/views/panel.njk', await panelPage(request, { form: formWithErrors(body, { [field]: message }, ['emails', 'stakeholderType']) }), 400);
+    }
+    const { added, already } = await delphi.invite(study, parsed.data.emails, parsed.data.stakeholderType, parsed.data.area, request.auditContext());
+    request.flash('success', `${added.length} added to the panel.${already.length ? ` Already on the panel: ${already.join(', ')}.` : ''}`);
+    return reply.redirect(`${base(study)}/panel`);
+  });
+
+  // ---- rounds ---------------------------------------------------------------------------
+  const openSchema = z.object({
+    closesAt: z
+      .string({ message: 'Enter the date and time the round closes' })
+      .min(1, 'Enter the date and time the round closes')
+      .refine((v) => !Number.isNaN(Date.parse(v)), 'Enter the closing date and time, like 2026-12-01T17:00'),
+  });
+
+  async function roundAction(request: FastifyRequest, reply: FastifyReply, work: (study: Study, round: Awaited<ReturnType<typeof roundByNumber>>) => Promise<string>) {
+    const { study } = await studyOr404(request);
+    const round = await roundByNumber(study, (request.params as { number: string }).number);
+    try {
+      request.flash('success', await work(study, round));
+      return reply.redirect(base(study));
+    } catch (err) {
+      if (err instanceof FieldError) {
+        request.flash('info', err.message);
+        return reply.redirect(base(study));
+      }
+      throw err;
+    }
+  }
+
+  app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/open', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    roundAction(request, reply, async (_s, round) => {
+      const parsed = openSchema.safeParse(request.body);
+      if (!parsed.success) throw new FieldError('closesAt', parsed.error.issues[0]!.message);
+      // A datetime-local value has no zone: it means UK time.
+      const closesAt = ukLocalToDate(parsed.data.closesAt);
+      await delphi.openRound(round, closesAt, request.auditContext());
+      return `Round ${round.number} is open. Every panellist has been emailed a link.`;
+    }),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/close', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    roundAction(request, reply, async (_s, round) => ((await delphi.closeRound(round, request.auditContext())) ? `Round ${round.number} is closed.` : `Round ${round.number} was already closed.`)),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/remind', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    roundAction(request, reply, async (_s, round) => `Reminder sent to ${await delphi.remind(round, request.auditContext())} panellist(s) who have not completed round ${round.number}.`),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/reinvite', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
+    roundAction(request, reply, async (_s, round) => `Invited ${await delphi.reinviteMissed(round, request.auditContext())} panellist(s) who missed the previous round.`),
+  );
+
+  app.post('/programmes/:programmeId/delphi/:studyId/rounds/next', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study } = await studyOr404(request);
+    try {
+      const next = await delphi.prepareNextRound(study, request.auditContext());
+      request.flash('success', `Round ${next.number} is being prepared with the items of round ${next.number - 1}. Reword, merge, split, add or drop items, then open it.`);
+      return reply.redirect(`${base(study)}/items`);
+    } catch (err) {
+      if (err instanceof FieldError) {
+        request.flash('info', err.message);
+        return reply.redirect(base(study));
+      }
+      throw err;
+    }
+  });
+
+  app.get('/programmes/:programmeId/delphi/:studyId/rounds/:number', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme } = await studyOr404(request);
+    const round = await roundByNumber(study, (request.params as { number: string }).number);
+    const { analysis, items } = await delphi.analyse(study, round);
+    const rounds = await delphi.rounds(study.id);
+    const prev = rounds.find((r) => r.number === round.number - 1 && r.status === 'closed' && r.number > 0);
+    const feedback = prev ? await delphi.feedbackFor(study, prev, round, null) : [];
+    return reply.render('delphi/views/round.njk', {
+      title: `Round ${round.number} results – ${study.title}`,
+      study,
+      programme,
+      base: base(study),
+      round,
+      rows: items.map((item, n) => ({ item, stats: analysis.items[n]! })),
+      groups: [...new Set(analysis.items.flatMap((i) => Object.keys(i.groups ?? {})))].sort(),
+      ruleText: describeRule(study.rule as ConsensusRule, study.scale as Scale, study.quartileMethod as 7 | 6),
+      scale: study.scale,
+      hasPrevious: feedback.length > 0,
+    });
+  });
+
+  // ---- reports and exports --------------------------------------------------------------
+  const sendFile = (reply: FastifyReply, name: string, type: string, body: Buffer | string) =>
+    reply.type(type).header('content-disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`).send(body);
+  const slug = (s: Study) => s.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'study';
+
+  app.get('/programmes/:programmeId/delphi/:studyId/report.:format', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme } = await studyOr404(request);
+    const format = (request.params as { format: string }).format;
+    if (format !== 'docx' && format !== 'pdf') throw notFound('report format');
+    const doc = studyReportDoc(await delphi.report(study), programme.name);
+    return format === 'docx'
+      ? sendFile(reply, `${slug(study)}-report.docx`, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await toDocx(doc))
+      : sendFile(reply, `${slug(study)}-report.pdf`, 'application/pdf', await toPdf(doc));
+  });
+
+  app.get('/programmes/:programmeId/delphi/:studyId/responses.:format', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
+    const { study } = await studyOr404(request);
+    const format = (request.params as { format: string }).format;
+    if (format !== 'csv' && format !== 'xlsx') throw notFound('export format');
+    const rows = await delphi.responses(study);
+    const head = ['round', 'panellist', ...(study.namesInExports ? ['name'] : []), 'group', 'area', 'item', 'rating', 'comment', 'reason'];
+    const data = rows.map((r) => [r.round, r.panellist, ...(study.namesInExports ? [r.name] : []), r.group, r.area, r.item, r.rating, r.comment, r.reason]);
+    return format === 'csv'
+      ? sendFile(reply, `${slug(study)}-responses.csv`, 'text/csv; charset=utf-8', toCsvText(head, data))
+      : sendFile(reply, `${slug(study)}-responses.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await toXlsx([{ name: 'Responses', head, rows: data }]));
+  });
+
+  // ---- into the framework -------------------------------------------------------------------
+  const draftsOf = async () => (await frameworks.allVersions()).filter((v) => v.status === 'draft').map((v) => ({ value: v.id, text: `${v.shortName} ${v.label}` }));
+
+  app.get('/programmes/:programmeId/delphi/:studyId/to-framework', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme } = await studyOr404(request);
+    return reply.render('delphi/views/to-framework.njk', { title: 'Send agreed items to a framework', study, programme, base: base(study), drafts: await draftsOf(), form: emptyForm() });
+  });
+
+  app.post('/programmes/:programmeId/delphi/:studyId/to-framework', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study, programme } = await studyOr404(request);
+    const versionId = String((request.body as { versionId?: string }).versionId ?? '');
+    try {
+      if (!z.uuid().safeParse(versionId).success) throw new FieldError('versionId', 'Choose a draft framework version');
+      const r = await delphi.sendToFramework(study, versionId, request.auditContext());
+      request.flash(
+        'success',
+        `Linked ${r.linked.length} statement(s) to the study and added ${r.added.length} new statement(s).${r.skipped.length ? ` Not sent (no matching domain or no stage): ${r.skipped.join(', ')}.` : ''}`,
+      );
+      return reply.redirect(base(study));
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('delphi/views/to-framework.njk', { title: 'Send agreed items to a framework', study, programme, base: base(study), drafts: await draftsOf(), form: formWithErrors({ versionId }, { versionId: err.message }) }, 400);
+      throw err;
+    }
+  });
+
+  // ---- panellists ------------------------------------------------------------------------
+  const tokenParam = z.object({ token: z.string().min(10).max(200) });
+  const linkProblem = {
+    invalid: 'This link is not valid. Check you copied the whole link from the email.',
+    expired: 'This link has expired. Each email brings a new link: use the most recent one, or ask the study team to send one.',
+    used: 'This link has already been used. Each link works once; use the link in your most recent email, or ask the study team to send a new one.',
+  } as const;
+
+  app.get('/delphi/enter/:token', { config: { permission: 'public' } }, async (request, reply) => {
+    const p = tokenParam.safeParse(request.params);
+    const entered = p.success ? await delphi.enter(p.data.token) : ({ ok: false, problem: 'invalid' } as const);
+    if (!entered.ok) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblem[entered.problem], retryHref: '/', retryText: 'Go to the Waymark home page' }, 400);
+    await request.session.regenerate();
+    request.session.delphi = { panellistId: entered.panellist.id, studyId: entered.panellist.studyId };
+    return reply.redirect(`/delphi/${entered.panellist.studyId}/take`);
+  });
+
+  async function panellistOr403(request: FastifyRequest) {
+    const studyId = (request.params as { studyId: string }).studyId;
+    const study = await delphi.getStudy(studyId);
+    const panellist = request.session.delphi ? await delphi.getPanellist(request.session.delphi.panellistId) : undefined;
+    if (!study || !panellist || panellist.studyId !== study.id) throw notFound('study');
+    return { study, panellist };
+  }
+
+  const PAGE_SIZE = 20;
+
+  async function takePage(request: FastifyRequest, errors: Record<string, string> = {}, typed?: Record<string, unknown>) {
+    const { study, panellist } = await panellistOr403(request);
+    const page = await delphi.takePage(study, panellist);
+    const scale = study.scale as Scale;
+    const pageNo = Math.max(1, Number((request.query as { page?: string }).page ?? (typed?.page as string | undefined) ?? 1) || 1);
+    const items = page.round && page.round.number > 0 ? page.items! : [];
+    const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
+    const current = Math.min(pageNo, pages);
+    const shown = items.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+    const answered = items.filter((i) => page.mine?.has(i.id)).length;
+    const value = (itemId: string) => {
+      if (typed && `rating-${itemId}` in typed) return String(typed[`rating-${itemId}`]);
+      const r = page.mine?.get(itemId);
+      return r ? (r.rating === null ? 'unable' : String(r.rating)) : '';
+    };
+    const errorList = Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` }));
+    return {
+      title: study.title,
+      study,
+      panellist,
+      round: page.round,
+      scaleValues: Array.from({ length: scale.max - scale.min + 1 }, (_, i) => scale.min + i),
+      scale,
+      items: shown.map((item) => ({
+        item,
+        value: value(item.id),
+        comment: typed ? String(typed[`comment-${item.id}`] ?? '') : (page.mine?.get(item.id)?.comment ?? ''),
+        reason: typed ? String(typed[`reason-${item.id}`] ?? '') : (page.mine?.get(item.id)?.reason ?? ''),
+        feedback: page.feedback?.get(item.id),
+      })),
+      answered,
+      total: items.length,
+      page: current,
+      pages,
+      completedAt: page.completedAt,
+      form: { values: typed ?? {}, errors, errorList },
+      suggestionsOpen: page.round?.number === 0,
+    };
+  }
+
+  app.get('/delphi/:studyId/take', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => reply.render('delphi/views/take.njk', await takePage(request)));
+
+  app.post('/delphi/:studyId/take', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
+    const { study, panellist } = await panellistOr403(request);
+    const body = request.body as Record<string, string>;
+    const itemIds = toArray(body.itemIds);
+    const inputs: RatingInput[] = itemIds.map((itemId) => {
+      const raw = body[`rating-${itemId}`];
+      return {
+        itemId,
+        value: raw === undefined || raw === '' ? undefined : raw === 'unable' ? 'unable' : Number(raw),
+        comment: String(body[`comment-${itemId}`] ?? ''),
+        reason: String(body[`reason-${itemId}`] ?? ''),
+      };
+    });
+    const submit = body.action === 'submit';
+    const { errors } = await delphi.saveRatings(study, panellist, String(body.roundId ?? ''), inputs, submit);
+    if (Object.keys(errors).length) return reply.render('delphi/views/take.njk', await takePage(request, errors, body), 400);
+    if (submit) {
+      request.flash('success', 'Thank you. Your answers for this round are submitted. You can change them until the round closes.');
+      return reply.redirect(`/delphi/${study.id}/take`);
+    }
+    const next = body.action === 'next' ? Number(body.page ?? 1) + 1 : Number(body.page ?? 1);
+    request.flash('success', 'Your answers are saved. You can come back to them until the round closes.');
+    return reply.redirect(`/delphi/${study.id}/take?page=${next}`);
+  });
+
+  app.post('/delphi/:studyId/suggest', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
+    const { study, panellist } = await panellistOr403(request);
+    try {
+      await delphi.suggest(study, panellist, String((request.body as { suggestion?: string }).suggestion ?? ''));
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('delphi/views/take.njk', await takePage(request, { suggestion: err.message }, request.body as Record<string, unknown>), 400);
+      throw err;
+    }
+    request.flash('success', 'Thank you. Your suggestion is saved. Add another if you like.');
+    return reply.redirect(`/delphi/${study.id}/take`);
+  });
+
+  app.get('/delphi/:studyId/my-feedback', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
+    const { study, panellist } = await panellistOr403(request);
+    return reply.render('delphi/views/my-feedback.njk', { title: `Your feedback – ${study.title}`, study, panellist, rounds: await delphi.personalReport(study, panellist), scale: study.scale });
+  });
+
+  app.get('/delphi/:studyId/my-feedback.pdf', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
+    const { study, panellist } = await panellistOr403(request);
+    const doc = personalReportDoc(study, panellist, await delphi.personalReport(study, panellist));
+    return sendFile(reply, `${slug(study)}-your-feedback.pdf`, 'application/pdf', await toPdf(doc));
+  });
+}
+
+/** A week from now at 5pm, in the form a datetime-local field takes. */
+function defaultCloseDate(): string {
+  const d = new Date(Date.now() + 7 * 86_400_000);
+  return `${d.toISOString().slice(0, 10)}T17:00`;
+}
+
+/** Reads "2026-12-01T17:00" as a time in the UK, whatever the server's time zone. */
+export function ukLocalToDate(value: string): Date {
+  if (/[zZ]|[+-]\d\d:\d\d$/.test(value)) return new Date(value);
+  const asUtc = new Date(`${value}Z`);
+  const london = new Date(asUtc.toLocaleString('en-US', { timeZone: 'Europe/London' }));
+  const utc = new Date(asUtc.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return new Date(asUtc.getTime() - (london.getTime() - utc.getTime()));
+}
