@@ -85,6 +85,31 @@ describe('the waymark command', { timeout: 90_000 }, () => {
     expect(bad.stderr).toContain('line 3: unknown parent "Q"');
   });
 
+  it('analyses Delphi responses from CSV, with groups and stability, and refuses bad input', async () => {
+    const dir = tempDir();
+    const r1 = path.join(dir, 'r1.csv');
+    const r2 = path.join(dir, 'r2.csv');
+    fs.writeFileSync(r1, 'panellist,group,item,rating\np1,clinician,A,5\np2,clinician,A,8\np3,patient,A,8\np4,patient,A,NA\np1,clinician,B,2\np2,clinician,B,3\np3,patient,B,,\n'.replace(',,\n', ',\n'));
+    fs.writeFileSync(r2, 'panellist,group,item,rating\np1,clinician,A,8\np2,clinician,A,8\np3,patient,A,9\np4,patient,A,8\np1,clinician,B,2\np2,clinician,B,2\np3,patient,B,1\n');
+    const out = await waymark(['delphi', 'analyse', r2, '--by-group', '--previous', r1, '--rule', 'percent:75', '--quartiles', '6'], {});
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout);
+    expect(json).toMatchObject({ rule: { kind: 'percent', threshold: 75 }, quartileMethod: 6 });
+    const a = json.items.find((i: { item: string }) => i.item === 'A');
+    expect(a).toMatchObject({ n: 4, unableToRate: 0, median: 8, percentHigh: 100, verdict: 'in' });
+    expect(a.groups.clinician).toMatchObject({ n: 2, median: 8 });
+    // p1 moved 5 → 8 (mid → high); p2 and p3 stayed high; p4 was unable before: 1 of 3 changed band
+    expect(a.stability).toMatchObject({ paired: 3, percentChangedBand: 33.33, stable: false });
+    expect(json.items.find((i: { item: string }) => i.item === 'B').verdict).toBe('out');
+    const bad = await waymark(['delphi', 'analyse', r1, '--rule', 'percent'], {});
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('percent takes one threshold');
+    fs.writeFileSync(r1, 'panellist,group,item,rating\np1,g,A,11\n');
+    const badFile = await waymark(['delphi', 'analyse', r1], {});
+    expect(badFile.code).toBe(1);
+    expect(badFile.stderr).toContain('line 2: rating "11" is not a whole number from 1 to 9');
+  });
+
   it('serves, and on SIGTERM finishes and exits cleanly', async () => {
     const dir = tempDir();
     const port = 39_000 + Math.floor(Math.random() * 1000);

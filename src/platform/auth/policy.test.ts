@@ -13,8 +13,8 @@ describe('policy', () => {
     for (const p of PERMISSIONS) expect(can(ANONYMOUS, p, { programmeId: P1 }), p).toBe(p === 'public' || p === 'framework.view');
   });
 
-  it('lets an admin do everything', () => {
-    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 })).toBe(true);
+  it('lets an admin do everything except act as a Delphi panellist', () => {
+    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(p !== 'delphi.panellist');
   });
 
   it('gives each programme role exactly its permissions in its own programme', () => {
@@ -51,6 +51,22 @@ describe('policy', () => {
     expect(can(actor(['supervisor']), 'framework.manage')).toBe(false);
     expect(can(actor([], ['lead']), 'guide.edit')).toBe(false);
     expect(can(actor(['admin']), 'guide.edit')).toBe(true);
+  });
+
+  it('lets the lead, facilitators and analysts see Delphi results; only leads and facilitators run studies', () => {
+    for (const role of PROGRAMME_ROLES) {
+      expect(can(actor([], [role]), 'delphi.view', { programmeId: P1 }), role).toBe(['lead', 'facilitator', 'analyst'].includes(role));
+      expect(can(actor([], [role]), 'delphi.manage', { programmeId: P1 }), role).toBe(['lead', 'facilitator'].includes(role));
+      expect(can(actor([], [role]), 'delphi.view', { programmeId: P2 }), `${role} elsewhere`).toBe(false);
+    }
+  });
+
+  it('lets a panellist into only the study their link opened, with no account', () => {
+    expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1', panellistStudyId: 's1' })).toBe(true);
+    expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1', panellistStudyId: 's2' })).toBe(false);
+    expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1' })).toBe(false);
+    // Panellists are anonymous to each other: an admin is not a panellist without a link.
+    expect(can(actor(['admin']), 'delphi.panellist', { studyId: 's1' })).toBe(false);
   });
 
   it('limits account.own to the owner', () => {
