@@ -126,7 +126,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     frameworks,
     guides,
     delphi,
-    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, app.log),
+    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, app.log),
   });
 
   app.addHook('onReady', async () => {

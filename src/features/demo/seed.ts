@@ -5,6 +5,8 @@ import type { Db } from '../../platform/db/database';
 import type { AccountsService } from '../accounts/service';
 import type { ProgrammesService } from '../programmes/service';
 import type { FrameworksService } from '../frameworks/service';
+import type { DelphiService } from '../delphi/service';
+import { GRADE_9, parseRule } from '../../stats/consensus';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +46,7 @@ export const demoAccounts = (): DemoAccount[] => PEOPLE.map((p) => ({ email: p.e
  * Creates the demo programme and one account per role. Safe to run twice:
  * it does nothing when the demo admin already exists.
  */
-export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, frameworks: FrameworksService, log: FastifyBaseLogger): Promise<boolean> {
+export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, frameworks: FrameworksService, delphi: DelphiService, log: FastifyBaseLogger): Promise<boolean> {
   if (await accounts.findUserByEmail(PEOPLE[0]!.email)) return false;
   const ctx = SYSTEM_CONTEXT;
   // Each step commits on its own: the services open their own transactions.
@@ -81,8 +83,9 @@ export async function seedDemo(db: Db, accounts: AccountsService, programmes: Pr
       );
     }
     await programmes.setStage(programmeId, 'delphi', 'in-progress', 'Round 1 is open to panellists.', adminId, ctx);
+    await loadShippedFrameworks(frameworks, ctx);
+    await seedDemoStudy(programmeId, users.get('lead@waymark.example')!, frameworks, delphi);
   }
-  await loadShippedFrameworks(frameworks, ctx);
   log.info({ accounts: PEOPLE.length }, 'demo data created');
   return true;
 }
@@ -101,4 +104,35 @@ export async function loadShippedFrameworks(frameworks: FrameworksService, ctx =
     n++;
   }
   return n;
+}
+
+/** A study in the demo programme with round 1 open: the transition-stage statements, rated by the demo participants. */
+async function seedDemoStudy(programmeId: string, leadId: string, frameworks: FrameworksService, delphi: DelphiService) {
+  const ctx = SYSTEM_CONTEXT;
+  const core = await frameworks.find('WM-CONSULTANT', undefined, false);
+  if (!core) return;
+  const studyId = await delphi.createStudy(
+    programmeId,
+    {
+      title: 'Capabilities for the transition to consultant practice (demo)',
+      purpose: 'Which capabilities should practitioners evidence while moving from advanced to consultant practice?',
+      scale: GRADE_9,
+      allowUnable: true,
+      rule: parseRule('comet'),
+      quartileMethod: 7,
+      everyGroup: false,
+      reasonDistance: 4,
+      namesInExports: false,
+      withSuggestions: false,
+    },
+    leadId,
+    ctx,
+  );
+  const study = (await delphi.getStudy(studyId))!;
+  const [round1] = await delphi.rounds(studyId);
+  await delphi.addFromFramework(round1!, core.version.id, 'transition', ctx);
+  for (const p of PEOPLE.filter((x) => x.programmeRole === 'participant' || x.programmeRole === 'stakeholder-reviewer')) {
+    await delphi.invite(study, [p.email], p.stakeholderType ?? 'Other', p.area ?? null, ctx);
+  }
+  await delphi.openRound(round1!, new Date(Date.now() + 14 * 86_400_000), ctx);
 }
