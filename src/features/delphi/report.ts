@@ -65,6 +65,7 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
     a.analysis.items.forEach((i) => counts[i.verdict]++);
     blocks.push({ kind: 'heading', level: 1, text: `Round ${a.round.number} results` });
     blocks.push({ kind: 'paragraph', text: `${counts.in} items reached consensus in, ${counts.out} consensus out, ${counts.none} no consensus.` });
+    if (a.concordance) blocks.push({ kind: 'paragraph', text: `Kendall's W = ${a.concordance.w.toFixed(3)} (${a.concordance.m} panellists who rated every item, ${a.concordance.n} items; chi-square ${a.concordance.chiSquare.toFixed(2)} on ${a.concordance.n - 1} degrees of freedom).` });
     blocks.push({
       kind: 'table',
       head: ['Item', 'Statement', 'n', 'Unable', 'Median (IQR)', `% ${scale.low[0]}–${scale.low[1]}`, `% ${scale.high[0]}–${scale.high[1]}`, 'Stability', 'Verdict'],

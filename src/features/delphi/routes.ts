@@ -451,7 +451,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   app.get('/programmes/:programmeId/delphi/:studyId/rounds/:number', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
     const { study, programme } = await studyOr404(request);
     const round = await roundByNumber(study, (request.params as { number: string }).number);
-    const { analysis, items } = await delphi.analyse(study, round);
+    const { analysis, items, concordance } = await delphi.analyse(study, round);
     const rounds = await delphi.rounds(study.id);
     const prev = rounds.find((r) => r.number === round.number - 1 && r.status === 'closed' && r.number > 0);
     const feedback = prev ? await delphi.feedbackFor(study, prev, round, null) : [];
@@ -466,6 +466,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       ruleText: describeRule(study.rule as ConsensusRule, study.scale as Scale, study.quartileMethod as 7 | 6),
       scale: study.scale,
       hasPrevious: feedback.length > 0,
+      concordance,
     });
   });
 

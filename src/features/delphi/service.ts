@@ -4,6 +4,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { consumeLinkToken, issueLinkToken } from '../../platform/tokens/link-tokens';
 import { analyseRound, type Analysis, type ItemResult, type Rating } from '../../stats/delphi';
+import { kendallW, type KendallResult } from '../../stats/kendall';
 import { describeRule, type ConsensusRule, type Scale } from '../../stats/consensus';
 import type { QuantileMethod } from '../../stats/descriptive';
 import type { FrameworksService } from '../frameworks/service';
@@ -103,7 +104,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
   }
 
   /** The analysis of one round, with stability against the comparable items of the round before. */
-  async function analyse(study: repo.Study, round: repo.Round): Promise<{ analysis: Analysis; items: repo.Item[]; byCode: Map<string, ItemResult> }> {
+  async function analyse(study: repo.Study, round: repo.Round): Promise<{ analysis: Analysis; items: repo.Item[]; byCode: Map<string, ItemResult>; concordance: KendallResult | null }> {
     const [items, panelRows, rounds] = await Promise.all([repo.itemsOf(db, round.id), repo.panelOf(db, study.id), repo.roundsOf(db, study.id)]);
     const panel = new Map(panelRows.map((p) => [p.id, p]));
     const codeOf = new Map(items.map((i) => [i.id, i.code]));
@@ -127,7 +128,27 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       }
     }
     analysis.items = items.map((i) => byCode.get(i.code)!);
-    return { analysis, items, byCode };
+    return { analysis, items, byCode, concordance: concordance(current, items.map((i) => i.code)) };
+  }
+
+  /**
+   * Kendall's W: how far panellists agree on the order of importance of the
+   * items, their ratings read as rankings (ties averaged). Only panellists who
+   * rated every item count, since W needs complete rankings.
+   */
+  function concordance(ratings: Rating[], codes: string[]): KendallResult | null {
+    if (codes.length < 2) return null;
+    const byPanellist = new Map<string, Map<string, number>>();
+    for (const r of ratings) {
+      if (r.rating === null) continue;
+      let m = byPanellist.get(r.panellist);
+      if (!m) byPanellist.set(r.panellist, (m = new Map()));
+      m.set(r.item, r.rating);
+    }
+    const rows = [...byPanellist.values()].filter((m) => codes.every((c) => m.has(c))).map((m) => codes.map((c) => m.get(c)!));
+    if (rows.length < 2) return null;
+    const w = kendallW(rows);
+    return Number.isFinite(w.w) ? w : null;
   }
 
   return {
