@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../../exports/csv';
 import type { Rating } from '../../stats/delphi';
 import type { Scale } from '../../stats/consensus';
 
@@ -11,27 +11,24 @@ export type ResponsesResult = { ok: true; ratings: Rating[] } | { ok: false; pro
  * "unable to rate". Every problem is reported with its line; none are fixed silently.
  */
 export function parseResponsesCsv(text: string, scale: Scale, knownItems?: ReadonlySet<string>): ResponsesResult {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true });
-  } catch (err) {
-    return { ok: false, problems: [{ where: 'file', message: `not readable as CSV: ${(err as Error).message}` }] };
-  }
+  const csv = readCsv(text);
+  if (!csv.ok) return { ok: false, problems: [{ where: 'file', message: csv.message }] };
+  const records = csv.records;
   if (records.length === 0) return { ok: false, problems: [{ where: 'file', message: 'the file has no rows under the header' }] };
   const missing = RESPONSE_COLUMNS.filter((c) => !(c in records[0]!.record));
   if (missing.length) return { ok: false, problems: [{ where: 'line 1', message: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (the header must be ${RESPONSE_COLUMNS.join(',')})` }] };
   const problems: { where: string; message: string }[] = [];
   const seen = new Map<string, number>();
   const ratings: Rating[] = [];
-  for (const { record: r, info } of records) {
-    const where = `line ${info.lines}`;
+  for (const { record: r, line } of records) {
+    const where = `line ${line}`;
     if (!r.panellist) problems.push({ where, message: 'has no panellist' });
     if (!r.item) problems.push({ where, message: 'has no item' });
     if (!r.panellist || !r.item) continue;
     if (knownItems && !knownItems.has(r.item)) problems.push({ where, message: `unknown item "${r.item}"` });
     const key = `${r.panellist}\u0000${r.item}`;
     if (seen.has(key)) problems.push({ where, message: `${r.panellist} rated ${r.item} already on line ${seen.get(key)}` });
-    seen.set(key, info.lines);
+    seen.set(key, line);
     const raw = r.rating ?? '';
     let rating: number | null = null;
     if (raw !== '' && raw.toUpperCase() !== 'NA') {

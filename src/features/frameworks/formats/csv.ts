@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsv } from '../../../exports/csv';
 import { stringify } from 'csv-stringify/sync';
 import { ITEM_TYPES, MAPPING_KINDS, type FrameworkDoc, type FrameworkItem, type ImportProblem, type ItemType, type MappingKind, type ParseResult } from '../model';
 import { canonical } from '../order';
@@ -33,14 +33,11 @@ export interface CsvContext {
 }
 
 export function fromCsv(text: string, ctx: CsvContext): ParseResult {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase().replace(/\s+/g, '_')), skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
-  } catch (err) {
-    return { ok: false, problems: [{ where: 'file', message: `not readable as CSV: ${(err as Error).message}` }] };
-  }
+  const csv = readCsv(text);
+  if (!csv.ok) return { ok: false, problems: [{ where: 'file', message: csv.message }] };
+  const records = csv.records;
   const problems: ImportProblem[] = [];
-  const header = records[0] ? Object.keys(records[0].record) : [];
+  const header = csv.header;
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
   if (records.length === 0) return { ok: false, problems: [{ where: 'file', message: 'the file has no rows under the header' }] };
   if (missing.length) return { ok: false, problems: [{ where: 'line 1', message: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (the header must be ${CSV_COLUMNS.join(',')})` }] };
@@ -51,8 +48,8 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
   const items: FrameworkItem[] = [];
   const itemLines: number[] = [];
   const mappings: FrameworkDoc['mappings'] = [];
-  for (const { record: r, info } of records) {
-    const line = `line ${info.lines}`;
+  for (const { record: r, line: lineNo } of records) {
+    const line = `line ${lineNo}`;
     const type = r.type?.toLowerCase() ?? '';
     if (type === 'framework') {
       if (r.code) framework.shortName = r.code;
@@ -84,7 +81,7 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
         area: r.area || null,
         notes: r.notes ?? '',
       });
-      itemLines.push(info.lines);
+      itemLines.push(lineNo);
     } else {
       problems.push({ where: line, message: `unknown type "${r.type}"; use framework, stage, ${ITEM_TYPES.join(', ')} or mapping` });
     }
