@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Database } from './platform/db/database';
 import { JobRunner, pruneJobs } from './platform/jobs/runner';
 import { Mailer } from './platform/mail/mailer';
+import { EventBus } from './platform/events/bus';
 import { createViewEnvironment } from './platform/views/render';
 import { registerPlatform } from './platform/http/platform-plugin';
 import { registerErrorHandling } from './platform/errors/error-handler';
@@ -68,7 +69,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const { database } = deps;
   const jobs = new JobRunner(database.db, app.log, config.jobsPollMs);
   const mailer = new Mailer(jobs, app.log, { smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const platform: Platform = { config, database, db: database.db, jobs, mailer };
+  const events = new EventBus(database, app.log);
+  const platform: Platform = { config, database, db: database.db, jobs, mailer, events };
 
   const accounts = createAccountsService(platform);
   const programmes = createProgrammesService(platform, accounts);
@@ -134,8 +136,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
       await jobs.enqueue(database.db, 'housekeeping', {}, { singletonKey: hourKey(Date.now()) });
       jobs.start();
     }
+    events.startHeartbeat();
   });
+  // Open event streams would keep the server from closing: end them first; clients reconnect elsewhere.
+  app.addHook('preClose', async () => events.endStreams());
   app.addHook('onClose', async () => {
+    await events.stop();
     await jobs.stop();
     mailer.close();
   });

@@ -23,6 +23,12 @@ export interface Database {
   /** Applies committed migrations that have not run yet. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Receives NOTIFY payloads on a channel: through a dedicated connection on
+   * PostgreSQL (so every instance hears every other), and PGlite's own listener
+   * in the embedded database. Returns a function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** The PostgreSQL pool (for LISTEN/NOTIFY and benchmarks), when the driver is postgres. */
   pool?: pg.Pool;
 }
@@ -63,6 +69,12 @@ async function openPglite(dataDir?: string): Promise<Database> {
     async migrate() {
       await migratePglite(db as never, { migrationsFolder });
     },
+    async listen(channel, onPayload) {
+      const stop = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
     async close() {
       if (!client.closed) await client.close();
     },
@@ -75,6 +87,35 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('error', () => undefined);
   const db = drizzlePg({ client: pool }) as unknown as Db;
   let closed = false;
+  // One connection per instance carries every LISTEN; it reconnects if the server drops it.
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listener: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  const connectListener = (): Promise<pg.Client> =>
+    (connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: url });
+      client.on('notification', (msg) => {
+        for (const cb of listeners.get(msg.channel) ?? []) cb(msg.payload ?? '');
+      });
+      client.on('error', () => {
+        listener = undefined;
+        connecting = undefined;
+        if (!closed) setTimeout(() => void resubscribe(), 1000).unref();
+      });
+      await client.connect();
+      for (const ch of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(ch)}`);
+      listener = client;
+      return client;
+    })());
+  const resubscribe = async () => {
+    if (closed || listeners.size === 0) return;
+    try {
+      await connectListener();
+    } catch {
+      connecting = undefined;
+      setTimeout(() => void resubscribe(), 2000).unref();
+    }
+  };
   return {
     db,
     driver: 'postgres',
@@ -96,9 +137,25 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
+    async listen(channel, onPayload) {
+      const fresh = !listeners.has(channel);
+      if (fresh) listeners.set(channel, new Set());
+      listeners.get(channel)!.add(onPayload);
+      const client = await connectListener();
+      if (fresh && listener === client) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        const set = listeners.get(channel);
+        set?.delete(onPayload);
+        if (set && set.size === 0) {
+          listeners.delete(channel);
+          if (listener && !closed) await listener.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+        }
+      };
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await listener?.end().catch(() => undefined);
       await pool.end();
     },
   };

@@ -3,6 +3,7 @@ import type { Config } from '../../config';
 import type { Database, Db } from '../db/database';
 import type { JobRunner } from '../jobs/runner';
 import type { Mailer } from '../mail/mailer';
+import type { EventBus } from '../events/bus';
 import type { Actor, Permission, Resource } from '../auth/policy';
 import type { User } from '../auth/repository';
 import type { AuditContext } from '../audit/audit';
@@ -15,6 +16,7 @@ export interface Platform {
   db: Db;
   jobs: JobRunner;
   mailer: Mailer;
+  events: EventBus;
 }
 
 /** Programme roles of a user, supplied by the programmes feature so the platform need not know its tables. */
