@@ -25,6 +25,8 @@ import { createGuidesService, type GuidesService } from './features/guides/servi
 import { guideRoutes } from './features/guides/routes';
 import { createDelphiService, type DelphiService } from './features/delphi/service';
 import { delphiRoutes } from './features/delphi/routes';
+import { createWorkshopsService, type WorkshopsService } from './features/workshops/service';
+import { workshopRoutes } from './features/workshops/routes';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -39,6 +41,7 @@ export interface Services {
   frameworks: FrameworksService;
   guides: GuidesService;
   delphi: DelphiService;
+  workshops: WorkshopsService;
   /** Creates the demo programme and accounts unless they exist. */
   seedDemo(): Promise<boolean>;
 }
@@ -77,6 +80,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const frameworks = createFrameworksService(platform);
   const guides = createGuidesService(platform);
   const delphi = createDelphiService(platform, frameworks);
+  const workshops = createWorkshopsService(platform);
 
   // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
@@ -120,6 +124,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   frameworkRoutes(app, frameworks);
   guideRoutes(app, guides);
   delphiRoutes(app, delphi, programmes, frameworks);
+  workshopRoutes(app, workshops, programmes);
   apiRoutes(app, programmes, frameworks);
 
   app.decorate('services', {
@@ -128,6 +133,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     frameworks,
     guides,
     delphi,
+    workshops,
     seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, app.log),
   });
 

@@ -9,6 +9,7 @@ import { toCsvText } from '../../exports/csv';
 import { toDocx } from '../../exports/docx';
 import { toPdf } from '../../exports/pdf';
 import { toXlsx } from '../../exports/xlsx';
+import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
 import type { FrameworksService } from '../frameworks/service';
 import { parseItemsCsv } from './items-csv';
@@ -644,13 +645,4 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
 function defaultCloseDate(): string {
   const d = new Date(Date.now() + 7 * 86_400_000);
   return `${d.toISOString().slice(0, 10)}T17:00`;
-}
-
-/** Reads "2026-12-01T17:00" as a time in the UK, whatever the server's time zone. */
-export function ukLocalToDate(value: string): Date {
-  if (/[zZ]|[+-]\d\d:\d\d$/.test(value)) return new Date(value);
-  const asUtc = new Date(`${value}Z`);
-  const london = new Date(asUtc.toLocaleString('en-US', { timeZone: 'Europe/London' }));
-  const utc = new Date(asUtc.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(asUtc.getTime() - (london.getTime() - utc.getTime()));
 }

@@ -14,7 +14,7 @@ describe('policy', () => {
   });
 
   it('lets an admin do everything except act as a Delphi panellist', () => {
-    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(p !== 'delphi.panellist');
+    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(p !== 'delphi.panellist' && p !== 'workshop.participant');
   });
 
   it('gives each programme role exactly its permissions in its own programme', () => {
@@ -67,6 +67,16 @@ describe('policy', () => {
     expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1' })).toBe(false);
     // Panellists are anonymous to each other: an admin is not a panellist without a link.
     expect(can(actor(['admin']), 'delphi.panellist', { studyId: 's1' })).toBe(false);
+  });
+
+  it('lets workshop participants act only in workshops they joined', () => {
+    expect(can(ANONYMOUS, 'workshop.participant', { workshopId: 'w1', joinedWorkshopIds: ['w1', 'w2'] })).toBe(true);
+    expect(can(ANONYMOUS, 'workshop.participant', { workshopId: 'w3', joinedWorkshopIds: ['w1'] })).toBe(false);
+    expect(can(ANONYMOUS, 'workshop.participant', { workshopId: 'w1' })).toBe(false);
+    for (const role of PROGRAMME_ROLES) {
+      expect(can(actor([], [role]), 'workshop.run', { programmeId: P1 }), role).toBe(['lead', 'facilitator'].includes(role));
+      expect(can(actor([], [role]), 'workshop.view', { programmeId: P1 }), role).toBe(['lead', 'facilitator', 'analyst'].includes(role));
+    }
   });
 
   it('limits account.own to the owner', () => {

@@ -44,6 +44,9 @@ export interface Resource {
   studyId?: string;
   /** The study a panellist's session was opened for, from their link. */
   panellistStudyId?: string;
+  workshopId?: string;
+  /** Workshops this browser has joined. */
+  joinedWorkshopIds?: string[];
 }
 
 const isAdmin = (a: Actor) => a.platformRoles.has('admin');
@@ -78,6 +81,13 @@ const rules = {
   'delphi.manage': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator']),
   /** A panellist who entered through their link, for that study only. No account needed. */
   'delphi.panellist': (_a: Actor, r: Resource) => !!r.studyId && r.panellistStudyId === r.studyId,
+
+  /** Workshop records and consoles: the programme's lead, facilitators and analysts. */
+  'workshop.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator', 'analyst']),
+  /** Run workshops: the programme's lead and facilitators. */
+  'workshop.run': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator']),
+  /** Someone who joined the workshop (with or without an account), for that workshop only. */
+  'workshop.participant': (_a: Actor, r: Resource) => !!r.workshopId && !!r.joinedWorkshopIds?.includes(r.workshopId),
 
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),

@@ -40,6 +40,8 @@ declare module 'fastify' {
     flash?: { type: 'success' | 'info'; text: string }[];
     /** A Delphi panellist who came in through their link: they need no account. */
     delphi?: { panellistId: string; studyId: string };
+    /** Workshops joined in this browser: workshop id → participant id. */
+    workshops?: Record<string, string>;
     /** Where to go after signing in. */
     returnTo?: string;
     _csrf?: string;

@@ -1,5 +1,5 @@
 import { bigint, index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { createdAt } from '../db/columns';
+import { createdAt, tstz } from '../db/columns';
 
 /** The last sequence number given out on each channel. Updating the row locks it until commit, so events commit in sequence order. */
 export const eventChannels = pgTable('event_channels', {
@@ -27,7 +27,7 @@ export const presence = pgTable(
     channel: text('channel').notNull(),
     instance: text('instance').notNull(),
     connections: bigint('connections', { mode: 'number' }).notNull(),
-    updatedAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.channel, t.instance] })],
 );

@@ -1,0 +1,443 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { can } from '../../platform/auth/policy';
+import { notFound } from '../../platform/errors/http-error';
+import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import { streamEvents } from '../../platform/events/sse';
+import { toCsvText } from '../../exports/csv';
+import { toXlsx } from '../../exports/xlsx';
+import { extractText } from '../../exports/extract-text';
+import { ukLocalToDate } from '../../platform/forms/dates';
+import type { ProgrammesService } from '../programmes/service';
+import { PILLARS, WORKSHOP_KINDS, type Viewer } from './board';
+import { channelOf, MAX_NOTE, type WorkshopsService } from './service';
+import type { Workshop } from './repository';
+
+const programmeResource = (request: FastifyRequest) => ({ programmeId: (request.params as { programmeId?: string }).programmeId });
+const participantResource = (request: FastifyRequest) => ({ workshopId: (request.params as { workshopId?: string }).workshopId, joinedWorkshopIds: Object.keys(request.session?.workshops ?? {}) });
+const toArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
+const wantsJson = (request: FastifyRequest) => String(request.headers.accept ?? '').includes('application/json');
+
+const workshopSchema = z.object({
+  kind: z.enum(Object.keys(WORKSHOP_KINDS) as [keyof typeof WORKSHOP_KINDS], { message: 'Choose the kind of workshop' }),
+  title: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title').max(200, 'Title must be 200 characters or fewer'),
+  area: z.string().trim().max(100).optional().transform((v) => v || null),
+  pillar: z.string().trim().max(100).optional().transform((v) => v || null),
+  startsAt: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .refine((v) => v === null || !Number.isNaN(Date.parse(v)), 'Enter the date and time, like 2026-12-01T10:00'),
+  place: z.string().trim().max(300).default(''),
+  onlineUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .default('')
+    .refine((v) => v === '' || /^https:\/\//.test(v), 'Enter the online meeting link starting with https://'),
+  anonymous: z.enum(['yes', 'no']).default('no'),
+  facilitatorsSeeIdentity: z.enum(['yes', 'no']).default('no'),
+  templateId: z.string().optional().transform((v) => v || null),
+});
+
+export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService, programmes: ProgrammesService) {
+  const consolePath = (w: Workshop) => `/programmes/${w.programmeId}/workshops/${w.id}`;
+
+  async function workshopOr404(request: FastifyRequest) {
+    const p = request.params as { programmeId?: string; workshopId: string };
+    const workshop = z.uuid().safeParse(p.workshopId).success ? await workshops.get(p.workshopId) : undefined;
+    if (!workshop || (p.programmeId && workshop.programmeId !== p.programmeId)) throw notFound('workshop');
+    return workshop;
+  }
+
+  async function programmeOr404(request: FastifyRequest) {
+    const id = (request.params as { programmeId: string }).programmeId;
+    const programme = z.uuid().safeParse(id).success ? await programmes.get(id) : undefined;
+    if (!programme) throw notFound('programme');
+    return programme;
+  }
+
+  // ---- facilitators: list, create --------------------------------------------------------
+  app.get('/programmes/:programmeId/workshops', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
+    const programme = await programmeOr404(request);
+    return reply.render('workshops/views/list.njk', { title: `Workshops – ${programme.name}`, programme, workshops: await workshops.list(programme.id), kinds: WORKSHOP_KINDS, canRun: can(request.actor, 'workshop.run', { programmeId: programme.id }) });
+  });
+
+  async function newPage(request: FastifyRequest, form: FormState) {
+    const programme = await programmeOr404(request);
+    const [areas, templates] = await Promise.all([programmes.areasOf(programme.id), workshops.templates(programme.id)]);
+    return {
+      title: 'Set up a workshop',
+      programme,
+      form,
+      kinds: Object.entries(WORKSHOP_KINDS).map(([value, text]) => ({ value, text })),
+      areas: areas.map((a) => ({ value: a.name, text: a.name })),
+      pillars: PILLARS.map((p) => ({ value: p, text: p })),
+      templates: templates.map((t) => ({ value: t.id, text: t.name })),
+    };
+  }
+
+  app.get('/programmes/:programmeId/workshops/new', { config: { permission: 'workshop.run', resource: programmeResource } }, async (request, reply) =>
+    reply.render('workshops/views/new.njk', await newPage(request, emptyForm({ kind: 'area', anonymous: 'no', facilitatorsSeeIdentity: 'no' }))),
+  );
+
+  app.post('/programmes/:programmeId/workshops/new', { config: { permission: 'workshop.run', resource: programmeResource } }, async (request, reply) => {
+    const programme = await programmeOr404(request);
+    const parsed = parseForm(workshopSchema, request.body, ['kind', 'title', 'startsAt', 'onlineUrl']);
+    if (!parsed.ok) return reply.render('workshops/views/new.njk', await newPage(request, parsed.form), 400);
+    const v = parsed.data;
+    try {
+      const id = await workshops.create(
+        programme.id,
+        { ...v, startsAt: v.startsAt ? ukLocalToDate(v.startsAt) : null, anonymous: v.anonymous === 'yes', facilitatorsSeeIdentity: v.facilitatorsSeeIdentity === 'yes' },
+        request.user!.id,
+        request.auditContext(),
+      );
+      request.flash('success', 'Workshop set up. Share the join code or link, then start the first activity.');
+      return reply.redirect(`/programmes/${programme.id}/workshops/${id}`);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('workshops/views/new.njk', await newPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      throw err;
+    }
+  });
+
+  // ---- the console --------------------------------------------------------------------------
+  async function consoleModel(request: FastifyRequest, form: FormState = emptyForm({ clientKey: randomUUID() })) {
+    const workshop = await workshopOr404(request);
+    const programme = (await programmes.get(workshop.programmeId))!;
+    const board = await workshops.board(workshop, { kind: 'facilitator' });
+    return {
+      title: workshop.title,
+      programme,
+      workshop,
+      board,
+      base: consolePath(workshop),
+      joinUrl: `${app.platform.config.baseUrl}/join/${workshop.joinCode}`,
+      connected: await workshops.connected(workshop.id),
+      canRun: can(request.actor, 'workshop.run', { programmeId: workshop.programmeId }),
+      sources: await workshops.sources(workshop.id),
+      kinds: WORKSHOP_KINDS,
+      form,
+      maxNote: MAX_NOTE,
+    };
+  }
+
+  app.get('/programmes/:programmeId/workshops/:workshopId', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
+    const model = await consoleModel(request);
+    if ((request.query as { fragment?: string }).fragment) return reply.render('workshops/views/_console-board.njk', { ...model, fragment: true });
+    return reply.render('workshops/views/console.njk', model);
+  });
+
+  /** Runs a facilitator action, then back to the console (or the error shown on it). */
+  async function act(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop) => Promise<string>) {
+    const workshop = await workshopOr404(request);
+    try {
+      const message = await work(workshop);
+      if (wantsJson(request)) return reply.send({ ok: true, message });
+      request.flash('success', message);
+      return reply.redirect(`${consolePath(workshop)}#board`);
+    } catch (err) {
+      if (err instanceof FieldError) {
+        if (wantsJson(request)) return reply.code(400).send({ error: { code: 'validation', message: err.message, fields: { [err.field]: err.message } } });
+        return reply.render('workshops/views/console.njk', await consoleModel(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      }
+      throw err;
+    }
+  }
+
+  const run = { permission: 'workshop.run' as const, resource: programmeResource };
+  const field = (request: FastifyRequest, name: string) => String((request.body as Record<string, unknown>)[name] ?? '');
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/control', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      const action = field(request, 'action');
+      const activityId = field(request, 'activityId');
+      const ctx = request.auditContext();
+      switch (action) {
+        case 'start':
+          await workshops.start(w, activityId, ctx);
+          return 'Activity started. Everyone sees it now.';
+        case 'pause':
+          await workshops.setPaused(w, true, ctx);
+          return 'Board paused. Participants cannot add notes until you resume.';
+        case 'resume':
+          await workshops.setPaused(w, false, ctx);
+          return 'Board resumed.';
+        case 'end':
+          await workshops.end(w, ctx);
+          return 'Workshop ended. The record is ready to export.';
+        case 'private-on':
+          await workshops.setActivity(w, activityId, { privateMode: true, revealed: false }, ctx);
+          return 'Private mode on: participants see only their own notes until you reveal them.';
+        case 'private-off':
+        case 'reveal':
+          await workshops.setActivity(w, activityId, { revealed: true }, ctx);
+          return 'Notes revealed to everyone.';
+        case 'voting-open': {
+          const n = Number(field(request, 'votesPerPerson'));
+          await workshops.setActivity(w, activityId, { votingOpen: true, votesPerPerson: Number.isInteger(n) ? n : Number.NaN, votesRevealed: false }, ctx);
+          return `Voting open with ${n} vote${n === 1 ? '' : 's'} each.`;
+        }
+        case 'voting-close':
+          await workshops.setActivity(w, activityId, { votingOpen: false }, ctx);
+          return 'Voting closed.';
+        case 'votes-reveal':
+          await workshops.setActivity(w, activityId, { votesRevealed: true }, ctx);
+          return 'Vote results are showing to everyone.';
+        case 'close':
+          await workshops.setActivity(w, activityId, { closed: true }, ctx);
+          return 'Activity closed to new notes.';
+        default:
+          throw new FieldError('action', 'Choose what to do');
+      }
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/activities', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      const minutes = field(request, 'timerMinutes');
+      await workshops.addActivity(w, field(request, 'prompt'), minutes ? Math.round(Number(minutes) * 60) : null, request.auditContext());
+      return 'Activity added to the script.';
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/activities/:activityId', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      const activityId = (request.params as { activityId: string }).activityId;
+      const action = field(request, 'action');
+      if (action === 'up' || action === 'down') {
+        await workshops.moveActivity(w, activityId, action, request.auditContext());
+        return 'Script reordered.';
+      }
+      if (action === 'delete') {
+        await workshops.deleteActivity(w, activityId, request.auditContext());
+        return 'Activity deleted.';
+      }
+      const minutes = field(request, 'timerMinutes');
+      const timer = minutes ? Math.round(Number(minutes) * 60) : null;
+      if (minutes && !Number.isFinite(timer)) throw new FieldError('timerMinutes', 'Enter the timer in whole minutes');
+      await workshops.setActivity(w, activityId, { prompt: field(request, 'prompt'), timerSeconds: timer }, request.auditContext());
+      return 'Activity saved.';
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/clusters', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      await workshops.createCluster(w, field(request, 'activityId'), field(request, 'clusterName'), request.auditContext());
+      return `Cluster "${field(request, 'clusterName').trim()}" added.`;
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/organise', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      const ids = toArray((request.body as Record<string, unknown>).notes);
+      const action = field(request, 'action');
+      const target = field(request, 'clusterId');
+      const ctx = request.auditContext();
+      if (action === 'move') await workshops.organise(w, field(request, 'activityId'), ids, { kind: 'move', clusterId: target || null }, ctx);
+      else if (action === 'hide' || action === 'show') await workshops.organise(w, field(request, 'activityId'), ids, { kind: 'hide', hidden: action === 'hide' }, ctx);
+      else if (action === 'merge') await workshops.organise(w, field(request, 'activityId'), ids, { kind: 'merge' }, ctx);
+      else throw new FieldError('action', 'Choose what to do with the selected notes');
+      return `${ids.length} note(s) ${action === 'move' ? (target ? 'moved to the cluster' : 'taken out of their cluster') : action === 'merge' ? 'merged as duplicates' : action === 'hide' ? 'hidden' : 'shown again'}.`;
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/notes', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      await workshops.addNote(w, { activityId: field(request, 'activityId'), text: field(request, 'text'), clientKey: field(request, 'clientKey'), participant: null, enteredBy: request.user!.id }, request.auditContext());
+      return 'Note added for the room.';
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/template', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      await workshops.saveTemplate(w, field(request, 'templateName'), request.auditContext());
+      return 'Script saved. Choose it when you set up the next workshop.';
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/sources', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      const file = (request.body as Record<string, { type?: string; filename?: string; toBuffer?: () => Promise<Buffer> }>).file;
+      if (!file || file.type !== 'file' || !file.filename || !file.toBuffer) throw new FieldError('file', 'Choose a transcript or notes file (TXT, DOCX or PDF)');
+      const buffer = await file.toBuffer();
+      if (buffer.length === 0) throw new FieldError('file', 'The file is empty');
+      const r = await extractText(file.filename, buffer);
+      if (!r.ok) throw new FieldError('file', r.message);
+      if (!r.text.trim()) throw new FieldError('file', `No text could be read from ${file.filename}`);
+      await workshops.addSource(w, { filename: file.filename, kind: r.kind, text: r.text }, request.user!.id, request.auditContext());
+      return `${file.filename} added as a source for analysis (${r.text.length.toLocaleString('en-GB')} characters).`;
+    }),
+  );
+
+  app.get('/programmes/:programmeId/workshops/:workshopId/presence', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request) => {
+    const w = await workshopOr404(request);
+    return { connected: await workshops.connected(w.id) };
+  });
+
+  // ---- record, summary, projector, events ------------------------------------------------------
+  const recordHead = ['workshop', 'kind', 'area', 'pillar', 'activity', 'prompt', 'cluster', 'note', 'votes', 'stakeholder type', 'participant area', 'participant', 'author', 'status', 'created', 'updated'];
+  const recordRow = (r: Awaited<ReturnType<WorkshopsService['record']>>[number]) => [r.workshop, r.kind, r.area, r.pillar, r.activity, r.prompt, r.cluster, r.note, r.votes, r.stakeholderType, r.participantArea, r.participant, r.author, r.status, r.createdAt, r.updatedAt];
+
+  app.get('/programmes/:programmeId/workshops/:workshopId/record.:format', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
+    const w = await workshopOr404(request);
+    const format = (request.params as { format: string }).format;
+    if (format !== 'csv' && format !== 'xlsx') throw notFound('format');
+    const rows = (await workshops.record(w)).map(recordRow);
+    const name = `${w.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 50)}-record.${format}`;
+    reply.header('content-disposition', `attachment; filename="${name}"`);
+    return format === 'csv'
+      ? reply.type('text/csv; charset=utf-8').send(toCsvText(recordHead, rows))
+      : reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx([{ name: 'Notes', head: recordHead, rows }]));
+  });
+
+  app.get('/programmes/:programmeId/workshops/:workshopId/summary', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
+    const workshop = await workshopOr404(request);
+    const programme = (await programmes.get(workshop.programmeId))!;
+    return reply.render('workshops/views/summary.njk', { title: `Summary – ${workshop.title}`, programme, workshop, board: await workshops.board(workshop, { kind: 'facilitator' }), kinds: WORKSHOP_KINDS, base: consolePath(workshop) });
+  });
+
+  app.get('/programmes/:programmeId/workshops/:workshopId/projector', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
+    const workshop = await workshopOr404(request);
+    const model = { title: `Projector – ${workshop.title}`, workshop, board: await workshops.board(workshop, { kind: 'projector' }), joinUrl: `${app.platform.config.baseUrl}/join`, connected: await workshops.connected(workshop.id), base: consolePath(workshop) };
+    if ((request.query as { fragment?: string }).fragment) return reply.render('workshops/views/_projector-board.njk', model);
+    return reply.render('workshops/views/projector.njk', model);
+  });
+
+  /** Events for a viewer: note texts only where that viewer may see them (the client refetches otherwise). */
+  const forViewer = (viewer: Viewer) => (e: { type: string; data: unknown }) => {
+    const data = e.data as { note?: unknown };
+    if (e.type === 'note.added' && viewer.kind === 'facilitator') return { ...(data as object), note: undefined };
+    return data;
+  };
+
+  app.get('/programmes/:programmeId/workshops/:workshopId/events', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
+    const w = await workshopOr404(request);
+    await streamEvents(request, reply, app.platform.events, channelOf(w.id), forViewer({ kind: 'facilitator' }), () => void app.platform.events.recordPresence(channelOf(w.id)).catch(() => undefined));
+  });
+
+  // ---- joining ------------------------------------------------------------------------------
+  app.get('/join', { config: { permission: 'public' } }, async (request, reply) => reply.render('workshops/views/join-code.njk', { title: 'Join a workshop', form: emptyForm() }));
+
+  app.post('/join', { config: { permission: 'public' } }, async (request, reply) => {
+    const found = await workshops.byCode(field(request, 'code'));
+    if (!found.ok) return reply.render('workshops/views/join-code.njk', { title: 'Join a workshop', form: formWithErrors({ code: field(request, 'code') }, { code: found.message }) }, 400);
+    return reply.redirect(`/join/${found.workshop.joinCode}`);
+  });
+
+  async function joinPage(request: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) {
+    const found = await workshops.byCode((request.params as { code: string }).code);
+    if (!found.ok) return reply.render('workshops/views/join-code.njk', { title: 'Join a workshop', form: formWithErrors({ code: (request.params as { code: string }).code }, { code: found.message }) }, 400);
+    const types = await programmes.stakeholderTypesOf(found.workshop.programmeId);
+    const areas = await programmes.areasOf(found.workshop.programmeId);
+    return reply.render(
+      'workshops/views/join.njk',
+      { title: `Join ${found.workshop.title}`, workshop: found.workshop, form, types: types.map((t) => ({ value: t.name, text: t.name })), areas: areas.map((a) => ({ value: a.name, text: a.name })) },
+      status,
+    );
+  }
+
+  app.get('/join/:code', { config: { permission: 'public' } }, async (request, reply) => {
+    const found = await workshops.byCode((request.params as { code: string }).code);
+    if (found.ok && request.session.workshops?.[found.workshop.id]) return reply.redirect(`/workshops/${found.workshop.id}/board`);
+    return joinPage(request, reply, emptyForm({ name: request.user?.name ?? '' }));
+  });
+
+  const joinSchema = z.object({
+    name: z.string().trim().max(100, 'Name must be 100 characters or fewer').default(''),
+    stakeholderType: z.string({ message: 'Choose which of these describes you' }).trim().min(1, 'Choose which of these describes you').max(100),
+    area: z.string().trim().max(100).optional().transform((v) => v || null),
+  });
+
+  app.post('/join/:code', { config: { permission: 'public' } }, async (request, reply) => {
+    const found = await workshops.byCode((request.params as { code: string }).code);
+    if (!found.ok) return joinPage(request, reply, emptyForm(), 400);
+    const parsed = parseForm(joinSchema, request.body, ['name', 'stakeholderType']);
+    if (!parsed.ok) return joinPage(request, reply, parsed.form, 400);
+    const types = await programmes.stakeholderTypesOf(found.workshop.programmeId);
+    if (!types.some((t) => t.name === parsed.data.stakeholderType)) return joinPage(request, reply, formWithErrors(request.body as Record<string, unknown>, { stakeholderType: 'Choose from the list' }), 400);
+    const p = await workshops.join(found.workshop, { ...parsed.data, userId: request.user?.id ?? null });
+    request.session.workshops = { ...(request.session.workshops ?? {}), [found.workshop.id]: p.id };
+    return reply.redirect(`/workshops/${found.workshop.id}/board`);
+  });
+
+  // ---- participants ----------------------------------------------------------------------------
+  const joined = { permission: 'workshop.participant' as const, resource: participantResource };
+
+  async function participantOf(request: FastifyRequest) {
+    const workshop = await workshopOr404(request);
+    const participant = await workshops.getParticipant(request.session.workshops![workshop.id]!);
+    if (!participant || participant.workshopId !== workshop.id) throw notFound('workshop');
+    return { workshop, participant };
+  }
+
+  async function boardModel(request: FastifyRequest, form: FormState = emptyForm()) {
+    const { workshop, participant } = await participantOf(request);
+    const board = await workshops.board(workshop, { kind: 'participant', participantId: participant.id });
+    return { title: workshop.title, workshop, participant, board, form: { ...form, values: { clientKey: randomUUID(), ...form.values } }, maxNote: MAX_NOTE };
+  }
+
+  app.get('/workshops/:workshopId/board', { config: joined }, async (request, reply) => {
+    const model = await boardModel(request);
+    if ((request.query as { fragment?: string }).fragment) return reply.render('workshops/views/_participant-board.njk', model);
+    return reply.render('workshops/views/board.njk', model);
+  });
+
+  /** A participant's action; JSON for the page's script, a redirect (or the form again) without it. */
+  async function participantAct(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop, p: NonNullable<Awaited<ReturnType<WorkshopsService['getParticipant']>>>) => Promise<{ message: string; data?: unknown }>) {
+    const { workshop, participant } = await participantOf(request);
+    try {
+      const { message, data } = await work(workshop, participant);
+      if (wantsJson(request)) return reply.send({ ok: true, message, ...(data ? { data } : {}) });
+      request.flash('success', message);
+      return reply.redirect(`/workshops/${workshop.id}/board`);
+    } catch (err) {
+      if (err instanceof FieldError) {
+        if (wantsJson(request)) return reply.code(400).send({ error: { code: 'validation', message: err.message, fields: { [err.field]: err.message } } });
+        return reply.render('workshops/views/board.njk', await boardModel(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      }
+      throw err;
+    }
+  }
+
+  app.post('/workshops/:workshopId/notes', { config: joined }, async (request, reply) =>
+    participantAct(request, reply, async (w, p) => {
+      const r = await workshops.addNote(w, { activityId: field(request, 'activityId'), text: field(request, 'text'), clientKey: field(request, 'clientKey'), participant: p, enteredBy: null }, request.auditContext());
+      return { message: r.fresh ? 'Note added.' : 'Note already added.', data: { id: r.note.id, text: r.note.text } };
+    }),
+  );
+
+  app.post('/workshops/:workshopId/notes/:noteId', { config: joined }, async (request, reply) =>
+    participantAct(request, reply, async (w, p) => {
+      const noteId = (request.params as { noteId: string }).noteId;
+      if (field(request, 'action') === 'withdraw') {
+        await workshops.changeOwnNote(w, p, noteId, { withdraw: true });
+        return { message: 'Note withdrawn.' };
+      }
+      await workshops.changeOwnNote(w, p, noteId, { text: field(request, 'text') });
+      return { message: 'Note changed.' };
+    }),
+  );
+
+  app.post('/workshops/:workshopId/votes', { config: joined }, async (request, reply) =>
+    participantAct(request, reply, async (w, p) => {
+      const target = field(request, 'target');
+      const [kind, id] = target.split(':');
+      await workshops.vote(w, p, field(request, 'activityId'), kind === 'cluster' ? { clusterId: id } : { noteId: id });
+      return { message: 'Vote added.' };
+    }),
+  );
+
+  app.post('/workshops/:workshopId/votes/:voteId/remove', { config: joined }, async (request, reply) =>
+    participantAct(request, reply, async (w, p) => {
+      await workshops.unvote(w, p, (request.params as { voteId: string }).voteId, field(request, 'activityId'));
+      return { message: 'Vote taken back.' };
+    }),
+  );
+
+  app.get('/workshops/:workshopId/events', { config: joined }, async (request, reply) => {
+    const { workshop } = await participantOf(request);
+    await streamEvents(request, reply, app.platform.events, channelOf(workshop.id), undefined, () => void app.platform.events.recordPresence(channelOf(workshop.id)).catch(() => undefined));
+  });
+}

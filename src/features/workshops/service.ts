@@ -1,0 +1,415 @@
+import { randomBytes } from 'node:crypto';
+import type { Platform } from '../../platform/http/types';
+import type { Db } from '../../platform/db/database';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit';
+import { FieldError } from '../../platform/forms/forms';
+import { authorLabel, canSee, DEFAULT_SCRIPT, joinCode, normaliseCode, secondsLeft, votesLeft, type Viewer, type WorkshopKind } from './board';
+import * as repo from './repository';
+
+export const MAX_NOTE = 500;
+const CODE_TTL_MS = 30 * 86_400_000;
+
+export const channelOf = (workshopId: string) => `workshop:${workshopId}`;
+
+export interface WorkshopInput {
+  kind: WorkshopKind;
+  title: string;
+  area: string | null;
+  pillar: string | null;
+  startsAt: Date | null;
+  place: string;
+  onlineUrl: string;
+  anonymous: boolean;
+  facilitatorsSeeIdentity: boolean;
+  templateId: string | null;
+}
+
+export function createWorkshopsService(platform: Platform) {
+  const { db, events } = platform;
+
+  const publish = (tx: Db, workshopId: string, type: string, data: Record<string, unknown>) => events.publish(tx, channelOf(workshopId), type, data);
+
+  /** Runs a facilitator's change to a workshop in one transaction, with its event and audit entry. */
+  async function change(workshop: repo.Workshop, ctx: AuditContext, action: string, work: (tx: Db) => Promise<Record<string, unknown> | void>, eventType = 'workshop.changed') {
+    await db.transaction(async (tx) => {
+      const details = (await work(tx)) ?? {};
+      await publish(tx, workshop.id, eventType, details);
+      await recordAudit(tx, ctx, { action: `workshop.${action}`, entityType: 'workshop', entityId: workshop.id, details });
+    });
+  }
+
+  async function activityOf(workshop: repo.Workshop, activityId: string): Promise<repo.Activity> {
+    const a = await repo.getActivity(db, activityId);
+    if (!a || a.workshopId !== workshop.id) throw new FieldError('activity', 'That activity is not part of this workshop');
+    return a;
+  }
+
+  /** Notes must go to the activity running now, in a live workshop that is not paused. */
+  function assertOpen(workshop: repo.Workshop, activity: repo.Activity) {
+    if (workshop.status !== 'live') throw new FieldError('text', workshop.status === 'ended' ? 'This workshop has ended' : 'This workshop has not started yet');
+    if (workshop.paused) throw new FieldError('text', 'The facilitator has paused the board. Keep your note: you can add it when the board is back');
+    if (workshop.currentActivityId !== activity.id || activity.closed) throw new FieldError('text', 'This activity is closed. Add your note to the current activity');
+  }
+
+  return {
+    async create(programmeId: string, input: WorkshopInput, userId: string, ctx: AuditContext): Promise<string> {
+      const template = input.templateId ? await repo.getTemplate(db, input.templateId) : undefined;
+      if (input.templateId && (!template || template.programmeId !== programmeId)) throw new FieldError('templateId', 'Choose a script from the list');
+      const script = template ? (template.activities as { prompt: string; timerSeconds: number | null }[]) : DEFAULT_SCRIPT.map((prompt) => ({ prompt, timerSeconds: 600 }));
+      return db.transaction(async (tx) => {
+        let workshop: repo.Workshop | undefined;
+        // Codes are random; a clash with a live code is rare, so try again.
+        for (let i = 0; !workshop && i < 10; i++) {
+          workshop = await repo.insertWorkshop(tx, {
+            programmeId,
+            kind: input.kind,
+            title: input.title,
+            area: input.area,
+            pillar: input.pillar,
+            startsAt: input.startsAt,
+            place: input.place,
+            onlineUrl: input.onlineUrl,
+            anonymous: input.anonymous,
+            facilitatorsSeeIdentity: input.facilitatorsSeeIdentity,
+            joinCode: joinCode(randomBytes(6)),
+            joinCodeExpiresAt: new Date(Date.now() + CODE_TTL_MS),
+            createdBy: userId,
+          });
+        }
+        if (!workshop) throw new Error('could not make a unique join code');
+        await repo.insertActivities(tx, script.map((a, position) => ({ workshopId: workshop.id, position, prompt: a.prompt, timerSeconds: a.timerSeconds })));
+        await recordAudit(tx, ctx, { action: 'workshop.created', entityType: 'workshop', entityId: workshop.id, details: { programmeId, title: input.title, kind: input.kind } });
+        return workshop.id;
+      });
+    },
+
+    get: (id: string) => repo.getWorkshop(db, id),
+    list: (programmeId: string) => repo.workshopsOf(db, programmeId),
+    activities: (id: string) => repo.activitiesOf(db, id),
+    participants: (id: string) => repo.participantsOf(db, id),
+    templates: (programmeId: string) => repo.templatesOf(db, programmeId),
+    sources: (id: string) => repo.sourcesOf(db, id),
+    getParticipant: (id: string) => repo.getParticipant(db, id),
+    connected: (workshopId: string) => events.connected(channelOf(workshopId)),
+
+    /** Finds the workshop a typed code opens. */
+    async byCode(input: string): Promise<{ ok: true; workshop: repo.Workshop } | { ok: false; message: string }> {
+      const code = normaliseCode(input);
+      if (code.length !== 6) return { ok: false, message: 'Enter the 6-character code shown by the facilitator, like K7P2QX' };
+      const workshop = await repo.byJoinCode(db, code);
+      if (!workshop) return { ok: false, message: 'There is no workshop with that code. Check it with the facilitator' };
+      if (workshop.joinCodeExpiresAt <= new Date()) return { ok: false, message: 'That code has expired. Ask the facilitator for the link' };
+      if (workshop.status === 'ended') return { ok: false, message: 'That workshop has ended' };
+      return { ok: true, workshop };
+    },
+
+    /** Joins a person to a workshop (a signed-in user joins once; guests each time). */
+    async join(workshop: repo.Workshop, input: { name: string; stakeholderType: string; area: string | null; userId: string | null }) {
+      if (input.userId) {
+        const existing = await repo.participantOfUser(db, workshop.id, input.userId);
+        if (existing) return existing;
+      }
+      return db.transaction(async (tx) => {
+        const p = await repo.insertParticipant(tx, { workshopId: workshop.id, userId: input.userId, name: workshop.anonymous ? '' : input.name, stakeholderType: input.stakeholderType, area: input.area });
+        await publish(tx, workshop.id, 'participant.joined', {});
+        return p;
+      });
+    },
+
+    /** Everything one viewer's board shows, with the visibility rules applied. */
+    async board(workshop: repo.Workshop, viewer: Viewer) {
+      const list = await repo.activitiesOf(db, workshop.id);
+      const ids = list.map((a) => a.id);
+      const [allNotes, allClusters, allVotes, people] = await Promise.all([repo.notesOf(db, ids), repo.clustersOf(db, ids), repo.votesOf(db, ids), repo.participantsOf(db, workshop.id)]);
+      const person = new Map(people.map((p) => [p.id, p]));
+      const now = new Date();
+      const shown = list.map((a) => {
+        const visible = allNotes.filter((n) => n.activityId === a.id && canSee(n, a, viewer));
+        const voteCount = (target: { noteId?: string; clusterId?: string }) => allVotes.filter((v) => v.activityId === a.id && (target.noteId ? v.noteId === target.noteId : v.clusterId === target.clusterId)).length;
+        const showVotes = viewer.kind === 'facilitator' || a.votesRevealed;
+        const mine = viewer.participantId ? allVotes.filter((v) => v.activityId === a.id && v.participantId === viewer.participantId) : [];
+        const noteView = (n: repo.Note) => ({
+          ...n,
+          own: !!viewer.participantId && n.participantId === viewer.participantId,
+          author: authorLabel(workshop, n.participantId ? (person.get(n.participantId) ?? null) : null, viewer, !!viewer.participantId && n.participantId === viewer.participantId),
+          votes: showVotes ? voteCount({ noteId: n.id }) : null,
+          myVotes: mine.filter((v) => v.noteId === n.id),
+        });
+        const clusterList = allClusters.filter((c) => c.activityId === a.id);
+        return {
+          ...a,
+          current: workshop.currentActivityId === a.id,
+          secondsLeft: secondsLeft(a.timerSeconds, a.startedAt, now),
+          clusters: clusterList.map((c) => ({ ...c, notes: visible.filter((n) => n.clusterId === c.id).map(noteView), votes: showVotes ? voteCount({ clusterId: c.id }) : null, myVotes: mine.filter((v) => v.clusterId === c.id) })),
+          loose: visible.filter((n) => !n.clusterId || !clusterList.some((c) => c.id === n.clusterId)).map(noteView),
+          noteCount: visible.length,
+          votesLeft: viewer.participantId ? votesLeft(a.votesPerPerson, mine.length) : null,
+        };
+      });
+      return { workshop, activities: shown, current: shown.find((a) => a.current) ?? null, participants: people.length };
+    },
+
+    // ---- notes ---------------------------------------------------------------------
+
+    /**
+     * Adds a note to the current activity. The note is stored before the
+     * answer goes back; the same client key twice adds it once.
+     */
+    async addNote(workshop: repo.Workshop, input: { activityId: string; text: string; clientKey: string; participant: repo.Participant | null; enteredBy: string | null }, ctx: AuditContext) {
+      const text = input.text.trim();
+      if (!text) throw new FieldError('text', 'Write your note before adding it');
+      if (text.length > MAX_NOTE) throw new FieldError('text', `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length})`);
+      if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.clientKey)) throw new FieldError('text', 'The form was out of date. Reload the page and add your note again');
+      const activity = await activityOf(workshop, input.activityId);
+      if (input.participant && input.participant.workshopId !== workshop.id) throw new FieldError('text', 'You have not joined this workshop');
+      return db.transaction(async (tx) => {
+        const fresh = await repo.getWorkshop(tx, workshop.id);
+        assertOpen(fresh!, (await repo.getActivity(tx, activity.id))!);
+        const { note, fresh: isNew } = await repo.insertNote(tx, { activityId: activity.id, participantId: input.participant?.id ?? null, enteredBy: input.enteredBy, text, clientKey: input.clientKey });
+        if (isNew) {
+          const isPublic = !activity.privateMode || activity.revealed;
+          const author = !workshop.anonymous && input.participant ? (input.participant.name ? `${input.participant.name} (${input.participant.stakeholderType})` : input.participant.stakeholderType) : null;
+          await publish(tx, workshop.id, 'note.added', isPublic ? { activityId: activity.id, note: { id: note.id, text: note.text, author, byRoom: !input.participant } } : { activityId: activity.id });
+          if (input.enteredBy) await recordAudit(tx, ctx, { action: 'workshop.note-entered-for-room', entityType: 'workshop_note', entityId: note.id, details: { workshopId: workshop.id } });
+        }
+        return { note, fresh: isNew };
+      });
+    },
+
+    /** A participant edits or withdraws their own note while its activity is open. */
+    async changeOwnNote(workshop: repo.Workshop, participant: repo.Participant, noteId: string, change: { text: string } | { withdraw: true }) {
+      const note = await repo.getNote(db, noteId);
+      const activity = note ? await repo.getActivity(db, note.activityId) : undefined;
+      if (!note || !activity || activity.workshopId !== workshop.id) throw new FieldError('text', 'That note is not on this board');
+      if (note.participantId !== participant.id) throw new FieldError('text', 'You can only change your own notes');
+      if (note.withdrawnAt) throw new FieldError('text', 'That note has already been withdrawn');
+      assertOpen(workshop, activity);
+      let values: { text?: string; withdrawnAt?: Date };
+      if ('withdraw' in change) values = { withdrawnAt: new Date() };
+      else {
+        const text = change.text.trim();
+        if (!text) throw new FieldError('text', 'Write your note, or withdraw it instead');
+        if (text.length > MAX_NOTE) throw new FieldError('text', `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length})`);
+        values = { text };
+      }
+      await db.transaction(async (tx) => {
+        await repo.updateNotes(tx, [note.id], values);
+        await publish(tx, workshop.id, 'note.changed', { activityId: activity.id });
+      });
+    },
+
+    // ---- facilitation ----------------------------------------------------------------
+
+    async start(workshop: repo.Workshop, activityId: string, ctx: AuditContext) {
+      const activity = await activityOf(workshop, activityId);
+      await change(
+        workshop,
+        ctx,
+        'activity-started',
+        async (tx) => {
+          await repo.updateActivity(tx, activity.id, { startedAt: new Date(), closed: false });
+          await repo.updateWorkshop(tx, workshop.id, { status: 'live', currentActivityId: activity.id, paused: false });
+          return { activityId: activity.id };
+        },
+        'activity.changed',
+      );
+    },
+
+    async setPaused(workshop: repo.Workshop, paused: boolean, ctx: AuditContext) {
+      await change(workshop, ctx, paused ? 'paused' : 'resumed', async (tx) => {
+        await repo.updateWorkshop(tx, workshop.id, { paused });
+        return { paused };
+      });
+    },
+
+    async end(workshop: repo.Workshop, ctx: AuditContext) {
+      await change(workshop, ctx, 'ended', async (tx) => {
+        await repo.updateWorkshop(tx, workshop.id, { status: 'ended', paused: false });
+        return {};
+      });
+    },
+
+    /** Private mode, reveal, voting on/off and its allowance, showing the results, closing. */
+    async setActivity(workshop: repo.Workshop, activityId: string, values: Partial<Pick<repo.Activity, 'privateMode' | 'revealed' | 'votingOpen' | 'votesPerPerson' | 'votesRevealed' | 'closed' | 'timerSeconds' | 'prompt'>>, ctx: AuditContext) {
+      const activity = await activityOf(workshop, activityId);
+      if (values.votesPerPerson !== undefined && (!Number.isInteger(values.votesPerPerson) || values.votesPerPerson < 1 || values.votesPerPerson > 20)) {
+        throw new FieldError('votesPerPerson', 'Give each person from 1 to 20 votes');
+      }
+      if (values.prompt !== undefined && (!values.prompt.trim() || values.prompt.length > 500)) throw new FieldError('prompt', 'Enter the question, in 500 characters or fewer');
+      if (values.timerSeconds !== undefined && values.timerSeconds !== null && (values.timerSeconds < 30 || values.timerSeconds > 4 * 3600)) throw new FieldError('timerMinutes', 'Set a timer from 1 to 240 minutes, or none');
+      await change(
+        workshop,
+        ctx,
+        'activity-changed',
+        async (tx) => {
+          await repo.updateActivity(tx, activity.id, values);
+          return { activityId: activity.id, ...values };
+        },
+        'activity.changed',
+      );
+    },
+
+    async addActivity(workshop: repo.Workshop, prompt: string, timerSeconds: number | null, ctx: AuditContext) {
+      if (!prompt.trim() || prompt.length > 500) throw new FieldError('prompt', 'Enter the question, in 500 characters or fewer');
+      await change(workshop, ctx, 'activity-added', async (tx) => {
+        await repo.insertActivities(tx, [{ workshopId: workshop.id, position: await repo.nextActivityPosition(tx, workshop.id), prompt: prompt.trim(), timerSeconds }]);
+        return { prompt };
+      });
+    },
+
+    /** Swaps an activity with its neighbour: the keyboard way to reorder the script. */
+    async moveActivity(workshop: repo.Workshop, activityId: string, direction: 'up' | 'down', ctx: AuditContext) {
+      const list = await repo.activitiesOf(db, workshop.id);
+      const i = list.findIndex((a) => a.id === activityId);
+      const j = direction === 'up' ? i - 1 : i + 1;
+      if (i < 0) throw new FieldError('activity', 'That activity is not part of this workshop');
+      if (j < 0 || j >= list.length) return;
+      await change(workshop, ctx, 'activity-moved', async (tx) => {
+        await repo.updateActivity(tx, list[i]!.id, { position: list[j]!.position });
+        await repo.updateActivity(tx, list[j]!.id, { position: list[i]!.position });
+        return { activityId, direction };
+      });
+    },
+
+    async deleteActivity(workshop: repo.Workshop, activityId: string, ctx: AuditContext) {
+      const activity = await activityOf(workshop, activityId);
+      if ((await repo.activeNotesCount(db, activity.id)) > 0) throw new FieldError('activity', 'This activity has notes, which are part of the record. Close it instead of deleting it');
+      if (workshop.currentActivityId === activity.id) throw new FieldError('activity', 'Start another activity before deleting the current one');
+      await change(workshop, ctx, 'activity-deleted', async (tx) => {
+        await repo.deleteActivity(tx, activity.id);
+        return { prompt: activity.prompt };
+      });
+    },
+
+    async saveTemplate(workshop: repo.Workshop, name: string, ctx: AuditContext) {
+      if (!name.trim() || name.length > 100) throw new FieldError('templateName', 'Name the script, in 100 characters or fewer');
+      const list = await repo.activitiesOf(db, workshop.id);
+      await db.transaction(async (tx) => {
+        await repo.insertTemplate(tx, workshop.programmeId, name.trim(), list.map((a) => ({ prompt: a.prompt, timerSeconds: a.timerSeconds })));
+        await recordAudit(tx, ctx, { action: 'workshop.script-saved', entityType: 'workshop', entityId: workshop.id, details: { name } });
+      });
+    },
+
+    async createCluster(workshop: repo.Workshop, activityId: string, name: string, ctx: AuditContext) {
+      const activity = await activityOf(workshop, activityId);
+      if (!name.trim() || name.length > 120) throw new FieldError('clusterName', 'Name the cluster, in 120 characters or fewer');
+      let id = '';
+      await change(
+        workshop,
+        ctx,
+        'cluster-created',
+        async (tx) => {
+          id = (await repo.insertCluster(tx, activity.id, name.trim())).id;
+          return { activityId: activity.id, name };
+        },
+        'cluster.changed',
+      );
+      return id;
+    },
+
+    /**
+     * The keyboard and no-JavaScript way to group notes: select notes, then
+     * move them to a cluster (or out of every cluster), hide, show, or merge as duplicates.
+     */
+    async organise(workshop: repo.Workshop, activityId: string, noteIds: string[], action: { kind: 'move'; clusterId: string | null } | { kind: 'hide'; hidden: boolean } | { kind: 'merge' }, ctx: AuditContext) {
+      const activity = await activityOf(workshop, activityId);
+      const all = (await repo.notesOf(db, [activity.id])).filter((n) => noteIds.includes(n.id) && !n.withdrawnAt);
+      if (all.length === 0) throw new FieldError('notes', 'Select one or more notes first');
+      if (action.kind === 'move' && action.clusterId) {
+        const cluster = await repo.getCluster(db, action.clusterId);
+        if (!cluster || cluster.activityId !== activity.id) throw new FieldError('clusterId', 'Choose a cluster of this activity');
+      }
+      if (action.kind === 'merge' && all.length < 2) throw new FieldError('notes', 'Select two or more notes to merge as duplicates');
+      await change(
+        workshop,
+        ctx,
+        `notes-${action.kind}`,
+        async (tx) => {
+          if (action.kind === 'move') await repo.updateNotes(tx, all.map((n) => n.id), { clusterId: action.clusterId });
+          else if (action.kind === 'hide') await repo.updateNotes(tx, all.map((n) => n.id), { hidden: action.hidden });
+          else {
+            // The earliest note stays; the others are kept in the record as its duplicates and leave the board.
+            const [keep, ...rest] = all;
+            await repo.updateNotes(tx, rest.map((n) => n.id), { duplicateOf: keep!.id, hidden: true, clusterId: keep!.clusterId });
+          }
+          return { activityId: activity.id, notes: all.map((n) => n.id), action };
+        },
+        'note.changed',
+      );
+    },
+
+    /** One vote for a note or cluster, within the person's allowance; checked under a lock so double clicks cannot overspend. */
+    async vote(workshop: repo.Workshop, participant: repo.Participant, activityId: string, target: { noteId?: string; clusterId?: string }) {
+      const activity = await activityOf(workshop, activityId);
+      if (participant.workshopId !== workshop.id) throw new FieldError('vote', 'You have not joined this workshop');
+      if (!activity.votingOpen) throw new FieldError('vote', 'Voting is not open for this activity');
+      await db.transaction(async (tx) => {
+        await repo.lockActivity(tx, activity.id);
+        if (target.noteId) {
+          const note = await repo.getNote(tx, target.noteId);
+          if (!note || note.activityId !== activity.id || note.withdrawnAt || note.hidden) throw new FieldError('vote', 'That note is not on this board');
+        } else if (target.clusterId) {
+          const c = await repo.getCluster(tx, target.clusterId);
+          if (!c || c.activityId !== activity.id) throw new FieldError('vote', 'That cluster is not on this board');
+        } else throw new FieldError('vote', 'Choose what to vote for');
+        const used = await repo.countVotes(tx, activity.id, participant.id);
+        if (used >= activity.votesPerPerson) throw new FieldError('vote', `You have used all ${activity.votesPerPerson} of your votes. Take one back to vote for something else`);
+        await repo.insertVote(tx, { activityId: activity.id, participantId: participant.id, noteId: target.noteId ?? null, clusterId: target.clusterId ?? null });
+        await publish(tx, workshop.id, 'vote.changed', { activityId: activity.id });
+      });
+    },
+
+    async unvote(workshop: repo.Workshop, participant: repo.Participant, voteId: string, activityId: string) {
+      const activity = await activityOf(workshop, activityId);
+      if (!activity.votingOpen) throw new FieldError('vote', 'Voting has closed');
+      await db.transaction(async (tx) => {
+        if (!(await repo.deleteVote(tx, voteId, participant.id))) throw new FieldError('vote', 'That vote is not yours, or was already taken back');
+        await publish(tx, workshop.id, 'vote.changed', { activityId: activity.id });
+      });
+    },
+
+    async addSource(workshop: repo.Workshop, file: { filename: string; kind: string; text: string }, userId: string, ctx: AuditContext) {
+      await db.transaction(async (tx) => {
+        await repo.insertSource(tx, { workshopId: workshop.id, filename: file.filename, kind: file.kind, text: file.text, uploadedBy: userId });
+        await recordAudit(tx, ctx, { action: 'workshop.source-uploaded', entityType: 'workshop', entityId: workshop.id, details: { filename: file.filename, kind: file.kind, characters: file.text.length } });
+      });
+    },
+
+    /**
+     * The workshop's record for analysis: every note (withdrawn and hidden
+     * ones marked) with its activity, cluster, votes, workshop, area, pillar,
+     * stakeholder type and times; names only where the workshop allows.
+     */
+    async record(workshop: repo.Workshop) {
+      const list = await repo.activitiesOf(db, workshop.id);
+      const ids = list.map((a) => a.id);
+      const [allNotes, allClusters, allVotes, people] = await Promise.all([repo.notesOf(db, ids), repo.clustersOf(db, ids), repo.votesOf(db, ids), repo.participantsOf(db, workshop.id)]);
+      const person = new Map(people.map((p) => [p.id, p]));
+      const showNames = !workshop.anonymous || workshop.facilitatorsSeeIdentity;
+      return allNotes.map((n) => {
+        const a = list.find((x) => x.id === n.activityId)!;
+        const p = n.participantId ? person.get(n.participantId) : undefined;
+        return {
+          workshop: workshop.title,
+          kind: workshop.kind,
+          area: workshop.area ?? '',
+          pillar: workshop.pillar ?? '',
+          activity: a.position + 1,
+          prompt: a.prompt,
+          cluster: allClusters.find((c) => c.id === n.clusterId)?.name ?? '',
+          note: n.text,
+          votes: allVotes.filter((v) => v.noteId === n.id).length,
+          stakeholderType: p?.stakeholderType ?? (n.enteredBy ? 'entered for the room' : ''),
+          participantArea: p?.area ?? '',
+          author: showNames && p ? p.name : '',
+          participant: p ? `P${String(people.indexOf(p) + 1).padStart(3, '0')}` : '',
+          status: n.withdrawnAt ? 'withdrawn' : n.duplicateOf ? 'duplicate' : n.hidden ? 'hidden' : 'shown',
+          createdAt: n.createdAt.toISOString(),
+          updatedAt: n.updatedAt.toISOString(),
+        };
+      });
+    },
+  };
+}
+
+export type WorkshopsService = ReturnType<typeof createWorkshopsService>;

@@ -1,0 +1,177 @@
+// Live workshop board: an enhancement of pages that work without it.
+// Follows the board's Server-Sent Events, shows new notes as they arrive,
+// announces them politely (a count every few seconds, never one per note),
+// and keeps notes written while offline until the connection returns.
+
+const live = document.getElementById('board-live');
+const status = document.getElementById('live-status');
+const form = document.getElementById('note-form');
+
+let announceCount = 0;
+let announceTimer;
+function announce(n) {
+  announceCount += n;
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    if (status && announceCount) status.textContent = announceCount === 1 ? '1 new note' : `${announceCount} new notes`;
+    announceCount = 0;
+  }, 3000);
+}
+
+function setOffline(offline) {
+  if (!status) return;
+  status.classList.toggle('wm-live-status--offline', offline);
+  if (offline) status.textContent = 'Connection lost. You can keep writing: your notes will be sent when the connection returns.';
+  else if (status.classList.contains('was-offline')) status.textContent = 'Connected again.';
+  status.classList.toggle('was-offline', offline);
+}
+
+let refreshTimer;
+function refresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    try {
+      const res = await fetch(live.dataset.fragment, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+      if (!res.ok) return;
+      const active = document.activeElement && document.activeElement.id;
+      live.innerHTML = await res.text();
+      // Keep the keyboard where it was when the board is redrawn.
+      if (active) document.getElementById(active)?.focus();
+      startCountdowns();
+    } catch {
+      // The stream's reconnect will try again.
+    }
+  }, 300);
+}
+
+function addNote(note) {
+  const list = document.getElementById('loose-notes');
+  if (!list || document.getElementById(`note-${note.id}`)) return false;
+  const li = document.createElement('li');
+  li.className = 'wm-note';
+  li.id = `note-${note.id}`;
+  const p = document.createElement('p');
+  p.className = 'wm-note__text';
+  p.textContent = note.text;
+  li.append(p);
+  if (note.author) {
+    const meta = document.createElement('p');
+    meta.className = 'nhsuk-body-s wm-note__meta';
+    meta.textContent = note.author;
+    li.append(meta);
+  }
+  list.append(li);
+  document.getElementById('no-notes')?.remove();
+  return true;
+}
+
+if (live && window.EventSource) {
+  const stream = new EventSource(live.dataset.workshopStream);
+  stream.addEventListener('open', () => {
+    setOffline(false);
+    flushQueue();
+  });
+  stream.addEventListener('error', () => setOffline(true));
+  stream.addEventListener('note.added', (e) => {
+    const data = JSON.parse(e.data);
+    const board = document.getElementById('board-notes');
+    if (data.note && board && board.dataset.activity === data.activityId) {
+      if (addNote(data.note)) announce(1);
+    } else {
+      refresh();
+      announce(1);
+    }
+  });
+  for (const type of ['note.changed', 'cluster.changed', 'activity.changed', 'vote.changed', 'workshop.changed', 'participant.joined']) {
+    stream.addEventListener(type, refresh);
+  }
+}
+
+// ---- notes written offline wait here, each with the key that makes a retry harmless ----
+const queueKey = form ? `waymark-queue:${form.action}` : '';
+const readQueue = () => JSON.parse(localStorage.getItem(queueKey) || '[]');
+const writeQueue = (q) => {
+  localStorage.setItem(queueKey, JSON.stringify(q));
+  const info = document.getElementById('queued');
+  if (info) {
+    info.hidden = q.length === 0;
+    info.textContent = q.length === 1 ? '1 note waiting to be sent.' : `${q.length} notes waiting to be sent.`;
+  }
+};
+
+async function send(entry) {
+  const res = await fetch(form.action, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    credentials: 'same-origin',
+    body: new URLSearchParams(entry),
+  });
+  if (res.status >= 500) throw new Error('server');
+  return res;
+}
+
+async function flushQueue() {
+  if (!form) return;
+  const q = readQueue();
+  const left = [];
+  for (const entry of q) {
+    try {
+      const res = await send(entry);
+      // A refused note (activity closed, say) is shown to the person rather than retried for ever.
+      if (!res.ok) {
+        const body = await res.json().catch(() => ({}));
+        if (status) status.textContent = `A note could not be added: ${body.error ? body.error.message : 'please add it again'}`;
+      }
+    } catch {
+      left.push(entry);
+    }
+  }
+  writeQueue(left);
+}
+
+if (form && window.fetch && window.localStorage) {
+  writeQueue(readQueue());
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const entry = Object.fromEntries(new FormData(form).entries());
+    if (!String(entry.text || '').trim()) {
+      form.submit();
+      return;
+    }
+    const text = form.querySelector('textarea');
+    const key = form.querySelector('[name="clientKey"]');
+    try {
+      const res = await send(entry);
+      const body = await res.json().catch(() => ({}));
+      if (!res.ok) {
+        if (status) status.textContent = body.error ? body.error.message : 'Your note could not be added.';
+        return;
+      }
+      if (body.data) addNote({ id: body.data.id, text: body.data.text, author: 'You' });
+      if (status) status.textContent = 'Note added.';
+    } catch {
+      writeQueue([...readQueue(), entry]);
+      setOffline(true);
+    }
+    text.value = '';
+    key.value = crypto.randomUUID();
+    text.focus();
+  });
+  window.addEventListener('online', flushQueue);
+}
+
+// ---- timers ----
+function startCountdowns() {
+  for (const el of document.querySelectorAll('[data-countdown]')) {
+    if (el.dataset.started) continue;
+    el.dataset.started = '1';
+    const ends = Date.now() + Number(el.dataset.countdown) * 1000;
+    const tick = () => {
+      const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      el.textContent = left ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left` : 'Time is up';
+      if (left) setTimeout(tick, 1000);
+    };
+    tick();
+  }
+}
+startCountdowns();
