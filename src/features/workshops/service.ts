@@ -169,7 +169,7 @@ export function createWorkshopsService(platform: Platform) {
         if (isNew) {
           const isPublic = !activity.privateMode || activity.revealed;
           const author = !workshop.anonymous && input.participant ? (input.participant.name ? `${input.participant.name} (${input.participant.stakeholderType})` : input.participant.stakeholderType) : null;
-          await publish(tx, workshop.id, 'note.added', isPublic ? { activityId: activity.id, note: { id: note.id, text: note.text, author, byRoom: !input.participant } } : { activityId: activity.id });
+          await publish(tx, workshop.id, 'note.added', isPublic ? { activityId: activity.id, noteId: note.id, note: { id: note.id, text: note.text, author, byRoom: !input.participant } } : { activityId: activity.id, noteId: note.id });
           if (input.enteredBy) await recordAudit(tx, ctx, { action: 'workshop.note-entered-for-room', entityType: 'workshop_note', entityId: note.id, details: { workshopId: workshop.id } });
         }
         return { note, fresh: isNew };
