@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildProgramme, buildUser } from '../helpers/factories';
+import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
+import { expectAccessible, hasChromium, launchBrowser } from './browser';
+
+describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with a facilitator and two participants', { timeout: 120_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let consoleUrl: string;
+  let code: string;
+  let lead: Awaited<ReturnType<typeof buildUser>>;
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    lead = await buildUser(t.app);
+    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const id = await t.app.services.workshops.create(p.id, { kind: 'area', title: 'Cancer Care: consultancy', area: 'Cancer Care', pillar: 'Consultancy', startsAt: null, place: 'Room 2', onlineUrl: '', anonymous: true, facilitatorsSeeIdentity: false, templateId: null }, lead.id, SYSTEM_CONTEXT);
+    code = (await t.app.services.workshops.get(id))!.joinCode;
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    consoleUrl = `${base}/programmes/${p.id}/workshops/${id}`;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function joinAs(type: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/join`);
+    await expectAccessible(page);
+    await page.getByLabel('Workshop code').fill(code.toLowerCase());
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel(type).check();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.waitForURL(/\/board$/);
+    return page;
+  }
+
+  it('posts, reveals, clusters by keyboard and votes, with every screen agreeing and no axe violations', async () => {
+    const facilitator = await (await browser.newContext()).newPage();
+    await facilitator.goto(`${base}/sign-in`);
+    await facilitator.getByLabel('Email address').fill(lead.email);
+    await facilitator.getByLabel('Password', { exact: true }).fill(lead.password);
+    await facilitator.getByRole('button', { name: 'Sign in' }).click();
+    await facilitator.waitForURL(`${base}/programmes`);
+    await facilitator.goto(consoleUrl);
+    await expectAccessible(facilitator);
+    await facilitator.getByRole('button', { name: 'Start this activity' }).first().click();
+    await facilitator.getByRole('button', { name: 'Private mode for activity 1' }).click();
+
+    const one = await joinAs('Clinician');
+    const two = await joinAs('Patient or citizen');
+    await expectAccessible(one);
+    await one.getByLabel('Your note').fill('Time protected for consultancy');
+    await one.getByRole('button', { name: 'Add note' }).click();
+    await one.getByText('Time protected for consultancy').waitFor();
+    await two.getByLabel('Your note').fill('Access to mentors in other trusts');
+    await two.getByRole('button', { name: 'Add note' }).click();
+    await two.getByText('Access to mentors in other trusts').waitFor();
+    expect(await two.textContent('main')).not.toContain('Time protected for consultancy');
+
+    // The facilitator's board updates by itself, then reveals.
+    await facilitator.getByText('Access to mentors in other trusts').waitFor();
+    await facilitator.getByRole('button', { name: 'Reveal notes of activity 1' }).click();
+    await two.getByText('Time protected for consultancy').waitFor();
+
+    // Cluster both notes with the keyboard only.
+    await facilitator.getByLabel('New cluster').fill('Time and support');
+    await facilitator.keyboard.press('Enter');
+    await facilitator.getByRole('heading', { name: 'Time and support' }).waitFor();
+    for (const text of ['Time protected for consultancy', 'Access to mentors in other trusts']) {
+      await facilitator.getByLabel(text).focus();
+      await facilitator.keyboard.press('Space');
+    }
+    await facilitator.getByLabel('Cluster', { exact: true }).selectOption({ label: 'Time and support' });
+    await facilitator.getByRole('button', { name: 'Move to cluster' }).focus();
+    await facilitator.keyboard.press('Enter');
+    await facilitator.getByText('2 note(s) moved to the cluster').waitFor();
+    await expectAccessible(facilitator);
+
+    // A vote, then the results for everyone.
+    await facilitator.getByLabel('Votes each').first().fill('2');
+    await facilitator.getByRole('button', { name: 'Open voting for activity 1' }).click();
+    await one.getByRole('button', { name: 'Vote for: Access to mentors in other trusts' }).waitFor();
+    await one.getByRole('button', { name: 'Vote for: Access to mentors in other trusts' }).click();
+    await one.getByText('You have 1 vote left').waitFor();
+    await facilitator.getByRole('button', { name: 'Show vote results of activity 1' }).click();
+
+    for (const page of [one, two, facilitator]) {
+      await page.getByRole('heading', { name: /Time and support/ }).waitFor();
+      await page.getByText('1 vote', { exact: false }).first().waitFor();
+      const main = await page.textContent('main');
+      expect(main).toContain('Time protected for consultancy');
+      expect(main).toContain('Access to mentors in other trusts');
+      expect(main).not.toContain(lead.name);
+      await expectAccessible(page);
+    }
+
+    const projector = await facilitator.context().newPage();
+    await projector.goto(`${consoleUrl}/projector`);
+    expect(await projector.textContent('main')).toContain('Time and support');
+    await expectAccessible(projector);
+    await projector.goto(`${consoleUrl}/summary`);
+    await expectAccessible(projector);
+  });
+});
