@@ -125,7 +125,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   guideRoutes(app, guides);
   delphiRoutes(app, delphi, programmes, frameworks);
   workshopRoutes(app, workshops, programmes);
-  apiRoutes(app, programmes, frameworks);
+  apiRoutes(app, programmes, frameworks, workshops);
 
   app.decorate('services', {
     accounts,

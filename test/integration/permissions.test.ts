@@ -28,6 +28,8 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/members/invite', allowed: ['admin', 'lead'] },
   { path: '/programmes/:id/delphi', allowed: ['admin', 'lead', 'facilitator', 'analyst'] },
   { path: '/programmes/:id/delphi/new', allowed: ['admin', 'lead', 'facilitator'] },
+  { path: '/programmes/:id/workshops', allowed: ['admin', 'lead', 'facilitator', 'analyst'] },
+  { path: '/programmes/:id/workshops/new', allowed: ['admin', 'lead', 'facilitator'] },
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/outbox', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },

@@ -203,6 +203,37 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(302);
   });
 
+  it('emails the join link, refusing a bad address', async () => {
+    await facilitator.get(base);
+    const bad = await facilitator.post(`${base}/invite`, { _csrf: facilitator.csrf(), emails: 'ok@example.nhs.uk, nope' });
+    expect(bad.statusCode).toBe(400);
+    expect(textOf(bad.body)).toContain('"nope" is not an email address');
+    expect((await facilitator.post(`${base}/invite`, { _csrf: facilitator.csrf(), emails: 'guest@example.nhs.uk' })).statusCode).toBe(302);
+    const { lastEmailTo } = await import('../helpers/factories');
+    expect((await lastEmailTo(t.app, 'guest@example.nhs.uk'))!.text).toContain(`/join/${code}`);
+  });
+
+  it('works through the API with the same rules', async () => {
+    const lead = (await t.app.services.accounts.listUsers({ limit: 10, offset: 0 })).rows.find((u) => u.email.startsWith('user-'))!;
+    const token = (await t.app.services.accounts.createApiToken(lead.id, 'api', null, SYSTEM_CONTEXT)).token;
+    const auth = { authorization: `Bearer ${token}` };
+    const programmeId = base.split('/')[2]!;
+    const detail = await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}`, headers: auth });
+    expect(detail.statusCode).toBe(200);
+    const current = detail.json().activities.find((a: { current: boolean }) => a.current);
+    expect(current.clusters[0]).toMatchObject({ name: 'Time and support' });
+    const body = { activityId: current.id, text: 'From the flipchart', clientKey: 'api-flipchart-1' };
+    const first = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}/notes`, headers: auth, payload: body });
+    const again = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}/notes`, headers: auth, payload: body });
+    expect(first.json()).toMatchObject({ created: true, text: 'From the flipchart' });
+    expect(again.json()).toMatchObject({ created: false, id: first.json().id });
+    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}/control`, headers: auth, payload: { action: 'reveal' } });
+    expect(bad.json().error.fields.activityId).toBe('Give the activity this applies to');
+    const other = await buildUser(t.app);
+    const otherToken = (await t.app.services.accounts.createApiToken(other.id, 'api', null, SYSTEM_CONTEXT)).token;
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}`, headers: { authorization: `Bearer ${otherToken}` } })).statusCode).toBe(403);
+  });
+
   it('ends, and then refuses new participants', async () => {
     await control('end');
     const c = new TestClient(t.app);

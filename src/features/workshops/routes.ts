@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
+import { emailField } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { streamEvents } from '../../platform/events/sse';
@@ -247,6 +248,16 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     act(request, reply, async (w) => {
       await workshops.addNote(w, { activityId: field(request, 'activityId'), text: field(request, 'text'), clientKey: field(request, 'clientKey'), participant: null, enteredBy: request.user!.id }, request.auditContext());
       return 'Note added for the room.';
+    }),
+  );
+
+  app.post('/programmes/:programmeId/workshops/:workshopId/invite', { config: run }, async (request, reply) =>
+    act(request, reply, async (w) => {
+      const raw = field(request, 'emails').split(/[\s,;]+/).filter(Boolean);
+      const bad = raw.find((e) => !emailField.safeParse(e).success);
+      if (bad) throw new FieldError('emails', `"${bad}" is not an email address. Enter addresses like name@example.nhs.uk`);
+      const n = await workshops.invite(w, [...new Set(raw.map((e) => emailField.parse(e)))], request.auditContext());
+      return `Join link emailed to ${n} ${n === 1 ? 'person' : 'people'}.`;
     }),
   );
 

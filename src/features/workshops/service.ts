@@ -368,6 +368,31 @@ export function createWorkshopsService(platform: Platform) {
       });
     },
 
+    /** Emails people the join link. */
+    async invite(workshop: repo.Workshop, emails: string[], ctx: AuditContext): Promise<number> {
+      if (emails.length === 0) throw new FieldError('emails', 'Enter at least one email address');
+      const link = `${platform.config.baseUrl}/join/${workshop.joinCode}`;
+      const when = workshop.startsAt ? ` on ${workshop.startsAt.toLocaleString('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' })}` : '';
+      await db.transaction(async (tx) => {
+        for (const to of emails) {
+          await platform.mailer.send(tx, {
+            to,
+            subject: `Join the workshop "${workshop.title}"`,
+            text: [
+              'Hello,',
+              '',
+              `You are invited to take part in the workshop "${workshop.title}"${when}.${workshop.place ? ` Place: ${workshop.place}.` : ''}${workshop.onlineUrl ? ` Online: ${workshop.onlineUrl}` : ''}`,
+              '',
+              `On the day, open ${link} on your phone or computer, or go to ${platform.config.baseUrl}/join and type the code ${workshop.joinCode}.`,
+              workshop.anonymous ? 'The workshop is anonymous: nobody else will see who wrote what.' : '',
+            ].join('\n'),
+          });
+        }
+        await recordAudit(tx, ctx, { action: 'workshop.invited', entityType: 'workshop', entityId: workshop.id, details: { count: emails.length } });
+      });
+      return emails.length;
+    },
+
     async addSource(workshop: repo.Workshop, file: { filename: string; kind: string; text: string }, userId: string, ctx: AuditContext) {
       await db.transaction(async (tx) => {
         await repo.insertSource(tx, { workshopId: workshop.id, filename: file.filename, kind: file.kind, text: file.text, uploadedBy: userId });
