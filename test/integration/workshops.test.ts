@@ -80,6 +80,9 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     const empty = await note(people[0]!, '   ');
     expect(empty.statusCode).toBe(400);
     expect(textOf(empty.body)).toContain('Write your note before adding it');
+    const nhs = await note(people[0]!, 'Patient 943 476 5919 waited a year');
+    expect(nhs.statusCode).toBe(400);
+    expect(textOf(nhs.body)).toContain('looks like an NHS number (943 476 5919)');
     const long = await note(people[0]!, 'x'.repeat(501));
     expect(textOf(long.body)).toContain('A note must be 500 characters or fewer (this one is 501)');
     expect((await note(people[0]!, 'Protected time for research', 'same-key-123')).statusCode).toBe(302);

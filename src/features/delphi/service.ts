@@ -2,6 +2,7 @@ import type { Platform } from '../../platform/http/types';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
+import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { consumeLinkToken, issueLinkToken } from '../../platform/tokens/link-tokens';
 import { analyseRound, type Analysis, type ItemResult, type Rating } from '../../stats/delphi';
 import { kendallW, type KendallResult } from '../../stats/kendall';
@@ -549,6 +550,10 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           errors[field] = `Choose a rating from ${scale.min} to ${scale.max} for item ${item.code}`;
         }
         if (input.comment.length > 2000) errors[`comment-${item.id}`] = `Comment on item ${item.code} must be 2,000 characters or fewer`;
+        const nhsComment = nhsNumberProblem(input.comment, `your comment on item ${item.code}`);
+        if (nhsComment) errors[`comment-${item.id}`] = nhsComment;
+        const nhsReason = nhsNumberProblem(input.reason, `your reason for item ${item.code}`);
+        if (nhsReason) errors[`reason-${item.id}`] = nhsReason;
         if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id), study.reasonDistance) && !input.reason.trim()) {
           errors[`reason-${item.id}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from your group's median last round. Say briefly why`;
         }
@@ -576,6 +581,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (!round) throw new FieldError('suggestion', 'The suggestions round is not open');
       if (!text.trim()) throw new FieldError('suggestion', 'Enter your suggestion');
       if (text.length > 2000) throw new FieldError('suggestion', 'A suggestion must be 2,000 characters or fewer');
+      const nhs = nhsNumberProblem(text, 'your suggestion');
+      if (nhs) throw new FieldError('suggestion', nhs);
       await db.transaction(async (tx) => {
         await repo.markStarted(tx, panellist.id, round.id, new Date());
         await repo.insertSuggestion(tx, { roundId: round.id, panellistId: panellist.id, text: text.trim() });

@@ -3,6 +3,7 @@ import type { Platform } from '../../platform/http/types';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
+import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { authorLabel, canSee, DEFAULT_SCRIPT, joinCode, normaliseCode, secondsLeft, votesLeft, type Viewer, type WorkshopKind } from './board';
 import * as repo from './repository';
 
@@ -159,6 +160,8 @@ export function createWorkshopsService(platform: Platform) {
       const text = input.text.trim();
       if (!text) throw new FieldError('text', 'Write your note before adding it');
       if (text.length > MAX_NOTE) throw new FieldError('text', `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length})`);
+      const nhs = nhsNumberProblem(text, 'your note');
+      if (nhs) throw new FieldError('text', nhs);
       if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.clientKey)) throw new FieldError('text', 'The form was out of date. Reload the page and add your note again');
       const activity = await activityOf(workshop, input.activityId);
       if (input.participant && input.participant.workshopId !== workshop.id) throw new FieldError('text', 'You have not joined this workshop');
@@ -190,6 +193,8 @@ export function createWorkshopsService(platform: Platform) {
         const text = change.text.trim();
         if (!text) throw new FieldError('text', 'Write your note, or withdraw it instead');
         if (text.length > MAX_NOTE) throw new FieldError('text', `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length})`);
+        const nhs = nhsNumberProblem(text, 'your note');
+        if (nhs) throw new FieldError('text', nhs);
         values = { text };
       }
       await db.transaction(async (tx) => {
