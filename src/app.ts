@@ -118,7 +118,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
 
   healthRoutes(app);
   homeRoutes(app);
-  accountRoutes(app, accounts, demoList);
+  accountRoutes(app, accounts, demoList, async (userId) => ({
+    programmeMemberships: await programmes.membershipsOf(userId),
+    workshopNotes: await workshops.notesOfUser(userId),
+  }));
   programmeRoutes(app, programmes);
   adminRoutes(app, accounts);
   frameworkRoutes(app, frameworks);

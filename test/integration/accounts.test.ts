@@ -139,6 +139,52 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
     });
   });
 
+  describe('your data', () => {
+    it('downloads what Waymark holds about you, without secrets', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      await c.submit('/account/tokens', '/account/tokens', { name: 'Mine', expiresInDays: '30' });
+      const res = await c.get('/account/export');
+      expect(res.headers['content-disposition']).toContain('waymark-my-data.json');
+      const data = res.json();
+      expect(data.account.email).toBe(u.email);
+      expect(data.accessTokens.map((x: { name: string }) => x.name)).toEqual(['Mine']);
+      expect(data).toHaveProperty('programmeMemberships');
+      expect(res.body).not.toContain('argon2');
+      expect(res.body).not.toContain('wm_pat_');
+    });
+
+    it('deletes your account after your password, signing you out; a wrong password deletes nothing', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const wrong = await c.submit('/account/delete', '/account/delete', { password: 'not my password at all' });
+      expect(wrong.statusCode).toBe(400);
+      expect(textOf(wrong.body)).toContain('Your password is not correct');
+      expect(await t.app.services.accounts.findUserByEmail(u.email)).toBeDefined();
+      const done = await c.submit('/account/delete', '/account/delete', { password: u.password });
+      expect(done.headers.location).toBe('/account-deleted');
+      expect(textOf((await c.get('/account-deleted')).body)).toContain('Your account has been deleted');
+      expect(await t.app.services.accounts.findUserByEmail(u.email)).toBeUndefined();
+      expect((await c.get('/account')).statusCode).toBe(302);
+    });
+
+    it('will not delete the only platform admin', async () => {
+      const fresh = await buildTestApp(driver);
+      try {
+        const admin = await buildUser(fresh.app, { roles: ['admin'] });
+        const c = new TestClient(fresh.app);
+        await c.signIn(admin.email, admin.password);
+        const res = await c.submit('/account/delete', '/account/delete', { password: admin.password });
+        expect(res.statusCode).toBe(400);
+        expect(textOf(res.body)).toContain('You are the only platform admin');
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+
   describe('forgotten password', () => {
     it('emails a single-use link that sets a new password and signs out other sessions', async () => {
       const u = await buildUser(t.app);

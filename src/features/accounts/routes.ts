@@ -36,7 +36,10 @@ async function startSession(request: FastifyRequest, userId: string): Promise<st
   return safeReturnTo(returnTo);
 }
 
-export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>) {
+/** Gathers what Waymark holds about a person, from each feature, for "download your data". */
+export type PersonalDataSource = (userId: string) => Promise<Record<string, unknown>>;
+
+export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>, personalData: PersonalDataSource) {
   // Per address, per route: slows password guessing and form flooding.
   const signInLimit = { rateLimit: { max: app.platform.config.rateLimitPerMinute, timeWindow: '1 minute' } };
 
@@ -176,6 +179,41 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
     request.flash('success', 'Your password has been changed. You have been signed out everywhere else.');
     return reply.redirect('/account');
   });
+
+  // ---- your data ----------------------------------------------------------------------
+  app.get('/account/export', { config: { permission: 'signed-in' } }, async (request, reply) => {
+    const u = request.user!;
+    const data = {
+      exportedAt: new Date().toISOString(),
+      account: { id: u.id, email: u.email, name: u.name, profession: u.profession, organisation: u.organisation, createdAt: u.createdAt, lastSignInAt: u.lastSignInAt },
+      platformRoles: await accounts.rolesOf(u.id),
+      accessTokens: (await accounts.listApiTokens(u.id)).map((t) => ({ name: t.name, endsIn: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt })),
+      ...(await personalData(u.id)),
+    };
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="waymark-my-data.json"')
+      .send(`${JSON.stringify(data, null, 2)}\n`);
+  });
+
+  app.get('/account/delete', { config: { permission: 'signed-in' } }, async (_request, reply) =>
+    reply.render('accounts/views/delete.njk', { title: 'Delete your account', form: emptyForm() }),
+  );
+
+  app.post('/account/delete', { config: { permission: 'signed-in', ...signInLimit } }, async (request, reply) => {
+    const password = String((request.body as { password?: string }).password ?? '');
+    try {
+      if (!password) throw new FieldError('password', 'Enter your password to confirm');
+      await accounts.deleteOwnAccount(request.user!, password, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('accounts/views/delete.njk', { title: 'Delete your account', form: formWithErrors({}, { [err.field]: err.message }) }, 400);
+      throw err;
+    }
+    await request.session.destroy();
+    return reply.redirect('/account-deleted');
+  });
+
+  app.get('/account-deleted', { config: { permission: 'public' } }, async (_request, reply) => reply.render('accounts/views/deleted.njk', { title: 'Your account has been deleted' }));
 
   // ---- personal access tokens ------------------------------------------------------
   const tokensPage = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => ({

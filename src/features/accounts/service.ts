@@ -201,6 +201,24 @@ export function createAccountsService(platform: Platform) {
       });
     },
 
+    /**
+     * Deletes the signed-in person's account after checking their password.
+     * Memberships, roles, sessions and tokens go with it; notes and ratings they
+     * made stay in programme records without their name. The audit log keeps
+     * its entries (it is append-only), including this deletion.
+     */
+    async deleteOwnAccount(user: repo.User, password: string, ctx: AuditContext): Promise<void> {
+      if (!(await verifyPassword(user.passwordHash, password))) throw new FieldError('password', 'Your password is not correct');
+      await db.transaction(async (tx) => {
+        const roles = await repo.rolesOf(tx, user.id);
+        if (roles.includes('admin') && (await repo.countRole(tx, 'admin')) <= 1) {
+          throw new FieldError('password', 'You are the only platform admin. Make someone else an admin before deleting your account');
+        }
+        await repo.deleteUser(tx, user.id);
+        await recordAudit(tx, ctx, { action: 'account.deleted', entityType: 'user', entityId: user.id });
+      });
+    },
+
     /** Grants or removes a platform role. Refuses to remove the last admin. */
     async setRole(userId: string, role: string, grant: boolean, ctx: AuditContext): Promise<void> {
       if (!isPlatformRole(role)) throw new FieldError('role', 'Choose a role from the list');

@@ -76,6 +76,14 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
   return {
     rolesOfUser: (tx: Db, userId: string) => repo.rolesInProgrammes(tx, userId),
 
+    /** A person's programme memberships, for "download your data". */
+    async membershipsOf(userId: string) {
+      const roles = await repo.rolesInProgrammes(db, userId);
+      const out = [];
+      for (const r of roles) out.push({ programme: (await repo.getProgramme(db, r.programmeId))?.name ?? r.programmeId, role: r.role });
+      return out;
+    },
+
     /** Creates a programme with its areas, stakeholder types and stages. A repeated submit returns the first programme. */
     async create(input: Omit<ProgrammeInput, '_submission'>, creatorId: string | null, ctx: AuditContext, submissionKey?: string): Promise<string> {
       return once(db, submissionKey, creatorId, async (tx) => {

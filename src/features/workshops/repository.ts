@@ -190,3 +190,14 @@ export async function activeNotesCount(db: Db, activityId: string): Promise<numb
     .where(and(eq(notes.activityId, activityId), isNull(notes.withdrawnAt)));
   return row?.n ?? 0;
 }
+
+export async function notesOfUser(db: Db, userId: string) {
+  return db
+    .select({ workshop: workshops.title, prompt: activities.prompt, text: notes.text, createdAt: notes.createdAt, withdrawnAt: notes.withdrawnAt })
+    .from(notes)
+    .innerJoin(participants, eq(participants.id, notes.participantId))
+    .innerJoin(activities, eq(activities.id, notes.activityId))
+    .innerJoin(workshops, eq(workshops.id, activities.workshopId))
+    .where(eq(participants.userId, userId))
+    .orderBy(asc(notes.createdAt));
+}

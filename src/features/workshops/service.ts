@@ -85,6 +85,12 @@ export function createWorkshopsService(platform: Platform) {
     },
 
     get: (id: string) => repo.getWorkshop(db, id),
+
+    /** Notes a signed-in person wrote in workshops, for "download your data". */
+    async notesOfUser(userId: string) {
+      const rows = await repo.notesOfUser(db, userId);
+      return rows.map((r) => ({ workshop: r.workshop, prompt: r.prompt, note: r.text, createdAt: r.createdAt, withdrawn: !!r.withdrawnAt }));
+    },
     list: (programmeId: string) => repo.workshopsOf(db, programmeId),
     activities: (id: string) => repo.activitiesOf(db, id),
     participants: (id: string) => repo.participantsOf(db, id),

@@ -189,3 +189,9 @@ export async function recordFailure(db: Db, email: string, now: Date, windowMinu
 export async function clearThrottle(db: Db, email: string) {
   await db.delete(signInThrottle).where(eq(signInThrottle.email, email));
 }
+
+/** Deletes an account; foreign keys remove its sessions, tokens and roles and unlink what it made. */
+export async function deleteUser(db: Db, id: string): Promise<boolean> {
+  const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+  return rows.length > 0;
+}
