@@ -137,7 +137,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     guides,
     delphi,
     workshops,
-    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, app.log),
+    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, workshops, app.log),
   });
 
   app.addHook('onReady', async () => {

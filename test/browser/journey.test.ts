@@ -145,7 +145,19 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${base}/programmes`);
-    for (const path of ['/admin', '/admin/users', '/admin/outbox', '/admin/audit', '/programmes/new', '/account/tokens', '/account/profile', '/account/password', '/frameworks/import', '/guides/nurse-consultant/edit']) await visit(page, path);
+    for (const path of ['/admin', '/admin/users', '/admin/outbox', '/admin/audit', '/programmes/new', '/account/tokens', '/account/profile', '/account/password', '/account/delete', '/frameworks/import', '/guides/nurse-consultant/edit']) await visit(page, path);
+    // The demo programme's other pages: members, stages, Delphi study and its items and panel, the workshop console.
+    await page.goto(`${base}/programmes`);
+    await page.getByRole('link', { name: DEMO_PROGRAMME }).click();
+    const programme = new URL(page.url()).pathname;
+    for (const path of ['/members', '/members/invite', '/edit', '/stages/delphi', '/delphi', '/delphi/new', '/workshops', '/workshops/new']) await visit(page, programme + path);
+    await page.goto(`${base}${programme}/delphi`);
+    await page.getByRole('link', { name: /Capabilities for the transition/ }).click();
+    const study = new URL(page.url()).pathname;
+    for (const path of ['', '/items', '/panel', '/rounds/1']) await visit(page, study + path);
+    await page.goto(`${base}${programme}/workshops`);
+    await page.getByRole('link', { name: /Musculoskeletal: research and innovation/ }).click();
+    await expectAccessible(page);
     await page.goto(`${base}/frameworks/import`);
     await page.locator('#file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('code,parent_code,type,text,stage,area,notes\nA,,domain,A,,,\nA.1,Z,capability,C,,,\n') });
     await page.getByRole('button', { name: 'Upload and check' }).click();

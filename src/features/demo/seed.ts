@@ -6,6 +6,7 @@ import type { AccountsService } from '../accounts/service';
 import type { ProgrammesService } from '../programmes/service';
 import type { FrameworksService } from '../frameworks/service';
 import type { DelphiService } from '../delphi/service';
+import type { WorkshopsService } from '../workshops/service';
 import { GRADE_9, parseRule } from '../../stats/consensus';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,7 +47,7 @@ export const demoAccounts = (): DemoAccount[] => PEOPLE.map((p) => ({ email: p.e
  * Creates the demo programme and one account per role. Safe to run twice:
  * it does nothing when the demo admin already exists.
  */
-export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, frameworks: FrameworksService, delphi: DelphiService, log: FastifyBaseLogger): Promise<boolean> {
+export async function seedDemo(db: Db, accounts: AccountsService, programmes: ProgrammesService, frameworks: FrameworksService, delphi: DelphiService, workshops: WorkshopsService, log: FastifyBaseLogger): Promise<boolean> {
   if (await accounts.findUserByEmail(PEOPLE[0]!.email)) return false;
   const ctx = SYSTEM_CONTEXT;
   // Each step commits on its own: the services open their own transactions.
@@ -85,6 +86,8 @@ export async function seedDemo(db: Db, accounts: AccountsService, programmes: Pr
     await programmes.setStage(programmeId, 'delphi', 'in-progress', 'Round 1 is open to panellists.', adminId, ctx);
     await loadShippedFrameworks(frameworks, ctx);
     await seedDemoStudy(programmeId, users.get('lead@waymark.example')!, frameworks, delphi);
+    await seedDemoWorkshop(programmeId, users.get('facilitator@waymark.example')!, workshops);
+    await programmes.setStage(programmeId, 'workshops', 'in-progress', 'The MSK research and innovation workshop is live.', adminId, ctx);
   }
   log.info({ accounts: PEOPLE.length }, 'demo data created');
   return true;
@@ -135,4 +138,31 @@ async function seedDemoStudy(programmeId: string, leadId: string, frameworks: Fr
     await delphi.invite(study, [p.email], p.stakeholderType ?? 'Other', p.area ?? null, ctx);
   }
   await delphi.openRound(round1!, new Date(Date.now() + 14 * 86_400_000), ctx);
+}
+
+/** A live workshop with a few notes in a cluster, to show the board. */
+async function seedDemoWorkshop(programmeId: string, facilitatorId: string, workshops: WorkshopsService) {
+  const ctx = SYSTEM_CONTEXT;
+  const id = await workshops.create(
+    programmeId,
+    { kind: 'area', title: 'Musculoskeletal: research and innovation (demo)', area: 'Musculoskeletal', pillar: 'Research and innovation', startsAt: null, place: 'Demo room', onlineUrl: '', anonymous: true, facilitatorsSeeIdentity: false, templateId: null },
+    facilitatorId,
+    ctx,
+  );
+  const [first] = await workshops.activities(id);
+  await workshops.start((await workshops.get(id))!, first!.id, ctx);
+  const people = [
+    await workshops.join((await workshops.get(id))!, { name: '', stakeholderType: 'Clinician', area: 'Musculoskeletal', userId: null }),
+    await workshops.join((await workshops.get(id))!, { name: '', stakeholderType: 'Patient or citizen', area: null, userId: null }),
+  ];
+  const texts = [
+    'Give people with long-term pain a consultant who sees the whole picture',
+    'Protected time to lead research in first-contact services',
+    'Make it clear to employers what a consultant practitioner adds',
+  ];
+  const notes = [];
+  for (const [n, text] of texts.entries()) notes.push((await workshops.addNote((await workshops.get(id))!, { activityId: first!.id, text, clientKey: `demo-note-${n}`, participant: people[n % 2]!, enteredBy: null }, ctx)).note);
+  const w = (await workshops.get(id))!;
+  const cluster = await workshops.createCluster(w, first!.id, 'Better care for people', ctx);
+  await workshops.organise(w, first!.id, [notes[0]!.id], { kind: 'move', clusterId: cluster }, ctx);
 }
