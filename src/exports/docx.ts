@@ -4,7 +4,7 @@ import type { ReportDoc } from './report';
 const HEADINGS = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: HeadingLevel.HEADING_3 } as const;
 
 /** A Word document (Office Open XML) of the report, with real headings and tables for screen readers. */
-export async function toDocx(report: ReportDoc): Promise<Buffer> {
+export async function writeDocx(report: ReportDoc): Promise<Buffer> {
   const children: (Paragraph | Table)[] = [new Paragraph({ text: report.title, heading: HeadingLevel.TITLE })];
   if (report.subtitle) children.push(new Paragraph({ children: [new TextRun({ text: report.subtitle, italics: true })] }));
   for (const b of report.blocks) {

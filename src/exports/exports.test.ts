@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { toDocx } from './docx';
+import { writeDocx } from './docx';
 import { toPdf } from './pdf';
 import { toXlsx } from './xlsx';
 import { toCsvText } from './csv';
@@ -19,7 +19,7 @@ const report: ReportDoc = {
 
 describe('document writers', () => {
   it('writes a DOCX (a zip with word/document.xml holding the text)', async () => {
-    const buf = await toDocx(report);
+    const buf = await writeDocx(report);
     expect(buf.subarray(0, 2).toString()).toBe('PK');
     expect(buf.includes(Buffer.from('word/document.xml'))).toBe(true);
   });

@@ -6,7 +6,7 @@ import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { GRADE_9, LIKERT_5, describeRule, parseRule, type ConsensusRule, type Scale } from '../../stats/consensus';
 import { toCsvText } from '../../exports/csv';
-import { toDocx } from '../../exports/docx';
+import { writeDocx } from '../../exports/docx';
 import { toPdf } from '../../exports/pdf';
 import { toXlsx } from '../../exports/xlsx';
 import { ukLocalToDate } from '../../platform/forms/dates';
@@ -482,7 +482,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     if (format !== 'docx' && format !== 'pdf') throw notFound('report format');
     const doc = studyReportDoc(await delphi.report(study), programme.name);
     return format === 'docx'
-      ? sendFile(reply, `${slug(study)}-report.docx`, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await toDocx(doc))
+      ? sendFile(reply, `${slug(study)}-report.docx`, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await writeDocx(doc))
       : sendFile(reply, `${slug(study)}-report.pdf`, 'application/pdf', await toPdf(doc));
   });
 
