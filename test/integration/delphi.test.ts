@@ -242,6 +242,11 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect((await facilitator.submit(url, url, { versionId: draft.id })).statusCode).toBe(302);
     const statement = textOf((await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-delphi/statements/CP.1.1')).body);
     expect(statement).toMatch(/Delphi item: Transition capabilities, round 2, item CP\.1\.1 – n = 4; 100% rated 7–9/);
+    // Sending again adds nothing twice.
+    const again = await t.app.services.delphi.sendToFramework((await t.app.services.delphi.getStudy(base.split('/').pop()!))!, draft.id, SYSTEM_CONTEXT);
+    expect(again.linked).toEqual([]);
+    expect(again.added).toEqual([]);
+    expect(textOf((await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-delphi/statements/CP.1.1')).body).match(/Delphi item:/g)).toHaveLength(1);
   });
 
   it('shows the panellist their personal feedback, as a page and a PDF', async () => {

@@ -52,8 +52,14 @@ export async function settingChanges(db: Db, studyId: string) {
 // ---- rounds ------------------------------------------------------------------
 
 export async function insertRound(db: Db, studyId: string, number: number): Promise<Round> {
-  const [row] = await db.insert(delphiRounds).values({ studyId, number }).returning();
+  const [row] = await db.insert(delphiRounds).values({ studyId, number }).onConflictDoNothing().returning();
   return row!;
+}
+
+/** Reads a round and holds it until the transaction ends, so closing waits for a save in progress (and the other way round). */
+export async function lockRound(db: Db, id: string): Promise<Round | undefined> {
+  const [row] = await db.select().from(delphiRounds).where(eq(delphiRounds.id, id)).for('update');
+  return row;
 }
 
 export async function roundsOf(db: Db, studyId: string): Promise<Round[]> {
@@ -229,6 +235,11 @@ export async function suggestionsOf(db: Db, roundId: string) {
   return db.select().from(delphiSuggestions).where(eq(delphiSuggestions.roundId, roundId)).orderBy(asc(delphiSuggestions.createdAt));
 }
 
-export async function markSuggestionUsed(db: Db, id: string, itemId: string) {
-  await db.update(delphiSuggestions).set({ usedForItemId: itemId }).where(eq(delphiSuggestions.id, id));
+export async function markSuggestionUsed(db: Db, id: string, itemId: string): Promise<boolean> {
+  const rows = await db
+    .update(delphiSuggestions)
+    .set({ usedForItemId: itemId })
+    .where(and(eq(delphiSuggestions.id, id), isNull(delphiSuggestions.usedForItemId)))
+    .returning({ id: delphiSuggestions.id });
+  return rows.length > 0;
 }

@@ -291,7 +291,9 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     itemAction(request, reply, async (_s, round) => {
       const text = String((request.body as { text?: string }).text ?? '').trim();
       if (!text) throw new FieldError('text', 'Enter the wording of the item');
-      const item = await delphi.useSuggestion(round, (request.params as { suggestionId: string }).suggestionId, text, request.auditContext());
+      const suggestionId = (request.params as { suggestionId: string }).suggestionId;
+      if (!z.uuid().safeParse(suggestionId).success) throw new FieldError('text', 'That suggestion is not part of this study');
+      const item = await delphi.useSuggestion(round, suggestionId, text, request.auditContext());
       return `Suggestion turned into item ${item.code}.`;
     }),
   );
@@ -510,6 +512,8 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     const { study, programme } = await studyOr404(request);
     const versionId = String((request.body as { versionId?: string }).versionId ?? '');
     try {
+      // Adding statements to a framework is framework work too: the person needs that permission as well.
+      if (!can(request.actor, 'framework.manage')) throw new FieldError('versionId', 'Only a programme lead or an admin can add statements to a framework. Ask your programme lead to send the agreed items');
       if (!z.uuid().safeParse(versionId).success) throw new FieldError('versionId', 'Choose a draft framework version');
       const r = await delphi.sendToFramework(study, versionId, request.auditContext());
       request.flash(

@@ -431,6 +431,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (last.status !== 'closed') throw new FieldError('round', `Round ${last.number} has to close before the next round is prepared`);
       return db.transaction(async (tx) => {
         const next = await repo.insertRound(tx, study.id, last.number + 1);
+        if (!next) throw new FieldError('round', `Round ${last.number + 1} is already being prepared`);
         if (last.number > 0) {
           const items = await repo.itemsOf(tx, last.id);
           const copies = await repo.insertItems(
@@ -444,11 +445,18 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       });
     },
 
-    /** Round 0 suggestions turned into round 1 items. */
+    /** A round 0 suggestion turned into an item of the round being prepared, once. */
     async useSuggestion(round: repo.Round, suggestionId: string, text: string, ctx: AuditContext) {
-      const [item] = await this.addItems(round, [{ text, domain: '', stage: null, area: null }], ctx);
-      await repo.markSuggestionUsed(db, suggestionId, item!.id);
-      return item!;
+      const rounds = await repo.roundsOf(db, round.studyId);
+      const round0 = rounds.find((r) => r.number === 0);
+      const suggestion = round0 ? (await repo.suggestionsOf(db, round0.id)).find((x) => x.id === suggestionId) : undefined;
+      if (!suggestion) throw new FieldError('text', 'That suggestion is not part of this study');
+      if (suggestion.usedForItemId) throw new FieldError('text', 'That suggestion is already an item');
+      return db.transaction(async (tx) => {
+        const [item] = await this.addItems(round, [{ text, domain: '', stage: null, area: null }], ctx, tx);
+        if (!(await repo.markSuggestionUsed(tx, suggestionId, item!.id))) throw new FieldError('text', 'That suggestion is already an item');
+        return item!;
+      });
     },
 
     // ---- panellists ---------------------------------------------------------------------
@@ -564,7 +572,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         for (const item of items) if (!answered.has(item.id) && !saved.has(item.id) && !errors[`rating-${item.id}`]) errors[`rating-${item.id}`] = `Rate item ${item.code}${study.allowUnable ? ', or choose "unable to rate"' : ''}`;
       }
       if (Object.keys(errors).length) return { errors };
-      await db.transaction(async (tx) => {
+      const closedMeanwhile = await db.transaction(async (tx) => {
+        // The round may have closed since the checks above: look again, holding it until commit.
+        if ((await repo.lockRound(tx, round.id))?.status !== 'open') return true;
         const now = new Date();
         await repo.markStarted(tx, panellist.id, round.id, now);
         for (const input of inputs) {
@@ -572,7 +582,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           await repo.upsertRating(tx, { itemId: input.itemId, panellistId: panellist.id, rating: input.value === 'unable' ? null : input.value, comment: input.comment.trim(), reason: input.reason.trim() });
         }
         if (submit) await repo.markCompleted(tx, panellist.id, round.id, now);
+        return false;
       });
+      if (closedMeanwhile) return { errors: { round: `Round ${round.number} has just closed; answers can no longer be saved` } };
       return { errors: {} };
     },
 
@@ -684,6 +696,11 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const skipped: string[] = [];
       await db.transaction(async (tx) => {
         for (const item of agreed) {
+          // Sent before (this round's item is already linked into this version): nothing to add.
+          if (await frameworks.hasProvenance(version.id, 'delphi-item', item.id, tx)) {
+            skipped.push(item.code);
+            continue;
+          }
           const s = byCode.get(item.code)!;
           const detail = `n = ${s.n}; ${s.percentHigh}% rated ${scale.high[0]}–${scale.high[1]}, ${s.percentLow}% rated ${scale.low[0]}–${scale.low[1]}; median ${s.median} (IQR ${s.q1}–${s.q3})`;
           const link = { sourceType: 'delphi-item' as const, sourceId: item.id, label: `${study.title}, round ${round.number}, item ${item.code}`, detail, href: `/delphi/${study.id}/rounds/${round.number}#item-${item.code}` };

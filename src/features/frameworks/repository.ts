@@ -208,3 +208,14 @@ export async function insertItem(db: Db, values: typeof frameworkItems.$inferIns
   const [row] = await db.insert(frameworkItems).values(values).returning();
   return row!;
 }
+
+/** Whether a version already has a provenance link from this source (so sending twice links once). */
+export async function hasProvenance(db: Db, versionId: string, sourceType: string, sourceId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: provenanceLinks.id })
+    .from(provenanceLinks)
+    .innerJoin(frameworkItems, eq(frameworkItems.id, provenanceLinks.itemId))
+    .where(and(eq(frameworkItems.versionId, versionId), eq(provenanceLinks.sourceType, sourceType), eq(provenanceLinks.sourceId, sourceId)))
+    .limit(1);
+  return !!row;
+}

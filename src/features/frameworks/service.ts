@@ -337,6 +337,7 @@ export function createFrameworksService(platform: Platform) {
     },
 
     findItem: (versionId: string, code: string) => repo.findItem(db, versionId, code),
+    hasProvenance: (versionId: string, sourceType: ProvenanceSource, sourceId: string, on: Db = db) => repo.hasProvenance(on, versionId, sourceType, sourceId),
     findItemByIdentifier: (versionId: string, identifier: string, on: Db = db) => repo.findItemByIdentifier(on, versionId, identifier),
     itemsOf: (versionId: string) => repo.itemsOf(db, versionId),
 

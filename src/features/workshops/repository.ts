@@ -149,10 +149,10 @@ export async function insertVote(db: Db, values: typeof votes.$inferInsert) {
   return row!;
 }
 
-export async function deleteVote(db: Db, id: string, participantId: string): Promise<boolean> {
+export async function deleteVote(db: Db, id: string, participantId: string, activityId: string): Promise<boolean> {
   const rows = await db
     .delete(votes)
-    .where(and(eq(votes.id, id), eq(votes.participantId, participantId)))
+    .where(and(eq(votes.id, id), eq(votes.participantId, participantId), eq(votes.activityId, activityId)))
     .returning({ id: votes.id });
   return rows.length > 0;
 }

@@ -11,7 +11,7 @@ import { toXlsx } from '../../exports/xlsx';
 import { extractText } from '../../exports/extract-text';
 import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
-import { PILLARS, WORKSHOP_KINDS, type Viewer } from './board';
+import { PILLARS, WORKSHOP_KINDS } from './board';
 import { channelOf, MAX_NOTE, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
@@ -118,6 +118,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       connected: await workshops.connected(workshop.id),
       canRun: can(request.actor, 'workshop.run', { programmeId: workshop.programmeId }),
       sources: await workshops.sources(workshop.id),
+      lastEventId: await app.platform.events.lastSeq(channelOf(workshop.id)),
       kinds: WORKSHOP_KINDS,
       form,
       maxNote: MAX_NOTE,
@@ -311,21 +312,14 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
 
   app.get('/programmes/:programmeId/workshops/:workshopId/projector', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
     const workshop = await workshopOr404(request);
-    const model = { title: `Projector – ${workshop.title}`, workshop, board: await workshops.board(workshop, { kind: 'projector' }), joinUrl: `${app.platform.config.baseUrl}/join`, connected: await workshops.connected(workshop.id), base: consolePath(workshop) };
+    const model = { title: `Projector – ${workshop.title}`, workshop, board: await workshops.board(workshop, { kind: 'projector' }), joinUrl: `${app.platform.config.baseUrl}/join`, connected: await workshops.connected(workshop.id), base: consolePath(workshop), lastEventId: await app.platform.events.lastSeq(channelOf(workshop.id)) };
     if ((request.query as { fragment?: string }).fragment) return reply.render('workshops/views/_projector-board.njk', model);
     return reply.render('workshops/views/projector.njk', model);
   });
 
-  /** Events for a viewer: note texts only where that viewer may see them (the client refetches otherwise). */
-  const forViewer = (viewer: Viewer) => (e: { type: string; data: unknown }) => {
-    const data = e.data as { note?: unknown };
-    if (e.type === 'note.added' && viewer.kind === 'facilitator') return { ...(data as object), note: undefined };
-    return data;
-  };
-
   app.get('/programmes/:programmeId/workshops/:workshopId/events', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
     const w = await workshopOr404(request);
-    await streamEvents(request, reply, app.platform.events, channelOf(w.id), forViewer({ kind: 'facilitator' }), () => void app.platform.events.recordPresence(channelOf(w.id)).catch(() => undefined));
+    await streamEvents(request, reply, app.platform.events, channelOf(w.id), undefined, () => void app.platform.events.recordPresence(channelOf(w.id)).catch(() => undefined));
   });
 
   // ---- joining ------------------------------------------------------------------------------
@@ -386,7 +380,8 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   async function boardModel(request: FastifyRequest, form: FormState = emptyForm()) {
     const { workshop, participant } = await participantOf(request);
     const board = await workshops.board(workshop, { kind: 'participant', participantId: participant.id });
-    return { title: workshop.title, workshop, participant, board, form: { ...form, values: { clientKey: randomUUID(), ...form.values } }, maxNote: MAX_NOTE };
+    const lastEventId = await app.platform.events.lastSeq(channelOf(workshop.id));
+    return { title: workshop.title, workshop, participant, board, lastEventId, form: { ...form, values: { clientKey: randomUUID(), ...form.values } }, maxNote: MAX_NOTE };
   }
 
   app.get('/workshops/:workshopId/board', { config: joined }, async (request, reply) => {

@@ -117,7 +117,7 @@ export function createWorkshopsService(platform: Platform) {
         if (existing) return existing;
       }
       return db.transaction(async (tx) => {
-        const p = await repo.insertParticipant(tx, { workshopId: workshop.id, userId: input.userId, name: workshop.anonymous ? '' : input.name, stakeholderType: input.stakeholderType, area: input.area });
+        const p = await repo.insertParticipant(tx, { workshopId: workshop.id, userId: input.userId, name: workshop.anonymous && !workshop.facilitatorsSeeIdentity ? '' : input.name, stakeholderType: input.stakeholderType, area: input.area });
         await publish(tx, workshop.id, 'participant.joined', {});
         return p;
       });
@@ -176,9 +176,9 @@ export function createWorkshopsService(platform: Platform) {
         assertOpen(fresh!, (await repo.getActivity(tx, activity.id))!);
         const { note, fresh: isNew } = await repo.insertNote(tx, { activityId: activity.id, participantId: input.participant?.id ?? null, enteredBy: input.enteredBy, text, clientKey: input.clientKey });
         if (isNew) {
-          const isPublic = !activity.privateMode || activity.revealed;
-          const author = !workshop.anonymous && input.participant ? (input.participant.name ? `${input.participant.name} (${input.participant.stakeholderType})` : input.participant.stakeholderType) : null;
-          await publish(tx, workshop.id, 'note.added', isPublic ? { activityId: activity.id, noteId: note.id, note: { id: note.id, text: note.text, author, byRoom: !input.participant } } : { activityId: activity.id, noteId: note.id });
+          // Events carry no note text: screens fetch what their viewer may see, so a note later
+          // withdrawn or hidden, or written in private mode, never sits in the stored stream.
+          await publish(tx, workshop.id, 'note.added', { activityId: activity.id, noteId: note.id });
           if (input.enteredBy) await recordAudit(tx, ctx, { action: 'workshop.note-entered-for-room', entityType: 'workshop_note', entityId: note.id, details: { workshopId: workshop.id } });
         }
         return { note, fresh: isNew };
@@ -212,6 +212,7 @@ export function createWorkshopsService(platform: Platform) {
     // ---- facilitation ----------------------------------------------------------------
 
     async start(workshop: repo.Workshop, activityId: string, ctx: AuditContext) {
+      if (workshop.status === 'ended') throw new FieldError('action', 'This workshop has ended; set up a new one to run it again');
       const activity = await activityOf(workshop, activityId);
       await change(
         workshop,
@@ -356,6 +357,8 @@ export function createWorkshopsService(platform: Platform) {
       if (!activity.votingOpen) throw new FieldError('vote', 'Voting is not open for this activity');
       await db.transaction(async (tx) => {
         await repo.lockActivity(tx, activity.id);
+        const current = (await repo.getActivity(tx, activity.id))!;
+        if (!current.votingOpen) throw new FieldError('vote', 'Voting has closed for this activity');
         if (target.noteId) {
           const note = await repo.getNote(tx, target.noteId);
           if (!note || note.activityId !== activity.id || note.withdrawnAt || note.hidden) throw new FieldError('vote', 'That note is not on this board');
@@ -364,7 +367,7 @@ export function createWorkshopsService(platform: Platform) {
           if (!c || c.activityId !== activity.id) throw new FieldError('vote', 'That cluster is not on this board');
         } else throw new FieldError('vote', 'Choose what to vote for');
         const used = await repo.countVotes(tx, activity.id, participant.id);
-        if (used >= activity.votesPerPerson) throw new FieldError('vote', `You have used all ${activity.votesPerPerson} of your votes. Take one back to vote for something else`);
+        if (used >= current.votesPerPerson) throw new FieldError('vote', `You have used all ${current.votesPerPerson} of your votes. Take one back to vote for something else`);
         await repo.insertVote(tx, { activityId: activity.id, participantId: participant.id, noteId: target.noteId ?? null, clusterId: target.clusterId ?? null });
         await publish(tx, workshop.id, 'vote.changed', { activityId: activity.id });
       });
@@ -374,7 +377,9 @@ export function createWorkshopsService(platform: Platform) {
       const activity = await activityOf(workshop, activityId);
       if (!activity.votingOpen) throw new FieldError('vote', 'Voting has closed');
       await db.transaction(async (tx) => {
-        if (!(await repo.deleteVote(tx, voteId, participant.id))) throw new FieldError('vote', 'That vote is not yours, or was already taken back');
+        await repo.lockActivity(tx, activity.id);
+        if (!(await repo.getActivity(tx, activity.id))!.votingOpen) throw new FieldError('vote', 'Voting has closed');
+        if (!(await repo.deleteVote(tx, voteId, participant.id, activity.id))) throw new FieldError('vote', 'That vote is not yours, or was already taken back');
         await publish(tx, workshop.id, 'vote.changed', { activityId: activity.id });
       });
     },

@@ -26,7 +26,8 @@ export interface Database {
   /**
    * Receives NOTIFY payloads on a channel: through a dedicated connection on
    * PostgreSQL (so every instance hears every other), and PGlite's own listener
-   * in the embedded database. Returns a function that stops listening.
+   * in the embedded database. An empty payload means the connection was
+   * (re)made and something may have been missed. Returns a function that stops listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** The PostgreSQL pool (for LISTEN/NOTIFY and benchmarks), when the driver is postgres. */
@@ -105,8 +106,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await client.connect();
       for (const ch of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(ch)}`);
       listener = client;
+      // After a (re)connect, call every listener with an empty payload: "you may have missed something".
+      for (const cbs of listeners.values()) for (const cb of cbs) cb('');
       return client;
-    })());
+    })().catch((err) => {
+      connecting = undefined;
+      throw err;
+    }));
   const resubscribe = async () => {
     if (closed || listeners.size === 0) return;
     try {

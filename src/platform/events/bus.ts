@@ -74,7 +74,11 @@ export class EventBus {
 
   /** Delivers every event after `fromSeq`, then each new one, in order. Returns the unsubscribe function. */
   async subscribe(channel: string, fromSeq: number, deliver: Deliver): Promise<() => void> {
-    this.listening ??= this.database.listen(NOTIFY_CHANNEL, (payload) => this.pump(payload));
+    // A failed start is forgotten, so the next subscriber tries again rather than inheriting the failure.
+    this.listening ??= this.database.listen(NOTIFY_CHANNEL, (payload) => (payload ? this.pump(payload) : this.pumpAll())).catch((err) => {
+      this.listening = undefined;
+      throw err;
+    });
     await this.listening;
     let state = this.channels.get(channel);
     if (!state) this.channels.set(channel, (state = { subscribers: new Set(), fetching: false, again: false }));
@@ -92,6 +96,10 @@ export class EventBus {
     return this.channels.get(channel)?.subscribers.size ?? 0;
   }
 
+  private pumpAll(): void {
+    for (const channel of this.channels.keys()) this.pump(channel);
+  }
+
   /** Reads what the channel's subscribers have not seen; runs one read at a time per channel, again if more arrived meanwhile. */
   private pump(channel: string): void {
     const state = this.channels.get(channel);
@@ -106,6 +114,11 @@ export class EventBus {
     this.since(channel, from)
       .then((rows) => {
         for (const sub of state.subscribers) {
+          // Joined during this read with an older position: the events it lacks were not read; read again for it.
+          if (sub.lastSeq < from) {
+            state.again = true;
+            continue;
+          }
           for (const e of rows) {
             if (e.seq <= sub.lastSeq) continue;
             sub.lastSeq = e.seq;

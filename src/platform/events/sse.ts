@@ -19,6 +19,17 @@ export async function streamEvents(
   const query = (request.query as { lastEventId?: string }).lastEventId;
   const last = Number(Array.isArray(header) ? header[0] : (header ?? query ?? 0));
   const from = Number.isFinite(last) && last >= 0 ? last : 0;
+  // Subscribe before answering, so a failure becomes an ordinary error response the client retries.
+  const pending: StoredEvent[] = [];
+  let write: ((e: StoredEvent) => void) | undefined;
+  const unsubscribe = await bus.subscribe(channel, from, (e) => (write ? write(e) : pending.push(e)));
+  let closed = false;
+  const cleanups: (() => void)[] = [unsubscribe];
+  request.raw.on('close', () => {
+    closed = true;
+    for (const c of cleanups) c();
+    onChange?.();
+  });
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -28,7 +39,7 @@ export async function streamEvents(
     'x-accel-buffering': 'no',
   });
   res.write('retry: 2000\n\n');
-  const unsubscribe = await bus.subscribe(channel, from, (e) => {
+  write = (e) => {
     const data = filter(e);
     if (data === null) {
       // Still move the client's position on, so a reconnect does not replay it.
@@ -36,7 +47,9 @@ export async function streamEvents(
       return;
     }
     res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`);
-  });
+  };
+  for (const e of pending.splice(0)) write(e);
+  if (closed) return;
   onChange?.();
   const ping = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   ping.unref();
@@ -44,10 +57,8 @@ export async function streamEvents(
     if (!res.writableEnded) res.end();
   };
   bus.streams.add(end);
-  request.raw.on('close', () => {
+  cleanups.push(() => {
     clearInterval(ping);
     bus.streams.delete(end);
-    unsubscribe();
-    onChange?.();
   });
 }

@@ -26,12 +26,29 @@ function setOffline(offline) {
   status.classList.toggle('was-offline', offline);
 }
 
+/** True while someone is working inside the board: ticked notes, or typing in one of its forms. */
+function busy() {
+  if (live.querySelector('input[type="checkbox"]:checked')) return true;
+  const el = document.activeElement;
+  return !!el && live.contains(el) && (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type === 'text'));
+}
+
 let refreshTimer;
 function refresh() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(async () => {
+    // Never redraw under someone's hands: wait until they have finished.
+    if (busy()) {
+      refresh();
+      return;
+    }
     try {
       const res = await fetch(live.dataset.fragment, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+      // Signed out (the session ended): load the page properly rather than drawing a sign-in page inside it.
+      if (res.redirected) {
+        window.location.reload();
+        return;
+      }
       if (!res.ok) return;
       const active = document.activeElement && document.activeElement.id;
       live.innerHTML = await res.text();
@@ -72,15 +89,11 @@ if (live && window.EventSource) {
     flushQueue();
   });
   stream.addEventListener('error', () => setOffline(true));
+  // Events say only that something changed; the board is fetched as this viewer may see it.
   stream.addEventListener('note.added', (e) => {
     const data = JSON.parse(e.data);
-    const board = document.getElementById('board-notes');
-    if (data.note && board && board.dataset.activity === data.activityId) {
-      if (addNote(data.note)) announce(1);
-    } else {
-      refresh();
-      announce(1);
-    }
+    if (!document.getElementById(`note-${data.noteId}`)) announce(1);
+    refresh();
   });
   for (const type of ['note.changed', 'cluster.changed', 'activity.changed', 'vote.changed', 'workshop.changed', 'participant.joined']) {
     stream.addEventListener(type, refresh);
@@ -110,23 +123,32 @@ async function send(entry) {
   return res;
 }
 
+let flushing = false;
 async function flushQueue() {
-  if (!form) return;
-  const q = readQueue();
-  const left = [];
-  for (const entry of q) {
-    try {
-      const res = await send(entry);
-      // A refused note (activity closed, say) is shown to the person rather than retried for ever.
-      if (!res.ok) {
-        const body = await res.json().catch(() => ({}));
-        if (status) status.textContent = `A note could not be added: ${body.error ? body.error.message : 'please add it again'}`;
+  if (!form || flushing) return;
+  flushing = true;
+  try {
+    for (const entry of readQueue()) {
+      let res;
+      try {
+        res = await send(entry);
+      } catch {
+        return; // still offline: try again on the next 'online' or reconnect
       }
-    } catch {
-      left.push(entry);
+      const body = await res.json().catch(() => ({}));
+      const message = body.error ? body.error.message : '';
+      // Paused boards and expired forms keep the note for later; other refusals give the text back to edit.
+      if (!res.ok && (res.status === 403 || /paused/i.test(message))) return;
+      writeQueue(readQueue().filter((q) => q.clientKey !== entry.clientKey));
+      if (!res.ok) {
+        const text = form.querySelector('textarea');
+        if (text && !text.value) text.value = entry.text;
+        if (status) status.textContent = `A note could not be added: ${message || 'please add it again'}`;
+      }
     }
+  } finally {
+    flushing = false;
   }
-  writeQueue(left);
 }
 
 if (form && window.fetch && window.localStorage) {
