@@ -21,8 +21,9 @@ export async function streamEvents(
   const from = Number.isFinite(last) && last >= 0 ? last : 0;
   // Subscribe before answering, so a failure becomes an ordinary error response the client retries.
   const pending: StoredEvent[] = [];
-  let write: ((e: StoredEvent) => void) | undefined;
-  const unsubscribe = await bus.subscribe(channel, from, (e) => (write ? write(e) : pending.push(e)));
+  // Until the response is open, events wait in `pending`; then `sink.write` sends them.
+  const sink: { write?: (e: StoredEvent) => void } = {};
+  const unsubscribe = await bus.subscribe(channel, from, (e) => (sink.write ? sink.write(e) : pending.push(e)));
   let closed = false;
   const cleanups: (() => void)[] = [unsubscribe];
   request.raw.on('close', () => {
@@ -39,7 +40,7 @@ export async function streamEvents(
     'x-accel-buffering': 'no',
   });
   res.write('retry: 2000\n\n');
-  write = (e) => {
+  const write = (e: StoredEvent) => {
     const data = filter(e);
     if (data === null) {
       // Still move the client's position on, so a reconnect does not replay it.
@@ -49,6 +50,7 @@ export async function streamEvents(
     res.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   for (const e of pending.splice(0)) write(e);
+  sink.write = write;
   if (closed) return;
   onChange?.();
   const ping = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
