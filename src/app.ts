@@ -27,6 +27,8 @@ import { createDelphiService, type DelphiService } from './features/delphi/servi
 import { delphiRoutes } from './features/delphi/routes';
 import { createWorkshopsService, type WorkshopsService } from './features/workshops/service';
 import { workshopRoutes } from './features/workshops/routes';
+import { createPathwayService, type PathwayService } from './features/pathway/service';
+import { pathwayRoutes } from './features/pathway/routes';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -42,6 +44,7 @@ export interface Services {
   guides: GuidesService;
   delphi: DelphiService;
   workshops: WorkshopsService;
+  pathway: PathwayService;
   /** Creates the demo programme and accounts unless they exist. */
   seedDemo(): Promise<boolean>;
 }
@@ -81,6 +84,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const guides = createGuidesService(platform);
   const delphi = createDelphiService(platform, frameworks);
   const workshops = createWorkshopsService(platform);
+  const pathway = createPathwayService(platform, frameworks);
 
   // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
@@ -111,6 +115,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
       { href: '/frameworks', text: 'Frameworks' },
       { href: '/guides', text: 'Role guides' },
       { href: '/programmes', text: 'Programmes', show: (a) => a.userId !== null },
+      { href: '/pathway', text: 'My pathway', show: (a) => a.platformRoles.has('practitioner') },
       { href: '/admin', text: 'Administration', show: (a) => a.platformRoles.has('admin') },
     ],
   });
@@ -128,6 +133,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   guideRoutes(app, guides);
   delphiRoutes(app, delphi, programmes, frameworks);
   workshopRoutes(app, workshops, programmes);
+  pathwayRoutes(app, pathway, frameworks);
   apiRoutes(app, programmes, frameworks, workshops);
 
   app.decorate('services', {
@@ -137,6 +143,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     guides,
     delphi,
     workshops,
+    pathway,
     seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, workshops, app.log),
   });
 

@@ -133,6 +133,25 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     for (const path of ['/frameworks/WM-CONSULTANT/versions/1.0/matrix', '/frameworks/WM-CONSULTANT/history', '/frameworks/WM-CONSULTANT/versions/1.0?area=Musculoskeletal', '/guides', '/guides/consultant-practitioner']) await visit(page, path);
   });
 
+  it('lets a practitioner follow the framework and assess themselves, accessibly', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill('practitioner@waymark.example');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'My pathway' }).first().click();
+    await expectAccessible(page);
+    await page.getByLabel('Follow a framework').selectOption({ label: 'Consultant practice capability and impact framework (illustrative) (version 1.0)' });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.waitForURL(/\/pathway\/[0-9a-f-]{36}$/);
+    await expectAccessible(page);
+    await page.locator('form[action$="/assess"] fieldset').first().getByLabel('Confident').check();
+    await page.getByRole('button', { name: 'Save self-assessment' }).click();
+    expect(await page.textContent('main')).toContain('Self-assessment saved: 1 statement changed.');
+    await expectAccessible(page);
+    await visit(page, '/pathway/profile');
+  });
+
   it('keeps the public pages and error pages accessible', async () => {
     const page = await (await browser.newContext()).newPage();
     for (const path of ['/about', '/accessibility', '/privacy', '/api/docs', '/forgot-password', '/no-such-page']) await visit(page, path);

@@ -30,6 +30,8 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/delphi/new', allowed: ['admin', 'lead', 'facilitator'] },
   { path: '/programmes/:id/workshops', allowed: ['admin', 'lead', 'facilitator', 'analyst'] },
   { path: '/programmes/:id/workshops/new', allowed: ['admin', 'lead', 'facilitator'] },
+  { path: '/pathway', allowed: ['admin', 'practitioner'] },
+  { path: '/pathway/profile', allowed: ['admin', 'practitioner'] },
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/outbox', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },

@@ -89,6 +89,9 @@ const rules = {
   /** Someone who joined the workshop (with or without an account), for that workshop only. */
   'workshop.participant': (_a: Actor, r: Resource) => !!r.workshopId && !!r.joinedWorkshopIds?.includes(r.workshopId),
 
+  /** Follow the development pathway: practitioners (and admins, to support them). Each sees only their own. */
+  'pathway.follow': (a: Actor) => a.platformRoles.has('practitioner') || isAdmin(a),
+
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),
   'programme.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, PROGRAMME_ROLES),

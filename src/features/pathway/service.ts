@@ -1,0 +1,135 @@
+import type { Platform } from '../../platform/http/types';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit';
+import { FieldError } from '../../platform/forms/forms';
+import type { FrameworksService } from '../frameworks/service';
+import * as repo from './repository';
+import { deriveStage, learningNeeds, LEVELS, PATHWAY_STAGES, type Level, type PathwayStage } from './stage';
+
+export interface ProfileInput {
+  profession: string;
+  registration: string;
+  clinicalArea: string | null;
+  currentPost: string;
+  employer: string;
+  consultantPostStart: string | null;
+  stageOverride: PathwayStage | null;
+  overrideReason: string;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function createPathwayService(platform: Platform, frameworks: FrameworksService) {
+  const { db } = platform;
+
+  /** The framework's statements, each with its domain, in framework order. */
+  async function statementsOf(versionId: string) {
+    const items = await frameworks.itemsOf(versionId);
+    const byCode = new Map(items.map((i) => [i.code, i]));
+    const domainOf = (code: string | null) => {
+      let it = code ? byCode.get(code) : undefined;
+      for (let g = 0; it && it.type !== 'domain' && g < 20; g++) it = it.parentCode ? byCode.get(it.parentCode) : undefined;
+      return it?.type === 'domain' ? it : undefined;
+    };
+    return items.filter((i) => i.type === 'statement').map((s) => ({ ...s, domain: domainOf(s.parentCode) }));
+  }
+
+  return {
+    async profile(userId: string) {
+      const p = await repo.getProfile(db, userId);
+      const stage = deriveStage(p?.consultantPostStart ?? null, today(), (p?.stageOverride as PathwayStage | null) ?? null);
+      return { profile: p, ...stage };
+    },
+
+    async saveProfile(userId: string, input: ProfileInput, ctx: AuditContext) {
+      if (input.consultantPostStart && input.consultantPostStart > today()) throw new FieldError('consultantPostStart', 'The start date must be today or in the past');
+      if (input.stageOverride && !input.overrideReason.trim()) throw new FieldError('overrideReason', 'Say why your stage differs from the one your start date gives');
+      await db.transaction(async (tx) => {
+        await repo.saveProfile(tx, { userId, ...input, overrideReason: input.stageOverride ? input.overrideReason.trim() : '' });
+        await recordAudit(tx, ctx, { action: 'pathway.profile-saved', entityType: 'practitioner', entityId: userId, details: { stageOverride: input.stageOverride } });
+      });
+    },
+
+    async pathways(userId: string) {
+      const list = await repo.pathwaysOf(db, userId);
+      return Promise.all(
+        list.map(async (p) => {
+          const version = await frameworks.findVersionById(p.frameworkVersionId);
+          const fw = version ? (await frameworks.list(true)).find((r) => r.framework.id === version.frameworkId)?.framework : undefined;
+          return { ...p, version, framework: fw };
+        }),
+      );
+    },
+
+    /** Starts following a published core framework version; following it again returns the same pathway. */
+    async start(userId: string, versionId: string, ctx: AuditContext) {
+      const version = await frameworks.findVersionById(versionId);
+      if (!version || version.status !== 'published') throw new FieldError('versionId', 'Choose a published framework');
+      const existing = await repo.findPathway(db, userId, version.id);
+      if (existing) return existing;
+      return db.transaction(async (tx) => {
+        const p = await repo.insertPathway(tx, { userId, frameworkVersionId: version.id });
+        await recordAudit(tx, ctx, { action: 'pathway.started', entityType: 'pathway', entityId: p.id, details: { versionId } });
+        return p;
+      });
+    },
+
+    /** The practitioner's own pathway, or undefined for anyone else's. */
+    async own(pathwayId: string, userId: string) {
+      const p = await repo.getPathway(db, pathwayId);
+      return p && p.userId === userId ? p : undefined;
+    },
+
+    /**
+     * The pathway at the practitioner's stage: statements grouped by domain with
+     * the current self-assessment, the learning needs, and progress over time
+     * (statements at confident or evidenced, per domain, after each assessment).
+     */
+    async view(pathway: repo.Pathway) {
+      const { stage } = await this.profile(pathway.userId);
+      const all = await statementsOf(pathway.frameworkVersionId);
+      const mine = all.filter((s) => s.stage === stage);
+      const history = await repo.assessmentsOf(db, pathway.id);
+      const latest = new Map<string, Level>();
+      for (const h of history) latest.set(h.statementIdentifier, h.level as Level);
+      const domains = [...new Map(mine.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()];
+      const grouped = domains.map((d) => ({ domain: d, statements: mine.filter((s) => s.domain?.code === d.code).map((s) => ({ ...s, level: latest.get(s.identifier) ?? null })) }));
+      // Progress: after each assessment (grouped by the moment it was saved), how many statements per domain were confident or better.
+      const moments = [...new Set(history.map((h) => h.assessedAt.toISOString()))];
+      const running = new Map<string, Level>();
+      const progress = moments.map((m) => {
+        for (const h of history.filter((x) => x.assessedAt.toISOString() === m)) running.set(h.statementIdentifier, h.level as Level);
+        return {
+          at: new Date(m),
+          domains: domains.map((d) => ({ domain: d.text, strong: mine.filter((s) => s.domain?.code === d.code && ['confident', 'evidenced'].includes(running.get(s.identifier) ?? '')).length, total: mine.filter((s) => s.domain?.code === d.code).length })),
+        };
+      });
+      return { stage, grouped, needs: learningNeeds(mine, latest), progress, total: mine.length, assessed: mine.filter((s) => latest.has(s.identifier)).length };
+    },
+
+    /** Records a self-assessment: every statement answered is saved with the same time, as one point in the history. */
+    async assess(pathway: repo.Pathway, levels: Record<string, string>, ctx: AuditContext) {
+      const statements = new Set((await statementsOf(pathway.frameworkVersionId)).map((s) => s.identifier));
+      const rows = Object.entries(levels).filter(([, level]) => level);
+      for (const [identifier, level] of rows) {
+        if (!statements.has(identifier)) throw new FieldError('levels', 'One of the statements is not in this pathway’s framework. Reload the page and try again');
+        if (!(LEVELS as readonly string[]).includes(level)) throw new FieldError(`level-${identifier}`, 'Choose one of the levels');
+      }
+      if (rows.length === 0) throw new FieldError('levels', 'Choose a level for at least one statement');
+      // Only changes are new points in the history; an unchanged answer is not recorded again.
+      const latest = new Map<string, string>();
+      for (const h of await repo.assessmentsOf(db, pathway.id)) latest.set(h.statementIdentifier, h.level);
+      const changed = rows.filter(([identifier, level]) => latest.get(identifier) !== level);
+      if (changed.length === 0) return 0;
+      const at = new Date();
+      await db.transaction(async (tx) => {
+        await repo.insertAssessments(tx, changed.map(([statementIdentifier, level]) => ({ pathwayId: pathway.id, statementIdentifier, level, assessedAt: at })));
+        await recordAudit(tx, ctx, { action: 'pathway.self-assessed', entityType: 'pathway', entityId: pathway.id, details: { statements: changed.length } });
+      });
+      return changed.length;
+    },
+
+    stages: PATHWAY_STAGES,
+  };
+}
+
+export type PathwayService = ReturnType<typeof createPathwayService>;
