@@ -149,6 +149,15 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await page.getByRole('button', { name: 'Save self-assessment' }).click();
     expect(await page.textContent('main')).toContain('Self-assessment saved: 1 statement changed.');
     await expectAccessible(page);
+    const pathwayUrl = new URL(page.url()).pathname;
+    for (const path of ['/evidence', '/matrix']) await visit(page, pathwayUrl + path);
+    await page.goto(`${base}${pathwayUrl}/evidence`);
+    await page.getByLabel('Kind of evidence').selectOption('teaching');
+    await page.getByLabel('Title').fill('Taught the ACP cohort');
+    await page.getByRole('button', { name: 'Save evidence' }).click();
+    await page.getByLabel('Find by number or words').fill('learners');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expectAccessible(page);
     await visit(page, '/pathway/profile');
   });
 

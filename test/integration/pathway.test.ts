@@ -67,10 +67,44 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     expect(textOf(bad.body)).toContain('Choose one of the levels');
   });
 
+  it('adds evidence, refusing what could identify a patient, and links it to statements by search', async () => {
+    const list = `${path}/evidence`;
+    const bad = await me.submit(list, list, { kind: 'practice-episode', title: 'Clinic', template: 'none', reflection: 'Saw 943 476 5919 in clinic' });
+    expect(bad.statusCode).toBe(400);
+    expect(textOf(bad.body)).toContain('Your reflection contains what looks like an NHS number');
+    const noKind = await me.submit(list, list, { kind: '', title: '' });
+    expect(textOf(noKind.body)).toContain('Choose the kind of evidence');
+    expect(textOf(noKind.body)).toContain('Give the evidence a title');
+    const made = await me.submit(list, list, { kind: 'improvement', title: 'Redesigned the MSK triage pathway', occurredOn: '2026-10-14', template: 'what-so-what', reflection: 'What happened: waits fell by a third.' });
+    expect(made.statusCode).toBe(302);
+    const item = made.headers.location as string;
+    const found = await me.get(`${item}?q=${encodeURIComponent('service quality')}`);
+    expect(textOf(found.body)).toContain('2.1.3 Holds accountability for the clinical quality and outcomes of a service.');
+    const statement = /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
+    expect((await me.post(`${item}/links`, { _csrf: me.csrf(), statement, reason: 'I led the redesign' })).statusCode).toBe(302);
+    expect((await me.post(`${item}/links`, { _csrf: me.csrf(), statement, reason: 'I led the redesign and its audit' })).statusCode).toBe(302);
+    expect(await countRows(t.app, 'evidence_links')).toBe(1);
+    const foreign = await me.post(`${item}/links`, { _csrf: me.csrf(), statement: '00000000-0000-4000-8000-000000000000' });
+    expect(textOf(foreign.body)).toContain('That statement is not in the framework this pathway follows');
+    const page = textOf((await me.get(item)).body);
+    expect(page).toContain('Why: I led the redesign and its audit');
+  });
+
+  it('shows the evidence matrix with coverage by domain and the gaps', async () => {
+    const page = textOf((await me.get(`${path}/matrix`)).body);
+    expect(page).toContain('1 of 13 statements have evidence; 12 still need some');
+    expect(page).toMatch(/2 Strategic and enabling leadership: 1 of \d+/);
+    expect(page).toContain('Redesigned the MSK triage pathway');
+    const all = textOf((await me.get(`${path}/matrix?stage=all`)).body);
+    expect(all).toContain('1 of 45 statements have evidence');
+  });
+
   it('keeps each pathway private to its practitioner', async () => {
     const other = await buildUser(t.app, { roles: ['practitioner'] });
     const c = new TestClient(t.app);
     await c.signIn(other.email, other.password);
     expect((await c.get(path)).statusCode).toBe(404);
+    expect((await c.get(`${path}/evidence`)).statusCode).toBe(404);
+    expect((await c.get(`${path}/matrix`)).statusCode).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
-import { pathways, practitionerProfiles, selfAssessments } from './tables';
+import { evidence, evidenceLinks, pathways, practitionerProfiles, selfAssessments } from './tables';
 
 export type Profile = typeof practitionerProfiles.$inferSelect;
 export type Pathway = typeof pathways.$inferSelect;
@@ -45,4 +45,40 @@ export async function assessmentsOf(db: Db, pathwayId: string) {
 
 export async function insertAssessments(db: Db, rows: { pathwayId: string; statementIdentifier: string; level: string; assessedAt: Date }[]) {
   if (rows.length) await db.insert(selfAssessments).values(rows);
+}
+
+export type Evidence = typeof evidence.$inferSelect;
+
+export async function insertEvidence(db: Db, values: typeof evidence.$inferInsert): Promise<Evidence> {
+  const [row] = await db.insert(evidence).values(values).returning();
+  return row!;
+}
+
+export async function evidenceOf(db: Db, pathwayId: string): Promise<Evidence[]> {
+  return db.select().from(evidence).where(eq(evidence.pathwayId, pathwayId)).orderBy(desc(evidence.createdAt));
+}
+
+export async function getEvidence(db: Db, id: string): Promise<Evidence | undefined> {
+  const [row] = await db.select().from(evidence).where(eq(evidence.id, id));
+  return row;
+}
+
+export async function linksOf(db: Db, evidenceIds: string[]) {
+  if (evidenceIds.length === 0) return [];
+  return db.select().from(evidenceLinks).where(inArray(evidenceLinks.evidenceId, evidenceIds)).orderBy(asc(evidenceLinks.createdAt));
+}
+
+export async function upsertLink(db: Db, values: { evidenceId: string; statementIdentifier: string; reason: string }) {
+  await db
+    .insert(evidenceLinks)
+    .values(values)
+    .onConflictDoUpdate({ target: [evidenceLinks.evidenceId, evidenceLinks.statementIdentifier], set: { reason: values.reason } });
+}
+
+export async function deleteLink(db: Db, evidenceId: string, statementIdentifier: string): Promise<boolean> {
+  const rows = await db
+    .delete(evidenceLinks)
+    .where(and(eq(evidenceLinks.evidenceId, evidenceId), eq(evidenceLinks.statementIdentifier, statementIdentifier)))
+    .returning({ id: evidenceLinks.evidenceId });
+  return rows.length > 0;
 }

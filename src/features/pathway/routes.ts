@@ -4,7 +4,7 @@ import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
-import { LEVEL_NAMES, LEVELS, PATHWAY_STAGES, STAGE_NAMES, type PathwayStage } from './stage';
+import { EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, PATHWAY_STAGES, STAGE_NAMES, TEMPLATES, type PathwayStage } from './stage';
 
 const follow = { permission: 'pathway.follow' as const };
 
@@ -130,5 +130,83 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
       if (err instanceof FieldError) return reply.render('pathway/views/pathway.njk', await pathwayModel(request, formWithErrors(body, { [err.field]: err.message })), 400);
       throw err;
     }
+  });
+
+  // ---- evidence -----------------------------------------------------------------------
+  const evidenceSchema = z.object({
+    kind: z.string({ message: 'Choose the kind of evidence' }).min(1, 'Choose the kind of evidence'),
+    title: z.string({ message: 'Give the evidence a title' }).trim().min(1, 'Give the evidence a title').max(200, 'Title must be 200 characters or fewer'),
+    occurredOn: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.iso.date({ message: 'Enter the date, like 2026-10-14' }).nullable()),
+    template: z.string().default('none'),
+    reflection: z.string().trim().max(20_000, 'The reflection must be 20,000 characters or fewer').default(''),
+  });
+  const kindOptions = Object.entries(EVIDENCE_KINDS).map(([value, text]) => ({ value, text }));
+  const templateOptions = Object.entries(TEMPLATES).map(([value, t]) => ({ value, text: t.name }));
+
+  async function evidencePage(request: FastifyRequest, form: FormState = emptyForm({ template: 'what-so-what' })) {
+    const p = await ownOr404(request);
+    return { title: 'Your evidence', pathway: p, items: await pathway.evidenceList(p), kindOptions, templateOptions, templates: TEMPLATES, form };
+  }
+
+  app.get('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence-list.njk', await evidencePage(request)));
+
+  app.post('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const parsed = parseForm(evidenceSchema, request.body, ['kind', 'title', 'occurredOn', 'reflection']);
+    if (!parsed.ok) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, parsed.form), 400);
+    try {
+      const id = await pathway.addEvidence(p, parsed.data, request.auditContext());
+      request.flash('success', 'Evidence saved. Now link it to the statements it shows.');
+      return reply.redirect(`/pathway/${p.id}/evidence/${id}`);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, ['kind', 'title', 'occurredOn', 'reflection'])), 400);
+      throw err;
+    }
+  });
+
+  async function itemPage(request: FastifyRequest, form: FormState = emptyForm()) {
+    const p = await ownOr404(request);
+    const id = (request.params as { evidenceId: string }).evidenceId;
+    const found = z.uuid().safeParse(id).success ? await pathway.evidenceItem(p, id) : undefined;
+    if (!found) throw notFound('evidence');
+    const q = String((request.query as { q?: string }).q ?? '').slice(0, 100);
+    return { title: found.evidence.title, pathway: p, ...found, q, results: await pathway.searchStatements(p, q), form };
+  }
+
+  app.get('/pathway/:pathwayId/evidence/:evidenceId', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence.njk', await itemPage(request)));
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/links', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const id = (request.params as { evidenceId: string }).evidenceId;
+    const body = request.body as { statement?: string; reason?: string; q?: string };
+    try {
+      if (!z.uuid().safeParse(body.statement).success) throw new FieldError('statement', 'Choose a statement from the results');
+      await pathway.link(p, id, body.statement!, String(body.reason ?? ''), request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { [err.field]: err.message })), 400);
+      throw err;
+    }
+    request.flash('success', 'Linked.');
+    return reply.redirect(`/pathway/${p.id}/evidence/${id}${body.q ? `?q=${encodeURIComponent(body.q)}` : ''}`);
+  });
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/links/:statement/remove', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const params = request.params as { evidenceId: string; statement: string };
+    if (!z.uuid().safeParse(params.statement).success || !(await pathway.unlink(p, params.evidenceId, params.statement, request.auditContext()))) throw notFound('link');
+    request.flash('success', 'Link removed.');
+    return reply.redirect(`/pathway/${p.id}/evidence/${params.evidenceId}`);
+  });
+
+  app.get('/pathway/:pathwayId/matrix', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const { stage: mine } = await pathway.profile(request.user!.id);
+    const asked = String((request.query as { stage?: string }).stage ?? mine);
+    const stage = asked === 'all' || (PATHWAY_STAGES as readonly string[]).includes(asked) ? (asked as PathwayStage | 'all') : mine;
+    return reply.render('pathway/views/matrix.njk', { title: 'Evidence matrix', pathway: p, stage, stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }], stageNames: STAGE_NAMES, ...(await pathway.matrix(p, stage)) });
   });
 }

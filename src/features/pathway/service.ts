@@ -3,7 +3,8 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
-import { deriveStage, learningNeeds, LEVELS, PATHWAY_STAGES, type Level, type PathwayStage } from './stage';
+import { coverage, deriveStage, EVIDENCE_KINDS, learningNeeds, LEVELS, PATHWAY_STAGES, TEMPLATES, type Level, type PathwayStage } from './stage';
+import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 
 export interface ProfileInput {
   profession: string;
@@ -129,6 +130,86 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     },
 
     stages: PATHWAY_STAGES,
+
+    // ---- evidence --------------------------------------------------------------------
+
+    /** Adds a piece of evidence (as a draft). Free text that looks like it names a patient is refused. */
+    async addEvidence(pathway: repo.Pathway, input: { kind: string; title: string; occurredOn: string | null; template: string; reflection: string }, ctx: AuditContext): Promise<string> {
+      if (!(input.kind in EVIDENCE_KINDS)) throw new FieldError('kind', 'Choose the kind of evidence');
+      if (!(input.template in TEMPLATES)) throw new FieldError('template', 'Choose a template from the list');
+      if (input.occurredOn && input.occurredOn > today()) throw new FieldError('occurredOn', 'The date must be today or in the past');
+      for (const [field, text] of [
+        ['title', input.title],
+        ['reflection', input.reflection],
+      ] as const) {
+        const nhs = nhsNumberProblem(text, field === 'title' ? 'the title' : 'your reflection');
+        if (nhs) throw new FieldError(field, nhs);
+      }
+      return db.transaction(async (tx) => {
+        const e = await repo.insertEvidence(tx, { pathwayId: pathway.id, kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection });
+        await recordAudit(tx, ctx, { action: 'pathway.evidence-added', entityType: 'evidence', entityId: e.id, details: { kind: input.kind } });
+        return e.id;
+      });
+    },
+
+    async evidenceList(pathway: repo.Pathway) {
+      const list = await repo.evidenceOf(db, pathway.id);
+      const links = await repo.linksOf(db, list.map((e) => e.id));
+      return list.map((e) => ({ ...e, kindName: EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind, links: links.filter((l) => l.evidenceId === e.id).length }));
+    },
+
+    /** One piece of evidence of this pathway, with the statements it is linked to. */
+    async evidenceItem(pathway: repo.Pathway, evidenceId: string) {
+      const e = await repo.getEvidence(db, evidenceId);
+      if (!e || e.pathwayId !== pathway.id) return undefined;
+      const statements = new Map((await statementsOf(pathway.frameworkVersionId)).map((s) => [s.identifier, s]));
+      const links = (await repo.linksOf(db, [e.id])).map((l) => ({ ...l, statement: statements.get(l.statementIdentifier) }));
+      return { evidence: { ...e, kindName: EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind }, links };
+    },
+
+    /** Statements of the pathway's framework whose number or words match, to pick from quickly. */
+    async searchStatements(pathway: repo.Pathway, q: string) {
+      const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length === 0) return [];
+      return (await statementsOf(pathway.frameworkVersionId)).filter((s) => words.every((w) => `${s.code} ${s.text}`.toLowerCase().includes(w))).slice(0, 20);
+    },
+
+    /** Links evidence to a statement of this pathway's framework, with a short reason (linking again updates the reason). */
+    async link(pathway: repo.Pathway, evidenceId: string, statementIdentifier: string, reason: string, ctx: AuditContext) {
+      const e = await repo.getEvidence(db, evidenceId);
+      if (!e || e.pathwayId !== pathway.id) throw new FieldError('statement', 'That evidence is not in this pathway');
+      const statements = await statementsOf(pathway.frameworkVersionId);
+      if (!statements.some((s) => s.identifier === statementIdentifier)) throw new FieldError('statement', 'That statement is not in the framework this pathway follows');
+      if (reason.length > 300) throw new FieldError('reason', 'Keep the reason to 300 characters or fewer');
+      const nhs = nhsNumberProblem(reason, 'the reason');
+      if (nhs) throw new FieldError('reason', nhs);
+      await db.transaction(async (tx) => {
+        await repo.upsertLink(tx, { evidenceId, statementIdentifier, reason: reason.trim() });
+        await recordAudit(tx, ctx, { action: 'pathway.evidence-linked', entityType: 'evidence', entityId: evidenceId, details: { statementIdentifier } });
+      });
+    },
+
+    async unlink(pathway: repo.Pathway, evidenceId: string, statementIdentifier: string, ctx: AuditContext) {
+      const e = await repo.getEvidence(db, evidenceId);
+      if (!e || e.pathwayId !== pathway.id) return false;
+      const done = await repo.deleteLink(db, evidenceId, statementIdentifier);
+      if (done) await recordAudit(db, ctx, { action: 'pathway.evidence-unlinked', entityType: 'evidence', entityId: evidenceId, details: { statementIdentifier } });
+      return done;
+    },
+
+    /** Statements × evidence for one stage (or all), with coverage by domain and the gaps. */
+    async matrix(pathway: repo.Pathway, stage: PathwayStage | 'all') {
+      const statements = (await statementsOf(pathway.frameworkVersionId)).filter((s) => stage === 'all' || s.stage === stage);
+      const list = await repo.evidenceOf(db, pathway.id);
+      const links = await repo.linksOf(db, list.map((e) => e.id));
+      const c = coverage(
+        statements.map((s) => ({ ...s, domainCode: s.domain?.code ?? '' })),
+        links,
+      );
+      const titles = new Map(list.map((e) => [e.id, e.title]));
+      const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()].map((d) => ({ ...d, ...c.domains.get(d.code)! }));
+      return { rows: c.rows.map((r) => ({ ...r, evidence: r.evidenceIds.map((id) => ({ id, title: titles.get(id) ?? '' })) })), domains, gaps: c.gaps.length, total: statements.length };
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveStage, fullYearsBetween, learningNeeds } from './stage';
+import { coverage, deriveStage, fullYearsBetween, learningNeeds } from './stage';
 
 describe('deriveStage', () => {
   it('is transition with no consultant post, or one that starts in the future', () => {
@@ -37,5 +37,23 @@ describe('learningNeeds', () => {
       ['d', 'not-yet'],
       ['b', 'developing'],
     ]);
+  });
+});
+
+describe('coverage', () => {
+  it('counts covered statements per domain and lists the gaps', () => {
+    const statements = [
+      { identifier: 's1', domainCode: '1' },
+      { identifier: 's2', domainCode: '1' },
+      { identifier: 's3', domainCode: '2' },
+    ];
+    const c = coverage(statements, [
+      { statementIdentifier: 's1', evidenceId: 'e1' },
+      { statementIdentifier: 's1', evidenceId: 'e2' },
+      { statementIdentifier: 's3', evidenceId: 'e2' },
+    ]);
+    expect(c.rows.map((r) => r.evidenceIds)).toEqual([['e1', 'e2'], [], ['e2']]);
+    expect(Object.fromEntries(c.domains)).toEqual({ '1': { covered: 1, total: 2 }, '2': { covered: 1, total: 1 } });
+    expect(c.gaps.map((g) => g.identifier)).toEqual(['s2']);
   });
 });

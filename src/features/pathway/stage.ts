@@ -48,3 +48,42 @@ export function learningNeeds<T extends { identifier: string }>(statements: T[],
     .filter((s) => rank(s.level) < LEVELS.indexOf('confident'))
     .sort((a, b) => rank(a.level) - rank(b.level));
 }
+
+export const EVIDENCE_KINDS = {
+  'practice-episode': 'Practice episode',
+  improvement: 'Improvement project',
+  'knowledge-translation': 'Knowledge translation',
+  inquiry: 'Inquiry or research',
+  innovation: 'Innovation',
+  teaching: 'Teaching',
+  leadership: 'Leadership activity',
+  experiential: 'Experiential learning in another setting',
+  reflection: 'Reflective account',
+} as const;
+export type EvidenceKind = keyof typeof EVIDENCE_KINDS;
+
+/** Reflection templates: the prompts shown as the person writes (written for Waymark). */
+export const TEMPLATES = {
+  none: { name: 'No template', prompts: [] as string[] },
+  gibbs: { name: 'Gibbs reflective cycle', prompts: ['What happened?', 'What were you thinking and feeling?', 'What was good and bad about it?', 'What sense can you make of it?', 'What else could you have done?', 'What will you do next time?'] },
+  'what-so-what': { name: 'What? So what? Now what?', prompts: ['What happened?', 'So what does it mean for you and for the people you care for?', 'Now what will you do?'] },
+} as const;
+export type TemplateKey = keyof typeof TEMPLATES;
+
+/**
+ * Coverage for the evidence matrix: for each statement, the evidence linked to
+ * it; for each domain, how many of its statements have at least one piece.
+ */
+export function coverage<S extends { identifier: string; domainCode: string }>(statements: S[], links: { statementIdentifier: string; evidenceId: string }[]) {
+  const byStatement = new Map<string, string[]>();
+  for (const l of links) byStatement.set(l.statementIdentifier, [...(byStatement.get(l.statementIdentifier) ?? []), l.evidenceId]);
+  const rows = statements.map((s) => ({ ...s, evidenceIds: byStatement.get(s.identifier) ?? [] }));
+  const domains = new Map<string, { covered: number; total: number }>();
+  for (const r of rows) {
+    const d = domains.get(r.domainCode) ?? { covered: 0, total: 0 };
+    d.total++;
+    if (r.evidenceIds.length) d.covered++;
+    domains.set(r.domainCode, d);
+  }
+  return { rows, domains, gaps: rows.filter((r) => r.evidenceIds.length === 0) };
+}

@@ -1,4 +1,4 @@
-import { date, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from '../../platform/db/columns';
 import { users } from '../../platform/auth/tables';
 
@@ -47,4 +47,40 @@ export const selfAssessments = pgTable(
     assessedAt: createdAt(),
   },
   (t) => [index('self_assessments_pathway_idx').on(t.pathwayId, t.statementIdentifier, t.assessedAt)],
+);
+
+/** A piece of workplace evidence in a practitioner's portfolio. */
+export const evidence = pgTable(
+  'evidence',
+  {
+    id: id(),
+    pathwayId: uuid('pathway_id')
+      .notNull()
+      .references(() => pathways.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    occurredOn: date('occurred_on', { mode: 'string' }),
+    /** The reflective account, written freely or to a template's prompts. */
+    reflection: text('reflection').notNull().default(''),
+    template: text('template').notNull().default('none'),
+    /** draft → submitted → confirmed | returned */
+    status: text('status').notNull().default('draft'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('evidence_pathway_idx').on(t.pathwayId)],
+);
+
+/** Which statements a piece of evidence shows, each with a short reason. */
+export const evidenceLinks = pgTable(
+  'evidence_links',
+  {
+    evidenceId: uuid('evidence_id')
+      .notNull()
+      .references(() => evidence.id, { onDelete: 'cascade' }),
+    statementIdentifier: uuid('statement_identifier').notNull(),
+    reason: text('reason').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.evidenceId, t.statementIdentifier] }), index('evidence_links_statement_idx').on(t.statementIdentifier)],
 );
