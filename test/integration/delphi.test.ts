@@ -229,6 +229,8 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect(wb.getWorksheet('Responses')!.rowCount).toBe(lines.length);
     const report = await t.app.services.delphi.report((await t.app.services.delphi.getStudy(base.split('/').pop()!))!);
     expect(report.changes[0]).toMatchObject({ dropped: ['12'], reworded: ['LM.1.1'], merged: [{ from: ['ED.1.1', 'ED.2.1'] }] });
+    const merged = report.analyses[1]!.items.find((i) => i.text.startsWith('Supervises, teaches'))!;
+    expect(report.origins.get(merged.id)).toBe('from round 1 items ED.1.1 + ED.2.1');
   });
 
   it('sends agreed items to a draft framework, each with its provenance', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendAttachment } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
 import { safeReturnTo } from '../../platform/http/platform-plugin';
@@ -190,10 +191,7 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
       accessTokens: (await accounts.listApiTokens(u.id)).map((t) => ({ name: t.name, endsIn: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt })),
       ...(await personalData(u.id)),
     };
-    return reply
-      .type('application/json; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="waymark-my-data.json"')
-      .send(`${JSON.stringify(data, null, 2)}\n`);
+    return sendAttachment(reply, 'waymark-my-data.json', 'application/json; charset=utf-8', `${JSON.stringify(data, null, 2)}\n`);
   });
 
   app.get('/account/delete', { config: { permission: 'signed-in' } }, async (_request, reply) =>

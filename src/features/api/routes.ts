@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { programmeResource } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { ApiRegistry } from '../../platform/http/api';
 import { PLATFORM_ROLES, PROGRAMME_ROLES } from '../../platform/auth/policy';
@@ -15,7 +16,6 @@ import { can } from '../../platform/auth/policy';
 import { HttpError } from '../../platform/errors/http-error';
 import { STAGE_KEYS, STAGE_STATES } from '../programmes/stages';
 
-const programmeResource = (request: FastifyRequest) => ({ programmeId: (request.params as { programmeId?: string }).programmeId });
 const programmeParams = z.object({ programmeId: z.uuid() });
 const idempotencyKey = (request: FastifyRequest) => {
   const key = request.headers['idempotency-key'];

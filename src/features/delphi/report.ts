@@ -90,7 +90,7 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
   if (last) {
     blocks.push({ kind: 'heading', level: 1, text: 'Final list: items with consensus in' });
     const agreed = last.items.filter((_, n) => last.analysis.items[n]!.verdict === 'in');
-    blocks.push(agreed.length ? { kind: 'list', items: agreed.map((i) => `${i.code}. ${i.text}${i.stage ? ` (stage: ${i.stage})` : ''}`) } : { kind: 'paragraph', text: 'No item reached consensus in.' });
+    blocks.push(agreed.length ? { kind: 'list', items: agreed.map((i) => `${i.code}. ${i.text}${i.stage ? ` (stage: ${i.stage})` : ''}${r.origins.has(i.id) ? ` – ${r.origins.get(i.id)}` : ''}`) } : { kind: 'paragraph', text: 'No item reached consensus in.' });
   }
   return { title: r.study.title, subtitle: `Delphi study report – ${programmeName} – produced by Waymark on ${date(new Date())}`, blocks };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formList as toArray, programmeResource, sendAttachment as sendFile } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { emailField } from '../../platform/auth/email';
@@ -17,7 +18,6 @@ import { personalReportDoc, studyReportDoc } from './report';
 import type { DelphiService, RatingInput, StudySettings } from './service';
 import type { Study } from './repository';
 
-const programmeResource = (request: FastifyRequest) => ({ programmeId: (request.params as { programmeId?: string }).programmeId });
 const panellistResource = (request: FastifyRequest) => ({ studyId: (request.params as { studyId?: string }).studyId, panellistStudyId: request.session?.delphi?.studyId });
 
 const settingsSchema = z
@@ -111,7 +111,6 @@ const itemSchema = z.object({
   area: z.string().trim().max(100).optional().transform((v) => v || null),
 });
 
-const toArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 
 export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, programmes: ProgrammesService, frameworks: FrameworksService) {
   const base = (s: Study) => `/programmes/${s.programmeId}/delphi/${s.id}`;
@@ -474,8 +473,6 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   });
 
   // ---- reports and exports --------------------------------------------------------------
-  const sendFile = (reply: FastifyReply, name: string, type: string, body: Buffer | string) =>
-    reply.type(type).header('content-disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`).send(body);
   const slug = (s: Study) => s.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'study';
 
   app.get('/programmes/:programmeId/delphi/:studyId/report.:format', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {

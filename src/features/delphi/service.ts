@@ -9,7 +9,7 @@ import { kendallW, type KendallResult } from '../../stats/kendall';
 import { describeRule, type ConsensusRule, type Scale } from '../../stats/consensus';
 import type { QuantileMethod } from '../../stats/descriptive';
 import type { FrameworksService } from '../frameworks/service';
-import { comparablePrevious, roundChanges } from './lineage';
+import { ancestry, comparablePrevious, roundChanges, type LineageEdge } from './lineage';
 import * as repo from './repository';
 
 export const PANEL_LINK_PURPOSE = 'delphi-panel';
@@ -625,10 +625,23 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           reworded: c.reworded.map((id) => codeOf.get(id)!),
         });
       }
+      // Where each final item came from, when that is more than itself carried forward (merged, split, renumbered).
+      const edges: LineageEdge[] = [];
+      for (const a of analyses) edges.push(...(await repo.lineageInto(db, a.round.id)));
+      const label = new Map(analyses.flatMap((a) => a.items.map((i) => [i.id, { code: i.code, round: a.round.number }] as const)));
+      const origins = new Map<string, string>();
+      const final = analyses[analyses.length - 1];
+      for (const item of final?.items ?? []) {
+        const generations = ancestry(item.id, edges);
+        const first = generations[generations.length - 1];
+        if (!first) continue;
+        const codes = first.map((id) => label.get(id)).filter((x): x is { code: string; round: number } => !!x);
+        if (codes.length > 1 || codes.some((c) => c.code !== item.code)) origins.set(item.id, `from round ${codes[0]!.round} item${codes.length > 1 ? 's' : ''} ${codes.map((c) => c.code).join(' + ')}`);
+      }
       const last = analyses[analyses.length - 1];
       const allSettled = !!last && last.round.status === 'closed' && last.analysis.items.length > 0 && last.analysis.items.every((i) => i.verdict !== 'none' || i.stability?.stable === true);
       const s = settingsOf(study);
-      return { study, settings: s, ruleText: describeRule(s.rule, s.scale, s.quartileMethod), rounds, analyses, changes, allSettled, settingChanges: await repo.settingChanges(db, study.id), attrition: await this.attrition(study) };
+      return { study, settings: s, ruleText: describeRule(s.rule, s.scale, s.quartileMethod), rounds, analyses, changes, origins, allSettled, settingChanges: await repo.settingChanges(db, study.id), attrition: await this.attrition(study) };
     },
 
     /** The panellist's own ratings in every closed round beside the panel's figures. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendAttachment } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
@@ -94,7 +95,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     if (!pending) throw notFound('import');
     try {
       const version = await frameworks.confirmPending(pending, request.user!.id, request.auditContext());
-      const framework = (await frameworks.find((await frameworks.docOf(version)).framework.shortName, version.label, true))!.framework;
+      const framework = (await frameworks.frameworkOf(version))!;
       request.flash('success', `Imported ${framework.shortName} version ${version.label}.`);
       return reply.redirect(versionPath(framework, version));
     } catch (err) {
@@ -167,11 +168,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     const format = (request.params as { format: string }).format;
     if (!(FORMATS as readonly string[]).includes(format)) throw notFound('format');
     const doc = await frameworks.docOf(version);
-    const filename = `${doc.framework.shortName}-${doc.version.label}.${FILE_EXTENSIONS[format as Format]}`.replace(/[^A-Za-z0-9._-]/g, '_');
-    return reply
-      .type(CONTENT_TYPES[format as Format])
-      .header('content-disposition', `attachment; filename="${filename}"`)
-      .send(frameworks.serialise(doc, format as Format));
+    return sendAttachment(reply, `${doc.framework.shortName}-${doc.version.label}.${FILE_EXTENSIONS[format as Format]}`, CONTENT_TYPES[format as Format], frameworks.serialise(doc, format as Format));
   });
 
   // ---- versions --------------------------------------------------------------------

@@ -193,6 +193,9 @@ export function createFrameworksService(platform: Platform) {
       return repo.findVersionById(db, id);
     },
 
+    /** The framework a version belongs to. */
+    frameworkOf: (version: repo.Version) => repo.findFrameworkById(db, version.frameworkId),
+
     async versions(frameworkId: string, withDrafts: boolean) {
       return (await repo.versionsOf(db, frameworkId)).filter((v) => withDrafts || v.status !== 'draft');
     },

@@ -111,7 +111,7 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
   async function pathwayModel(request: FastifyRequest, form: FormState = emptyForm()) {
     const p = await ownOr404(request);
     const version = await frameworks.findVersionById(p.frameworkVersionId);
-    const framework = version ? (await frameworks.list(true)).find((r) => r.framework.id === version.frameworkId)?.framework : undefined;
+    const framework = version ? await frameworks.frameworkOf(version) : undefined;
     const view = await pathway.view(p);
     return { title: 'Self-assessment', pathway: p, version, framework, ...view, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })), levelNames: LEVEL_NAMES, form };
   }

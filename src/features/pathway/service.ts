@@ -55,7 +55,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       return Promise.all(
         list.map(async (p) => {
           const version = await frameworks.findVersionById(p.frameworkVersionId);
-          const fw = version ? (await frameworks.list(true)).find((r) => r.framework.id === version.frameworkId)?.framework : undefined;
+          const fw = version ? await frameworks.frameworkOf(version) : undefined;
           return { ...p, version, framework: fw };
         }),
       );

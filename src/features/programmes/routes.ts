@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { programmeResource } from '../../platform/http/route-helpers';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
@@ -9,7 +10,6 @@ import type { ProgrammesService } from './service';
 import { acceptNewAccountSchema, inviteOrder, inviteSchema, programmeOrder, programmeSchema, stageSchema } from './schema';
 import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, isStageKey, PROGRAMME_STAGES, STAGE_STATE_LABELS, STAGE_STATES } from './stages';
 
-const programmeResource = (request: FastifyRequest) => ({ programmeId: (request.params as { programmeId?: string }).programmeId });
 const idParam = z.uuid();
 
 /** Loads the programme named in the URL or answers 404. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formList as toArray, programmeResource, sendAttachment } from '../../platform/http/route-helpers';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
@@ -15,9 +16,7 @@ import { PILLARS, WORKSHOP_KINDS } from './board';
 import { channelOf, MAX_NOTE, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
-const programmeResource = (request: FastifyRequest) => ({ programmeId: (request.params as { programmeId?: string }).programmeId });
 const participantResource = (request: FastifyRequest) => ({ workshopId: (request.params as { workshopId?: string }).workshopId, joinedWorkshopIds: Object.keys(request.session?.workshops ?? {}) });
-const toArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 const wantsJson = (request: FastifyRequest) => String(request.headers.accept ?? '').includes('application/json');
 
 const workshopSchema = z.object({
@@ -298,10 +297,9 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     if (format !== 'csv' && format !== 'xlsx') throw notFound('format');
     const rows = (await workshops.record(w)).map(recordRow);
     const name = `${w.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 50)}-record.${format}`;
-    reply.header('content-disposition', `attachment; filename="${name}"`);
     return format === 'csv'
-      ? reply.type('text/csv; charset=utf-8').send(toCsvText(recordHead, rows))
-      : reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx([{ name: 'Notes', head: recordHead, rows }]));
+      ? sendAttachment(reply, name, 'text/csv; charset=utf-8', toCsvText(recordHead, rows))
+      : sendAttachment(reply, name, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await toXlsx([{ name: 'Notes', head: recordHead, rows }]));
   });
 
   app.get('/programmes/:programmeId/workshops/:workshopId/summary', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
