@@ -14,7 +14,7 @@ describe('policy', () => {
   });
 
   it('lets an admin do everything except act as a Delphi panellist', () => {
-    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(p !== 'delphi.panellist' && p !== 'workshop.participant');
+    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(!['delphi.panellist', 'workshop.participant', 'pathway.supervise'].includes(p));
   });
 
   it('gives each programme role exactly its permissions in its own programme', () => {
@@ -28,6 +28,11 @@ describe('policy', () => {
     };
     const programmePermissions = PERMISSIONS.filter((p) => p.startsWith('programme.') && p !== 'programme.list' && p !== 'programme.create');
     for (const role of PROGRAMME_ROLES) {
+      expect(can(actor([], [role]), 'pathway.aggregates', { programmeId: P1 }), role).toBe(['lead', 'analyst'].includes(role));
+      expect(can(actor([], [role]), 'pathway.aggregates', { programmeId: P2 }), role).toBe(false);
+      expect(can(actor([], [role]), 'cohort.create'), role).toBe(['lead', 'facilitator'].includes(role));
+    }
+    for (const role of PROGRAMME_ROLES) {
       for (const p of programmePermissions) {
         expect(can(actor([], [role]), p, { programmeId: P1 }), `${role} ${p}`).toBe(expected[role].includes(p));
         expect(can(actor([], [role]), p, { programmeId: P2 }), `${role} ${p} elsewhere`).toBe(false);
@@ -39,7 +44,10 @@ describe('policy', () => {
   it('gives practitioners and supervisors no admin or programme powers', () => {
     for (const role of ['practitioner', 'supervisor'] as const) {
       for (const p of PERMISSIONS) {
-        const allowed = ['public', 'signed-in', 'account.own', 'programme.list', 'framework.view'].includes(p) || (role === 'practitioner' && p === 'pathway.follow');
+        const allowed =
+          ['public', 'signed-in', 'account.own', 'programme.list', 'framework.view'].includes(p) ||
+          (role === 'practitioner' && p === 'pathway.follow') ||
+          (role === 'supervisor' && ['supervision.list', 'cohort.create'].includes(p));
         expect(can(actor([role]), p, { programmeId: P1 }), `${role} ${p}`).toBe(allowed);
       }
     }
@@ -67,6 +75,25 @@ describe('policy', () => {
     expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1' })).toBe(false);
     // Panellists are anonymous to each other: an admin is not a panellist without a link.
     expect(can(actor(['admin']), 'delphi.panellist', { studyId: 's1' })).toBe(false);
+  });
+
+  it('lets a supervisor into only the practitioners who chose them, never themselves', () => {
+    const sup = { ...actor(['supervisor']), userId: 's1' };
+    expect(can(sup, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1', 's2'] })).toBe(true);
+    expect(can(sup, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s2'] })).toBe(false);
+    expect(can(sup, 'pathway.supervise', { ownerId: 'p1' })).toBe(false);
+    expect(can(sup, 'pathway.supervise', { ownerId: 's1', supervisorIds: ['s1'] })).toBe(false);
+    expect(can(ANONYMOUS, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
+    expect(can({ ...actor(['admin']), userId: 'a1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
+  });
+
+  it('shows a cohort to the person running it and the leads of its programme only', () => {
+    expect(can({ ...actor(['supervisor']), userId: 'o1' }, 'cohort.view', { ownerId: 'o1' })).toBe(true);
+    expect(can({ ...actor(['supervisor']), userId: 'o2' }, 'cohort.view', { ownerId: 'o1' })).toBe(false);
+    expect(can(actor([], ['lead']), 'cohort.view', { ownerId: 'o1', programmeId: P1 })).toBe(true);
+    expect(can(actor([], ['facilitator']), 'cohort.view', { ownerId: 'o1', programmeId: P1 })).toBe(false);
+    expect(can(actor([], ['lead']), 'cohort.view', { ownerId: 'o1', programmeId: P2 })).toBe(false);
+    expect(can(actor(['practitioner']), 'cohort.view', { ownerId: 'o1' })).toBe(false);
   });
 
   it('lets workshop participants act only in workshops they joined', () => {

@@ -47,6 +47,8 @@ export interface Resource {
   workshopId?: string;
   /** Workshops this browser has joined. */
   joinedWorkshopIds?: string[];
+  /** The supervisors a practitioner has chosen (for a record whose ownerId is that practitioner). */
+  supervisorIds?: string[];
 }
 
 const isAdmin = (a: Actor) => a.platformRoles.has('admin');
@@ -91,6 +93,16 @@ const rules = {
 
   /** Follow the development pathway: practitioners (and admins, to support them). Each sees only their own. */
   'pathway.follow': (a: Actor) => a.platformRoles.has('practitioner') || isAdmin(a),
+  /** The supervision home: people with the supervisor role (they then see only those who chose them). */
+  'supervision.list': (a: Actor) => a.platformRoles.has('supervisor') || isAdmin(a),
+  /** Review, meet and sign off one practitioner: only a supervisor that practitioner chose. Admins are not let in. */
+  'pathway.supervise': (a: Actor, r: Resource) => signedIn(a) && !!r.ownerId && r.ownerId !== a.userId && !!r.supervisorIds?.includes(a.userId!),
+  /** Run a cohort (follow members' progress figures): supervisors, programme leads and facilitators, admins. */
+  'cohort.create': (a: Actor) => isAdmin(a) || a.platformRoles.has('supervisor') || [...a.programmeRoles.values()].some((roles) => roles.has('lead') || roles.has('facilitator')),
+  /** One cohort: the person who runs it, and the leads of the programme it belongs to. */
+  'cohort.view': (a: Actor, r: Resource) => signedIn(a) && ((!!r.ownerId && r.ownerId === a.userId) || hasProgrammeRole(a, r, ['lead']) || isAdmin(a)),
+  /** Anonymised pathway figures for a programme: its leads and analysts. */
+  'pathway.aggregates': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'analyst']),
 
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),

@@ -14,7 +14,7 @@ export interface ApiOperation<P extends z.ZodType, Q extends z.ZodType, B extend
   description?: string;
   tag: string;
   permission: Permission;
-  resource?: (request: FastifyRequest) => Resource;
+  resource?: (request: FastifyRequest) => Resource | Promise<Resource>;
   params?: P;
   query?: Q;
   body?: B;

@@ -202,7 +202,7 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     const permission = cfg.permission;
     if (!permission) throw new Error('route without permission');
     if (permission === 'public') return;
-    const resource = cfg.resource ? cfg.resource(request) : {};
+    const resource = cfg.resource ? await cfg.resource(request) : {};
     if (can(request.actor, permission, resource)) return;
     if (!request.user) {
       if (request.isApi) throw new HttpError(401, 'Sign in or send a personal access token', 'unauthenticated');

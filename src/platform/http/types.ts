@@ -25,13 +25,13 @@ export type ProgrammeRoleSource = (db: Db, userId: string) => Promise<{ programm
 export interface RoutePermission {
   permission: Permission;
   /** Picks the resource the permission is about out of the request (e.g. the programme id). */
-  resource?: (request: FastifyRequest) => Resource;
+  resource?: (request: FastifyRequest) => Resource | Promise<Resource>;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission;
-    resource?: (request: FastifyRequest) => Resource;
+    resource?: (request: FastifyRequest) => Resource | Promise<Resource>;
   }
   interface FastifyInstance {
     platform: Platform;
