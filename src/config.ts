@@ -53,6 +53,8 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Minutes an account stays locked after too many failed sign-ins. */
   SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Largest file a practitioner can attach to a piece of evidence, in megabytes. */
+  ATTACHMENT_MAX_MB: z.coerce.number().min(0.01).max(100).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -78,6 +80,7 @@ export interface Config {
   signInMaxFailures: number;
   signInLockMinutes: number;
   rateLimitPerMinute: number;
+  attachmentMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -121,5 +124,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    attachmentMaxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
   };
 }

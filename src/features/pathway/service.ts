@@ -5,6 +5,7 @@ import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
 import { coverage, deriveStage, EVIDENCE_KINDS, learningNeeds, LEVELS, PATHWAY_STAGES, TEMPLATES, type Level, type PathwayStage } from './stage';
 import { nhsNumberProblem } from '../../platform/forms/nhs-number';
+import { checkLink, checkNewItem, readRules, ruleFindings, rulesProblems, type EvidenceRules } from './rules';
 
 export interface ProfileInput {
   profession: string;
@@ -19,22 +20,61 @@ export interface ProfileInput {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+export interface EvidenceInput {
+  kind: string;
+  title: string;
+  occurredOn: string | null;
+  template: string;
+  reflection: string;
+  /** A team to share it with (credited to every member). */
+  groupId?: string | null;
+}
+
+function checkEvidence(input: EvidenceInput) {
+  if (!(input.kind in EVIDENCE_KINDS)) throw new FieldError('kind', 'Choose the kind of evidence');
+  if (!(input.template in TEMPLATES)) throw new FieldError('template', 'Choose a template from the list');
+  if (input.occurredOn && input.occurredOn > today()) throw new FieldError('occurredOn', 'The date must be today or in the past');
+  for (const [field, text] of [
+    ['title', input.title],
+    ['reflection', input.reflection],
+  ] as const) {
+    const nhs = nhsNumberProblem(text, field === 'title' ? 'the title' : 'your reflection');
+    if (nhs) throw new FieldError(field, nhs);
+  }
+}
+
 export function createPathwayService(platform: Platform, frameworks: FrameworksService) {
   const { db } = platform;
 
-  /** The framework's statements, each with its domain, in framework order. */
+  /** The framework's statements, each with its capability and domain, in framework order. */
   async function statementsOf(versionId: string) {
     const items = await frameworks.itemsOf(versionId);
     const byCode = new Map(items.map((i) => [i.code, i]));
-    const domainOf = (code: string | null) => {
+    const ancestor = (code: string | null, type: string) => {
       let it = code ? byCode.get(code) : undefined;
-      for (let g = 0; it && it.type !== 'domain' && g < 20; g++) it = it.parentCode ? byCode.get(it.parentCode) : undefined;
-      return it?.type === 'domain' ? it : undefined;
+      for (let g = 0; it && it.type !== type && g < 20; g++) it = it.parentCode ? byCode.get(it.parentCode) : undefined;
+      return it?.type === type ? it : undefined;
     };
-    return items.filter((i) => i.type === 'statement').map((s) => ({ ...s, domain: domainOf(s.parentCode) }));
+    return items.filter((i) => i.type === 'statement').map((s) => ({ ...s, domain: ancestor(s.parentCode, 'domain'), capability: ancestor(s.parentCode, 'capability') }));
+  }
+
+  /** For each capability of the framework, the distinct pieces of evidence linked to any of its statements. */
+  async function evidenceByCapability(pathway: repo.Pathway, statements: Awaited<ReturnType<typeof statementsOf>>) {
+    const list = await repo.evidenceOf(db, pathway.id);
+    const links = await repo.linksOf(db, list.map((e) => e.id));
+    const capOf = new Map(statements.map((s) => [s.identifier, s.capability]));
+    const caps = new Map<string, { code: string; text: string; evidenceIds: Set<string> }>();
+    for (const s of statements) if (s.capability && !caps.has(s.capability.code)) caps.set(s.capability.code, { code: s.capability.code, text: s.capability.text, evidenceIds: new Set() });
+    for (const l of links) {
+      const c = capOf.get(l.statementIdentifier);
+      if (c) caps.get(c.code)!.evidenceIds.add(l.evidenceId);
+    }
+    return { caps, count: list.length };
   }
 
   return {
+    statementsOf,
+
     async profile(userId: string) {
       const p = await repo.getProfile(db, userId);
       const stage = deriveStage(p?.consultantPostStart ?? null, today(), (p?.stageOverride as PathwayStage | null) ?? null);
@@ -134,21 +174,51 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     // ---- evidence --------------------------------------------------------------------
 
     /** Adds a piece of evidence (as a draft). Free text that looks like it names a patient is refused. */
-    async addEvidence(pathway: repo.Pathway, input: { kind: string; title: string; occurredOn: string | null; template: string; reflection: string }, ctx: AuditContext): Promise<string> {
-      if (!(input.kind in EVIDENCE_KINDS)) throw new FieldError('kind', 'Choose the kind of evidence');
-      if (!(input.template in TEMPLATES)) throw new FieldError('template', 'Choose a template from the list');
-      if (input.occurredOn && input.occurredOn > today()) throw new FieldError('occurredOn', 'The date must be today or in the past');
-      for (const [field, text] of [
-        ['title', input.title],
-        ['reflection', input.reflection],
-      ] as const) {
-        const nhs = nhsNumberProblem(text, field === 'title' ? 'the title' : 'your reflection');
-        if (nhs) throw new FieldError(field, nhs);
-      }
+    async addEvidence(pathway: repo.Pathway, input: EvidenceInput, ctx: AuditContext): Promise<string> {
+      checkEvidence(input);
+      const tooMany = checkNewItem(readRules(pathway.rules), await repo.countEvidence(db, pathway.id));
+      if (tooMany) throw new FieldError('title', tooMany);
       return db.transaction(async (tx) => {
-        const e = await repo.insertEvidence(tx, { pathwayId: pathway.id, kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection });
+        const e = await repo.insertEvidence(tx, { pathwayId: pathway.id, kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection, groupId: input.groupId ?? null });
         await recordAudit(tx, ctx, { action: 'pathway.evidence-added', entityType: 'evidence', entityId: e.id, details: { kind: input.kind } });
         return e.id;
+      });
+    },
+
+    /** Changes a draft or returned piece of evidence; confirmed or waiting evidence stays as it was confirmed. */
+    async editEvidence(pathway: repo.Pathway, evidenceId: string, input: EvidenceInput, ctx: AuditContext) {
+      const e = await repo.getEvidence(db, evidenceId);
+      if (!e || e.pathwayId !== pathway.id) throw new FieldError('title', 'That evidence is not in this pathway');
+      if (!['draft', 'returned'].includes(e.status)) throw new FieldError('title', e.status === 'confirmed' ? 'Confirmed evidence cannot be changed: it stays as it was confirmed' : 'Withdraw the confirmation request before changing this evidence');
+      checkEvidence(input);
+      await db.transaction(async (tx) => {
+        await repo.updateEvidence(tx, e.id, { kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection, groupId: input.groupId ?? null });
+        await recordAudit(tx, ctx, { action: 'pathway.evidence-edited', entityType: 'evidence', entityId: e.id });
+      });
+    },
+
+    /** Deletes a piece of evidence that is not waiting for or holding a confirmation. Returns the stored files to remove. */
+    async deleteEvidence(pathway: repo.Pathway, evidenceId: string, ctx: AuditContext): Promise<string[]> {
+      const e = await repo.getEvidence(db, evidenceId);
+      if (!e || e.pathwayId !== pathway.id) throw new FieldError('title', 'That evidence is not in this pathway');
+      if (e.status === 'submitted') throw new FieldError('title', 'Withdraw the confirmation request before deleting this evidence');
+      const keys = (await repo.attachmentsOf(db, [e.id])).map((a) => a.storageKey);
+      await db.transaction(async (tx) => {
+        await repo.deleteEvidence(tx, e.id);
+        await recordAudit(tx, ctx, { action: 'pathway.evidence-deleted', entityType: 'evidence', entityId: e.id, details: { title: e.title } });
+      });
+      return keys;
+    },
+
+    rules: (pathway: repo.Pathway) => readRules(pathway.rules),
+
+    async setRules(pathway: repo.Pathway, rules: EvidenceRules, ctx: AuditContext) {
+      const problems = rulesProblems(rules);
+      const first = Object.entries(problems)[0];
+      if (first) throw new FieldError(first[0], first[1]);
+      await db.transaction(async (tx) => {
+        await repo.setRules(tx, pathway.id, { ...rules });
+        await recordAudit(tx, ctx, { action: 'pathway.rules-set', entityType: 'pathway', entityId: pathway.id, details: { ...rules } });
       });
     },
 
@@ -179,7 +249,13 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== pathway.id) throw new FieldError('statement', 'That evidence is not in this pathway');
       const statements = await statementsOf(pathway.frameworkVersionId);
-      if (!statements.some((s) => s.identifier === statementIdentifier)) throw new FieldError('statement', 'That statement is not in the framework this pathway follows');
+      const statement = statements.find((s) => s.identifier === statementIdentifier);
+      if (!statement) throw new FieldError('statement', 'That statement is not in the framework this pathway follows');
+      if (statement.capability) {
+        const { caps } = await evidenceByCapability(pathway, statements);
+        const over = checkLink(readRules(pathway.rules), statement.capability, caps.get(statement.capability.code)!.evidenceIds, evidenceId);
+        if (over) throw new FieldError('statement', over);
+      }
       if (reason.length > 300) throw new FieldError('reason', 'Keep the reason to 300 characters or fewer');
       const nhs = nhsNumberProblem(reason, 'the reason');
       if (nhs) throw new FieldError('reason', nhs);
@@ -208,7 +284,10 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       );
       const titles = new Map(list.map((e) => [e.id, e.title]));
       const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()].map((d) => ({ ...d, ...c.domains.get(d.code)! }));
-      return { rows: c.rows.map((r) => ({ ...r, evidence: r.evidenceIds.map((id) => ({ id, title: titles.get(id) ?? '' })) })), domains, gaps: c.gaps.length, total: statements.length };
+      // Rules are about capabilities: only those with statements at the stage shown count here.
+      const { caps, count } = await evidenceByCapability(pathway, statements);
+      const findings = ruleFindings(readRules(pathway.rules), [...caps.values()], count);
+      return { rows: c.rows.map((r) => ({ ...r, evidence: r.evidenceIds.map((id) => ({ id, title: titles.get(id) ?? '' })) })), domains, gaps: c.gaps.length, total: statements.length, findings, rules: readRules(pathway.rules) };
     },
   };
 }

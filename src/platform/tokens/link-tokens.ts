@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { randomToken, sha256 } from '../auth/secrets';
 import { linkTokens } from './tables';
@@ -71,4 +71,24 @@ export async function retireLinkTokens(db: Db, purpose: string, subject: string,
     .update(linkTokens)
     .set({ usedAt: now })
     .where(and(eq(linkTokens.purpose, purpose), eq(linkTokens.subject, subject), isNull(linkTokens.usedAt)));
+}
+
+/** The unused, unexpired tokens of a purpose for a subject (e.g. a portfolio's share links), newest first. */
+export async function activeLinkTokens(db: Db, purpose: string, subject: string, now = new Date()): Promise<LinkToken[]> {
+  const rows = await db
+    .select()
+    .from(linkTokens)
+    .where(and(eq(linkTokens.purpose, purpose), eq(linkTokens.subject, subject), isNull(linkTokens.usedAt)))
+    .orderBy(desc(linkTokens.createdAt));
+  return rows.filter((r) => r.expiresAt > now);
+}
+
+/** Ends one token early (a share link taken back). Only for the subject it was issued for. */
+export async function revokeLinkToken(db: Db, purpose: string, subject: string, id: string, now = new Date()): Promise<boolean> {
+  const rows = await db
+    .update(linkTokens)
+    .set({ usedAt: now })
+    .where(and(eq(linkTokens.id, id), eq(linkTokens.purpose, purpose), eq(linkTokens.subject, subject), isNull(linkTokens.usedAt)))
+    .returning({ id: linkTokens.id });
+  return rows.length > 0;
 }

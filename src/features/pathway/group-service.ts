@@ -1,0 +1,147 @@
+import type { Platform } from '../../platform/http/types';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit';
+import { FieldError } from '../../platform/forms/forms';
+import { findUserByEmail, rolesOf } from '../../platform/auth/repository';
+import type { FrameworksService } from '../frameworks/service';
+import type { PathwayService } from './service';
+import * as repo from './repository';
+import { aggregate, summariseMember } from './cohort';
+import { deriveStage, EVIDENCE_KINDS, type PathwayStage } from './stage';
+
+export const GROUP_KINDS = { team: 'Team', cohort: 'Cohort' } as const;
+export type GroupKind = keyof typeof GROUP_KINDS;
+
+/**
+ * Teams (members share goals and evidence, credited to each) and cohorts (an
+ * educator, supervisor or programme lead follows members' progress figures,
+ * never their reflections). Membership needs the member's acceptance.
+ */
+export function createGroupService(platform: Platform, frameworks: FrameworksService, pathway: PathwayService) {
+  const { db, mailer, config } = platform;
+  const today = () => new Date().toISOString().slice(0, 10);
+
+  return {
+    async create(ownerId: string, input: { kind: GroupKind; name: string; versionId: string; programmeId: string | null }, ctx: AuditContext) {
+      const version = await frameworks.findVersionById(input.versionId);
+      if (!version || version.status !== 'published') throw new FieldError('versionId', 'Choose a published framework');
+      return db.transaction(async (tx) => {
+        const g = await repo.insertGroup(tx, { kind: input.kind, name: input.name, frameworkVersionId: version.id, programmeId: input.programmeId, ownerId });
+        // A team's founder is its first member; a cohort's organiser watches it from outside.
+        if (input.kind === 'team') await repo.addMember(tx, g.id, ownerId, true);
+        await recordAudit(tx, ctx, { action: 'pathway.group-created', entityType: 'pathway_group', entityId: g.id, details: { kind: input.kind, name: input.name } });
+        return g;
+      });
+    },
+
+    get: (id: string) => repo.getGroup(db, id),
+    membersOf: (groupId: string) => repo.membersOf(db, groupId),
+    ownedBy: (userId: string) => repo.groupsOwnedBy(db, userId),
+    ofProgrammes: (programmeIds: string[]) => repo.groupsOfProgrammes(db, programmeIds),
+
+    /** Invites a practitioner by email; they share nothing until they accept. */
+    async invite(group: repo.Group, email: string, ctx: AuditContext) {
+      const user = await findUserByEmail(db, email);
+      if (!user || !(await rolesOf(db, user.id)).includes('practitioner'))
+        throw new FieldError('email', 'There is no practitioner with that email in Waymark. Check the address, or ask them to register first');
+      const added = await db.transaction(async (tx) => {
+        const ok = await repo.addMember(tx, group.id, user.id, false);
+        if (!ok) return false;
+        await mailer.send(tx, {
+          to: user.email,
+          subject: `You are invited to the ${group.kind} “${group.name}”`,
+          text: [
+            `Hello ${user.name},`,
+            '',
+            group.kind === 'team'
+              ? `You are invited to follow the pathway as part of the team “${group.name}”: its members share goals and evidence.`
+              : `You are invited to join the cohort “${group.name}”. If you accept, whoever runs it sees your progress figures (stage, coverage by domain, last activity) — never your reflections.`,
+            '',
+            `Accept or decline on your pathway page: ${config.baseUrl}/pathway`,
+          ].join('\n'),
+        });
+        await recordAudit(tx, ctx, { action: 'pathway.group-invited', entityType: 'pathway_group', entityId: group.id, details: { userId: user.id } });
+        return true;
+      });
+      if (!added) throw new FieldError('email', `${user.name} is already invited`);
+      return user;
+    },
+
+    memberships: (userId: string) => repo.membershipsOf(db, userId),
+
+    async accept(groupId: string, userId: string, ctx: AuditContext) {
+      const ok = await repo.acceptMembership(db, groupId, userId);
+      if (ok) await recordAudit(db, ctx, { action: 'pathway.group-joined', entityType: 'pathway_group', entityId: groupId });
+      return ok;
+    },
+
+    async leave(groupId: string, userId: string, ctx: AuditContext) {
+      const ok = await repo.removeMember(db, groupId, userId);
+      if (ok) await recordAudit(db, ctx, { action: 'pathway.group-left', entityType: 'pathway_group', entityId: groupId });
+      return ok;
+    },
+
+    /** Accepted team memberships of a user on a framework version: the teams whose shared work counts for them. */
+    async teamIdsFor(userId: string, versionId: string) {
+      return (await repo.membershipsOf(db, userId)).filter((m) => m.acceptedAt && m.group.kind === 'team' && m.group.frameworkVersionId === versionId).map((m) => m.group.id);
+    },
+
+    /** Evidence team-mates shared, credited to this pathway. */
+    async sharedWith(p: repo.Pathway, teamIds: string[]) {
+      return (await repo.sharedWith(db, teamIds, p.id)).map((r) => ({ ...r.evidence, authorName: r.authorName, kindName: EVIDENCE_KINDS[r.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.evidence.kind }));
+    },
+
+    /** The team page: members and the evidence shared with the team (titles and kinds, not reflections). */
+    async teamView(group: repo.Group) {
+      const [members, shared] = await Promise.all([repo.membersOf(db, group.id), repo.sharedEvidenceOf(db, group.id)]);
+      return { members, shared: shared.map((s) => ({ id: s.evidence.id, title: s.evidence.title, kindName: EVIDENCE_KINDS[s.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? s.evidence.kind, status: s.evidence.status, authorName: s.authorName })) };
+    },
+
+    /**
+     * The cohort view: for each member who accepted, their stage and progress by
+     * domain at that stage (self-assessed confident, statements with evidence),
+     * evidence counts and whether they have stalled. Five queries, whatever the size.
+     */
+    async cohortView(group: repo.Group, now = new Date()) {
+      const statements = await pathway.statementsOf(group.frameworkVersionId);
+      const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()];
+      const refs = statements.map((s) => ({ identifier: s.identifier, stage: s.stage, domainCode: s.domain?.code ?? '' }));
+      const members = await repo.cohortMembers(db, group.id, group.frameworkVersionId);
+      const ids = members.map((m) => m.pathwayId).filter((x): x is string => !!x);
+      const [figures, covered, levels, signoffs] = await Promise.all([repo.evidenceFigures(db, ids), repo.coveredStatements(db, ids), repo.latestLevels(db, ids), repo.signoffsOfMany(db, ids)]);
+      const fig = new Map(figures.map((f) => [f.pathwayId, f]));
+      const cov = new Map<string, Set<string>>();
+      for (const c of covered) (cov.get(c.pathwayId) ?? cov.set(c.pathwayId, new Set()).get(c.pathwayId)!).add(c.statementIdentifier);
+      const lev = new Map<string, Map<string, string>>();
+      const lastAssessed = new Map<string, Date>();
+      for (const l of levels) {
+        (lev.get(l.pathwayId) ?? lev.set(l.pathwayId, new Map()).get(l.pathwayId)!).set(l.statementIdentifier, l.level);
+        if (!lastAssessed.has(l.pathwayId) || lastAssessed.get(l.pathwayId)! < l.assessedAt) lastAssessed.set(l.pathwayId, l.assessedAt);
+      }
+      const signed = new Map<string, Set<string>>();
+      for (const s of signoffs) (signed.get(s.pathwayId) ?? signed.set(s.pathwayId, new Set()).get(s.pathwayId)!).add(s.stage);
+      const rows = members.map((m) => {
+        const stage = deriveStage(m.profile?.consultantPostStart ?? null, today(), (m.profile?.stageOverride as PathwayStage | null) ?? null).stage;
+        const f = m.pathwayId ? fig.get(m.pathwayId) : undefined;
+        const last = [f?.lastChange ?? null, m.pathwayId ? (lastAssessed.get(m.pathwayId) ?? null) : null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+        const summary = summariseMember(
+          { stage, covered: cov.get(m.pathwayId ?? '') ?? new Set(), levels: lev.get(m.pathwayId ?? '') ?? new Map(), evidence: f?.total ?? 0, confirmed: f?.confirmed ?? 0, lastActivity: last },
+          refs,
+          domains.map((d) => d.code),
+          now,
+        );
+        return { id: m.id, name: m.name, stage, following: !!m.pathwayId, signedOff: signed.get(m.pathwayId ?? '') ?? new Set<string>(), ...summary };
+      });
+      return { domains, rows, stalled: rows.filter((r) => r.stalled).length, aggregate: aggregate(rows) };
+    },
+
+    /** Anonymised figures for a programme: every cohort that belongs to it, people counted once. */
+    async programmeAggregates(programmeId: string) {
+      const cohorts = (await repo.groupsOfProgrammes(db, [programmeId])).filter((g) => g.kind === 'cohort');
+      const seen = new Map<string, Awaited<ReturnType<typeof this.cohortView>>['rows'][number]>();
+      for (const c of cohorts) for (const r of (await this.cohortView(c)).rows) if (!seen.has(r.id)) seen.set(r.id, r);
+      return { cohorts: cohorts.length, ...aggregate([...seen.values()]) };
+    },
+  };
+}
+
+export type GroupService = ReturnType<typeof createGroupService>;

@@ -1,0 +1,349 @@
+import { z } from 'zod';
+import type { Platform } from '../../platform/http/types';
+import { recordAudit, type AuditContext } from '../../platform/audit/audit';
+import { FieldError } from '../../platform/forms/forms';
+import { findUserById } from '../../platform/auth/repository';
+import { activeLinkTokens, checkLinkToken, issueLinkToken, revokeLinkToken } from '../../platform/tokens/link-tokens';
+import { FileProblem } from '../../platform/storage/files';
+import { toPdf } from '../../exports/pdf';
+import type { Block } from '../../exports/report';
+import type { FrameworksService } from '../frameworks/service';
+import type { PathwayService } from './service';
+import type { PlanService } from './plan-service';
+import * as repo from './repository';
+import { deriveStage, EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
+
+export const SHARE_PURPOSE = 'portfolio-share';
+export const PORTFOLIO_FORMAT = 'waymark-portfolio';
+
+const day = z.iso.date().nullable();
+const when = z.iso.datetime({ offset: true });
+
+/** The portable record: complete (attachments included) and checked on the way back in. */
+export const portfolioSchema = z.object({
+  format: z.literal(PORTFOLIO_FORMAT),
+  formatVersion: z.literal(1),
+  exportedAt: when,
+  exportedFrom: z.string(),
+  practitioner: z.object({
+    name: z.string(),
+    profession: z.string(),
+    registration: z.string(),
+    clinicalArea: z.string().nullable(),
+    currentPost: z.string(),
+    employer: z.string(),
+    consultantPostStart: day,
+    stage: z.string(),
+    stageOverride: z.string().nullable(),
+    overrideReason: z.string(),
+  }),
+  framework: z.object({ identifier: z.uuid(), shortName: z.string(), title: z.string(), versionId: z.uuid(), versionLabel: z.string() }),
+  rules: z.record(z.string(), z.number().int().nullable()),
+  selfAssessments: z.array(z.object({ statement: z.uuid(), code: z.string(), level: z.enum(LEVELS), assessedAt: when })),
+  evidence: z.array(
+    z.object({
+      id: z.uuid(),
+      kind: z.string(),
+      title: z.string().min(1).max(200),
+      occurredOn: day,
+      template: z.string(),
+      reflection: z.string().max(20_000),
+      status: z.enum(['draft', 'submitted', 'confirmed', 'returned']),
+      createdAt: when,
+      links: z.array(z.object({ statement: z.uuid(), code: z.string(), reason: z.string().max(300) })),
+      confirmations: z.array(
+        z.object({
+          method: z.enum(['link', 'supervisor']),
+          outcome: z.enum(['confirmed', 'returned', 'withdrawn']).nullable(),
+          confirmerName: z.string(),
+          confirmerRole: z.string(),
+          confirmerRegistration: z.string(),
+          confirmerOrganisation: z.string(),
+          statement: z.string(),
+          requestedAt: when,
+          decidedAt: when.nullable(),
+        }),
+      ),
+      attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string(), base64: z.string() })),
+    }),
+  ),
+  plan: z.array(
+    z.object({
+      title: z.string().min(1).max(200),
+      statement: z.uuid().nullable(),
+      status: z.enum(['not-started', 'in-progress', 'done']),
+      targetOn: day,
+      actions: z.array(z.object({ text: z.string().min(1).max(500), dueOn: day, done: z.boolean() })),
+    }),
+  ),
+  meetings: z.array(z.object({ heldOn: z.iso.date(), supervisorName: z.string().nullable(), notes: z.string(), agreedActions: z.string() })),
+  signoffs: z.array(z.object({ stage: z.string(), supervisorName: z.string(), comment: z.string(), signedAt: when, credential: z.string(), verifyAt: z.string() })),
+});
+export type Portfolio = z.infer<typeof portfolioSchema>;
+
+/** The JSON Schema of the export, for anyone reading it elsewhere. */
+export const portfolioJsonSchema = () => z.toJSONSchema(portfolioSchema, { target: 'draft-2020-12' });
+
+/** Portfolio export (JSON and PDF), re-import, and read-only share links for a panel. */
+export function createPortfolioService(platform: Platform, frameworks: FrameworksService, pathway: PathwayService, plan: PlanService) {
+  const { db, config } = platform;
+
+  async function build(p: repo.Pathway, withFiles: boolean): Promise<Portfolio> {
+    const [user, profileRow, version, statements, history, list, meetings, signoffs, goals] = await Promise.all([
+      findUserById(db, p.userId),
+      repo.getProfile(db, p.userId),
+      frameworks.findVersionById(p.frameworkVersionId),
+      pathway.statementsOf(p.frameworkVersionId),
+      repo.assessmentsOf(db, p.id),
+      repo.evidenceOf(db, p.id),
+      repo.meetingsOf(db, p.userId),
+      repo.signoffsOf(db, p.id),
+      repo.goalsOf(db, p.id),
+    ]);
+    const fw = version ? await frameworks.frameworkOf(version) : undefined;
+    const ids = list.map((e) => e.id);
+    const [links, confirmations, attachments, actions] = await Promise.all([repo.linksOf(db, ids), repo.confirmationsOf(db, ids), repo.attachmentsOf(db, ids), repo.actionsOf(db, goals.map((g) => g.id))]);
+    const codeOf = new Map(statements.map((s) => [s.identifier, s.code]));
+    const stage = deriveStage(profileRow?.consultantPostStart ?? null, new Date().toISOString().slice(0, 10), (profileRow?.stageOverride as PathwayStage | null) ?? null).stage;
+    return {
+      format: PORTFOLIO_FORMAT,
+      formatVersion: 1,
+      exportedAt: new Date().toISOString(),
+      exportedFrom: config.baseUrl,
+      practitioner: {
+        name: user?.name ?? '',
+        profession: profileRow?.profession ?? '',
+        registration: profileRow?.registration ?? '',
+        clinicalArea: profileRow?.clinicalArea ?? null,
+        currentPost: profileRow?.currentPost ?? '',
+        employer: profileRow?.employer ?? '',
+        consultantPostStart: profileRow?.consultantPostStart ?? null,
+        stage,
+        stageOverride: profileRow?.stageOverride ?? null,
+        overrideReason: profileRow?.overrideReason ?? '',
+      },
+      framework: { identifier: fw?.id ?? p.frameworkVersionId, shortName: fw?.shortName ?? '', title: fw?.title ?? '', versionId: p.frameworkVersionId, versionLabel: version?.label ?? '' },
+      rules: { ...pathway.rules(p) },
+      selfAssessments: history.map((h) => ({ statement: h.statementIdentifier, code: codeOf.get(h.statementIdentifier) ?? '', level: h.level as Level, assessedAt: h.assessedAt.toISOString() })),
+      evidence: await Promise.all(
+        list.map(async (e) => ({
+          id: e.id,
+          kind: e.kind,
+          title: e.title,
+          occurredOn: e.occurredOn,
+          template: e.template,
+          reflection: e.reflection,
+          status: e.status as Portfolio['evidence'][number]['status'],
+          createdAt: e.createdAt.toISOString(),
+          links: links.filter((l) => l.evidenceId === e.id).map((l) => ({ statement: l.statementIdentifier, code: codeOf.get(l.statementIdentifier) ?? '', reason: l.reason })),
+          confirmations: confirmations
+            .filter((c) => c.evidenceId === e.id)
+            .map((c) => ({
+              method: c.method as 'link' | 'supervisor',
+              outcome: c.outcome as 'confirmed' | 'returned' | 'withdrawn' | null,
+              confirmerName: c.confirmerName,
+              confirmerRole: c.confirmerRole,
+              confirmerRegistration: c.confirmerRegistration,
+              confirmerOrganisation: c.confirmerOrganisation,
+              statement: c.statement,
+              requestedAt: c.createdAt.toISOString(),
+              decidedAt: c.decidedAt?.toISOString() ?? null,
+            })),
+          attachments: await Promise.all(
+            attachments
+              .filter((a) => a.evidenceId === e.id)
+              .map(async (a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, base64: withFiles ? (await plan.files.read(a.storageKey)).toString('base64') : '' })),
+          ),
+        })),
+      ),
+      plan: goals.map((g) => ({
+        title: g.title,
+        statement: g.statementIdentifier,
+        status: g.status as 'not-started' | 'in-progress' | 'done',
+        targetOn: g.targetOn,
+        actions: actions.filter((a) => a.goalId === g.id).map((a) => ({ text: a.text, dueOn: a.dueOn, done: a.done })),
+      })),
+      meetings: meetings.map((m) => ({ heldOn: m.meeting.heldOn, supervisorName: m.supervisorName, notes: m.meeting.notes, agreedActions: m.meeting.agreedActions })),
+      signoffs: signoffs.map((s) => ({ stage: s.stage, supervisorName: s.supervisorName, comment: s.comment, signedAt: s.signedAt.toISOString(), credential: s.credential, verifyAt: `${config.baseUrl}/badges/${s.id}` })),
+    };
+  }
+
+  /** A readable document for a panel: who, the stage, sign-offs, coverage, then every piece of evidence with its confirmation. */
+  function toReport(doc: Portfolio, statements: Awaited<ReturnType<PathwayService['statementsOf']>>) {
+    const byId = new Map(statements.map((s) => [s.identifier, s]));
+    const stageName = STAGE_NAMES[doc.practitioner.stage as PathwayStage] ?? doc.practitioner.stage;
+    const latest = new Map<string, Level>();
+    for (const a of doc.selfAssessments) latest.set(a.statement, a.level);
+    const blocks: Block[] = [
+      { kind: 'heading', level: 1, text: 'Practitioner' },
+      {
+        kind: 'table',
+        head: ['', ''],
+        rows: [
+          ['Name', doc.practitioner.name],
+          ['Profession', doc.practitioner.profession || 'Not given'],
+          ['Registration', doc.practitioner.registration || 'Not given'],
+          ['Current post', doc.practitioner.currentPost || 'Not given'],
+          ['Employer', doc.practitioner.employer || 'Not given'],
+          ['Stage', stageName],
+        ],
+      },
+      { kind: 'heading', level: 1, text: 'Stages signed off' },
+      doc.signoffs.length
+        ? { kind: 'list', items: doc.signoffs.map((s) => `${STAGE_NAMES[s.stage as PathwayStage] ?? s.stage}: signed off by ${s.supervisorName} on ${s.signedAt.slice(0, 10)}. Check the badge at ${s.verifyAt}`) }
+        : { kind: 'paragraph', text: 'No stage has been signed off yet.' },
+      { kind: 'heading', level: 1, text: 'Statements, self-assessment and evidence' },
+      {
+        kind: 'table',
+        head: ['Statement', 'Stage', 'Self-assessment', 'Evidence'],
+        rows: statements.map((s) => [
+          `${s.code} ${s.text}`,
+          STAGE_NAMES[s.stage as PathwayStage] ?? s.stage ?? '',
+          latest.has(s.identifier) ? LEVEL_NAMES[latest.get(s.identifier)!] : '—',
+          String(doc.evidence.filter((e) => e.links.some((l) => l.statement === s.identifier)).length),
+        ]),
+      },
+      { kind: 'heading', level: 1, text: 'Evidence' },
+    ];
+    for (const e of doc.evidence) {
+      blocks.push({ kind: 'heading', level: 2, text: e.title });
+      blocks.push({ kind: 'paragraph', text: `${EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind}${e.occurredOn ? `, ${e.occurredOn}` : ''}. Status: ${e.status}.` });
+      if (e.links.length) blocks.push({ kind: 'list', items: e.links.map((l) => `${l.code} ${byId.get(l.statement)?.text ?? ''}${l.reason ? ` — ${l.reason}` : ''}`) });
+      for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed'))
+        blocks.push({ kind: 'paragraph', text: `Confirmed by ${c.confirmerName} (${[c.confirmerRole, c.confirmerOrganisation, c.confirmerRegistration && `registration ${c.confirmerRegistration}`].filter(Boolean).join(', ')}) on ${c.decidedAt?.slice(0, 10)}: “${c.statement}”` });
+      if (e.reflection) for (const para of e.reflection.split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: para.trim() });
+      if (e.attachments.length) blocks.push({ kind: 'paragraph', text: `Attached: ${e.attachments.map((a) => a.filename).join(', ')}` });
+    }
+    if (doc.plan.length) {
+      blocks.push({ kind: 'heading', level: 1, text: 'Development plan' });
+      blocks.push({ kind: 'table', head: ['Goal', 'Status', 'Target', 'Actions'], rows: doc.plan.map((g) => [g.title, g.status, g.targetOn ?? '', g.actions.map((a) => `${a.done ? '✓ ' : ''}${a.text}`).join('; ')]) });
+    }
+    return { title: `Portfolio: ${doc.practitioner.name}`, subtitle: `${doc.framework.title}, version ${doc.framework.versionLabel}. ${stageName}. Exported ${doc.exportedAt.slice(0, 10)} from Waymark.`, blocks };
+  }
+
+  return {
+    build,
+
+    async json(p: repo.Pathway, ctx: AuditContext) {
+      const doc = await build(p, true);
+      await recordAudit(db, ctx, { action: 'pathway.portfolio-exported', entityType: 'pathway', entityId: p.id, details: { format: 'json' } });
+      return doc;
+    },
+
+    async pdf(p: repo.Pathway, ctx: AuditContext) {
+      const doc = await build(p, false);
+      await recordAudit(db, ctx, { action: 'pathway.portfolio-exported', entityType: 'pathway', entityId: p.id, details: { format: 'pdf' } });
+      return toPdf(toReport(doc, await pathway.statementsOf(p.frameworkVersionId)));
+    },
+
+    /**
+     * Imports a portfolio exported by any Waymark into this user's account, on
+     * the same framework version (found by its id, or by framework and version
+     * label). Importing the same file again adds nothing twice.
+     */
+    async import(userId: string, raw: unknown, ctx: AuditContext) {
+      const parsed = portfolioSchema.safeParse(raw);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0]!;
+        throw new FieldError('file', `This is not a Waymark portfolio we can read: ${i.path.join('.') || 'the file'}: ${i.message}`);
+      }
+      const doc = parsed.data;
+      let version = await frameworks.findVersionById(doc.framework.versionId);
+      if (!version) {
+        const match = (await frameworks.allVersions()).find((v) => v.frameworkId === doc.framework.identifier && v.label === doc.framework.versionLabel);
+        version = match ? await frameworks.findVersionById(match.id) : undefined;
+      }
+      if (!version || version.status === 'draft')
+        throw new FieldError('file', `This portfolio follows ${doc.framework.title || 'a framework'} version ${doc.framework.versionLabel}, which this Waymark does not have. Ask an administrator to import that framework first`);
+      const statements = new Set((await pathway.statementsOf(version.id)).map((s) => s.identifier));
+      const p = (await repo.findPathway(db, userId, version.id)) ?? (await repo.insertPathway(db, { userId, frameworkVersionId: version.id }));
+      const existing = await repo.evidenceOf(db, p.id);
+      const seen = new Set(existing.map((e) => `${e.kind}|${e.title}|${e.occurredOn ?? ''}`));
+      const report = { evidence: 0, skippedEvidence: 0, links: 0, skippedLinks: 0, attachments: 0, skippedAttachments: [] as string[], assessments: 0, goals: 0, pathwayId: p.id };
+      const stored: string[] = [];
+      try {
+        await db.transaction(async (tx) => {
+          const had = new Set((await repo.assessmentsOf(tx, p.id)).map((a) => `${a.statementIdentifier}|${a.assessedAt.toISOString()}`));
+          const fresh = doc.selfAssessments.filter((a) => statements.has(a.statement) && !had.has(`${a.statement}|${new Date(a.assessedAt).toISOString()}`));
+          await repo.insertAssessments(tx, fresh.map((a) => ({ pathwayId: p.id, statementIdentifier: a.statement, level: a.level, assessedAt: new Date(a.assessedAt) })));
+          report.assessments = fresh.length;
+          for (const e of doc.evidence) {
+            const key = `${e.kind}|${e.title}|${e.occurredOn ?? ''}`;
+            if (seen.has(key) || !(e.kind in EVIDENCE_KINDS)) {
+              report.skippedEvidence++;
+              continue;
+            }
+            seen.add(key);
+            // A request still waiting cannot be answered here: it comes back as a draft.
+            const status = e.status === 'submitted' ? 'draft' : e.status;
+            const row = await repo.insertEvidence(tx, { pathwayId: p.id, kind: e.kind, title: e.title, occurredOn: e.occurredOn, template: e.template in TEMPLATES ? e.template : 'none', reflection: e.reflection, status, createdAt: new Date(e.createdAt) });
+            report.evidence++;
+            for (const l of e.links) {
+              if (!statements.has(l.statement)) {
+                report.skippedLinks++;
+                continue;
+              }
+              await repo.upsertLink(tx, { evidenceId: row.id, statementIdentifier: l.statement, reason: l.reason });
+              report.links++;
+            }
+            for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed' || x.outcome === 'returned'))
+              await repo.insertConfirmation(tx, { evidenceId: row.id, method: c.method, outcome: c.outcome, confirmerName: c.confirmerName, confirmerRole: c.confirmerRole, confirmerRegistration: c.confirmerRegistration, confirmerOrganisation: c.confirmerOrganisation, statement: c.statement, createdAt: new Date(c.requestedAt), decidedAt: c.decidedAt ? new Date(c.decidedAt) : null });
+            for (const a of e.attachments) {
+              try {
+                const f = await plan.files.save(Buffer.from(a.base64, 'base64'), a.filename);
+                stored.push(f.key);
+                await repo.insertAttachment(tx, { evidenceId: row.id, filename: f.filename, contentType: f.contentType, size: f.size, storageKey: f.key, sha256: f.sha256 });
+                report.attachments++;
+              } catch (err) {
+                if (!(err instanceof FileProblem)) throw err;
+                report.skippedAttachments.push(`${a.filename}: ${err.message}`);
+              }
+            }
+          }
+          const goalsHad = new Set((await repo.goalsOf(tx, p.id)).map((g) => g.title));
+          for (const g of doc.plan.filter((x) => !goalsHad.has(x.title))) {
+            const [row] = await repo.insertGoals(tx, [{ pathwayId: p.id, title: g.title, statementIdentifier: g.statement && statements.has(g.statement) ? g.statement : null, status: g.status, targetOn: g.targetOn }]);
+            for (const a of g.actions) await repo.insertAction(tx, { goalId: row!.id, text: a.text, dueOn: a.dueOn, done: a.done });
+            report.goals++;
+          }
+          await recordAudit(tx, ctx, { action: 'pathway.portfolio-imported', entityType: 'pathway', entityId: p.id, details: { from: doc.exportedFrom, evidence: report.evidence, skipped: report.skippedEvidence } });
+        });
+      } catch (err) {
+        await plan.removeFiles(stored);
+        throw err;
+      }
+      return report;
+    },
+
+    // ---- share links -----------------------------------------------------------------
+
+    async share(p: repo.Pathway, input: { label: string; days: number }, ctx: AuditContext) {
+      const token = await issueLinkToken(db, { purpose: SHARE_PURPOSE, subject: p.id, ttlMs: input.days * 86_400_000, data: { label: input.label } });
+      await recordAudit(db, ctx, { action: 'pathway.portfolio-shared', entityType: 'pathway', entityId: p.id, details: { label: input.label, days: input.days } });
+      return `${config.baseUrl}/shared/${token}`;
+    },
+
+    shares: (p: repo.Pathway) => activeLinkTokens(db, SHARE_PURPOSE, p.id),
+
+    async unshare(p: repo.Pathway, tokenId: string, ctx: AuditContext) {
+      const ok = await revokeLinkToken(db, SHARE_PURPOSE, p.id, tokenId);
+      if (ok) await recordAudit(db, ctx, { action: 'pathway.portfolio-unshared', entityType: 'pathway', entityId: p.id, details: { tokenId } });
+      return ok;
+    },
+
+    /** What a share link opens, read-only, or why it does not. */
+    async shared(token: string) {
+      const checked = await checkLinkToken(db, SHARE_PURPOSE, token);
+      if (!checked.ok) return checked;
+      const p = await repo.getPathway(db, checked.token.subject);
+      if (!p) return { ok: false as const, problem: 'invalid' as const };
+      const doc = await build(p, false);
+      const statements = await pathway.statementsOf(p.frameworkVersionId);
+      return { ok: true as const, doc, statements, expiresAt: checked.token.expiresAt, pathway: p };
+    },
+
+    statementsOf: (p: repo.Pathway) => pathway.statementsOf(p.frameworkVersionId),
+  };
+}
+
+export type PortfolioService = ReturnType<typeof createPortfolioService>;
