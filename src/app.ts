@@ -10,7 +10,7 @@ import { registerPlatform } from './platform/http/platform-plugin';
 import { registerErrorHandling } from './platform/errors/error-handler';
 import { healthRoutes } from './platform/http/health';
 import { deleteExpiredSessions } from './platform/auth/repository';
-import { ROLE_LABELS } from './platform/auth/policy';
+import { can, ROLE_LABELS } from './platform/auth/policy';
 import type { Platform } from './platform/http/types';
 import { createAccountsService, type AccountsService } from './features/accounts/service';
 import { accountRoutes } from './features/accounts/routes';
@@ -29,6 +29,13 @@ import { createWorkshopsService, type WorkshopsService } from './features/worksh
 import { workshopRoutes } from './features/workshops/routes';
 import { createPathwayService, type PathwayService } from './features/pathway/service';
 import { pathwayRoutes } from './features/pathway/routes';
+import { supervisionRoutes } from './features/pathway/supervision-routes';
+import { cohortRoutes } from './features/pathway/cohort-routes';
+import { pathwayPublicRoutes } from './features/pathway/public-routes';
+import { createReviewService, type ReviewService } from './features/pathway/review-service';
+import { createPlanService, type PlanService } from './features/pathway/plan-service';
+import { createGroupService, type GroupService } from './features/pathway/group-service';
+import { createPortfolioService, PORTFOLIO_IMPORT_MAX_BYTES, type PortfolioService } from './features/pathway/portfolio-service';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -45,6 +52,10 @@ export interface Services {
   delphi: DelphiService;
   workshops: WorkshopsService;
   pathway: PathwayService;
+  review: ReviewService;
+  plans: PlanService;
+  groups: GroupService;
+  portfolio: PortfolioService;
   /** Creates the demo programme and accounts unless they exist. */
   seedDemo(): Promise<boolean>;
 }
@@ -85,6 +96,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const delphi = createDelphiService(platform, frameworks);
   const workshops = createWorkshopsService(platform);
   const pathway = createPathwayService(platform, frameworks);
+  const review = createReviewService(platform, frameworks);
+  const plans = createPlanService(platform, pathway);
+  const groups = createGroupService(platform, frameworks, pathway);
+  const portfolio = createPortfolioService(platform, frameworks, pathway, plans);
 
   // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
@@ -109,13 +124,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     platform,
     views,
     programmeRoles: (db, userId) => programmes.rolesOfUser(db, userId),
-    maxUploadBytes: MAX_IMPORT_BYTES,
+    // Each form checks its own limit with a specific message; this is the ceiling for any upload.
+    maxUploadBytes: Math.max(MAX_IMPORT_BYTES, config.attachmentMaxBytes + 1, PORTFOLIO_IMPORT_MAX_BYTES),
     navigation: [
       { href: '/', text: 'Home' },
       { href: '/frameworks', text: 'Frameworks' },
       { href: '/guides', text: 'Role guides' },
       { href: '/programmes', text: 'Programmes', show: (a) => a.userId !== null },
       { href: '/pathway', text: 'My pathway', show: (a) => a.platformRoles.has('practitioner') },
+      { href: '/supervision', text: 'Supervision', show: (a) => a.platformRoles.has('supervisor') },
+      { href: '/cohorts', text: 'Cohorts', show: (a) => can(a, 'cohort.create') },
       { href: '/admin', text: 'Administration', show: (a) => a.platformRoles.has('admin') },
     ],
   });
@@ -133,7 +151,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   guideRoutes(app, guides);
   delphiRoutes(app, delphi, programmes, frameworks);
   workshopRoutes(app, workshops, programmes);
-  pathwayRoutes(app, pathway, frameworks);
+  pathwayRoutes(app, { pathway, frameworks, review, plans, groups, portfolio });
+  supervisionRoutes(app, { pathway, review, plans });
+  cohortRoutes(app, { groups, frameworks, programmes });
+  pathwayPublicRoutes(app, { review, portfolio });
   apiRoutes(app, programmes, frameworks, workshops);
 
   app.decorate('services', {
@@ -144,12 +165,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     delphi,
     workshops,
     pathway,
+    review,
+    plans,
+    groups,
+    portfolio,
     seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, workshops, app.log),
   });
 
   app.addHook('onReady', async () => {
     if (config.jobsWorker) {
       await jobs.enqueue(database.db, 'housekeeping', {}, { singletonKey: hourKey(Date.now()) });
+      await plans.scheduleReminders();
       jobs.start();
     }
     events.startHeartbeat();

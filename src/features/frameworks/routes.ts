@@ -75,7 +75,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
       }
     }
     if (!text.trim()) return refuse('Choose a file to upload, or paste the CSV');
-    if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, 413);
+    if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Upload a file of ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`, 413);
     if (text.includes('\u0000')) return refuse('The file is not text. Upload a CASE JSON, Waymark JSON or CSV file');
     const format: Format = (FORMATS as readonly string[]).includes(chosen) ? (chosen as Format) : detectFormat(filename, text);
     const preview = await frameworks.preview(format, text);

@@ -15,6 +15,8 @@ import { deriveStage, EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, STAGE_NAMES, TEMPLATE
 
 export const SHARE_PURPOSE = 'portfolio-share';
 export const PORTFOLIO_FORMAT = 'waymark-portfolio';
+/** A portfolio file carries its attachments, so it may be large. */
+export const PORTFOLIO_IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
 const day = z.iso.date().nullable();
 const when = z.iso.datetime({ offset: true });

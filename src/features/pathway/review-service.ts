@@ -106,7 +106,7 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     },
 
     /** What a confirmation link shows, or why it cannot be used. Does not use the link up. */
-    async confirmationPage(token: string): Promise<{ ok: false; problem: LinkProblem } | { ok: true; page: Awaited<ReturnType<typeof pageFor>> }> {
+    async confirmationPage(token: string): Promise<{ ok: false; problem: LinkProblem } | { ok: true; page: NonNullable<Awaited<ReturnType<typeof pageFor>>> }> {
       const checked = await checkLinkToken(db, CONFIRM_PURPOSE, token);
       if (!checked.ok) return checked;
       const page = await pageFor(checked.token.subject, !!(checked.token.data as { includeReflection?: boolean }).includeReflection);
@@ -133,6 +133,9 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
         return { ok: true, outcome } as const;
       });
     },
+
+    /** The history of confirmation requests for a piece of evidence, oldest first. */
+    confirmationsOf: (evidenceId: string) => repo.confirmationsOf(db, [evidenceId]),
 
     // ---- supervision -----------------------------------------------------------------
 

@@ -1,12 +1,49 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import { emailField } from '../../platform/auth/email';
+import { sendAttachment } from '../../platform/http/route-helpers';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
+import { ReviewProblem, type ReviewService } from './review-service';
+import type { PlanService } from './plan-service';
+import type { GroupService } from './group-service';
+import type { PortfolioService } from './portfolio-service';
+import type { Pathway } from './repository';
 import { EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, PATHWAY_STAGES, STAGE_NAMES, TEMPLATES, type PathwayStage } from './stage';
+import { RULE_KEYS } from './rules';
+import { practiceRoutes } from './practice-routes';
 
 const follow = { permission: 'pathway.follow' as const };
+
+export const STATUS_NAMES: Record<string, string> = { draft: 'Draft', submitted: 'Waiting for confirmation', confirmed: 'Confirmed', returned: 'Returned with comments' };
+export const STATUS_TAGS: Record<string, string> = { draft: 'nhsuk-tag--grey', submitted: 'nhsuk-tag--yellow', confirmed: 'nhsuk-tag--green', returned: 'nhsuk-tag--orange' };
+
+/** Reads an uploaded file off a multipart body (fields are attached to the body so the CSRF check sees them). */
+export async function uploadedFile(body: unknown, name = 'file'): Promise<{ filename: string; data: Buffer } | undefined> {
+  const f = (body as Record<string, { type?: string; filename?: string; toBuffer?: () => Promise<Buffer> } | undefined>)?.[name];
+  if (!f || f.type !== 'file' || !f.filename || !f.toBuffer) return undefined;
+  const data = await f.toBuffer();
+  return data.length || f.filename ? { filename: f.filename, data } : undefined;
+}
+
+/** A plain field of a multipart or urlencoded body. */
+export function bodyField(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && 'value' in v && typeof (v as { value: unknown }).value === 'string') return (v as { value: string }).value;
+  return '';
+}
+
+export interface PathwayDeps {
+  pathway: PathwayService;
+  frameworks: FrameworksService;
+  review: ReviewService;
+  plans: PlanService;
+  groups: GroupService;
+  portfolio: PortfolioService;
+}
 
 const profileSchema = z.object({
   profession: z.string().trim().max(200, 'Profession must be 200 characters or fewer').default(''),
@@ -28,13 +65,19 @@ const profileSchema = z.object({
 });
 const profileOrder = ['profession', 'registration', 'currentPost', 'employer', 'consultantPostStart', 'stageOverride', 'overrideReason'];
 
-export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, frameworks: FrameworksService) {
+export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
+  const { pathway, frameworks, review, plans, groups } = deps;
   const stageOptions = PATHWAY_STAGES.map((s) => ({ value: s, text: STAGE_NAMES[s] }));
 
   async function homeModel(request: FastifyRequest, form: FormState = emptyForm()) {
     const userId = request.user!.id;
-    const [profile, list, published] = await Promise.all([pathway.profile(userId), pathway.pathways(userId), frameworks.list(false)]);
+    const [profile, list, published, memberships, supervisors] = await Promise.all([pathway.profile(userId), pathway.pathways(userId), frameworks.list(false), groups.memberships(userId), review.supervisorsOf(userId)]);
+    const badges = (await Promise.all(list.map((p) => review.signoffsOf(p.id)))).flat();
     return {
+      memberships,
+      supervisors,
+      badges,
+      stageNames: STAGE_NAMES,
       title: 'Your development pathway',
       ...profile,
       stageName: STAGE_NAMES[profile.stage],
@@ -70,6 +113,8 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
     const { profile } = await pathway.profile(request.user!.id);
     return {
       title: 'Your practitioner profile',
+      supervisors: await review.supervisorsOf(request.user!.id),
+      supervisorForm: emptyForm(),
       stageOptions,
       form:
         form ??
@@ -101,6 +146,27 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
     return reply.redirect('/pathway');
   });
 
+  app.post('/pathway/supervisors', { config: follow }, async (request, reply) => {
+    const parsed = emailField.safeParse(bodyField(request.body, 'email'));
+    try {
+      if (!parsed.success) throw new FieldError('email', 'Enter your supervisor’s email address, like name@nhs.net');
+      const { supervisor, added } = await review.addSupervisor(request.user!.id, parsed.data, request.auditContext());
+      request.flash('success', added ? `${supervisor.name} can now see your portfolio and sign off your stages.` : `${supervisor.name} is already your supervisor.`);
+      return reply.redirect('/pathway/profile');
+    } catch (err) {
+      if (!(err instanceof FieldError)) throw err;
+      const page = await profilePage(request);
+      return reply.render('pathway/views/profile.njk', { ...page, supervisorForm: formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message }) }, 400);
+    }
+  });
+
+  app.post('/pathway/supervisors/:supervisorId/remove', { config: follow }, async (request, reply) => {
+    const id = (request.params as { supervisorId: string }).supervisorId;
+    if (!z.uuid().safeParse(id).success || !(await review.removeSupervisor(request.user!.id, id, request.auditContext()))) throw notFound('supervisor');
+    request.flash('success', 'Supervisor removed: they no longer see your portfolio.');
+    return reply.redirect('/pathway/profile');
+  });
+
   async function ownOr404(request: FastifyRequest) {
     const id = (request.params as { pathwayId: string }).pathwayId;
     const p = z.uuid().safeParse(id).success ? await pathway.own(id, request.user!.id) : undefined;
@@ -112,8 +178,8 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
     const p = await ownOr404(request);
     const version = await frameworks.findVersionById(p.frameworkVersionId);
     const framework = version ? await frameworks.frameworkOf(version) : undefined;
-    const view = await pathway.view(p);
-    return { title: 'Self-assessment', pathway: p, version, framework, ...view, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })), levelNames: LEVEL_NAMES, form };
+    const [view, signoffs] = await Promise.all([pathway.view(p), review.signoffsOf(p.id)]);
+    return { title: 'Self-assessment', pathway: p, version, framework, ...view, signoffs, stageNames: STAGE_NAMES, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })), levelNames: LEVEL_NAMES, form };
   }
 
   app.get('/pathway/:pathwayId', { config: follow }, async (request, reply) => reply.render('pathway/views/pathway.njk', await pathwayModel(request)));
@@ -143,27 +209,46 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
       .pipe(z.iso.date({ message: 'Enter the date, like 2026-10-14' }).nullable()),
     template: z.string().default('none'),
     reflection: z.string().trim().max(20_000, 'The reflection must be 20,000 characters or fewer').default(''),
+    groupId: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.uuid({ message: 'Choose a team from the list' }).nullable()),
   });
+  const evidenceOrder = ['kind', 'title', 'occurredOn', 'reflection', 'groupId'];
+
+  /** Teams this person belongs to on this pathway's framework, to share evidence with. */
+  async function teamOptions(p: Pathway) {
+    const ids = await groups.teamIdsFor(p.userId, p.frameworkVersionId);
+    const all = await groups.memberships(p.userId);
+    return all.filter((m) => ids.includes(m.group.id)).map((m) => ({ value: m.group.id, text: m.group.name }));
+  }
+
+  async function checkTeam(p: Pathway, groupId: string | null) {
+    if (groupId && !(await groups.teamIdsFor(p.userId, p.frameworkVersionId)).includes(groupId)) throw new FieldError('groupId', 'Choose one of your teams on this framework');
+  }
   const kindOptions = Object.entries(EVIDENCE_KINDS).map(([value, text]) => ({ value, text }));
   const templateOptions = Object.entries(TEMPLATES).map(([value, t]) => ({ value, text: t.name }));
 
   async function evidencePage(request: FastifyRequest, form: FormState = emptyForm({ template: 'what-so-what' })) {
     const p = await ownOr404(request);
-    return { title: 'Your evidence', pathway: p, items: await pathway.evidenceList(p), kindOptions, templateOptions, templates: TEMPLATES, form };
+    const teams = await groups.teamIdsFor(p.userId, p.frameworkVersionId);
+    return { title: 'Your evidence', pathway: p, items: await pathway.evidenceList(p), shared: await groups.sharedWith(p, teams), teamOptions: await teamOptions(p), statusNames: STATUS_NAMES, statusTags: STATUS_TAGS, kindOptions, templateOptions, templates: TEMPLATES, form };
   }
 
   app.get('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence-list.njk', await evidencePage(request)));
 
   app.post('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
-    const parsed = parseForm(evidenceSchema, request.body, ['kind', 'title', 'occurredOn', 'reflection']);
+    const parsed = parseForm(evidenceSchema, request.body, evidenceOrder);
     if (!parsed.ok) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, parsed.form), 400);
     try {
+      await checkTeam(p, parsed.data.groupId);
       const id = await pathway.addEvidence(p, parsed.data, request.auditContext());
       request.flash('success', 'Evidence saved. Now link it to the statements it shows.');
       return reply.redirect(`/pathway/${p.id}/evidence/${id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, ['kind', 'title', 'occurredOn', 'reflection'])), 400);
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, evidenceOrder)), 400);
       throw err;
     }
   });
@@ -174,8 +259,138 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
     const found = z.uuid().safeParse(id).success ? await pathway.evidenceItem(p, id) : undefined;
     if (!found) throw notFound('evidence');
     const q = String((request.query as { q?: string }).q ?? '').slice(0, 100);
-    return { title: found.evidence.title, pathway: p, ...found, q, results: await pathway.searchStatements(p, q), form };
+    const [attachments, confirmations, supervisors] = await Promise.all([plans.attachmentsOf([id]), review.confirmationsOf(id), review.supervisorsOf(p.userId)]);
+    return {
+      title: found.evidence.title,
+      pathway: p,
+      ...found,
+      q,
+      results: await pathway.searchStatements(p, q),
+      attachments,
+      confirmations,
+      supervisors,
+      rules: pathway.rules(p),
+      maxMb: Math.round((app.platform.config.attachmentMaxBytes / 1024 / 1024) * 10) / 10,
+      editable: ['draft', 'returned'].includes(found.evidence.status),
+      statusName: STATUS_NAMES[found.evidence.status],
+      statusTag: STATUS_TAGS[found.evidence.status],
+      kindOptions,
+      templateOptions,
+      teamOptions: await teamOptions(p),
+      form,
+      editForm: emptyForm({ ...found.evidence, occurredOn: found.evidence.occurredOn ?? '', groupId: found.evidence.groupId ?? '' }),
+    };
   }
+
+  /** Runs an action on one piece of evidence and comes back to its page, with the problem shown in place if there is one. */
+  async function onItem(request: FastifyRequest, reply: FastifyReply, run: (p: Pathway, evidenceId: string) => Promise<string>, anchor = '') {
+    const p = await ownOr404(request);
+    const id = (request.params as { evidenceId: string }).evidenceId;
+    if (!z.uuid().safeParse(id).success) throw notFound('evidence');
+    try {
+      const message = await run(p, id);
+      request.flash('success', message);
+      return reply.redirect(`/pathway/${p.id}/evidence/${id}${anchor}`);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors(request.body && typeof request.body === 'object' && !('file' in request.body) ? (request.body as Record<string, unknown>) : {}, { [err.field]: err.message })), 400);
+      if (err instanceof ReviewProblem) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
+      throw err;
+    }
+  }
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/edit', { config: follow }, async (request, reply) =>
+    onItem(request, reply, async (p, id) => {
+      const parsed = evidenceSchema.safeParse(request.body);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0]!;
+        throw new FieldError(String(first.path[0] ?? 'title'), first.message);
+      }
+      await checkTeam(p, parsed.data.groupId);
+      await pathway.editEvidence(p, id, parsed.data, request.auditContext());
+      return 'Evidence saved.';
+    }),
+  );
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/delete', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const id = (request.params as { evidenceId: string }).evidenceId;
+    if (!z.uuid().safeParse(id).success) throw notFound('evidence');
+    try {
+      const keys = await pathway.deleteEvidence(p, id, request.auditContext());
+      await plans.removeFiles(keys);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
+      throw err;
+    }
+    request.flash('success', 'Evidence deleted.');
+    return reply.redirect(`/pathway/${p.id}/evidence`);
+  });
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/attachments', { config: follow }, async (request, reply) =>
+    onItem(
+      request,
+      reply,
+      async (p, id) => {
+        const file = await uploadedFile(request.body);
+        await plans.attach(p, id, file ? [file] : [], request.auditContext());
+        return `${file!.filename} attached.`;
+      },
+      '#attachments',
+    ),
+  );
+
+  app.get('/pathway/:pathwayId/attachments/:attachmentId', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const id = (request.params as { attachmentId: string }).attachmentId;
+    const found = z.uuid().safeParse(id).success ? await plans.attachment(p, id) : undefined;
+    if (!found) throw notFound('attachment');
+    return sendAttachment(reply, found.attachment.filename, found.attachment.contentType, found.data);
+  });
+
+  app.post('/pathway/:pathwayId/attachments/:attachmentId/remove', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const id = (request.params as { attachmentId: string }).attachmentId;
+    const found = z.uuid().safeParse(id).success ? await plans.attachment(p, id) : undefined;
+    if (!found) throw notFound('attachment');
+    (request.params as Record<string, string>).evidenceId = found.attachment.evidenceId;
+    return onItem(request, reply, async () => {
+      await plans.removeAttachment(p, id, request.auditContext());
+      return `${found.attachment.filename} removed.`;
+    }, '#attachments');
+  });
+
+  const confirmSchema = z.object({
+    name: z.string({ message: 'Enter the name of the person to ask' }).trim().min(1, 'Enter the name of the person to ask').max(200, 'Name must be 200 characters or fewer'),
+    email: emailField,
+    includeReflection: z.string().optional().transform((v) => v === 'yes'),
+    message: z.string().trim().max(2000, 'Keep the message to 2,000 characters or fewer').default(''),
+  });
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/confirmation', { config: follow }, async (request, reply) =>
+    onItem(request, reply, async (p, id) => {
+      const parsed = confirmSchema.safeParse(request.body);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0]!;
+        throw new FieldError(String(first.path[0] ?? 'email'), String(first.path[0]) === 'email' ? 'Enter their email address, like name@nhs.net' : first.message);
+      }
+      await review.requestConfirmation(p, id, parsed.data, request.auditContext());
+      return `We have emailed ${parsed.data.name} a link to confirm this evidence. It works once and expires in 30 days.`;
+    }),
+  );
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/verification', { config: follow }, async (request, reply) =>
+    onItem(request, reply, async (p, id) => {
+      await review.requestVerification(p, id, request.auditContext());
+      return 'Sent to your supervisor to verify.';
+    }),
+  );
+
+  app.post('/pathway/:pathwayId/evidence/:evidenceId/withdraw', { config: follow }, async (request, reply) =>
+    onItem(request, reply, async (p, id) => {
+      await review.withdraw(p, id, request.auditContext());
+      return 'Request withdrawn: the link no longer works and the evidence is a draft again.';
+    }),
+  );
 
   app.get('/pathway/:pathwayId/evidence/:evidenceId', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence.njk', await itemPage(request)));
 
@@ -187,7 +402,7 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
       if (!z.uuid().safeParse(body.statement).success) throw new FieldError('statement', 'Choose a statement from the results');
       await pathway.link(p, id, body.statement!, String(body.reason ?? ''), request.auditContext());
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { [err.field]: err.message })), 400);
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({ q: body.q }, { [err.field]: err.message })), 400);
       throw err;
     }
     request.flash('success', 'Linked.');
@@ -207,6 +422,39 @@ export function pathwayRoutes(app: FastifyInstance, pathway: PathwayService, fra
     const { stage: mine } = await pathway.profile(request.user!.id);
     const asked = String((request.query as { stage?: string }).stage ?? mine);
     const stage = asked === 'all' || (PATHWAY_STAGES as readonly string[]).includes(asked) ? (asked as PathwayStage | 'all') : mine;
-    return reply.render('pathway/views/matrix.njk', { title: 'Evidence matrix', pathway: p, stage, stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }], stageNames: STAGE_NAMES, ...(await pathway.matrix(p, stage)) });
+    return reply.render('pathway/views/matrix.njk', { title: 'Evidence matrix', pathway: p, stage, stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }], stageNames: STAGE_NAMES, ...(await pathway.matrix(p, stage)), needs: (await pathway.view(p)).needs });
   });
+
+  // ---- evidence rules ------------------------------------------------------------------
+  const ruleNumber = z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.union([z.null(), z.string().regex(/^\d+$/, 'Enter a whole number, or leave it empty for no limit').transform(Number).pipe(z.number().max(1000, 'Enter 1,000 or fewer'))]));
+  const rulesSchema = z.object(Object.fromEntries(RULE_KEYS.map((k) => [k, ruleNumber])) as Record<(typeof RULE_KEYS)[number], typeof ruleNumber>);
+
+  const rulesPage = async (request: FastifyRequest, form?: FormState) => {
+    const p = await ownOr404(request);
+    const r = pathway.rules(p);
+    return { title: 'Evidence rules', pathway: p, form: form ?? emptyForm(Object.fromEntries(RULE_KEYS.map((k) => [k, r[k] === null ? '' : String(r[k])]))) };
+  };
+
+  app.get('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) => reply.render('pathway/views/rules.njk', await rulesPage(request)));
+
+  app.post('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const parsed = parseForm(rulesSchema, request.body, [...RULE_KEYS]);
+    if (!parsed.ok) return reply.render('pathway/views/rules.njk', await rulesPage(request, parsed.form), 400);
+    try {
+      await pathway.setRules(p, parsed.data, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/rules.njk', await rulesPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, [...RULE_KEYS])), 400);
+      throw err;
+    }
+    request.flash('success', 'Evidence rules saved. The matrix shows where your portfolio stands against them.');
+    return reply.redirect(`/pathway/${p.id}/matrix`);
+  });
+
+  practiceRoutes(app, deps, ownOr404);
 }

@@ -16,6 +16,9 @@ import { PILLARS, WORKSHOP_KINDS } from './board';
 import { channelOf, MAX_NOTE, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
+/** Transcripts and notes uploaded as sources. */
+const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
+
 const participantResource = (request: FastifyRequest) => ({ workshopId: (request.params as { workshopId?: string }).workshopId, joinedWorkshopIds: Object.keys(request.session?.workshops ?? {}) });
 const wantsJson = (request: FastifyRequest) => String(request.headers.accept ?? '').includes('application/json');
 
@@ -274,6 +277,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       if (!file || file.type !== 'file' || !file.filename || !file.toBuffer) throw new FieldError('file', 'Choose a transcript or notes file (TXT, DOCX or PDF)');
       const buffer = await file.toBuffer();
       if (buffer.length === 0) throw new FieldError('file', 'The file is empty');
+      if (buffer.length > MAX_SOURCE_BYTES) throw new FieldError('file', `The file is larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB. Upload a file of ${MAX_SOURCE_BYTES / 1024 / 1024} MB or less, or split it`);
       const r = await extractText(file.filename, buffer);
       if (!r.ok) throw new FieldError('file', r.message);
       if (!r.text.trim()) throw new FieldError('file', `No text could be read from ${file.filename}`);

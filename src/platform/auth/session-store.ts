@@ -42,6 +42,8 @@ declare module 'fastify' {
     delphi?: { panellistId: string; studyId: string };
     /** Workshops joined in this browser: workshop id → participant id. */
     workshops?: Record<string, string>;
+    /** A link shown once on the next page (a new share link: only its hash is stored). */
+    oneTimeLink?: string;
     /** Where to go after signing in. */
     returnTo?: string;
     _csrf?: string;

@@ -21,7 +21,7 @@ function classify(err: FastifyError | HttpError | Error): { status: number; code
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'too_large', message: 'What you sent is too large.' };
   if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.code === 'FST_FILES_LIMIT') {
-    return { status: 413, code: 'too_large', message: 'The file is too large. Upload a file of 5 MB or less, or split it into smaller files.' };
+    return { status: 413, code: 'too_large', message: 'The file is too large for this form. Upload a smaller file, or split it into smaller files.' };
   }
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'unsupported_media_type', message: 'Send JSON or a form.' };
   if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

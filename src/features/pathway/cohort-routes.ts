@@ -1,0 +1,113 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { notFound } from '../../platform/errors/http-error';
+import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import { emailField } from '../../platform/auth/email';
+import { programmeResource } from '../../platform/http/route-helpers';
+import type { FrameworksService } from '../frameworks/service';
+import type { ProgrammesService } from '../programmes/service';
+import type { GroupService } from './group-service';
+import { bodyField } from './routes';
+import { STALLED_AFTER_DAYS, SUPPRESS_BELOW } from './cohort';
+import { STAGE_NAMES } from './stage';
+
+/** Cohorts for educators, supervisors and programme leads, and a programme's anonymised pathway figures. */
+export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService; frameworks: FrameworksService; programmes: ProgrammesService }) {
+  const { groups, frameworks, programmes } = deps;
+
+  const cohortResource = async (request: FastifyRequest) => {
+    const id = (request.params as { groupId: string }).groupId;
+    const g = z.uuid().safeParse(id).success ? await groups.get(id) : undefined;
+    return g && g.kind === 'cohort' ? { ownerId: g.ownerId ?? undefined, programmeId: g.programmeId ?? undefined } : {};
+  };
+  const view = { permission: 'cohort.view' as const, resource: cohortResource };
+
+  async function listPage(request: FastifyRequest, form: FormState = emptyForm()) {
+    const userId = request.user!.id;
+    const isAdmin = request.actor.platformRoles.has('admin');
+    const leadOf = [...request.actor.programmeRoles.entries()].filter(([, roles]) => roles.has('lead')).map(([id]) => id);
+    const mine = (await groups.ownedBy(userId)).filter((g) => g.kind === 'cohort');
+    const programmeCohorts = (await groups.ofProgrammes(leadOf)).filter((g) => g.kind === 'cohort' && g.ownerId !== userId);
+    const [published, myProgrammes] = await Promise.all([frameworks.list(false), programmes.listFor(userId, isAdmin)]);
+    return {
+      title: 'Cohorts',
+      mine,
+      programmeCohorts,
+      frameworkOptions: published.filter((r) => r.framework.kind === 'core').map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` })),
+      programmeOptions: myProgrammes.map((p) => ({ value: p.id, text: p.name })),
+      form,
+    };
+  }
+
+  app.get('/cohorts', { config: { permission: 'cohort.create' } }, async (request, reply) => reply.render('pathway/views/cohorts.njk', await listPage(request)));
+
+  const cohortSchema = z.object({
+    name: z.string({ message: 'Enter a name for the cohort' }).trim().min(1, 'Enter a name for the cohort').max(120, 'Keep the name to 120 characters or fewer'),
+    versionId: z.uuid({ message: 'Choose the framework the cohort follows' }),
+    programmeId: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.uuid({ message: 'Choose a programme from the list' }).nullable()),
+  });
+
+  app.post('/cohorts', { config: { permission: 'cohort.create' } }, async (request, reply) => {
+    const parsed = parseForm(cohortSchema, request.body, ['name', 'versionId', 'programmeId']);
+    if (!parsed.ok) return reply.render('pathway/views/cohorts.njk', await listPage(request, parsed.form), 400);
+    try {
+      const allowed = (await programmes.listFor(request.user!.id, request.actor.platformRoles.has('admin'))).map((p) => p.id);
+      if (parsed.data.programmeId && !allowed.includes(parsed.data.programmeId)) throw new FieldError('programmeId', 'Choose one of your programmes');
+      const g = await groups.create(request.user!.id, { kind: 'cohort', ...parsed.data }, request.auditContext());
+      request.flash('success', `Cohort “${g.name}” created. Invite practitioners: they join when they accept.`);
+      return reply.redirect(`/cohorts/${g.id}`);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/cohorts.njk', await listPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      throw err;
+    }
+  });
+
+  async function cohortPage(request: FastifyRequest, form: FormState = emptyForm()) {
+    const id = (request.params as { groupId: string }).groupId;
+    const g = z.uuid().safeParse(id).success ? await groups.get(id) : undefined;
+    if (!g || g.kind !== 'cohort') throw notFound('cohort');
+    const [cohort, members] = await Promise.all([groups.cohortView(g), groups.membersOf(g.id)]);
+    const filter = String((request.query as { show?: string }).show ?? 'all');
+    return {
+      title: g.name,
+      group: g,
+      ...cohort,
+      shown: filter === 'stalled' ? cohort.rows.filter((r) => r.stalled) : cohort.rows,
+      filter,
+      invited: members.filter((m) => !m.acceptedAt),
+      stageNames: STAGE_NAMES,
+      stalledDays: STALLED_AFTER_DAYS,
+      suppressBelow: SUPPRESS_BELOW,
+      canInvite: g.ownerId === request.user!.id,
+      form,
+    };
+  }
+
+  app.get('/cohorts/:groupId', { config: view }, async (request, reply) => reply.render('pathway/views/cohort.njk', await cohortPage(request)));
+
+  app.post('/cohorts/:groupId/invite', { config: view }, async (request, reply) => {
+    const page = await cohortPage(request);
+    try {
+      if (!page.canInvite) throw new FieldError('email', 'Only the person who runs this cohort can invite to it');
+      const email = emailField.safeParse(bodyField(request.body, 'email'));
+      if (!email.success) throw new FieldError('email', 'Enter their email address, like name@nhs.net');
+      const user = await groups.invite(page.group, email.data, request.auditContext());
+      request.flash('success', `${user.name} is invited. You see their progress once they accept.`);
+      return reply.redirect(`/cohorts/${page.group.id}`);
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/cohort.njk', { ...page, form: formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message }) }, 400);
+      throw err;
+    }
+  });
+
+  app.get('/programmes/:programmeId/pathway-figures', { config: { permission: 'pathway.aggregates', resource: programmeResource } }, async (request, reply) => {
+    const { programmeId } = request.params as { programmeId: string };
+    const overview = z.uuid().safeParse(programmeId).success ? await programmes.overview(programmeId) : undefined;
+    if (!overview) throw notFound('programme');
+    return reply.render('pathway/views/figures.njk', { title: 'Pathway figures', programme: overview.programme, figures: await groups.programmeAggregates(programmeId), stageNames: STAGE_NAMES, suppressBelow: SUPPRESS_BELOW });
+  });
+}

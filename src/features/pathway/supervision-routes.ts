@@ -1,0 +1,161 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { notFound } from '../../platform/errors/http-error';
+import { sendAttachment } from '../../platform/http/route-helpers';
+import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import type { PathwayService } from './service';
+import { ReviewProblem, type ReviewService } from './review-service';
+import type { PlanService } from './plan-service';
+import { bodyField, STATUS_NAMES, STATUS_TAGS } from './routes';
+import { LEVEL_NAMES, PATHWAY_STAGES, STAGE_NAMES } from './stage';
+
+/**
+ * Supervisors: their practitioners (only those who chose them), each one's
+ * portfolio, verifying evidence, supervision meetings and stage sign-off.
+ */
+export function supervisionRoutes(app: FastifyInstance, deps: { pathway: PathwayService; review: ReviewService; plans: PlanService }) {
+  const { pathway, review, plans } = deps;
+  const practitionerId = (request: FastifyRequest) => (request.params as { practitionerId: string }).practitionerId;
+  // The policy answers from the practitioner's own choice of supervisors, looked up for each request.
+  const supervise = {
+    permission: 'pathway.supervise' as const,
+    resource: async (request: FastifyRequest) => {
+      const id = practitionerId(request);
+      return z.uuid().safeParse(id).success ? { ownerId: id, supervisorIds: await review.supervisorIdsOf(id) } : {};
+    },
+  };
+
+  app.get('/supervision', { config: { permission: 'supervision.list' } }, async (request, reply) => {
+    const people = await review.superviseesOf(request.user!.id);
+    const rows = await Promise.all(
+      people.map(async (u) => {
+        const [profile, list] = await Promise.all([pathway.profile(u.id), pathway.pathways(u.id)]);
+        const items = (await Promise.all(list.map((p) => pathway.evidenceList(p)))).flat();
+        return { ...u, stageName: STAGE_NAMES[profile.stage], evidence: items.length, waiting: items.filter((e) => e.status === 'submitted').length };
+      }),
+    );
+    return reply.render('pathway/views/supervision-home.njk', { title: 'Supervision', rows });
+  });
+
+  async function personPage(request: FastifyRequest, forms: { meeting?: FormState; signoff?: FormState } = {}) {
+    const id = practitionerId(request);
+    const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === id);
+    if (!person) throw notFound('practitioner');
+    const [profile, list, meetings] = await Promise.all([pathway.profile(id), pathway.pathways(id), review.meetingsOf(id)]);
+    const pathways = await Promise.all(
+      list.map(async (p) => {
+        const [view, evidence, signoffs, matrix] = await Promise.all([pathway.view(p), pathway.evidenceList(p), review.signoffsOf(p.id), pathway.matrix(p, profile.stage)]);
+        return { ...p, view, evidence, signoffs, matrix, signedStages: signoffs.map((s) => s.stage) };
+      }),
+    );
+    return {
+      title: person.name,
+      person,
+      ...profile,
+      stageName: STAGE_NAMES[profile.stage],
+      pathways,
+      meetings,
+      stageNames: STAGE_NAMES,
+      statusNames: STATUS_NAMES,
+      statusTags: STATUS_TAGS,
+      stageOptions: PATHWAY_STAGES.map((s) => ({ value: s, text: STAGE_NAMES[s] })),
+      meetingForm: forms.meeting ?? emptyForm({ heldOn: new Date().toISOString().slice(0, 10) }),
+      signoffForm: forms.signoff ?? emptyForm({ stage: profile.stage }),
+    };
+  }
+
+  app.get('/supervision/:practitionerId', { config: supervise }, async (request, reply) => reply.render('pathway/views/supervision-person.njk', await personPage(request)));
+
+  const meetingSchema = z.object({
+    heldOn: z.iso.date({ message: 'Enter the date of the meeting, like 2026-11-20' }),
+    notes: z.string().trim().min(1, 'Write a note of what you discussed').max(10_000, 'Keep the notes to 10,000 characters or fewer'),
+    agreedActions: z.string().trim().max(5_000, 'Keep the actions to 5,000 characters or fewer').default(''),
+  });
+
+  app.post('/supervision/:practitionerId/meetings', { config: supervise }, async (request, reply) => {
+    const id = practitionerId(request);
+    const parsed = parseForm(meetingSchema, request.body, ['heldOn', 'notes', 'agreedActions']);
+    if (!parsed.ok) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { meeting: parsed.form }), 400);
+    try {
+      await review.recordMeeting(id, request.user!.id, parsed.data, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { meeting: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }) }), 400);
+      throw err;
+    }
+    request.flash('success', 'Supervision meeting recorded.');
+    return reply.redirect(`/supervision/${id}#meetings`);
+  });
+
+  async function theirPathway(request: FastifyRequest) {
+    const { pathwayId } = request.params as { pathwayId: string };
+    const list = await pathway.pathways(practitionerId(request));
+    const p = list.find((x) => x.id === pathwayId);
+    if (!p) throw notFound('pathway');
+    return p;
+  }
+
+  app.post('/supervision/:practitionerId/pathways/:pathwayId/signoff', { config: supervise }, async (request, reply) => {
+    const id = practitionerId(request);
+    const p = await theirPathway(request);
+    const fail = async (field: string, message: string) =>
+      reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: formWithErrors(request.body as Record<string, unknown>, { [field === 'stage' ? 'stage' : field]: message }) }), 400);
+    if (bodyField(request.body, 'confirm') !== 'yes') return fail('confirm', 'Confirm that you have reviewed the evidence for this stage');
+    try {
+      const s = await review.signOff(p, request.user!.id, bodyField(request.body, 'stage'), bodyField(request.body, 'comment').trim().slice(0, 2000), request.auditContext());
+      request.flash('success', `${STAGE_NAMES[s.stage as keyof typeof STAGE_NAMES]} signed off. A badge has been issued and the practitioner told by email.`);
+      return reply.redirect(`/supervision/${id}`);
+    } catch (err) {
+      if (err instanceof FieldError) return fail(err.field, err.message);
+      if (err instanceof ReviewProblem) return fail('stage', err.message);
+      throw err;
+    }
+  });
+
+  async function itemPage(request: FastifyRequest, form: FormState = emptyForm()) {
+    const p = await theirPathway(request);
+    const found = await pathway.evidenceItem(p, (request.params as { evidenceId: string }).evidenceId);
+    if (!found) throw notFound('evidence');
+    const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === p.userId)!;
+    const [attachments, confirmations] = await Promise.all([plans.attachmentsOf([found.evidence.id]), review.confirmationsOf(found.evidence.id)]);
+    return { title: found.evidence.title, person, pathway: p, ...found, attachments, confirmations, statusName: STATUS_NAMES[found.evidence.status], statusTag: STATUS_TAGS[found.evidence.status], levelNames: LEVEL_NAMES, form };
+  }
+
+  const evidenceRoute = '/supervision/:practitionerId/pathways/:pathwayId/evidence/:evidenceId';
+  const checkIds = (request: FastifyRequest) => {
+    const { pathwayId, evidenceId } = request.params as { pathwayId: string; evidenceId: string };
+    if (!z.uuid().safeParse(pathwayId).success || !z.uuid().safeParse(evidenceId).success) throw notFound('evidence');
+  };
+
+  app.get(evidenceRoute, { config: supervise }, async (request, reply) => {
+    checkIds(request);
+    return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request));
+  });
+
+  app.post(`${evidenceRoute}/decision`, { config: supervise }, async (request, reply: FastifyReply) => {
+    checkIds(request);
+    const p = await theirPathway(request);
+    const { evidenceId } = request.params as { evidenceId: string };
+    const decision = bodyField(request.body, 'decision');
+    const comment = bodyField(request.body, 'comment').slice(0, 5000);
+    try {
+      if (decision !== 'confirm' && decision !== 'return') throw new FieldError('decision', 'Choose whether to verify the evidence or return it');
+      await review.verify(p.userId, request.user!.id, evidenceId, decision, comment, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, formWithErrors({ decision, comment }, { [err.field]: err.message })), 400);
+      if (err instanceof ReviewProblem) return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, formWithErrors({ decision, comment }, { decision: err.message })), 400);
+      throw err;
+    }
+    request.flash('success', decision === 'confirm' ? 'Evidence verified.' : 'Evidence returned with your comments.');
+    return reply.redirect(`/supervision/${p.userId}`);
+  });
+
+  app.get('/supervision/:practitionerId/attachments/:attachmentId', { config: supervise }, async (request, reply) => {
+    const { attachmentId } = request.params as { attachmentId: string };
+    if (!z.uuid().safeParse(attachmentId).success) throw notFound('attachment');
+    for (const p of await pathway.pathways(practitionerId(request))) {
+      const found = await plans.attachment(p, attachmentId);
+      if (found) return sendAttachment(reply, found.attachment.filename, found.attachment.contentType, found.data);
+    }
+    throw notFound('attachment');
+  });
+}
