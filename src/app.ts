@@ -144,7 +144,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   accountRoutes(app, accounts, demoList, async (userId) => ({
     programmeMemberships: await programmes.membershipsOf(userId),
     workshopNotes: await workshops.notesOfUser(userId),
-  }));
+    pathwayPortfolios: await portfolio.ofUser(userId),
+  }), async (userId) => {
+    const keys = await plans.fileKeysOfUser(userId);
+    return async () => void (await plans.removeFiles(keys));
+  });
   programmeRoutes(app, programmes);
   adminRoutes(app, accounts);
   frameworkRoutes(app, frameworks);

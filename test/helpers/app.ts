@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config';
 import { createApp } from '../../src/app';
@@ -24,7 +27,9 @@ export interface TestApp {
 /** The whole application on a fresh database of the given driver; the job runner is drained by hand. */
 export async function buildTestApp(driver: Driver, overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await freshDatabase(driver);
-  const config = testConfig(overrides);
+  // Stored files (evidence attachments) go to a folder of this test's own, removed at the end.
+  const ownDir = overrides.dataDir ? undefined : await mkdtemp(path.join(os.tmpdir(), 'waymark-test-'));
+  const config = testConfig({ ...(ownDir ? { dataDir: ownDir } : {}), ...overrides });
   const app = await createApp(config, { database, logger: false });
   await app.ready();
   return {
@@ -34,6 +39,7 @@ export async function buildTestApp(driver: Driver, overrides: Partial<Config> = 
     async close() {
       await app.close();
       await database.close();
+      if (ownDir) await rm(ownDir, { recursive: true, force: true });
     },
   };
 }

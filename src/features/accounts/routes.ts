@@ -40,7 +40,13 @@ async function startSession(request: FastifyRequest, userId: string): Promise<st
 /** Gathers what Waymark holds about a person, from each feature, for "download your data". */
 export type PersonalDataSource = (userId: string) => Promise<Record<string, unknown>>;
 
-export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>, personalData: PersonalDataSource) {
+/**
+ * Called before an account is deleted; returns what to do once it is gone
+ * (e.g. remove stored files the database rows pointed to).
+ */
+export type PrepareDeletion = (userId: string) => Promise<() => Promise<void>>;
+
+export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>, personalData: PersonalDataSource, prepareDeletion: PrepareDeletion = async () => async () => {}) {
   // Per address, per route: slows password guessing and form flooding.
   const signInLimit = { rateLimit: { max: app.platform.config.rateLimitPerMinute, timeWindow: '1 minute' } };
 
@@ -202,7 +208,9 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
     const password = String((request.body as { password?: string }).password ?? '');
     try {
       if (!password) throw new FieldError('password', 'Enter your password to confirm');
+      const afterwards = await prepareDeletion(request.user!.id);
       await accounts.deleteOwnAccount(request.user!, password, request.auditContext());
+      await afterwards();
     } catch (err) {
       if (err instanceof FieldError) return reply.render('accounts/views/delete.njk', { title: 'Delete your account', form: formWithErrors({}, { [err.field]: err.message }) }, 400);
       throw err;

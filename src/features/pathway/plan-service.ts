@@ -200,6 +200,8 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
     },
 
     removeFiles: (keys: string[]) => Promise.all(keys.map((k) => files.remove(k))),
+    /** Every attachment a person stored, so the files can go with their account. */
+    fileKeysOfUser: (userId: string) => repo.attachmentKeysOfUser(db, userId),
   };
 }
 

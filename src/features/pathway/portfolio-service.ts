@@ -345,6 +345,11 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
     },
 
     statementsOf: (p: repo.Pathway) => pathway.statementsOf(p.frameworkVersionId),
+
+    /** All of a person's portfolios (without file contents), for "download your data". */
+    async ofUser(userId: string) {
+      return Promise.all((await repo.pathwaysOf(db, userId)).map((p) => build(p, false)));
+    },
   };
 }
 

@@ -41,13 +41,13 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
   async function planPage(request: FastifyRequest, form: FormState = emptyForm(), actionForm: { goalId: string; form: FormState } | null = null) {
     const p = await ownOr404(request);
     const teams = await groups.teamIdsFor(p.userId, p.frameworkVersionId);
-    const [goals, statements, view] = await Promise.all([plans.plan(p, teams), pathway.statementsOf(p.frameworkVersionId), pathway.view(p)]);
+    const [goals, statements, view, memberships] = await Promise.all([plans.plan(p, teams), pathway.statementsOf(p.frameworkVersionId), pathway.view(p), groups.memberships(p.userId)]);
     return {
       title: 'Development plan',
       pathway: p,
       goals,
       needs: view.needs.length,
-      teams: teams.length,
+      teamOptions: memberships.filter((m) => teams.includes(m.group.id)).map((m) => ({ value: m.group.id, text: m.group.name })),
       statementOptions: statements.filter((s) => s.stage === view.stage).map((s) => ({ value: s.identifier, text: `${s.code} ${s.text}`.slice(0, 140) })),
       statuses: Object.entries(GOAL_STATUSES).map(([value, text]) => ({ value, text })),
       form,

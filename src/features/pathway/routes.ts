@@ -431,7 +431,9 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     .trim()
     .optional()
     .transform((v) => (v ? v : null))
-    .pipe(z.union([z.null(), z.string().regex(/^\d+$/, 'Enter a whole number, or leave it empty for no limit').transform(Number).pipe(z.number().max(1000, 'Enter 1,000 or fewer'))]));
+    .refine((v) => v === null || /^\d+$/.test(v), 'Enter a whole number, or leave it empty for no limit')
+    .transform((v) => (v === null ? null : Number(v)))
+    .refine((v) => v === null || v <= 1000, 'Enter 1,000 or fewer');
   const rulesSchema = z.object(Object.fromEntries(RULE_KEYS.map((k) => [k, ruleNumber])) as Record<(typeof RULE_KEYS)[number], typeof ruleNumber>);
 
   const rulesPage = async (request: FastifyRequest, form?: FormState) => {
