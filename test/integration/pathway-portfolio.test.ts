@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories';
+import { buildProgramme, buildUser, countRows, lastEmailTo } from '../helpers/factories';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 import { extractText } from '../../src/exports/extract-text';

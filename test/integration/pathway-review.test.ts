@@ -7,7 +7,6 @@ import { buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories'
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 /** Evidence confirmation, supervision and sign-off with a badge, on both databases. */
 describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => {
