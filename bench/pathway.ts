@@ -150,7 +150,17 @@ async function main() {
 
   const database = await openDatabase({ url: url.toString(), poolSize: 10 });
   await database.migrate();
-  const app = await createApp(testConfig({ demo: true, databaseUrl: url.toString(), databasePoolSize: 10 }), { database, logger: false });
+  // Errors (and only errors) go to stderr, the first few of them, so a failing page says why.
+  let errorLines = 0;
+  const logger = {
+    level: 'error',
+    stream: {
+      write(line: string) {
+        if (errorLines++ < 5) process.stderr.write(line);
+      },
+    },
+  };
+  const app = await createApp(testConfig({ demo: true, databaseUrl: url.toString(), databasePoolSize: 10 }), { database, logger });
   await app.ready();
   await app.services.seedDemo();
   const client = await database.pool!.connect();
@@ -186,7 +196,7 @@ async function main() {
     } else {
       const t = performance.now();
       const steps = await data.generate(client, SHAPE, chosen.versionId, pools, await hashPassword(PASSWORD));
-      console.log(`Data: generated ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s (one transaction, then ANALYZE)`);
+      console.log(`Data: generated ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s (one transaction, then VACUUM ANALYZE)`);
       for (const s of steps) console.log(`  ${s.name.padEnd(22)} ${s.rows.toLocaleString('en-GB').padStart(10)} rows  ${(s.ms / 1000).toFixed(1).padStart(6)} s`);
     }
     const counts = await data.tableCounts(client);
