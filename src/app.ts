@@ -173,7 +173,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     plans,
     groups,
     portfolio,
-    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, workshops, app.log),
+    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, workshops, { pathway, review, plans, groups }, app.log),
   });
 
   app.addHook('onReady', async () => {

@@ -9,7 +9,7 @@ import { registerPlatform } from '../../src/platform/http/platform-plugin';
 import { createViewEnvironment } from '../../src/platform/views/render';
 
 /** Who is asking: the demo accounts by role, a signed-in user with no role, and nobody. */
-const WHO = ['anonymous', 'outsider', 'admin', 'lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement', 'practitioner', 'supervisor'] as const;
+const WHO = ['anonymous', 'outsider', 'admin', 'lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement', 'practitioner', 'supervisor', 'consultant'] as const;
 type Who = (typeof WHO)[number];
 const MEMBERS: Who[] = ['lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement'];
 const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
@@ -30,8 +30,14 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/delphi/new', allowed: ['admin', 'lead', 'facilitator'] },
   { path: '/programmes/:id/workshops', allowed: ['admin', 'lead', 'facilitator', 'analyst'] },
   { path: '/programmes/:id/workshops/new', allowed: ['admin', 'lead', 'facilitator'] },
-  { path: '/pathway', allowed: ['admin', 'practitioner'] },
-  { path: '/pathway/profile', allowed: ['admin', 'practitioner'] },
+  { path: '/pathway', allowed: ['admin', 'practitioner', 'consultant'] },
+  { path: '/pathway/profile', allowed: ['admin', 'practitioner', 'consultant'] },
+  { path: '/pathway/import', allowed: ['admin', 'practitioner', 'consultant'] },
+  { path: '/supervision', allowed: ['admin', 'supervisor'] },
+  { path: '/cohorts', allowed: ['admin', 'lead', 'facilitator', 'supervisor'] },
+  { path: '/programmes/:id/pathway-figures', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/badges/verify', allowed: [...WHO] },
+  { path: '/pathway/portfolio.schema.json', allowed: [...WHO] },
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/outbox', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
@@ -65,6 +71,20 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
     }
   });
   afterAll(async () => t?.close());
+
+  it('lets only the chosen supervisor into a practitioner’s supervision pages, and their cohort only to its runner and the programme lead', async () => {
+    const nia = (await t.app.services.accounts.findUserByEmail('consultant@waymark.example'))!;
+    const url = `/supervision/${nia.id}`;
+    for (const who of WHO) {
+      const status = (await clients.get(who)!.get(url)).statusCode;
+      expect(status, who).toBe(who === 'supervisor' ? 200 : who === 'anonymous' ? 302 : 403);
+    }
+    const cohortId = (await t.app.services.groups.ownedBy((await t.app.services.accounts.findUserByEmail('supervisor@waymark.example'))!.id))[0]!.id;
+    for (const who of WHO) {
+      const status = (await clients.get(who)!.get(`/cohorts/${cohortId}`)).statusCode;
+      expect(status, who).toBe(['supervisor', 'lead', 'admin'].includes(who) ? 200 : who === 'anonymous' ? 302 : 403);
+    }
+  });
 
   it('has a demo account for every role', () => {
     expect(demoAccounts().map((a) => a.email.split('@')[0])).toEqual(WHO.filter((w) => w !== 'anonymous' && w !== 'outsider'));
