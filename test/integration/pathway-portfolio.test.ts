@@ -218,6 +218,8 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(theirs).toContain('Shared with you by your team');
     expect(theirs).toContain('Service evaluation two');
     expect(theirs).not.toContain('Shared work'); // titles, not reflections
+    const matrix = textOf((await mc.get(`${matePath}/matrix?stage=all`)).body);
+    expect(matrix).toContain('Service evaluation two (shared by your team)'); // credited to Tess's matrix too
   });
 
   it('shows a cohort only to whoever runs it and the programme’s leads, with anonymised programme figures', async () => {

@@ -422,7 +422,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const { stage: mine } = await pathway.profile(request.user!.id);
     const asked = String((request.query as { stage?: string }).stage ?? mine);
     const stage = asked === 'all' || (PATHWAY_STAGES as readonly string[]).includes(asked) ? (asked as PathwayStage | 'all') : mine;
-    return reply.render('pathway/views/matrix.njk', { title: 'Evidence matrix', pathway: p, stage, stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }], stageNames: STAGE_NAMES, ...(await pathway.matrix(p, stage)), needs: (await pathway.view(p)).needs });
+    return reply.render('pathway/views/matrix.njk', { title: 'Evidence matrix', pathway: p, stage, stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }], stageNames: STAGE_NAMES, ...(await pathway.matrix(p, stage, await groups.sharedWith(p, await groups.teamIdsFor(p.userId, p.frameworkVersionId)))), needs: (await pathway.view(p)).needs });
   });
 
   // ---- evidence rules ------------------------------------------------------------------

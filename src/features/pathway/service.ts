@@ -273,10 +273,14 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       return done;
     },
 
-    /** Statements × evidence for one stage (or all), with coverage by domain and the gaps. */
-    async matrix(pathway: repo.Pathway, stage: PathwayStage | 'all') {
+    /**
+     * Statements × evidence for one stage (or all), with coverage by domain,
+     * the gaps and where the portfolio stands against its rules. Evidence a
+     * team-mate shared with the person's teams is credited too.
+     */
+    async matrix(pathway: repo.Pathway, stage: PathwayStage | 'all', shared: { id: string; title: string }[] = []) {
       const statements = (await statementsOf(pathway.frameworkVersionId)).filter((s) => stage === 'all' || s.stage === stage);
-      const list = await repo.evidenceOf(db, pathway.id);
+      const list = [...(await repo.evidenceOf(db, pathway.id)), ...shared];
       const links = await repo.linksOf(db, list.map((e) => e.id));
       const c = coverage(
         statements.map((s) => ({ ...s, domainCode: s.domain?.code ?? '' })),
@@ -287,7 +291,8 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       // Rules are about capabilities: only those with statements at the stage shown count here.
       const { caps, count } = await evidenceByCapability(pathway, statements);
       const findings = ruleFindings(readRules(pathway.rules), [...caps.values()], count);
-      return { rows: c.rows.map((r) => ({ ...r, evidence: r.evidenceIds.map((id) => ({ id, title: titles.get(id) ?? '' })) })), domains, gaps: c.gaps.length, total: statements.length, findings, rules: readRules(pathway.rules) };
+      const sharedIds = new Set(shared.map((e) => e.id));
+      return { rows: c.rows.map((r) => ({ ...r, evidence: r.evidenceIds.map((id) => ({ id, title: titles.get(id) ?? '', shared: sharedIds.has(id) })) })), domains, gaps: c.gaps.length, total: statements.length, findings, rules: readRules(pathway.rules) };
     },
   };
 }

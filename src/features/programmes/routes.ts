@@ -62,6 +62,7 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
       myRoles,
       canManage: can(request.actor, 'programme.manage', { programmeId: overview.programme.id }),
       canSeeMembers: can(request.actor, 'programme.members.view', { programmeId: overview.programme.id }),
+      canSeeFigures: can(request.actor, 'pathway.aggregates', { programmeId: overview.programme.id }),
     });
   });
 
