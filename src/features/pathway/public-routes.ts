@@ -10,7 +10,7 @@ import { EVIDENCE_KINDS, LEVEL_NAMES, STAGE_NAMES } from './stage';
 const PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
   invalid: { title: 'This link does not work', text: 'Check that you copied the whole link from the email. If it still does not work, ask the person who sent it for a new one.' },
   expired: { title: 'This link has expired', text: 'Links work for a limited time. Ask the person who sent it for a new one.' },
-  used: { title: 'This link has already been used', text: 'Each link works once, and an answer has already been given through it. Nothing more is needed from you.' },
+  used: { title: 'This link has already been used', text: 'Each link works once: an answer has already been given through it, or the person who sent it withdrew the request. Nothing more is needed from you.' },
 };
 
 /**
