@@ -54,6 +54,13 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: evidence confirmed t
     }
     await me.waitForURL(/\/pathway\/[0-9a-f-]{36}$/);
     const pathwayUrl = new URL(me.url()).pathname;
+    // Two self-assessments draw the progress chart (with its table).
+    for (const level of ['Developing', 'Confident']) {
+      await me.locator('form[action$="/assess"] fieldset').nth(1).getByLabel(level).check();
+      await me.getByRole('button', { name: 'Save self-assessment' }).click();
+    }
+    expect(await me.locator('svg[aria-labelledby="progress-chart-title"]').count()).toBe(1);
+    await expectAccessible(me);
     await visit(me, `${pathwayUrl}/evidence`);
     await me.getByLabel('Kind of evidence').selectOption('leadership');
     await me.getByLabel('Title').fill('Led the regional MSK pathway redesign');

@@ -62,6 +62,9 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     expect(page).toContain('What to work on next');
     expect(page).toMatch(/And \d+ more below “confident”/);
     expect(page).toContain('Statements at “confident” or “evidenced”, by domain, after each self-assessment');
+    const html = (await me.get(path)).body;
+    expect(html).toContain('aria-labelledby="progress-chart-title"'); // two points in time: the chart is drawn
+    expect((html.match(/<polyline /g) ?? []).length).toBeGreaterThanOrEqual(2); // one line per domain
     const bad = await me.post(`${path}/assess`, { _csrf: me.csrf(), [unique[0]!]: 'expert' });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('Choose one of the levels');
