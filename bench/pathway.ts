@@ -15,6 +15,7 @@
  * BENCH_PRACTITIONERS shrinks the data for a quick try (default 50,000).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import pg from 'pg';
 import { ms, summarise } from './stats';
 import type { Shape, StatementPools } from './pathway-data';
@@ -260,7 +261,8 @@ async function main() {
       { label: `${USERS} requests always in flight (no think time)`, users: USERS, think: 0, seconds: SECONDS, budget: true },
     ];
     for (const mode of modes) {
-      console.log(`\nPractitioner pages on PostgreSQL at ${scale} — ${mode.label}, ${mode.seconds} s each`);
+      // The machine is shared: the load average says whether anything else was running.
+      console.log(`\nPractitioner pages on PostgreSQL at ${scale} — ${mode.label}, ${mode.seconds} s each (load average ${os.loadavg()[0]!.toFixed(1)} before)`);
       const b = line(baseline.name, await loadFrom(baseline.users.slice(0, mode.users), mode.seconds, mode.think));
       console.log(`${b.text}  (bare Fastify route: the pathway row by id, JSON)`);
       for (const target of measured) {

@@ -47,7 +47,13 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(textOf(nonsense.body)).toContain('The most per capability (2) must be at least the fewest (3)');
     const notNumber = await me.submit(rules, rules, { maxItems: 'lots' });
     expect(textOf(notNumber.body)).toContain('Enter a whole number');
-    expect((await me.submit(rules, rules, { minPerCapability: '1', maxPerCapability: '2', maxItems: '3', maxAttachments: '1' })).statusCode).toBe(302);
+    const sameWords = await me.submit(rules, rules, { minPerCapability: '1', 'level-not-yet': 'Starting', 'level-developing': 'Developing', 'level-confident': 'developing', 'level-evidenced': 'Shown' });
+    expect(textOf(sameWords.body)).toContain('“developing” is already the name of another level');
+    expect((await me.submit(rules, rules, { minPerCapability: '1', maxPerCapability: '2', maxItems: '3', maxAttachments: '1', 'level-not-yet': 'Starting', 'level-developing': 'Emerging', 'level-confident': 'Secure', 'level-evidenced': 'Shown in practice' })).statusCode).toBe(302);
+    const assess = textOf((await me.get(path)).body);
+    expect(assess).toContain('Emerging');
+    expect(assess).toContain('Shown in practice');
+    expect(assess).not.toContain('Not yet');
 
     for (const title of ['Service evaluation one', 'Service evaluation two', 'Service evaluation three']) {
       const r = await addEvidence(title);

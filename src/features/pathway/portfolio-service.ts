@@ -11,7 +11,7 @@ import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
 import type { PlanService } from './plan-service';
 import * as repo from './repository';
-import { deriveStage, EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
+import { deriveStage, EVIDENCE_KINDS, levelNamesOf, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
 
 export const SHARE_PURPOSE = 'portfolio-share';
 export const PORTFOLIO_FORMAT = 'waymark-portfolio';
@@ -41,6 +41,8 @@ export const portfolioSchema = z.object({
   }),
   framework: z.object({ identifier: z.uuid(), shortName: z.string(), title: z.string(), versionId: z.uuid(), versionLabel: z.string() }),
   rules: z.record(z.string(), z.number().int().nullable()),
+  /** The words the practitioner uses for the four self-assessment levels. */
+  levelNames: z.record(z.enum(LEVELS), z.string().max(40)).optional(),
   selfAssessments: z.array(z.object({ statement: z.uuid(), code: z.string(), level: z.enum(LEVELS), assessedAt: when })),
   evidence: z.array(
     z.object({
@@ -126,6 +128,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       },
       framework: { identifier: fw?.id ?? p.frameworkVersionId, shortName: fw?.shortName ?? '', title: fw?.title ?? '', versionId: p.frameworkVersionId, versionLabel: version?.label ?? '' },
       rules: { ...pathway.rules(p) },
+      levelNames: pathway.levelNames(p),
       selfAssessments: history.map((h) => ({ statement: h.statementIdentifier, code: codeOf.get(h.statementIdentifier) ?? '', level: h.level as Level, assessedAt: h.assessedAt.toISOString() })),
       evidence: await Promise.all(
         list.map(async (e) => ({
@@ -201,7 +204,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
         rows: statements.map((s) => [
           `${s.code} ${s.text}`,
           STAGE_NAMES[s.stage as PathwayStage] ?? s.stage ?? '',
-          latest.has(s.identifier) ? LEVEL_NAMES[latest.get(s.identifier)!] : '—',
+          latest.has(s.identifier) ? levelNamesOf(doc.levelNames)[latest.get(s.identifier)!] : '—',
           String(doc.evidence.filter((e) => e.links.some((l) => l.statement === s.identifier)).length),
         ]),
       },
@@ -258,7 +261,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       if (!version || version.status === 'draft')
         throw new FieldError('file', `This portfolio follows ${doc.framework.title || 'a framework'} version ${doc.framework.versionLabel}, which this Waymark does not have. Ask an administrator to import that framework first`);
       const statements = new Set((await pathway.statementsOf(version.id)).map((s) => s.identifier));
-      const p = (await repo.findPathway(db, userId, version.id)) ?? (await repo.insertPathway(db, { userId, frameworkVersionId: version.id }));
+      const p = (await repo.findPathway(db, userId, version.id)) ?? (await repo.insertPathway(db, { userId, frameworkVersionId: version.id, rules: doc.rules, levelNames: doc.levelNames ?? {} }));
       const existing = await repo.evidenceOf(db, p.id);
       const seen = new Set(existing.map((e) => `${e.kind}|${e.title}|${e.occurredOn ?? ''}`));
       const report = { evidence: 0, skippedEvidence: 0, links: 0, skippedLinks: 0, attachments: 0, skippedAttachments: [] as string[], assessments: 0, goals: 0, pathwayId: p.id };

@@ -99,8 +99,11 @@ export async function deleteLink(db: Db, evidenceId: string, statementIdentifier
   return rows.length > 0;
 }
 
-export async function setRules(db: Db, pathwayId: string, rules: Record<string, number | null>) {
-  await db.update(pathways).set({ rules }).where(eq(pathways.id, pathwayId));
+export async function setRules(db: Db, pathwayId: string, rules: Record<string, number | null>, levelNames?: Record<string, string>) {
+  await db
+    .update(pathways)
+    .set(levelNames ? { rules, levelNames } : { rules })
+    .where(eq(pathways.id, pathwayId));
 }
 
 export async function countEvidence(db: Db, pathwayId: string): Promise<number> {

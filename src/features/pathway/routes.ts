@@ -179,7 +179,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const version = await frameworks.findVersionById(p.frameworkVersionId);
     const framework = version ? await frameworks.frameworkOf(version) : undefined;
     const [view, signoffs] = await Promise.all([pathway.view(p), review.signoffsOf(p.id)]);
-    return { title: 'Self-assessment', pathway: p, version, framework, ...view, signoffs, stageNames: STAGE_NAMES, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })), levelNames: LEVEL_NAMES, form };
+    return { title: 'Self-assessment', pathway: p, version, framework, ...view, signoffs, stageNames: STAGE_NAMES, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: pathway.levelNames(p)[l] })), levelNames: pathway.levelNames(p), form };
   }
 
   app.get('/pathway/:pathwayId', { config: follow }, async (request, reply) => reply.render('pathway/views/pathway.njk', await pathwayModel(request)));
@@ -435,11 +435,18 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     .transform((v) => (v === null ? null : Number(v)))
     .refine((v) => v === null || v <= 1000, 'Enter 1,000 or fewer');
   const rulesSchema = z.object(Object.fromEntries(RULE_KEYS.map((k) => [k, ruleNumber])) as Record<(typeof RULE_KEYS)[number], typeof ruleNumber>);
+  const levelFields = LEVELS.map((l) => `level-${l}`);
 
   const rulesPage = async (request: FastifyRequest, form?: FormState) => {
     const p = await ownOr404(request);
     const r = pathway.rules(p);
-    return { title: 'Evidence rules', pathway: p, form: form ?? emptyForm(Object.fromEntries(RULE_KEYS.map((k) => [k, r[k] === null ? '' : String(r[k])]))) };
+    const names = pathway.levelNames(p);
+    return {
+      title: 'Evidence rules and scale',
+      pathway: p,
+      levels: LEVELS.map((l) => ({ key: l, field: `level-${l}`, defaultName: LEVEL_NAMES[l] })),
+      form: form ?? emptyForm({ ...Object.fromEntries(RULE_KEYS.map((k) => [k, r[k] === null ? '' : String(r[k])])), ...Object.fromEntries(LEVELS.map((l) => [`level-${l}`, names[l]])) }),
+    };
   };
 
   app.get('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) => reply.render('pathway/views/rules.njk', await rulesPage(request)));
@@ -447,14 +454,17 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   app.post('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const parsed = parseForm(rulesSchema, request.body, [...RULE_KEYS]);
-    if (!parsed.ok) return reply.render('pathway/views/rules.njk', await rulesPage(request, parsed.form), 400);
+    if (!parsed.ok) return reply.render('pathway/views/rules.njk', await rulesPage(request, { ...parsed.form, values: request.body as Record<string, unknown> }), 400);
+    const body = request.body as Record<string, unknown>;
+    // The scale's words are optional on the form: without them the names stay as they are.
+    const names = levelFields.some((f) => f in body) ? (Object.fromEntries(LEVELS.map((l) => [l, String(body[`level-${l}`] ?? '')])) as Record<(typeof LEVELS)[number], string>) : undefined;
     try {
-      await pathway.setRules(p, parsed.data, request.auditContext());
+      await pathway.setRules(p, parsed.data, request.auditContext(), names);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/rules.njk', await rulesPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, [...RULE_KEYS])), 400);
+      if (err instanceof FieldError) return reply.render('pathway/views/rules.njk', await rulesPage(request, formWithErrors(body, { [err.field]: err.message }, [...RULE_KEYS, ...levelFields])), 400);
       throw err;
     }
-    request.flash('success', 'Evidence rules saved. The matrix shows where your portfolio stands against them.');
+    request.flash('success', 'Rules and scale saved. The matrix shows where your portfolio stands against the rules.');
     return reply.redirect(`/pathway/${p.id}/matrix`);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverage, deriveStage, fullYearsBetween, learningNeeds } from './stage';
+import { coverage, deriveStage, fullYearsBetween, learningNeeds, levelNamesOf, LEVEL_NAMES } from './stage';
 
 describe('deriveStage', () => {
   it('is transition with no consultant post, or one that starts in the future', () => {
@@ -55,5 +55,12 @@ describe('coverage', () => {
     expect(c.rows.map((r) => r.evidenceIds)).toEqual([['e1', 'e2'], [], ['e2']]);
     expect(Object.fromEntries(c.domains)).toEqual({ '1': { covered: 1, total: 2 }, '2': { covered: 1, total: 1 } });
     expect(c.gaps.map((g) => g.identifier)).toEqual(['s2']);
+  });
+});
+
+describe('the self-assessment scale words', () => {
+  it('uses a pathway’s own names where given and the defaults elsewhere', () => {
+    expect(levelNamesOf(undefined)).toEqual(LEVEL_NAMES);
+    expect(levelNamesOf({ developing: '  Emerging ', confident: '', evidenced: 42 })).toEqual({ ...LEVEL_NAMES, developing: 'Emerging' });
   });
 });

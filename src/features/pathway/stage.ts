@@ -37,6 +37,12 @@ export const LEVELS = ['not-yet', 'developing', 'confident', 'evidenced'] as con
 export type Level = (typeof LEVELS)[number];
 export const LEVEL_NAMES: Record<Level, string> = { 'not-yet': 'Not yet', developing: 'Developing', confident: 'Confident', evidenced: 'Evidenced' };
 
+/** The scale's words for a pathway: its own names where it has them, the defaults elsewhere. */
+export function levelNamesOf(custom: unknown): Record<Level, string> {
+  const c = (custom && typeof custom === 'object' ? custom : {}) as Record<string, unknown>;
+  return Object.fromEntries(LEVELS.map((l) => [l, typeof c[l] === 'string' && (c[l] as string).trim() ? (c[l] as string).trim() : LEVEL_NAMES[l]])) as Record<Level, string>;
+}
+
 /**
  * The learning needs analysis: statements at the practitioner's stage rated
  * below "confident" (or not rated at all), the least developed first.

@@ -7,7 +7,7 @@ import type { PathwayService } from './service';
 import { ReviewProblem, type ReviewService } from './review-service';
 import type { PlanService } from './plan-service';
 import { bodyField, STATUS_NAMES, STATUS_TAGS } from './routes';
-import { LEVEL_NAMES, PATHWAY_STAGES, STAGE_NAMES } from './stage';
+import { PATHWAY_STAGES, STAGE_NAMES } from './stage';
 
 /**
  * Supervisors: their practitioners (only those who chose them), each one's
@@ -117,7 +117,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     if (!found) throw notFound('evidence');
     const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === p.userId)!;
     const [attachments, confirmations] = await Promise.all([plans.attachmentsOf([found.evidence.id]), review.confirmationsOf(found.evidence.id)]);
-    return { title: found.evidence.title, person, pathway: p, ...found, attachments, confirmations, statusName: STATUS_NAMES[found.evidence.status], statusTag: STATUS_TAGS[found.evidence.status], levelNames: LEVEL_NAMES, form };
+    return { title: found.evidence.title, person, pathway: p, ...found, attachments, confirmations, statusName: STATUS_NAMES[found.evidence.status], statusTag: STATUS_TAGS[found.evidence.status], form };
   }
 
   const evidenceRoute = '/supervision/:practitionerId/pathways/:pathwayId/evidence/:evidenceId';

@@ -30,6 +30,8 @@ export const pathways = pgTable(
     areaVersionId: uuid('area_version_id'),
     /** Evidence rules the practitioner (or their programme) set; see rules.ts. */
     rules: jsonb('rules').$type<Record<string, number | null>>().notNull().default({}),
+    /** The practitioner's own words for the four self-assessment levels (missing ones use the defaults). */
+    levelNames: jsonb('level_names').$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [index('pathways_user_idx').on(t.userId)],

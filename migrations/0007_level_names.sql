@@ -1,0 +1,1 @@
+ALTER TABLE "pathways" ADD COLUMN "level_names" jsonb DEFAULT '{}'::jsonb NOT NULL;
