@@ -261,8 +261,8 @@ async function main() {
       { label: `${USERS} requests always in flight (no think time)`, users: USERS, think: 0, seconds: SECONDS, budget: true },
     ];
     for (const mode of modes) {
-      // The machine is shared: the load average says whether anything else was running.
-      console.log(`\nPractitioner pages on PostgreSQL at ${scale} — ${mode.label}, ${mode.seconds} s each (load average ${os.loadavg()[0]!.toFixed(1)} before)`);
+      // The machine is shared: a load average well above this benchmark's own (about 2-3) means the figures are not clean.
+      console.log(`\nPractitioner pages on PostgreSQL at ${scale} — ${mode.label}, ${mode.seconds} s each (1-min load average ${os.loadavg()[0]!.toFixed(1)}, this benchmark included)`);
       const b = line(baseline.name, await loadFrom(baseline.users.slice(0, mode.users), mode.seconds, mode.think));
       console.log(`${b.text}  (bare Fastify route: the pathway row by id, JSON)`);
       for (const target of measured) {
