@@ -162,9 +162,10 @@ export async function generate(client: pg.ClientBase, shape: Shape, versionId: s
     // One to three statements each: four in five from the practitioner's own stage, the rest from anywhere in the framework.
     await step(
       'evidence_links',
-      `insert into evidence_links (evidence_id, statement_identifier, reason, created_at)
+      `insert into evidence_links (evidence_id, statement_identifier, pathway_id, reason, created_at)
        select ${evidenceIdOf('n', 'e')},
               case when (n + e) % 5 = 0 then ${pick(ALL_POOL, 'n * 13 + e * 7 + k')} else ${pick(STAGE_POOL, 'n * 13 + e * 7 + k')} end,
+              ${pathwayIdOf('n')},
               'Shows this statement in practice', now() - make_interval(days => (n * 31 + e * 17) % 1400)
        from ${people}, generate_series(1, ${E}) e, generate_series(1, 1 + (n * 5 + e) % 3) k`,
     );

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pager } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { auditEntityTypes, listAudit } from '../../platform/audit/audit';
 import { findOutboxMessage, listOutbox } from '../../platform/mail/mailer';
@@ -27,23 +28,6 @@ const auditQuery = z.object({
   to: dateQuery('the end'),
 });
 
-/** Links to the previous and next page, keeping the other query parameters. */
-function pager(base: string, query: Record<string, unknown>, page: number, total: number) {
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const href = (p: number) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v && k !== 'page') params.set(k, String(v));
-    params.set('page', String(p));
-    return `${base}?${params.toString()}`;
-  };
-  return {
-    page,
-    pages,
-    total,
-    previous: page > 1 ? { href: href(page - 1), labelText: `${page - 1} of ${pages}` } : undefined,
-    next: page < pages ? { href: href(page + 1), labelText: `${page + 1} of ${pages}` } : undefined,
-  };
-}
 
 export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   const { db, mailer } = app.platform;
@@ -55,7 +39,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   app.get('/admin/outbox', { config: { permission: 'outbox.view' } }, async (request, reply) => {
     const { page } = pageQuery.parse(request.query);
     const { rows, total } = await listOutbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return reply.render('admin/views/outbox.njk', { title: 'Email outbox', messages: rows, pager: pager('/admin/outbox', {}, page, total), usesSmtp: mailer.usesSmtp });
+    return reply.render('admin/views/outbox.njk', { title: 'Email outbox', messages: rows, pager: pager('/admin/outbox', {}, page, total, PAGE_SIZE), usesSmtp: mailer.usesSmtp });
   });
 
   app.get('/admin/outbox/:id', { config: { permission: 'outbox.view' } }, async (request, reply) => {
@@ -85,7 +69,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
       events: rows,
       entityTypes,
       form: { values: f, errors: {}, errorList: [] },
-      pager: pager('/admin/audit', f, page, total),
+      pager: pager('/admin/audit', f, page, total, PAGE_SIZE),
     });
   });
 
@@ -96,7 +80,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     const { rows, total } = await accounts.listUsers({ q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const roles = await accounts.rolesOfMany(rows.map((r) => r.id));
     const users = rows.map((u) => ({ ...u, roles: (roles.get(u.id) ?? []).map((r) => ROLE_LABELS[r]) }));
-    return reply.render('admin/views/users.njk', { title: 'Users', users, q, pager: pager('/admin/users', { q }, page, total) });
+    return reply.render('admin/views/users.njk', { title: 'Users', users, q, pager: pager('/admin/users', { q }, page, total, PAGE_SIZE) });
   });
 
   const userPage = async (id: string, extra: Record<string, unknown> = {}) => {

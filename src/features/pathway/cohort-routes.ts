@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { emailField } from '../../platform/auth/email';
-import { programmeResource } from '../../platform/http/route-helpers';
+import { pager, programmeResource } from '../../platform/http/route-helpers';
+
+const COHORT_PAGE = 50;
 import type { FrameworksService } from '../frameworks/service';
 import type { ProgrammesService } from '../programmes/service';
 import type { GroupService } from './group-service';
@@ -71,12 +73,19 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
     const g = z.uuid().safeParse(id).success ? await groups.get(id) : undefined;
     if (!g || g.kind !== 'cohort') throw notFound('cohort');
     const [cohort, members] = await Promise.all([groups.cohortView(g), groups.membersOf(g.id)]);
-    const filter = String((request.query as { show?: string }).show ?? 'all');
+    const query = request.query as { show?: string; page?: string };
+    const filter = query.show === 'stalled' ? 'stalled' : 'all';
+    const matching = filter === 'stalled' ? cohort.rows.filter((r) => r.stalled) : cohort.rows;
+    const pages = Math.max(1, Math.ceil(matching.length / COHORT_PAGE));
+    const page = Math.min(pages, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));
     return {
       title: g.name,
       group: g,
       ...cohort,
-      shown: filter === 'stalled' ? cohort.rows.filter((r) => r.stalled) : cohort.rows,
+      // A page of people at a time: a 500-person cohort stays quick to load and to read.
+      shown: matching.slice((page - 1) * COHORT_PAGE, page * COHORT_PAGE),
+      matching: matching.length,
+      pager: pager(`/cohorts/${g.id}`, { show: filter === 'stalled' ? 'stalled' : undefined }, page, matching.length, COHORT_PAGE),
       filter,
       invited: members.filter((m) => !m.acceptedAt),
       stageNames: STAGE_NAMES,

@@ -5,7 +5,7 @@ import { findUserByEmail, rolesOf } from '../../platform/auth/repository';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
 import * as repo from './repository';
-import { aggregate, summariseMember } from './cohort';
+import { aggregate, summariseMember, type MemberSummary } from './cohort';
 import { deriveStage, EVIDENCE_KINDS, type PathwayStage } from './stage';
 
 export const GROUP_KINDS = { team: 'Team', cohort: 'Cohort' } as const;
@@ -16,9 +16,14 @@ export type GroupKind = keyof typeof GROUP_KINDS;
  * educator, supervisor or programme lead follows members' progress figures,
  * never their reflections). Membership needs the member's acceptance.
  */
+/** Cohort figures are kept this long per instance: many people open a big cohort, and a minute-old figure is fine. */
+export const COHORT_CACHE_MS = 60_000;
+
 export function createGroupService(platform: Platform, frameworks: FrameworksService, pathway: PathwayService) {
   const { db, mailer, config } = platform;
   const today = () => new Date().toISOString().slice(0, 10);
+  const cohortCache = new Map<string, { at: number; value: Promise<CohortFigures> }>();
+  const forget = (groupId: string) => cohortCache.delete(groupId);
 
   return {
     async create(ownerId: string, input: { kind: GroupKind; name: string; versionId: string; programmeId: string | null }, ctx: AuditContext) {
@@ -70,12 +75,14 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
 
     async accept(groupId: string, userId: string, ctx: AuditContext) {
       const ok = await repo.acceptMembership(db, groupId, userId);
+      forget(groupId);
       if (ok) await recordAudit(db, ctx, { action: 'pathway.group-joined', entityType: 'pathway_group', entityId: groupId });
       return ok;
     },
 
     async leave(groupId: string, userId: string, ctx: AuditContext) {
       const ok = await repo.removeMember(db, groupId, userId);
+      forget(groupId);
       if (ok) await recordAudit(db, ctx, { action: 'pathway.group-left', entityType: 'pathway_group', entityId: groupId });
       return ok;
     },
@@ -101,47 +108,67 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
      * domain at that stage (self-assessed confident, statements with evidence),
      * evidence counts and whether they have stalled. Five queries, whatever the size.
      */
-    async cohortView(group: repo.Group, now = new Date()) {
-      const statements = await pathway.statementsOf(group.frameworkVersionId);
-      const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()];
-      const refs = statements.map((s) => ({ identifier: s.identifier, stage: s.stage, domainCode: s.domain?.code ?? '' }));
-      const members = await repo.cohortMembers(db, group.id, group.frameworkVersionId);
-      const ids = members.map((m) => m.pathwayId).filter((x): x is string => !!x);
-      const [figures, covered, levels, signoffs] = await Promise.all([repo.evidenceFigures(db, ids), repo.coveredStatements(db, ids), repo.latestLevels(db, ids), repo.signoffsOfMany(db, ids)]);
-      const fig = new Map(figures.map((f) => [f.pathwayId, f]));
-      const cov = new Map<string, Set<string>>();
-      for (const c of covered) (cov.get(c.pathwayId) ?? cov.set(c.pathwayId, new Set()).get(c.pathwayId)!).add(c.statementIdentifier);
-      const lev = new Map<string, Map<string, string>>();
-      const lastAssessed = new Map<string, Date>();
-      for (const l of levels) {
-        (lev.get(l.pathwayId) ?? lev.set(l.pathwayId, new Map()).get(l.pathwayId)!).set(l.statementIdentifier, l.level);
-        if (!lastAssessed.has(l.pathwayId) || lastAssessed.get(l.pathwayId)! < l.assessedAt) lastAssessed.set(l.pathwayId, l.assessedAt);
-      }
-      const signed = new Map<string, Set<string>>();
-      for (const s of signoffs) (signed.get(s.pathwayId) ?? signed.set(s.pathwayId, new Set()).get(s.pathwayId)!).add(s.stage);
-      const rows = members.map((m) => {
-        const stage = deriveStage(m.profile?.consultantPostStart ?? null, today(), (m.profile?.stageOverride as PathwayStage | null) ?? null).stage;
-        const f = m.pathwayId ? fig.get(m.pathwayId) : undefined;
-        const last = [f?.lastChange ?? null, m.pathwayId ? (lastAssessed.get(m.pathwayId) ?? null) : null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
-        const summary = summariseMember(
-          { stage, covered: cov.get(m.pathwayId ?? '') ?? new Set(), levels: lev.get(m.pathwayId ?? '') ?? new Map(), evidence: f?.total ?? 0, confirmed: f?.confirmed ?? 0, lastActivity: last },
-          refs,
-          domains.map((d) => d.code),
-          now,
-        );
-        return { id: m.id, name: m.name, stage, following: !!m.pathwayId, signedOff: signed.get(m.pathwayId ?? '') ?? new Set<string>(), ...summary };
+    /** The cohort figures, computed at most once a minute per instance (and again when someone joins or leaves here). */
+    cohortView(group: repo.Group): Promise<CohortFigures> {
+      const hit = cohortCache.get(group.id);
+      if (hit && Date.now() - hit.at < COHORT_CACHE_MS) return hit.value;
+      const value = computeCohort(group).catch((err: unknown) => {
+        forget(group.id);
+        throw err;
       });
-      return { domains, rows, stalled: rows.filter((r) => r.stalled).length, aggregate: aggregate(rows) };
+      cohortCache.set(group.id, { at: Date.now(), value });
+      return value;
     },
 
     /** Anonymised figures for a programme: every cohort that belongs to it, people counted once. */
     async programmeAggregates(programmeId: string) {
       const cohorts = (await repo.groupsOfProgrammes(db, [programmeId])).filter((g) => g.kind === 'cohort');
-      const seen = new Map<string, Awaited<ReturnType<typeof this.cohortView>>['rows'][number]>();
+      const seen = new Map<string, CohortFigures['rows'][number]>();
       for (const c of cohorts) for (const r of (await this.cohortView(c)).rows) if (!seen.has(r.id)) seen.set(r.id, r);
       return { cohorts: cohorts.length, ...aggregate([...seen.values()]) };
     },
   };
+
+  async function computeCohort(group: repo.Group, now = new Date()): Promise<CohortFigures> {
+    const statements = await pathway.statementsOf(group.frameworkVersionId);
+    const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()];
+    const refs = statements.map((s) => ({ identifier: s.identifier, stage: s.stage, domainCode: s.domain?.code ?? '' }));
+    const members = await repo.cohortMembers(db, group.id, group.frameworkVersionId);
+    const ids = members.map((m) => m.pathwayId).filter((x): x is string => !!x);
+    const [figures, covered, levels, signoffs] = await Promise.all([repo.evidenceFigures(db, ids), repo.coveredStatements(db, ids), repo.latestLevels(db, ids), repo.signoffsOfMany(db, ids)]);
+    const fig = new Map(figures.map((f) => [f.pathwayId, f]));
+    const cov = new Map<string, Set<string>>();
+    for (const c of covered) (cov.get(c.pathwayId) ?? cov.set(c.pathwayId, new Set()).get(c.pathwayId)!).add(c.statementIdentifier);
+    const lev = new Map<string, Map<string, string>>();
+    const lastAssessed = new Map<string, Date>();
+    for (const l of levels) {
+      (lev.get(l.pathwayId) ?? lev.set(l.pathwayId, new Map()).get(l.pathwayId)!).set(l.statementIdentifier, l.level);
+      if (!lastAssessed.has(l.pathwayId) || lastAssessed.get(l.pathwayId)! < l.assessedAt) lastAssessed.set(l.pathwayId, l.assessedAt);
+    }
+    const signed = new Map<string, Set<string>>();
+    for (const s of signoffs) (signed.get(s.pathwayId) ?? signed.set(s.pathwayId, new Set()).get(s.pathwayId)!).add(s.stage);
+    const rows = members.map((m) => {
+      const stage = deriveStage(m.profile?.consultantPostStart ?? null, today(), (m.profile?.stageOverride as PathwayStage | null) ?? null).stage;
+      const f = m.pathwayId ? fig.get(m.pathwayId) : undefined;
+      const last = [f?.lastChange ?? null, m.pathwayId ? (lastAssessed.get(m.pathwayId) ?? null) : null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+      const summary = summariseMember(
+        { stage, covered: cov.get(m.pathwayId ?? '') ?? new Set(), levels: lev.get(m.pathwayId ?? '') ?? new Map(), evidence: f?.total ?? 0, confirmed: f?.confirmed ?? 0, lastActivity: last },
+        refs,
+        domains.map((d) => d.code),
+        now,
+      );
+      return { id: m.id, name: m.name, stage, following: !!m.pathwayId, signedOff: signed.get(m.pathwayId ?? '') ?? new Set<string>(), ...summary };
+    });
+    return { domains, rows, stalled: rows.filter((r) => r.stalled).length, aggregate: aggregate(rows), computedAt: now };
+  }
 }
 
 export type GroupService = ReturnType<typeof createGroupService>;
+
+export interface CohortFigures {
+  domains: { code: string; text: string }[];
+  rows: (MemberSummary & { id: string; name: string; stage: PathwayStage; following: boolean; signedOff: Set<string> })[];
+  stalled: number;
+  aggregate: ReturnType<typeof aggregate>;
+  computedAt: Date;
+}

@@ -288,7 +288,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
                 report.skippedLinks++;
                 continue;
               }
-              await repo.upsertLink(tx, { evidenceId: row.id, statementIdentifier: l.statement, reason: l.reason });
+              await repo.upsertLink(tx, { evidenceId: row.id, statementIdentifier: l.statement, pathwayId: p.id, reason: l.reason });
               report.links++;
             }
             for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed' || x.outcome === 'returned'))

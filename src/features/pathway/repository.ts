@@ -84,7 +84,7 @@ export async function linksOf(db: Db, evidenceIds: string[]) {
   return db.select().from(evidenceLinks).where(inArray(evidenceLinks.evidenceId, evidenceIds)).orderBy(asc(evidenceLinks.createdAt));
 }
 
-export async function upsertLink(db: Db, values: { evidenceId: string; statementIdentifier: string; reason: string }) {
+export async function upsertLink(db: Db, values: { evidenceId: string; statementIdentifier: string; pathwayId: string; reason: string }) {
   await db
     .insert(evidenceLinks)
     .values(values)
@@ -427,10 +427,9 @@ export async function evidenceFigures(db: Db, pathwayIds: string[]) {
 export async function coveredStatements(db: Db, pathwayIds: string[]) {
   if (pathwayIds.length === 0) return [];
   return db
-    .selectDistinct({ pathwayId: evidence.pathwayId, statementIdentifier: evidenceLinks.statementIdentifier })
+    .selectDistinct({ pathwayId: evidenceLinks.pathwayId, statementIdentifier: evidenceLinks.statementIdentifier })
     .from(evidenceLinks)
-    .innerJoin(evidence, eq(evidence.id, evidenceLinks.evidenceId))
-    .where(inArray(evidence.pathwayId, pathwayIds));
+    .where(inArray(evidenceLinks.pathwayId, pathwayIds));
 }
 
 /** Per pathway: the latest self-assessment level of each statement, and when they last assessed. */

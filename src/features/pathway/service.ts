@@ -273,7 +273,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       const nhs = nhsNumberProblem(reason, 'the reason');
       if (nhs) throw new FieldError('reason', nhs);
       await db.transaction(async (tx) => {
-        await repo.upsertLink(tx, { evidenceId, statementIdentifier, reason: reason.trim() });
+        await repo.upsertLink(tx, { evidenceId, statementIdentifier, pathwayId: pathway.id, reason: reason.trim() });
         await recordAudit(tx, ctx, { action: 'pathway.evidence-linked', entityType: 'evidence', entityId: evidenceId, details: { statementIdentifier } });
       });
     },

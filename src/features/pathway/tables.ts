@@ -74,7 +74,8 @@ export const evidence = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('evidence_pathway_idx').on(t.pathwayId)],
+  // Covers the per-pathway counts (status, last change) a cohort needs without reading the rows.
+  (t) => [index('evidence_pathway_idx').on(t.pathwayId, t.status, t.updatedAt)],
 );
 
 /** Which statements a piece of evidence shows, each with a short reason. */
@@ -85,10 +86,16 @@ export const evidenceLinks = pgTable(
       .notNull()
       .references(() => evidence.id, { onDelete: 'cascade' }),
     statementIdentifier: uuid('statement_identifier').notNull(),
+    /** The evidence's pathway, copied here so coverage across many pathways reads one index (evidence never moves). */
+    pathwayId: uuid('pathway_id').notNull(),
     reason: text('reason').notNull().default(''),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.evidenceId, t.statementIdentifier] }), index('evidence_links_statement_idx').on(t.statementIdentifier)],
+  (t) => [
+    primaryKey({ columns: [t.evidenceId, t.statementIdentifier] }),
+    index('evidence_links_statement_idx').on(t.statementIdentifier),
+    index('evidence_links_pathway_idx').on(t.pathwayId, t.statementIdentifier),
+  ],
 );
 
 /** Files attached to a piece of evidence; the bytes live under DATA_DIR, only the key is stored here. */
