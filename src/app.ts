@@ -112,6 +112,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
 
   const views = createViewEnvironment();
   views.addGlobal('roleLabels', ROLE_LABELS);
+  // A fresh key for forms that create something: a doubled or retried submit then creates it once.
+  views.addGlobal('newSubmissionKey', () => randomUUID());
 
   let demoReady = false;
   const demoList = async () => {

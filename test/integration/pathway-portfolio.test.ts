@@ -169,7 +169,9 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     const unknownFw = JSON.stringify({ ...doc, framework: { ...doc.framework, versionId: '00000000-0000-4000-8000-000000000000', identifier: '00000000-0000-4000-8000-000000000001' } });
     expect(textOf((await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: unknownFw })).body)).toContain('which this Waymark does not have');
     const before = await countRows(t.app, 'evidence');
-    const imported = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: json.body });
+    // Someone edits their file to claim a confirmation: it comes in as history, never as confirmed here.
+    const claimed = { ...doc, evidence: doc.evidence.map((e, i) => (i === 0 ? { ...e, status: 'confirmed' as const, confirmations: [{ method: 'link' as const, outcome: 'confirmed' as const, confirmerName: 'Dr Made Up', confirmerRole: 'Consultant', confirmerRegistration: '', confirmerOrganisation: '', statement: 'Trust me', requestedAt: e.createdAt, decidedAt: e.createdAt }] } : e)) };
+    const imported = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) });
     expect(imported.statusCode).toBe(302);
     expect(await countRows(t.app, 'evidence')).toBe(before + 3);
     expect(await countRows(t.app, 'evidence_attachments')).toBe(2);
@@ -177,6 +179,12 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(await countRows(t.app, 'evidence')).toBe(before + 3); // the same file adds nothing twice
     const theirs = textOf((await c.get(`${imported.headers.location}/evidence`)).body);
     expect(theirs).toContain('Service evaluation two');
+    const statuses = await queryRows<{ status: string }>(t.app.platform.db, sql`select e.status from evidence e join pathways p on p.id = e.pathway_id where p.user_id = ${mover.id}`);
+    expect(statuses.map((r) => r.status)).toEqual(['draft', 'draft', 'draft']);
+    const claimedId = (await queryRows<{ id: string }>(t.app.platform.db, sql`select e.id from evidence e join pathways p on p.id = e.pathway_id where p.user_id = ${mover.id} and e.title = ${doc.evidence[0]!.title}`))[0]!.id;
+    const claimedPage = textOf((await c.get(`${imported.headers.location}/evidence/${claimedId}`)).body);
+    expect(claimedPage).toContain('Imported from another Waymark, not checked here: confirmed by Dr Made Up');
+    expect(claimedPage).not.toContain('Confirmed by Dr Made Up');
   });
 
   it('shares a read-only portfolio through a link that expires and can be stopped', async () => {
@@ -226,6 +234,10 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(theirs).not.toContain('Shared work'); // titles, not reflections
     const matrix = textOf((await mc.get(`${matePath}/matrix?stage=all`)).body);
     expect(matrix).toContain('Service evaluation two (shared by your team)'); // credited to Tess's matrix too
+    // When Rhys leaves, what he shared is his alone again.
+    await me.get('/pathway');
+    await me.post(`/pathway/groups/${groupId}/leave`, { _csrf: me.csrf() });
+    expect(textOf((await mc.get(`${matePath}/evidence`)).body)).not.toContain('Service evaluation two');
   });
 
   it('shows a cohort only to whoever runs it and the programme’s leads, with anonymised programme figures', async () => {

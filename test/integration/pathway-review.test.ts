@@ -51,6 +51,13 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
     expect(await statusOf(item)).toBe('submitted');
     const again = await me.submit(item, `${item}/confirmation`, { name: 'Dr Okafor', email: 'okafor@trust.example' });
     expect(textOf(again.body)).toContain('already waiting for confirmation');
+    // What the colleague is asked to confirm cannot change under them.
+    const found = await me.get(`${item}?q=2.1.3`);
+    const statement = /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
+    const swap = await me.post(`${item}/links`, { _csrf: me.csrf(), statement });
+    expect(swap.statusCode).toBe(400);
+    expect(textOf(swap.body)).toContain('stay as they are: withdraw the request first');
+    expect(await countRows(t.app, 'evidence_links')).toBe(0);
     const mail = (await lastEmailTo(t.app, 'okafor@trust.example'))!;
     expect(mail.subject).toBe('Priya Practitioner asks you to confirm their evidence');
     const link = linkIn(mail.text);
@@ -195,5 +202,9 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
     const jwks = JSON.parse((await anyone.get('/badges/issuer/jwks.json')).body);
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256' });
     expect(jwks.keys[0].d).toBeUndefined(); // never the private part
+
+    // A supervisor whose role is taken away loses access at once, even though the practitioner had chosen them.
+    await t.app.services.accounts.setRole(supUser.id, 'supervisor', false, { actorId: null, actorLabel: 'test' });
+    expect((await sup.get(`/supervision/${meUser.id}`)).statusCode).toBe(403);
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/platform/db/database';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
@@ -80,6 +82,13 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     expect(textOf(noKind.body)).toContain('Give the evidence a title');
     const made = await me.submit(list, list, { kind: 'improvement', title: 'Redesigned the MSK triage pathway', occurredOn: '2026-10-14', template: 'what-so-what', reflection: 'What happened: waits fell by a third.' });
     expect(made.statusCode).toBe(302);
+    // A doubled submit (same form, same key) adds the evidence once and lands on the same page.
+    await me.get(list);
+    const form = { _csrf: me.csrf(), _submission: me.hidden('_submission'), kind: 'teaching', title: 'Submitted twice', template: 'none' };
+    const first = await me.post(list, form);
+    const second = await me.post(list, form);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from evidence where title = 'Submitted twice'`))[0]!.n).toBe(1);
     const item = made.headers.location as string;
     const found = await me.get(`${item}?q=${encodeURIComponent('service quality')}`);
     expect(textOf(found.body)).toContain('2.1.3 Holds accountability for the clinical quality and outcomes of a service.');

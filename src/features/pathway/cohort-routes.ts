@@ -24,13 +24,19 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
   };
   const view = { permission: 'cohort.view' as const, resource: cohortResource };
 
+  /** Programmes a cohort may belong to: those the person leads or facilitates (any, for an admin). */
+  async function cohortProgrammes(request: FastifyRequest) {
+    const isAdmin = request.actor.platformRoles.has('admin');
+    const mine = new Set([...request.actor.programmeRoles.entries()].filter(([, roles]) => roles.has('lead') || roles.has('facilitator')).map(([id]) => id));
+    return (await programmes.listFor(request.user!.id, isAdmin)).filter((p) => isAdmin || mine.has(p.id));
+  }
+
   async function listPage(request: FastifyRequest, form: FormState = emptyForm()) {
     const userId = request.user!.id;
-    const isAdmin = request.actor.platformRoles.has('admin');
     const leadOf = [...request.actor.programmeRoles.entries()].filter(([, roles]) => roles.has('lead')).map(([id]) => id);
     const mine = (await groups.ownedBy(userId)).filter((g) => g.kind === 'cohort');
     const programmeCohorts = (await groups.ofProgrammes(leadOf)).filter((g) => g.kind === 'cohort' && g.ownerId !== userId);
-    const [published, myProgrammes] = await Promise.all([frameworks.list(false), programmes.listFor(userId, isAdmin)]);
+    const [published, myProgrammes] = await Promise.all([frameworks.list(false), cohortProgrammes(request)]);
     return {
       title: 'Cohorts',
       mine,
@@ -57,9 +63,9 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
     const parsed = parseForm(cohortSchema, request.body, ['name', 'versionId', 'programmeId']);
     if (!parsed.ok) return reply.render('pathway/views/cohorts.njk', await listPage(request, parsed.form), 400);
     try {
-      const allowed = (await programmes.listFor(request.user!.id, request.actor.platformRoles.has('admin'))).map((p) => p.id);
-      if (parsed.data.programmeId && !allowed.includes(parsed.data.programmeId)) throw new FieldError('programmeId', 'Choose one of your programmes');
-      const g = await groups.create(request.user!.id, { kind: 'cohort', ...parsed.data }, request.auditContext());
+      const allowed = (await cohortProgrammes(request)).map((p) => p.id);
+      if (parsed.data.programmeId && !allowed.includes(parsed.data.programmeId)) throw new FieldError('programmeId', 'Choose a programme you lead or facilitate');
+      const g = await groups.create(request.user!.id, { kind: 'cohort', ...parsed.data }, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       request.flash('success', `Cohort “${g.name}” created. Invite practitioners: they join when they accept.`);
       return reply.redirect(`/cohorts/${g.id}`);
     } catch (err) {

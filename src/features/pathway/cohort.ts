@@ -71,7 +71,7 @@ export function aggregate(members: (MemberSummary & { stage: PathwayStage; signe
       stage,
       people: suppress(at.length),
       medianCoveragePct: enough ? median(at.map((m) => m.coveragePct)) : null,
-      signedOff: enough ? members.filter((m) => m.signedOff.has(stage)).length : null,
+      signedOff: enough ? suppress(members.filter((m) => m.signedOff.has(stage)).length) : null,
     };
   });
   const enough = n >= SUPPRESS_BELOW;

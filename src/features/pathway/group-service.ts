@@ -2,6 +2,7 @@ import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { findUserByEmail, rolesOf } from '../../platform/auth/repository';
+import { once } from '../../platform/db/idempotency';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
 import * as repo from './repository';
@@ -26,10 +27,10 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
   const forget = (groupId: string) => cohortCache.delete(groupId);
 
   return {
-    async create(ownerId: string, input: { kind: GroupKind; name: string; versionId: string; programmeId: string | null }, ctx: AuditContext) {
+    async create(ownerId: string, input: { kind: GroupKind; name: string; versionId: string; programmeId: string | null }, ctx: AuditContext, submissionKey?: string) {
       const version = await frameworks.findVersionById(input.versionId);
       if (!version || version.status !== 'published') throw new FieldError('versionId', 'Choose a published framework');
-      return db.transaction(async (tx) => {
+      return once(db, submissionKey, ownerId, async (tx) => {
         const g = await repo.insertGroup(tx, { kind: input.kind, name: input.name, frameworkVersionId: version.id, programmeId: input.programmeId, ownerId });
         // A team's founder is its first member; a cohort's organiser watches it from outside.
         if (input.kind === 'team') await repo.addMember(tx, g.id, ownerId, true);
@@ -59,7 +60,7 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
             '',
             group.kind === 'team'
               ? `You are invited to follow the pathway as part of the team “${group.name}”: its members share goals and evidence.`
-              : `You are invited to join the cohort “${group.name}”. If you accept, whoever runs it sees your progress figures (stage, coverage by domain, last activity) — never your reflections.`,
+              : `You are invited to join the cohort “${group.name}”. If you accept, whoever runs it${group.programmeId ? ' and the leads of the programme it belongs to' : ''} see your progress figures (stage, coverage by domain, last activity) — never your reflections.`,
             '',
             `Accept or decline on your pathway page: ${config.baseUrl}/pathway`,
           ].join('\n'),
@@ -81,7 +82,11 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
     },
 
     async leave(groupId: string, userId: string, ctx: AuditContext) {
-      const ok = await repo.removeMember(db, groupId, userId);
+      const ok = await db.transaction(async (tx) => {
+        const removed = await repo.removeMember(tx, groupId, userId);
+        if (removed) await repo.unshareFromGroup(tx, groupId, userId);
+        return removed;
+      });
       forget(groupId);
       if (ok) await recordAudit(db, ctx, { action: 'pathway.group-left', entityType: 'pathway_group', entityId: groupId });
       return ok;
@@ -124,7 +129,8 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
     async programmeAggregates(programmeId: string) {
       const cohorts = (await repo.groupsOfProgrammes(db, [programmeId])).filter((g) => g.kind === 'cohort');
       const seen = new Map<string, CohortFigures['rows'][number]>();
-      for (const c of cohorts) for (const r of (await this.cohortView(c)).rows) if (!seen.has(r.id)) seen.set(r.id, r);
+      // Only people following the cohort's framework: someone who joined but never started says nothing about the pathway.
+      for (const c of cohorts) for (const r of (await this.cohortView(c)).rows) if (r.following && !seen.has(r.id)) seen.set(r.id, r);
       return { cohorts: cohorts.length, ...aggregate([...seen.values()]) };
     },
   };

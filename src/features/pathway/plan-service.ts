@@ -3,6 +3,7 @@ import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { nhsNumberProblem } from '../../platform/forms/nhs-number';
+import { once } from '../../platform/db/idempotency';
 import { createFileStore, FileProblem } from '../../platform/storage/files';
 import type { PathwayService } from './service';
 import * as repo from './repository';
@@ -95,11 +96,11 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       return fresh.length;
     },
 
-    async addGoal(p: repo.Pathway, input: { title: string; statementIdentifier: string | null; targetOn: string | null; groupId?: string | null }, ctx: AuditContext) {
+    async addGoal(p: repo.Pathway, input: { title: string; statementIdentifier: string | null; targetOn: string | null; groupId?: string | null }, ctx: AuditContext, submissionKey?: string) {
       if (input.statementIdentifier && !(await pathway.statementsOf(p.frameworkVersionId)).some((s) => s.identifier === input.statementIdentifier))
         throw new FieldError('statementIdentifier', 'Choose a statement of the framework this pathway follows');
       checkText('title', input.title, 'the goal');
-      await db.transaction(async (tx) => {
+      await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         const [g] = await repo.insertGoals(tx, [{ pathwayId: input.groupId ? null : p.id, groupId: input.groupId ?? null, title: input.title, statementIdentifier: input.statementIdentifier, targetOn: input.targetOn }]);
         await recordAudit(tx, ctx, { action: 'pathway.goal-added', entityType: 'pathway', entityId: p.id, details: { goalId: g!.id, shared: !!input.groupId } });
       });
@@ -127,9 +128,9 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       });
     },
 
-    async addAction(goal: repo.Goal, input: { text: string; dueOn: string | null }, ctx: AuditContext) {
+    async addAction(goal: repo.Goal, input: { text: string; dueOn: string | null }, ctx: AuditContext, submissionKey?: string) {
       checkText('text', input.text, 'the action');
-      await db.transaction(async (tx) => {
+      await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         const a = await repo.insertAction(tx, { goalId: goal.id, text: input.text, dueOn: input.dueOn });
         await recordAudit(tx, ctx, { action: 'pathway.action-added', entityType: 'plan_goal', entityId: goal.id, details: { actionId: a.id } });
       });

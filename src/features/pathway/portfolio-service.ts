@@ -11,6 +11,8 @@ import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
 import type { PlanService } from './plan-service';
 import * as repo from './repository';
+import { readRules, rulesProblems } from './rules';
+import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { deriveStage, EVIDENCE_KINDS, levelNamesOf, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
 
 export const SHARE_PURPOSE = 'portfolio-share';
@@ -57,7 +59,8 @@ export const portfolioSchema = z.object({
       links: z.array(z.object({ statement: z.uuid(), code: z.string(), reason: z.string().max(300) })),
       confirmations: z.array(
         z.object({
-          method: z.enum(['link', 'supervisor']),
+          /** 'imported': given on another Waymark and carried here as history, not checked here. */
+          method: z.enum(['link', 'supervisor', 'imported']),
           outcome: z.enum(['confirmed', 'returned', 'withdrawn']).nullable(),
           confirmerName: z.string(),
           confirmerRole: z.string(),
@@ -144,7 +147,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
           confirmations: confirmations
             .filter((c) => c.evidenceId === e.id)
             .map((c) => ({
-              method: c.method as 'link' | 'supervisor',
+              method: c.method as 'link' | 'supervisor' | 'imported',
               outcome: c.outcome as 'confirmed' | 'returned' | 'withdrawn' | null,
               confirmerName: c.confirmerName,
               confirmerRole: c.confirmerRole,
@@ -215,7 +218,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       blocks.push({ kind: 'paragraph', text: `${EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind}${e.occurredOn ? `, ${e.occurredOn}` : ''}. Status: ${e.status}.` });
       if (e.links.length) blocks.push({ kind: 'list', items: e.links.map((l) => `${l.code} ${byId.get(l.statement)?.text ?? ''}${l.reason ? ` — ${l.reason}` : ''}`) });
       for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed'))
-        blocks.push({ kind: 'paragraph', text: `Confirmed by ${c.confirmerName} (${[c.confirmerRole, c.confirmerOrganisation, c.confirmerRegistration && `registration ${c.confirmerRegistration}`].filter(Boolean).join(', ')}) on ${c.decidedAt?.slice(0, 10)}: “${c.statement}”` });
+        blocks.push({ kind: 'paragraph', text: `${c.method === 'imported' ? 'Imported from another Waymark, not checked here: confirmed' : 'Confirmed'} by ${c.confirmerName} (${[c.confirmerRole, c.confirmerOrganisation, c.confirmerRegistration && `registration ${c.confirmerRegistration}`].filter(Boolean).join(', ')}) on ${c.decidedAt?.slice(0, 10)}: “${c.statement}”` });
       if (e.reflection) for (const para of e.reflection.split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: para.trim() });
       if (e.attachments.length) blocks.push({ kind: 'paragraph', text: `Attached: ${e.attachments.map((a) => a.filename).join(', ')}` });
     }
@@ -261,13 +264,17 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       if (!version || version.status === 'draft')
         throw new FieldError('file', `This portfolio follows ${doc.framework.title || 'a framework'} version ${doc.framework.versionLabel}, which this Waymark does not have. Ask an administrator to import that framework first`);
       const statements = new Set((await pathway.statementsOf(version.id)).map((s) => s.identifier));
-      const p = (await repo.findPathway(db, userId, version.id)) ?? (await repo.insertPathway(db, { userId, frameworkVersionId: version.id, rules: doc.rules, levelNames: doc.levelNames ?? {} }));
-      const existing = await repo.evidenceOf(db, p.id);
-      const seen = new Set(existing.map((e) => `${e.kind}|${e.title}|${e.occurredOn ?? ''}`));
-      const report = { evidence: 0, skippedEvidence: 0, links: 0, skippedLinks: 0, attachments: 0, skippedAttachments: [] as string[], assessments: 0, goals: 0, pathwayId: p.id };
+      // Rules and scale words come along only if they would be accepted here.
+      const rules = readRules(doc.rules);
+      const names = levelNamesOf(doc.levelNames);
+      const distinct = new Set(Object.values(names).map((n) => n.toLowerCase())).size === LEVELS.length;
+      const report = { evidence: 0, skippedEvidence: 0, withPatientIdentifiers: 0, links: 0, skippedLinks: 0, attachments: 0, skippedAttachments: [] as string[], assessments: 0, goals: 0, pathwayId: '' };
       const stored: string[] = [];
       try {
         await db.transaction(async (tx) => {
+          const p = await repo.insertPathway(tx, { userId, frameworkVersionId: version.id, rules: Object.keys(rulesProblems(rules)).length ? {} : { ...rules }, levelNames: distinct ? names : {} });
+          report.pathwayId = p.id;
+          const seen = new Set((await repo.evidenceOf(tx, p.id)).map((e) => `${e.kind}|${e.title}|${e.occurredOn ?? ''}`));
           const had = new Set((await repo.assessmentsOf(tx, p.id)).map((a) => `${a.statementIdentifier}|${a.assessedAt.toISOString()}`));
           const fresh = doc.selfAssessments.filter((a) => statements.has(a.statement) && !had.has(`${a.statement}|${new Date(a.assessedAt).toISOString()}`));
           await repo.insertAssessments(tx, fresh.map((a) => ({ pathwayId: p.id, statementIdentifier: a.statement, level: a.level, assessedAt: new Date(a.assessedAt) })));
@@ -278,10 +285,14 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
               report.skippedEvidence++;
               continue;
             }
+            if (nhsNumberProblem(`${e.title}\n${e.reflection}`, 'it')) {
+              report.withPatientIdentifiers++;
+              continue;
+            }
             seen.add(key);
-            // A request still waiting cannot be answered here: it comes back as a draft.
-            const status = e.status === 'submitted' ? 'draft' : e.status;
-            const row = await repo.insertEvidence(tx, { pathwayId: p.id, kind: e.kind, title: e.title, occurredOn: e.occurredOn, template: e.template in TEMPLATES ? e.template : 'none', reflection: e.reflection, status, createdAt: new Date(e.createdAt) });
+            // Everything arrives as a draft: a confirmation given elsewhere is kept as history, marked as
+            // imported, but this Waymark cannot vouch for it, so it never counts as confirmed here.
+            const row = await repo.insertEvidence(tx, { pathwayId: p.id, kind: e.kind, title: e.title, occurredOn: e.occurredOn, template: e.template in TEMPLATES ? e.template : 'none', reflection: e.reflection, status: 'draft', createdAt: new Date(e.createdAt) });
             report.evidence++;
             for (const l of e.links) {
               if (!statements.has(l.statement)) {
@@ -292,7 +303,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
               report.links++;
             }
             for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed' || x.outcome === 'returned'))
-              await repo.insertConfirmation(tx, { evidenceId: row.id, method: c.method, outcome: c.outcome, confirmerName: c.confirmerName, confirmerRole: c.confirmerRole, confirmerRegistration: c.confirmerRegistration, confirmerOrganisation: c.confirmerOrganisation, statement: c.statement, createdAt: new Date(c.requestedAt), decidedAt: c.decidedAt ? new Date(c.decidedAt) : null });
+              await repo.insertConfirmation(tx, { evidenceId: row.id, method: 'imported', outcome: c.outcome, confirmerName: c.confirmerName, confirmerRole: c.confirmerRole, confirmerRegistration: c.confirmerRegistration, confirmerOrganisation: c.confirmerOrganisation, statement: c.statement, createdAt: new Date(c.requestedAt), decidedAt: c.decidedAt ? new Date(c.decidedAt) : null });
             for (const a of e.attachments) {
               try {
                 const f = await plan.files.save(Buffer.from(a.base64, 'base64'), a.filename);

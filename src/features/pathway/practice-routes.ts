@@ -52,6 +52,8 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
       statuses: Object.entries(GOAL_STATUSES).map(([value, text]) => ({ value, text })),
       form,
       actionForm,
+      // The action fields are named per goal on the page.
+      pageErrors: actionForm?.form.errorList.map((e) => ({ ...e, href: `${e.href}-${actionForm.goalId}` })),
     };
   }
 
@@ -75,7 +77,7 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
         if (!teams.includes(parsed.data.shared)) throw new FieldError('title', 'Choose one of your teams to share the goal with');
         groupId = parsed.data.shared;
       }
-      await plans.addGoal(p, { ...parsed.data, groupId }, request.auditContext());
+      await plans.addGoal(p, { ...parsed.data, groupId }, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     } catch (err) {
       if (err instanceof FieldError) return reply.render('pathway/views/plan.njk', await planPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
       throw err;
@@ -118,7 +120,7 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
     const fail = async (form: FormState) => reply.render('pathway/views/plan.njk', await planPage(request, emptyForm(), { goalId: g.id, form }), 400);
     if (!parsed.ok) return reply.render('pathway/views/plan.njk', await planPage(request, emptyForm(), { goalId: g.id, form: parsed.form }), 400);
     try {
-      await plans.addAction(g, parsed.data, request.auditContext());
+      await plans.addAction(g, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     } catch (err) {
       if (err instanceof FieldError) return fail(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }));
       throw err;
@@ -149,7 +151,7 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
       const memberships = (await groups.memberships(p.userId)).filter((m) => m.group.frameworkVersionId === p.frameworkVersionId);
       return reply.render('pathway/views/teams.njk', { title: 'Teams', pathway: p, memberships, kinds: GROUP_KINDS, form: formWithErrors({}, { name: parsed.error.issues[0]!.message }) }, 400);
     }
-    const g = await groups.create(request.user!.id, { kind: 'team', name: parsed.data.name, versionId: p.frameworkVersionId, programmeId: null }, request.auditContext());
+    const g = await groups.create(request.user!.id, { kind: 'team', name: parsed.data.name, versionId: p.frameworkVersionId, programmeId: null }, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     request.flash('success', `Team “${g.name}” created. Invite your colleagues.`);
     return reply.redirect(`/pathway/teams/${g.id}`);
   });
@@ -267,8 +269,8 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
     }
     try {
       const r = await portfolio.import(request.user!.id, raw, request.auditContext());
-      const skipped = [r.skippedEvidence && `${r.skippedEvidence} already here`, r.skippedLinks && `${r.skippedLinks} links to statements this framework does not have`, r.skippedAttachments.length && `${r.skippedAttachments.length} attachments refused (${r.skippedAttachments.join('; ')})`].filter(Boolean);
-      request.flash('success', `Imported ${r.evidence} pieces of evidence, ${r.links} links, ${r.attachments} attachments, ${r.assessments} self-assessments and ${r.goals} goals.${skipped.length ? ` Not imported: ${skipped.join(', ')}.` : ''}`);
+      const skipped = [r.skippedEvidence && `${r.skippedEvidence} already here`, r.withPatientIdentifiers && `${r.withPatientIdentifiers} containing what looks like an NHS number`, r.skippedLinks && `${r.skippedLinks} links to statements this framework does not have`, r.skippedAttachments.length && `${r.skippedAttachments.length} attachments refused (${r.skippedAttachments.join('; ')})`].filter(Boolean);
+      request.flash('success', `Imported ${r.evidence} pieces of evidence (as drafts: ask for confirmation again here), ${r.links} links, ${r.attachments} attachments, ${r.assessments} self-assessments and ${r.goals} goals.${skipped.length ? ` Not imported: ${skipped.join(', ')}.` : ''}`);
       return reply.redirect(`/pathway/${r.pathwayId}`);
     } catch (err) {
       if (err instanceof FieldError) return refuse(err.message);

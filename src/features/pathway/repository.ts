@@ -50,9 +50,10 @@ export async function findPathway(db: Db, userId: string, frameworkVersionId: st
   return row;
 }
 
+/** Creates the person's pathway on a framework version, or returns the one they already have. */
 export async function insertPathway(db: Db, values: typeof pathways.$inferInsert): Promise<Pathway> {
-  const [row] = await db.insert(pathways).values(values).returning();
-  return row!;
+  const [row] = await db.insert(pathways).values(values).onConflictDoNothing().returning();
+  return row ?? (await findPathway(db, values.userId, values.frameworkVersionId))!;
 }
 
 export async function assessmentsOf(db: Db, pathwayId: string) {
@@ -111,8 +112,22 @@ export async function countEvidence(db: Db, pathwayId: string): Promise<number> 
   return row?.n ?? 0;
 }
 
-export async function updateEvidence(db: Db, id: string, values: Partial<typeof evidence.$inferInsert>) {
-  await db.update(evidence).set({ ...values, updatedAt: new Date() }).where(eq(evidence.id, id));
+/** Changes evidence while its status is one of `onlyIf`; false if it was not. */
+export async function updateEvidence(db: Db, id: string, values: Partial<typeof evidence.$inferInsert>, onlyIf: string[]): Promise<boolean> {
+  const rows = await db
+    .update(evidence)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(evidence.id, id), inArray(evidence.status, onlyIf)))
+    .returning({ id: evidence.id });
+  return rows.length > 0;
+}
+
+/** When someone leaves a team, what they shared with it is theirs alone again. */
+export async function unshareFromGroup(db: Db, groupId: string, userId: string) {
+  await db
+    .update(evidence)
+    .set({ groupId: null })
+    .where(and(eq(evidence.groupId, groupId), inArray(evidence.pathwayId, db.select({ id: pathways.id }).from(pathways).where(eq(pathways.userId, userId)))));
 }
 
 /** Moves evidence to a new status only from one of the expected ones; false when someone else got there first. */

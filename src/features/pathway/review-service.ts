@@ -6,6 +6,7 @@ import { findUserById, findUserByEmail, rolesOf } from '../../platform/auth/repo
 import { checkLinkToken, consumeLinkToken, issueLinkToken, retireLinkTokens, type LinkProblem } from '../../platform/tokens/link-tokens';
 import { buildAchievementCredential, decodeUnverified, issuerKeys, signCredential, verifyCredential } from '../../platform/credentials/open-badges';
 import { nhsNumberProblem } from '../../platform/forms/nhs-number';
+import { once } from '../../platform/db/idempotency';
 import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
 import { PATHWAY_STAGES, STAGE_NAMES, type PathwayStage } from './stage';
@@ -162,11 +163,11 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     superviseesOf: (supervisorId: string) => repo.superviseesOf(db, supervisorId),
     meetingsOf: (practitionerId: string) => repo.meetingsOf(db, practitionerId),
 
-    async recordMeeting(practitionerId: string, supervisorId: string, input: { heldOn: string; notes: string; agreedActions: string }, ctx: AuditContext) {
+    async recordMeeting(practitionerId: string, supervisorId: string, input: { heldOn: string; notes: string; agreedActions: string }, ctx: AuditContext, submissionKey?: string) {
       if (input.heldOn > new Date().toISOString().slice(0, 10)) throw new FieldError('heldOn', 'The meeting date must be today or in the past');
       checkText('notes', input.notes, 'the notes');
       checkText('agreedActions', input.agreedActions, 'the agreed actions');
-      await db.transaction(async (tx) => {
+      await once(db, submissionKey, supervisorId, async (tx) => {
         const m = await repo.insertMeeting(tx, { practitionerId, supervisorId, ...input });
         await recordAudit(tx, ctx, { action: 'pathway.meeting-recorded', entityType: 'practitioner', entityId: practitionerId, details: { meetingId: m.id } });
       });
@@ -252,6 +253,12 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     /** Checks a credential someone pasted: the signature, and that we issued it and still hold it. */
     async verifyPasted(jwt: string) {
       const result = await verifyCredential(jwt.trim(), (await issuerKeys(db)).publicJwk);
+      if (result.ok) {
+        // A genuine signature is not enough: the sign-off must still be on record here.
+        const id = result.credential.id.startsWith(`${config.baseUrl}/badges/`) ? result.credential.id.slice(`${config.baseUrl}/badges/`.length) : '';
+        const held = /^[0-9a-f-]{36}$/.test(id) ? await repo.getSignoff(db, id) : undefined;
+        if (!held) return { result: { ok: false as const, problem: 'not-held' as const }, claimed: result.credential };
+      }
       return { result, claimed: result.ok ? undefined : decodeUnverified(jwt.trim()) };
     },
   };

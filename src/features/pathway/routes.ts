@@ -156,7 +156,8 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     } catch (err) {
       if (!(err instanceof FieldError)) throw err;
       const page = await profilePage(request);
-      return reply.render('pathway/views/profile.njk', { ...page, supervisorForm: formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message }) }, 400);
+      const supervisorForm = formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message });
+      return reply.render('pathway/views/profile.njk', { ...page, supervisorForm, pageErrors: supervisorForm.errorList }, 400);
     }
   });
 
@@ -244,7 +245,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     if (!parsed.ok) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, parsed.form), 400);
     try {
       await checkTeam(p, parsed.data.groupId);
-      const id = await pathway.addEvidence(p, parsed.data, request.auditContext());
+      const id = await pathway.addEvidence(p, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       request.flash('success', 'Evidence saved. Now link it to the statements it shows.');
       return reply.redirect(`/pathway/${p.id}/evidence/${id}`);
     } catch (err) {
@@ -258,7 +259,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const id = (request.params as { evidenceId: string }).evidenceId;
     const found = z.uuid().safeParse(id).success ? await pathway.evidenceItem(p, id) : undefined;
     if (!found) throw notFound('evidence');
-    const q = String((request.query as { q?: string }).q ?? '').slice(0, 100);
+    const q = String((request.query as { q?: string }).q ?? form.values.q ?? '').slice(0, 100);
     const [attachments, confirmations, supervisors] = await Promise.all([plans.attachmentsOf([id]), review.confirmationsOf(id), review.supervisorsOf(p.userId)]);
     return {
       title: found.evidence.title,
@@ -398,11 +399,13 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const p = await ownOr404(request);
     const id = (request.params as { evidenceId: string }).evidenceId;
     const body = request.body as { statement?: string; reason?: string; q?: string };
+    if (!z.uuid().safeParse(id).success) throw notFound('evidence');
     try {
       if (!z.uuid().safeParse(body.statement).success) throw new FieldError('statement', 'Choose a statement from the results');
       await pathway.link(p, id, body.statement!, String(body.reason ?? ''), request.auditContext());
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({ q: body.q }, { [err.field]: err.message })), 400);
+      // The message goes at the top of the page (the results list has one reason box per statement).
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({ q: body.q }, { review: err.message })), 400);
       throw err;
     }
     request.flash('success', 'Linked.');
@@ -412,7 +415,13 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   app.post('/pathway/:pathwayId/evidence/:evidenceId/links/:statement/remove', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const params = request.params as { evidenceId: string; statement: string };
-    if (!z.uuid().safeParse(params.statement).success || !(await pathway.unlink(p, params.evidenceId, params.statement, request.auditContext()))) throw notFound('link');
+    if (!z.uuid().safeParse(params.statement).success || !z.uuid().safeParse(params.evidenceId).success) throw notFound('link');
+    try {
+      if (!(await pathway.unlink(p, params.evidenceId, params.statement, request.auditContext()))) throw notFound('link');
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
+      throw err;
+    }
     request.flash('success', 'Link removed.');
     return reply.redirect(`/pathway/${p.id}/evidence/${params.evidenceId}`);
   });

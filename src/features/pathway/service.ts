@@ -5,6 +5,7 @@ import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
 import { coverage, deriveStage, EVIDENCE_KINDS, learningNeeds, levelNamesOf, LEVELS, PATHWAY_STAGES, TEMPLATES, type Level, type PathwayStage } from './stage';
 import { nhsNumberProblem } from '../../platform/forms/nhs-number';
+import { once } from '../../platform/db/idempotency';
 import { checkLink, checkNewItem, readRules, ruleFindings, rulesProblems, type EvidenceRules } from './rules';
 
 export interface ProfileInput {
@@ -19,6 +20,9 @@ export interface ProfileInput {
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** Once evidence is out for confirmation or confirmed, what it is said to show is what was (or is being) confirmed. */
+const LOCKED_LINKS = 'The statements of evidence that is waiting for confirmation or confirmed stay as they are: withdraw the request first, or add new evidence';
 
 export interface EvidenceInput {
   kind: string;
@@ -174,11 +178,11 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     // ---- evidence --------------------------------------------------------------------
 
     /** Adds a piece of evidence (as a draft). Free text that looks like it names a patient is refused. */
-    async addEvidence(pathway: repo.Pathway, input: EvidenceInput, ctx: AuditContext): Promise<string> {
+    async addEvidence(pathway: repo.Pathway, input: EvidenceInput, ctx: AuditContext, submissionKey?: string): Promise<string> {
       checkEvidence(input);
-      const tooMany = checkNewItem(readRules(pathway.rules), await repo.countEvidence(db, pathway.id));
-      if (tooMany) throw new FieldError('title', tooMany);
-      return db.transaction(async (tx) => {
+      return once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
+        const tooMany = checkNewItem(readRules(pathway.rules), await repo.countEvidence(tx, pathway.id));
+        if (tooMany) throw new FieldError('title', tooMany);
         const e = await repo.insertEvidence(tx, { pathwayId: pathway.id, kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection, groupId: input.groupId ?? null });
         await recordAudit(tx, ctx, { action: 'pathway.evidence-added', entityType: 'evidence', entityId: e.id, details: { kind: input.kind } });
         return e.id;
@@ -192,7 +196,9 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       if (!['draft', 'returned'].includes(e.status)) throw new FieldError('title', e.status === 'confirmed' ? 'Confirmed evidence cannot be changed: it stays as it was confirmed' : 'Withdraw the confirmation request before changing this evidence');
       checkEvidence(input);
       await db.transaction(async (tx) => {
-        await repo.updateEvidence(tx, e.id, { kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection, groupId: input.groupId ?? null });
+        // Only if it is still a draft or returned: a confirmation request may have gone out a moment ago.
+        if (!(await repo.updateEvidence(tx, e.id, { kind: input.kind, title: input.title, occurredOn: input.occurredOn, template: input.template, reflection: input.reflection, groupId: input.groupId ?? null }, ['draft', 'returned'])))
+          throw new FieldError('title', 'This evidence was sent for confirmation a moment ago. Withdraw the request before changing it');
         await recordAudit(tx, ctx, { action: 'pathway.evidence-edited', entityType: 'evidence', entityId: e.id });
       });
     },
@@ -261,6 +267,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     async link(pathway: repo.Pathway, evidenceId: string, statementIdentifier: string, reason: string, ctx: AuditContext) {
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== pathway.id) throw new FieldError('statement', 'That evidence is not in this pathway');
+      if (!['draft', 'returned'].includes(e.status)) throw new FieldError('statement', LOCKED_LINKS);
       const statements = await statementsOf(pathway.frameworkVersionId);
       const statement = statements.find((s) => s.identifier === statementIdentifier);
       if (!statement) throw new FieldError('statement', 'That statement is not in the framework this pathway follows');
@@ -281,6 +288,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     async unlink(pathway: repo.Pathway, evidenceId: string, statementIdentifier: string, ctx: AuditContext) {
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== pathway.id) return false;
+      if (!['draft', 'returned'].includes(e.status)) throw new FieldError('statement', LOCKED_LINKS);
       const done = await repo.deleteLink(db, evidenceId, statementIdentifier);
       if (done) await recordAudit(db, ctx, { action: 'pathway.evidence-unlinked', entityType: 'evidence', entityId: evidenceId, details: { statementIdentifier } });
       return done;

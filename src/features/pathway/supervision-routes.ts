@@ -37,7 +37,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     return reply.render('pathway/views/supervision-home.njk', { title: 'Supervision', rows });
   });
 
-  async function personPage(request: FastifyRequest, forms: { meeting?: FormState; signoff?: FormState } = {}) {
+  async function personPage(request: FastifyRequest, forms: { meeting?: FormState; signoff?: FormState; signoffFor?: string } = {}) {
     const id = practitionerId(request);
     const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === id);
     if (!person) throw notFound('practitioner');
@@ -60,6 +60,8 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
       statusTags: STATUS_TAGS,
       stageOptions: PATHWAY_STAGES.map((s) => ({ value: s, text: STAGE_NAMES[s] })),
       meetingForm: forms.meeting ?? emptyForm({ heldOn: new Date().toISOString().slice(0, 10) }),
+      pageErrors: forms.meeting?.errorList ?? forms.signoff?.errorList.map((e) => ({ ...e, href: `${e.href}-${forms.signoffFor}` })),
+      signoffFor: forms.signoffFor,
       signoffForm: forms.signoff ?? emptyForm({ stage: profile.stage }),
     };
   }
@@ -77,7 +79,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const parsed = parseForm(meetingSchema, request.body, ['heldOn', 'notes', 'agreedActions']);
     if (!parsed.ok) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { meeting: parsed.form }), 400);
     try {
-      await review.recordMeeting(id, request.user!.id, parsed.data, request.auditContext());
+      await review.recordMeeting(id, request.user!.id, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     } catch (err) {
       if (err instanceof FieldError) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { meeting: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }) }), 400);
       throw err;
@@ -98,7 +100,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const id = practitionerId(request);
     const p = await theirPathway(request);
     const fail = async (field: string, message: string) =>
-      reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: formWithErrors(request.body as Record<string, unknown>, { [field === 'stage' ? 'stage' : field]: message }) }), 400);
+      reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: formWithErrors(request.body as Record<string, unknown>, { [field === 'stage' ? 'stage' : field]: message }), signoffFor: p.id }), 400);
     if (bodyField(request.body, 'confirm') !== 'yes') return fail('confirm', 'Confirm that you have reviewed the evidence for this stage');
     try {
       const s = await review.signOff(p, request.user!.id, bodyField(request.body, 'stage'), bodyField(request.body, 'comment').trim().slice(0, 2000), request.auditContext());

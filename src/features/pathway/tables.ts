@@ -34,7 +34,8 @@ export const pathways = pgTable(
     levelNames: jsonb('level_names').$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index('pathways_user_idx').on(t.userId)],
+  // One pathway per person per framework version, however often "Start" or an import is submitted.
+  (t) => [uniqueIndex('pathways_user_version_idx').on(t.userId, t.frameworkVersionId)],
 );
 
 /** Every self-assessment is kept, so progress shows over time; the latest per statement is the current one. */

@@ -85,6 +85,8 @@ describe('policy', () => {
     expect(can(sup, 'pathway.supervise', { ownerId: 's1', supervisorIds: ['s1'] })).toBe(false);
     expect(can(ANONYMOUS, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
     expect(can({ ...actor(['admin']), userId: 'a1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
+    // Chosen once, but no longer a supervisor: no access.
+    expect(can({ ...actor([]), userId: 's1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
   });
 
   it('shows a cohort to the person running it and the leads of its programme only', () => {
@@ -94,6 +96,8 @@ describe('policy', () => {
     expect(can(actor([], ['facilitator']), 'cohort.view', { ownerId: 'o1', programmeId: P1 })).toBe(false);
     expect(can(actor([], ['lead']), 'cohort.view', { ownerId: 'o1', programmeId: P2 })).toBe(false);
     expect(can(actor(['practitioner']), 'cohort.view', { ownerId: 'o1' })).toBe(false);
+    // Someone who ran a cohort and no longer has a role that runs cohorts cannot open it.
+    expect(can({ ...actor(['practitioner']), userId: 'o1' }, 'cohort.view', { ownerId: 'o1' })).toBe(false);
   });
 
   it('lets workshop participants act only in workshops they joined', () => {

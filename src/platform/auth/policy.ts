@@ -59,6 +59,9 @@ const hasProgrammeRole = (a: Actor, r: Resource, roles: readonly ProgrammeRole[]
   return !!mine && roles.some((role) => mine.has(role));
 };
 
+/** Educators who follow cohorts: supervisors, programme leads and facilitators, admins. */
+const runsCohorts = (a: Actor) => isAdmin(a) || a.platformRoles.has('supervisor') || [...a.programmeRoles.values()].some((roles) => roles.has('lead') || roles.has('facilitator'));
+
 const rules = {
   /** Anyone, signed in or not. */
   public: () => true,
@@ -96,11 +99,12 @@ const rules = {
   /** The supervision home: people with the supervisor role (they then see only those who chose them). */
   'supervision.list': (a: Actor) => a.platformRoles.has('supervisor') || isAdmin(a),
   /** Review, meet and sign off one practitioner: only a supervisor that practitioner chose. Admins are not let in. */
-  'pathway.supervise': (a: Actor, r: Resource) => signedIn(a) && !!r.ownerId && r.ownerId !== a.userId && !!r.supervisorIds?.includes(a.userId!),
+  'pathway.supervise': (a: Actor, r: Resource) => a.platformRoles.has('supervisor') && !!r.ownerId && r.ownerId !== a.userId && !!r.supervisorIds?.includes(a.userId!),
   /** Run a cohort (follow members' progress figures): supervisors, programme leads and facilitators, admins. */
-  'cohort.create': (a: Actor) => isAdmin(a) || a.platformRoles.has('supervisor') || [...a.programmeRoles.values()].some((roles) => roles.has('lead') || roles.has('facilitator')),
+  'cohort.create': (a: Actor) => runsCohorts(a),
   /** One cohort: the person who runs it, and the leads of the programme it belongs to. */
-  'cohort.view': (a: Actor, r: Resource) => signedIn(a) && ((!!r.ownerId && r.ownerId === a.userId) || hasProgrammeRole(a, r, ['lead']) || isAdmin(a)),
+  'cohort.view': (a: Actor, r: Resource) =>
+    signedIn(a) && ((!!r.ownerId && r.ownerId === a.userId && runsCohorts(a)) || hasProgrammeRole(a, r, ['lead']) || isAdmin(a)),
   /** Anonymised pathway figures for a programme: its leads and analysts. */
   'pathway.aggregates': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'analyst']),
 
