@@ -113,6 +113,9 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
      * domain at that stage (self-assessed confident, statements with evidence),
      * evidence counts and whether they have stalled. Five queries, whatever the size.
      */
+    /** Drops a cohort's cached figures, so the next view computes them afresh. */
+    forgetCohort: (groupId: string) => forget(groupId),
+
     /** The cohort figures, computed at most once a minute per instance (and again when someone joins or leaves here). */
     cohortView(group: repo.Group): Promise<CohortFigures> {
       const hit = cohortCache.get(group.id);
