@@ -57,10 +57,12 @@ describe('cohort figures', () => {
     expect(a.withConfirmedEvidencePct).toBe(67); // 4 of 6
     expect(a.stalledPct).toBe(17); // 1 of 6
     expect(a.byStage).toEqual([
-      { stage: 'transition', people: 5, medianCoveragePct: 30, signedOff: 2 },
+      { stage: 'transition', people: 5, medianCoveragePct: 30, signedOff: null }, // 2 signed off: too few to show
       { stage: 'years-1-3', people: null, medianCoveragePct: null, signedOff: null },
       { stage: 'years-3-5', people: null, medianCoveragePct: null, signedOff: null },
     ]);
+    const allSigned = aggregate(members.map((m) => ({ ...m, signedOff: new Set(['transition']) })));
+    expect(allSigned.byStage[0]!.signedOff).toBe(6);
     const few = aggregate(members.slice(0, 4));
     expect(few).toMatchObject({ people: null, medianCoveragePct: null, withConfirmedEvidencePct: null, stalledPct: null });
   });
