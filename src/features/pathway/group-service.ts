@@ -108,11 +108,6 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
       return { members, shared: shared.map((s) => ({ id: s.evidence.id, title: s.evidence.title, kindName: EVIDENCE_KINDS[s.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? s.evidence.kind, status: s.evidence.status, authorName: s.authorName })) };
     },
 
-    /**
-     * The cohort view: for each member who accepted, their stage and progress by
-     * domain at that stage (self-assessed confident, statements with evidence),
-     * evidence counts and whether they have stalled. Five queries, whatever the size.
-     */
     /** Drops a cohort's cached figures, so the next view computes them afresh. */
     forgetCohort: (groupId: string) => forget(groupId),
 
@@ -138,6 +133,11 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
     },
   };
 
+  /**
+   * The cohort view: for each member who accepted, their stage and progress by
+   * domain at that stage (self-assessed confident, statements with evidence),
+   * evidence counts and whether they have stalled. Five queries, whatever the size.
+   */
   async function computeCohort(group: repo.Group, now = new Date()): Promise<CohortFigures> {
     const statements = await pathway.statementsOf(group.frameworkVersionId);
     const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()];
