@@ -111,6 +111,28 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     expect(all).toContain('1 of 45 statements have evidence');
   });
 
+  it('follows an area framework alongside the core one, and only a published area framework', async () => {
+    const page = await me.get(path);
+    const msk = /<option value="([0-9a-f-]{36})"[^>]*>\s*Musculoskeletal area framework/.exec(page.body)![1]!;
+    const core = /<option value="([0-9a-f-]{36})"/.exec((await me.get('/pathway')).body)![1]!;
+    await me.get(path);
+    const wrong = await me.post(`${path}/area`, { _csrf: me.csrf(), areaVersionId: core });
+    expect(wrong.statusCode).toBe(400);
+    expect(textOf(wrong.body)).toContain('Choose a published area framework');
+    expect((await me.post(`${path}/area`, { _csrf: me.csrf(), areaVersionId: msk })).statusCode).toBe(302);
+    const withArea = textOf((await me.get(path)).body);
+    expect(withArea).toContain('with Musculoskeletal area framework');
+    expect(withArea).toMatch(/of 1[4-9] statements for your stage assessed/); // 13 core + the area's for this stage
+    expect(withArea).toMatch(/MSK\.\d\.\d /);
+    const found = textOf((await me.get(`${path}/evidence`)).body);
+    expect(found).toContain('Redesigned the MSK triage pathway');
+    const matrix = textOf((await me.get(`${path}/matrix?stage=all`)).body);
+    expect(matrix).toMatch(/of (4[6-9]|5\d) statements have evidence/);
+    await me.get(path);
+    expect((await me.post(`${path}/area`, { _csrf: me.csrf(), areaVersionId: '' })).statusCode).toBe(302);
+    expect(textOf((await me.get(path)).body)).toContain('of 13 statements for your stage assessed');
+  });
+
   it('keeps each pathway private to its practitioner', async () => {
     const other = await buildUser(t.app, { roles: ['practitioner'] });
     const c = new TestClient(t.app);

@@ -72,7 +72,7 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
     async plan(p: repo.Pathway, groupIds: string[] = []) {
       const goals = await repo.goalsOf(db, p.id, groupIds);
       const actions = await repo.actionsOf(db, goals.map((g) => g.id));
-      const statements = new Map((await pathway.statementsOf(p.frameworkVersionId)).map((s) => [s.identifier, s]));
+      const statements = new Map((await pathway.pathwayStatements(p)).map((s) => [s.identifier, s]));
       const todayIso = isoDay(new Date());
       return goals.map((g) => ({
         ...g,
@@ -97,7 +97,7 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
     },
 
     async addGoal(p: repo.Pathway, input: { title: string; statementIdentifier: string | null; targetOn: string | null; groupId?: string | null }, ctx: AuditContext, submissionKey?: string) {
-      if (input.statementIdentifier && !(await pathway.statementsOf(p.frameworkVersionId)).some((s) => s.identifier === input.statementIdentifier))
+      if (input.statementIdentifier && !(await pathway.pathwayStatements(p)).some((s) => s.identifier === input.statementIdentifier))
         throw new FieldError('statementIdentifier', 'Choose a statement of the framework this pathway follows');
       checkText('title', input.title, 'the goal');
       await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {

@@ -42,6 +42,8 @@ export const portfolioSchema = z.object({
     overrideReason: z.string(),
   }),
   framework: z.object({ identifier: z.uuid(), shortName: z.string(), title: z.string(), versionId: z.uuid(), versionLabel: z.string() }),
+  /** The area framework followed alongside, if any. */
+  areaFramework: z.object({ identifier: z.uuid(), shortName: z.string(), title: z.string(), versionId: z.uuid(), versionLabel: z.string() }).nullable().optional(),
   rules: z.record(z.string(), z.number().int().nullable()),
   /** The words the practitioner uses for the four self-assessment levels. */
   levelNames: z.record(z.enum(LEVELS), z.string().max(40)).optional(),
@@ -100,7 +102,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       findUserById(db, p.userId),
       repo.getProfile(db, p.userId),
       frameworks.findVersionById(p.frameworkVersionId),
-      pathway.statementsOf(p.frameworkVersionId),
+      pathway.pathwayStatements(p),
       repo.assessmentsOf(db, p.id),
       repo.evidenceOf(db, p.id),
       repo.meetingsOf(db, p.userId),
@@ -108,6 +110,8 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       repo.goalsOf(db, p.id),
     ]);
     const fw = version ? await frameworks.frameworkOf(version) : undefined;
+    const areaVersion = p.areaVersionId ? await frameworks.findVersionById(p.areaVersionId) : undefined;
+    const areaFw = areaVersion ? await frameworks.frameworkOf(areaVersion) : undefined;
     const ids = list.map((e) => e.id);
     const [links, confirmations, attachments, actions] = await Promise.all([repo.linksOf(db, ids), repo.confirmationsOf(db, ids), repo.attachmentsOf(db, ids), repo.actionsOf(db, goals.map((g) => g.id))]);
     const codeOf = new Map(statements.map((s) => [s.identifier, s.code]));
@@ -130,6 +134,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
         overrideReason: profileRow?.overrideReason ?? '',
       },
       framework: { identifier: fw?.id ?? p.frameworkVersionId, shortName: fw?.shortName ?? '', title: fw?.title ?? '', versionId: p.frameworkVersionId, versionLabel: version?.label ?? '' },
+      areaFramework: areaVersion && areaFw ? { identifier: areaFw.id, shortName: areaFw.shortName, title: areaFw.title, versionId: areaVersion.id, versionLabel: areaVersion.label } : null,
       rules: { ...pathway.rules(p) },
       levelNames: pathway.levelNames(p),
       selfAssessments: history.map((h) => ({ statement: h.statementIdentifier, code: codeOf.get(h.statementIdentifier) ?? '', level: h.level as Level, assessedAt: h.assessedAt.toISOString() })),
@@ -241,7 +246,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
     async pdf(p: repo.Pathway, ctx: AuditContext) {
       const doc = await build(p, false);
       await recordAudit(db, ctx, { action: 'pathway.portfolio-exported', entityType: 'pathway', entityId: p.id, details: { format: 'pdf' } });
-      return toPdf(toReport(doc, await pathway.statementsOf(p.frameworkVersionId)));
+      return toPdf(toReport(doc, await pathway.pathwayStatements(p)));
     },
 
     /**
@@ -263,7 +268,16 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       }
       if (!version || version.status === 'draft')
         throw new FieldError('file', `This portfolio follows ${doc.framework.title || 'a framework'} version ${doc.framework.versionLabel}, which this Waymark does not have. Ask an administrator to import that framework first`);
-      const statements = new Set((await pathway.statementsOf(version.id)).map((s) => s.identifier));
+      // The area framework comes along when this Waymark has it (same lookup as the core one).
+      const findVersion = async (ref: { identifier: string; versionId: string; versionLabel: string }) => {
+        const byId = await frameworks.findVersionById(ref.versionId);
+        if (byId) return byId;
+        const match = (await frameworks.allVersions()).find((v) => v.frameworkId === ref.identifier && v.label === ref.versionLabel);
+        return match ? frameworks.findVersionById(match.id) : undefined;
+      };
+      const area = doc.areaFramework ? await findVersion(doc.areaFramework) : undefined;
+      const areaVersionId = area && area.status === 'published' ? area.id : null;
+      const statements = new Set([...(await pathway.statementsOf(version.id)), ...(areaVersionId ? await pathway.statementsOf(areaVersionId) : [])].map((s) => s.identifier));
       // Rules and scale words come along only if they would be accepted here.
       const rules = readRules(doc.rules);
       const names = levelNamesOf(doc.levelNames);
@@ -272,8 +286,9 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       const stored: string[] = [];
       try {
         await db.transaction(async (tx) => {
-          const p = await repo.insertPathway(tx, { userId, frameworkVersionId: version.id, rules: Object.keys(rulesProblems(rules)).length ? {} : { ...rules }, levelNames: distinct ? names : {} });
+          const p = await repo.insertPathway(tx, { userId, frameworkVersionId: version.id, areaVersionId, rules: Object.keys(rulesProblems(rules)).length ? {} : { ...rules }, levelNames: distinct ? names : {} });
           report.pathwayId = p.id;
+          if (areaVersionId && !p.areaVersionId) await repo.setArea(tx, p.id, areaVersionId);
           const seen = new Set((await repo.evidenceOf(tx, p.id)).map((e) => `${e.kind}|${e.title}|${e.occurredOn ?? ''}`));
           const had = new Set((await repo.assessmentsOf(tx, p.id)).map((a) => `${a.statementIdentifier}|${a.assessedAt.toISOString()}`));
           const fresh = doc.selfAssessments.filter((a) => statements.has(a.statement) && !had.has(`${a.statement}|${new Date(a.assessedAt).toISOString()}`));
@@ -354,11 +369,11 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       const p = await repo.getPathway(db, checked.token.subject);
       if (!p) return { ok: false as const, problem: 'invalid' as const };
       const doc = await build(p, false);
-      const statements = await pathway.statementsOf(p.frameworkVersionId);
+      const statements = await pathway.pathwayStatements(p);
       return { ok: true as const, doc, statements, expiresAt: checked.token.expiresAt, pathway: p };
     },
 
-    statementsOf: (p: repo.Pathway) => pathway.statementsOf(p.frameworkVersionId),
+    statementsOf: (p: repo.Pathway) => pathway.pathwayStatements(p),
 
     /** All of a person's portfolios (without file contents), for "download your data". */
     async ofUser(userId: string) {

@@ -41,7 +41,7 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
   async function planPage(request: FastifyRequest, form: FormState = emptyForm(), actionForm: { goalId: string; form: FormState } | null = null) {
     const p = await ownOr404(request);
     const teams = await groups.teamIdsFor(p.userId, p.frameworkVersionId);
-    const [goals, statements, view, memberships] = await Promise.all([plans.plan(p, teams), pathway.statementsOf(p.frameworkVersionId), pathway.view(p), groups.memberships(p.userId)]);
+    const [goals, statements, view, memberships] = await Promise.all([plans.plan(p, teams), pathway.pathwayStatements(p), pathway.view(p), groups.memberships(p.userId)]);
     return {
       title: 'Development plan',
       pathway: p,

@@ -107,6 +107,10 @@ export async function setRules(db: Db, pathwayId: string, rules: Record<string, 
     .where(eq(pathways.id, pathwayId));
 }
 
+export async function setArea(db: Db, pathwayId: string, areaVersionId: string | null) {
+  await db.update(pathways).set({ areaVersionId }).where(eq(pathways.id, pathwayId));
+}
+
 export async function countEvidence(db: Db, pathwayId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(evidence).where(eq(evidence.pathwayId, pathwayId));
   return row?.n ?? 0;

@@ -179,11 +179,27 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const p = await ownOr404(request);
     const version = await frameworks.findVersionById(p.frameworkVersionId);
     const framework = version ? await frameworks.frameworkOf(version) : undefined;
-    const [view, signoffs] = await Promise.all([pathway.view(p), review.signoffsOf(p.id)]);
-    return { title: 'Self-assessment', pathway: p, version, framework, ...view, signoffs, stageNames: STAGE_NAMES, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: pathway.levelNames(p)[l] })), levelNames: pathway.levelNames(p), form };
+    const [view, signoffs, published] = await Promise.all([pathway.view(p), review.signoffsOf(p.id), frameworks.list(false)]);
+    const areas = published.filter((r) => r.framework.kind === 'area').map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` }));
+    const area = areas.find((a) => a.value === p.areaVersionId);
+    return { title: 'Self-assessment', pathway: p, version, framework, ...view, signoffs, areaOptions: areas, area, stageNames: STAGE_NAMES, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: pathway.levelNames(p)[l] })), levelNames: pathway.levelNames(p), form };
   }
 
   app.get('/pathway/:pathwayId', { config: follow }, async (request, reply) => reply.render('pathway/views/pathway.njk', await pathwayModel(request)));
+
+  app.post('/pathway/:pathwayId/area', { config: follow }, async (request, reply) => {
+    const p = await ownOr404(request);
+    const chosen = bodyField(request.body, 'areaVersionId');
+    try {
+      if (chosen && !z.uuid().safeParse(chosen).success) throw new FieldError('areaVersionId', 'Choose a published area framework');
+      await pathway.setArea(p, chosen || null, request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('pathway/views/pathway.njk', await pathwayModel(request, formWithErrors({}, { [err.field]: err.message })), 400);
+      throw err;
+    }
+    request.flash('success', chosen ? 'Area framework added: its statements for your stage are now part of your self-assessment, evidence and matrix.' : 'Area framework removed.');
+    return reply.redirect(`/pathway/${p.id}`);
+  });
 
   app.post('/pathway/:pathwayId/assess', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);

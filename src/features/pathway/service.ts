@@ -62,6 +62,12 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     return items.filter((i) => i.type === 'statement').map((s) => ({ ...s, domain: ancestor(s.parentCode, 'domain'), capability: ancestor(s.parentCode, 'capability') }));
   }
 
+  /** The statements a pathway covers: its core framework's, then its area framework's if it has one. */
+  async function pathwayStatements(p: repo.Pathway) {
+    const core = await statementsOf(p.frameworkVersionId);
+    return p.areaVersionId ? [...core, ...(await statementsOf(p.areaVersionId))] : core;
+  }
+
   /** For each capability of the framework, the distinct pieces of evidence linked to any of its statements. */
   async function evidenceByCapability(pathway: repo.Pathway, statements: Awaited<ReturnType<typeof statementsOf>>) {
     const list = await repo.evidenceOf(db, pathway.id);
@@ -78,6 +84,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
 
   return {
     statementsOf,
+    pathwayStatements,
 
     async profile(userId: string) {
       const p = await repo.getProfile(db, userId);
@@ -131,7 +138,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
      */
     async view(pathway: repo.Pathway) {
       const { stage } = await this.profile(pathway.userId);
-      const all = await statementsOf(pathway.frameworkVersionId);
+      const all = await pathwayStatements(pathway);
       const mine = all.filter((s) => s.stage === stage);
       const history = await repo.assessmentsOf(db, pathway.id);
       const latest = new Map<string, Level>();
@@ -153,7 +160,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
 
     /** Records a self-assessment: every statement answered is saved with the same time, as one point in the history. */
     async assess(pathway: repo.Pathway, levels: Record<string, string>, ctx: AuditContext) {
-      const statements = new Set((await statementsOf(pathway.frameworkVersionId)).map((s) => s.identifier));
+      const statements = new Set((await pathwayStatements(pathway)).map((s) => s.identifier));
       const rows = Object.entries(levels).filter(([, level]) => level);
       for (const [identifier, level] of rows) {
         if (!statements.has(identifier)) throw new FieldError('levels', 'One of the statements is not in this pathway’s framework. Reload the page and try again');
@@ -174,6 +181,19 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     },
 
     stages: PATHWAY_STAGES,
+
+    /** Adds (or with null, removes) an area framework alongside the core one: a published area framework only. */
+    async setArea(pathway: repo.Pathway, areaVersionId: string | null, ctx: AuditContext) {
+      if (areaVersionId) {
+        const version = await frameworks.findVersionById(areaVersionId);
+        const fw = version ? await frameworks.frameworkOf(version) : undefined;
+        if (!version || version.status !== 'published' || fw?.kind !== 'area') throw new FieldError('areaVersionId', 'Choose a published area framework');
+      }
+      await db.transaction(async (tx) => {
+        await repo.setArea(tx, pathway.id, areaVersionId);
+        await recordAudit(tx, ctx, { action: 'pathway.area-set', entityType: 'pathway', entityId: pathway.id, details: { areaVersionId } });
+      });
+    },
 
     // ---- evidence --------------------------------------------------------------------
 
@@ -251,7 +271,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     async evidenceItem(pathway: repo.Pathway, evidenceId: string) {
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== pathway.id) return undefined;
-      const statements = new Map((await statementsOf(pathway.frameworkVersionId)).map((s) => [s.identifier, s]));
+      const statements = new Map((await pathwayStatements(pathway)).map((s) => [s.identifier, s]));
       const links = (await repo.linksOf(db, [e.id])).map((l) => ({ ...l, statement: statements.get(l.statementIdentifier) }));
       return { evidence: { ...e, kindName: EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind }, links };
     },
@@ -260,7 +280,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
     async searchStatements(pathway: repo.Pathway, q: string) {
       const words = q.toLowerCase().split(/\s+/).filter(Boolean);
       if (words.length === 0) return [];
-      return (await statementsOf(pathway.frameworkVersionId)).filter((s) => words.every((w) => `${s.code} ${s.text}`.toLowerCase().includes(w))).slice(0, 20);
+      return (await pathwayStatements(pathway)).filter((s) => words.every((w) => `${s.code} ${s.text}`.toLowerCase().includes(w))).slice(0, 20);
     },
 
     /** Links evidence to a statement of this pathway's framework, with a short reason (linking again updates the reason). */
@@ -268,7 +288,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== pathway.id) throw new FieldError('statement', 'That evidence is not in this pathway');
       if (!['draft', 'returned'].includes(e.status)) throw new FieldError('statement', LOCKED_LINKS);
-      const statements = await statementsOf(pathway.frameworkVersionId);
+      const statements = await pathwayStatements(pathway);
       const statement = statements.find((s) => s.identifier === statementIdentifier);
       if (!statement) throw new FieldError('statement', 'That statement is not in the framework this pathway follows');
       if (statement.capability) {
@@ -300,7 +320,7 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
      * team-mate shared with the person's teams is credited too.
      */
     async matrix(pathway: repo.Pathway, stage: PathwayStage | 'all', shared: { id: string; title: string }[] = []) {
-      const statements = (await statementsOf(pathway.frameworkVersionId)).filter((s) => stage === 'all' || s.stage === stage);
+      const statements = (await pathwayStatements(pathway)).filter((s) => stage === 'all' || s.stage === stage);
       const list = [...(await repo.evidenceOf(db, pathway.id)), ...shared];
       const links = await repo.linksOf(db, list.map((e) => e.id));
       const c = coverage(
