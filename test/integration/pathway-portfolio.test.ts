@@ -234,6 +234,17 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(theirs).not.toContain('Shared work'); // titles, not reflections
     const matrix = textOf((await mc.get(`${matePath}/matrix?stage=all`)).body);
     expect(matrix).toContain('Service evaluation two (shared by your team)'); // credited to Tess's matrix too
+    // A goal shared with the team is in both plans, and its actions remind every member.
+    await me.get(`${path}/plan`);
+    expect((await me.post(`${path}/plan/goals`, { _csrf: me.csrf(), title: 'Run the team journal club', shared: groupId })).statusCode).toBe(302);
+    const matePlan = await mc.get(`${matePath}/plan`);
+    expect(textOf(matePlan.body)).toContain('Run the team journal club');
+    const sharedGoal = /id="goal-([0-9a-f-]{36})"[\s\S]*?Run the team journal club/.exec(matePlan.body)![1]!;
+    const soon = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    expect((await mc.post(`${matePath}/plan/goals/${sharedGoal}/actions`, { _csrf: mc.csrf(), text: 'Choose the first paper', dueOn: soon })).statusCode).toBe(302);
+    await t.app.services.plans.sendReminders();
+    expect((await lastEmailTo(t.app, mate.email))!.text).toContain('Choose the first paper');
+    expect((await lastEmailTo(t.app, meUser.email))!.text).toContain('Choose the first paper');
     // When Rhys leaves, what he shared is his alone again.
     await me.get('/pathway');
     await me.post(`/pathway/groups/${groupId}/leave`, { _csrf: me.csrf() });

@@ -330,15 +330,30 @@ export async function deleteAction(db: Db, id: string) {
   await db.delete(planActions).where(eq(planActions.id, id));
 }
 
-/** Open actions due on or before `until` that have not been reminded about, with whom to remind. */
+/**
+ * Open actions due on or before `until` that have not been reminded about,
+ * with whom to remind: the owner of a personal goal, or every member who
+ * accepted a team goal's team (with their own pathway on its framework).
+ */
 export async function actionsToRemind(db: Db, until: string) {
-  return db
+  const due = and(eq(planActions.done, false), isNull(planActions.remindedAt), lte(planActions.dueOn, until));
+  const personal = await db
     .select({ action: planActions, goalTitle: planGoals.title, pathwayId: pathways.id, email: users.email, name: users.name })
     .from(planActions)
     .innerJoin(planGoals, eq(planGoals.id, planActions.goalId))
     .innerJoin(pathways, eq(pathways.id, planGoals.pathwayId))
     .innerJoin(users, eq(users.id, pathways.userId))
-    .where(and(eq(planActions.done, false), isNull(planActions.remindedAt), lte(planActions.dueOn, until)));
+    .where(due);
+  const shared = await db
+    .select({ action: planActions, goalTitle: planGoals.title, pathwayId: pathways.id, email: users.email, name: users.name })
+    .from(planActions)
+    .innerJoin(planGoals, eq(planGoals.id, planActions.goalId))
+    .innerJoin(pathwayGroups, eq(pathwayGroups.id, planGoals.groupId))
+    .innerJoin(groupMembers, and(eq(groupMembers.groupId, pathwayGroups.id), sql`${groupMembers.acceptedAt} is not null`))
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .innerJoin(pathways, and(eq(pathways.userId, users.id), eq(pathways.frameworkVersionId, pathwayGroups.frameworkVersionId)))
+    .where(due);
+  return [...personal, ...shared];
 }
 
 export async function markReminded(db: Db, ids: string[]) {
