@@ -107,6 +107,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: evidence confirmed t
     await visit(colleague, link);
     expect(await colleague.textContent('h1')).toBe('This link has already been used');
 
+    await visit(me, `${itemUrl}/delete`); // the "are you sure?" page (not confirmed here)
     await visit(me, itemUrl);
     expect(await me.textContent('main')).toContain('Confirmed by Dr Ada Okafor, Consultant rheumatologist (registration GMC 1234567)');
     for (const path of ['/matrix', '/plan', '/rules', '/teams', '/portfolio']) await visit(me, pathwayUrl + path);

@@ -102,6 +102,28 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     expect(page).toContain('Why: I led the redesign and its audit');
   });
 
+  it('deletes evidence after asking, with its stored files, but not while it waits for confirmation', async () => {
+    const list = `${path}/evidence`;
+    const made = await me.submit(list, list, { kind: 'reflection', title: 'A draft to delete', template: 'none' });
+    const item = made.headers.location as string;
+    await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'notes.txt', content: 'Plain notes' });
+    const key = (await queryRows<{ key: string }>(t.app.platform.db, sql`select storage_key as key from evidence_attachments where evidence_id = ${item.split('/').pop()!}`))[0]!.key;
+    const ask = await me.get(`${item}/delete`);
+    expect(textOf(ask.body)).toContain('Delete “A draft to delete”?');
+    expect(textOf(ask.body)).toContain('1 attached file');
+    expect((await me.post(`${item}/delete`, { _csrf: me.csrf() })).headers.location).toBe(list);
+    expect((await me.get(item)).statusCode).toBe(404);
+    await expect(t.app.services.plans.files.read(key)).rejects.toThrow();
+
+    const waiting = (await me.submit(list, list, { kind: 'reflection', title: 'Out for confirmation', template: 'none' })).headers.location as string;
+    await me.submit(waiting, `${waiting}/confirmation`, { name: 'Col League', email: 'col@trust.example' });
+    await me.get(waiting);
+    const refused = await me.post(`${waiting}/delete`, { _csrf: me.csrf() });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body)).toContain('Withdraw the confirmation request before deleting');
+    expect((await me.get(waiting)).statusCode).toBe(200);
+  });
+
   it('shows the evidence matrix with coverage by domain and the gaps', async () => {
     const page = textOf((await me.get(`${path}/matrix`)).body);
     expect(page).toContain('1 of 13 statements have evidence; 12 still need some');

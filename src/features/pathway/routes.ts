@@ -328,6 +328,11 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     }),
   );
 
+  app.get('/pathway/:pathwayId/evidence/:evidenceId/delete', { config: follow }, async (request, reply) => {
+    const page = await itemPage(request);
+    return reply.render('pathway/views/evidence-delete.njk', { ...page, title: `Delete “${page.evidence.title}”?` });
+  });
+
   app.post('/pathway/:pathwayId/evidence/:evidenceId/delete', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const id = (request.params as { evidenceId: string }).evidenceId;
