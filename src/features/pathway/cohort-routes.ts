@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { notFound } from '../../platform/errors/http-error';
+import { forbidden, notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { emailField } from '../../platform/auth/email';
 import { pager, programmeResource } from '../../platform/http/route-helpers';
@@ -106,8 +106,9 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
 
   app.post('/cohorts/:groupId/invite', { config: view }, async (request, reply) => {
     const page = await cohortPage(request);
+    // The programme's leads may look, but only the person who runs the cohort invites to it.
+    if (!page.canInvite) throw forbidden();
     try {
-      if (!page.canInvite) throw new FieldError('email', 'Only the person who runs this cohort can invite to it');
       const email = emailField.safeParse(bodyField(request.body, 'email'));
       if (!email.success) throw new FieldError('email', 'Enter their email address, like name@nhs.net');
       const user = await groups.invite(page.group, email.data, request.auditContext());

@@ -52,13 +52,14 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     /** Asks a colleague or an organisation to confirm a piece of evidence: emails them a link that works once, for 30 days. */
     async requestConfirmation(pathway: repo.Pathway, evidenceId: string, input: { name: string; email: string; includeReflection: boolean; message: string }, ctx: AuditContext) {
       const e = await repo.getEvidence(db, evidenceId);
-      if (!e || e.pathwayId !== pathway.id) throw new FieldError('email', 'That evidence is not in this pathway');
-      if (!['draft', 'returned'].includes(e.status)) throw new FieldError('email', e.status === 'confirmed' ? 'This evidence is already confirmed' : 'This evidence is already waiting for confirmation: withdraw that request first');
+      if (!e || e.pathwayId !== pathway.id) throw new ReviewProblem('That evidence is not in this pathway');
+      // Shown at the top of the page: the request form is not there in these states.
+      if (!['draft', 'returned'].includes(e.status)) throw new ReviewProblem(e.status === 'confirmed' ? 'This evidence is already confirmed' : 'This evidence is already waiting for confirmation: withdraw that request first');
       const owner = await findUserById(db, pathway.userId);
       if (owner && owner.email.toLowerCase() === input.email.toLowerCase()) throw new FieldError('email', 'Ask someone else: you cannot confirm your own evidence');
       checkText('message', input.message, 'your message');
       await db.transaction(async (tx) => {
-        if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted'))) throw new FieldError('email', 'This evidence changed while you were asking. Reload the page');
+        if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted'))) throw new ReviewProblem('This evidence changed while you were asking. Reload the page');
         const c = await repo.insertConfirmation(tx, { evidenceId: e.id, method: 'link', requestedName: input.name, requestedEmail: input.email });
         const token = await issueLinkToken(tx, { purpose: CONFIRM_PURPOSE, subject: c.id, ttlMs: CONFIRM_TTL_MS, data: { includeReflection: input.includeReflection } });
         await mailer.send(tx, {
