@@ -1,4 +1,4 @@
-export {};
+import { sseEvents } from '../test/helpers/sse';
 /**
  * The workshop load generator, in its own process: opens SSE connections
  * spread over the app instances, then posts notes at a steady rate and
@@ -27,27 +27,16 @@ async function client(url: string) {
   if (res.status !== 200) throw new Error(`stream ${res.status}`);
   opened++;
   const seen = new Set<string>();
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let cut;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      if (!block.includes('event: note.added')) continue;
-      const now = performance.now();
-      const data = JSON.parse(/^data: (.+)$/m.exec(block)![1]!) as { noteId: string };
-      if (seen.has(data.noteId)) duplicates++;
-      seen.add(data.noteId);
-      arrivals.set(data.noteId, (arrivals.get(data.noteId) ?? 0) + 1);
-      const t = sentAt.get(data.noteId);
-      if (t !== undefined) latencies.push(now - t);
-      else early.set(data.noteId, [...(early.get(data.noteId) ?? []), now]);
-    }
+  for await (const e of sseEvents(res.body!)) {
+    if (e.event !== 'note.added' || !e.data) continue;
+    const now = performance.now();
+    const data = JSON.parse(e.data) as { noteId: string };
+    if (seen.has(data.noteId)) duplicates++;
+    seen.add(data.noteId);
+    arrivals.set(data.noteId, (arrivals.get(data.noteId) ?? 0) + 1);
+    const t = sentAt.get(data.noteId);
+    if (t !== undefined) latencies.push(now - t);
+    else early.set(data.noteId, [...(early.get(data.noteId) ?? []), now]);
   }
 }
 

@@ -20,3 +20,18 @@ export async function expectAccessible(page: Page): Promise<void> {
   const problems = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(problems, `axe violations on ${page.url()}`).toEqual([]);
 }
+
+/** Signs in through the sign-in page, as a person would, and waits to leave it. */
+export async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}
+
+/** Goes to a page and checks it with axe. */
+export async function visit(page: Page, base: string, path: string): Promise<void> {
+  await page.goto(base + path);
+  await expectAccessible(page);
+}

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { buildProgramme, buildUser, lastEmailTo, linkIn } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 import { GRADE_9, parseRule } from '../../src/stats/consensus';
-import { expectAccessible, hasChromium, launchBrowser } from './browser';
+import { expectAccessible, hasChromium, launchBrowser, signIn } from './browser';
 
 describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates round 1, the facilitator moves to round 2, the panellist sees feedback', { timeout: 120_000 }, () => {
   let t: TestApp;
@@ -43,46 +43,39 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates ro
     await t?.close();
   });
 
-  async function check(page: Page) {
-    await expectAccessible(page);
-  }
-
   it('completes round 1, moves to round 2 and shows the feedback, with no axe violations', async () => {
     // The panellist follows the link in their email and rates with the keyboard.
     const panellist = await (await browser.newContext()).newPage();
     await panellist.goto(base + linkIn((await lastEmailTo(t.app, 'panel.one@example.nhs.uk'))!.text));
     await panellist.waitForURL(/\/take$/);
     expect(await panellist.textContent('main')).toContain('0 of 2 items answered');
-    await check(panellist);
+    await expectAccessible(panellist);
     await panellist.getByRole('button', { name: 'Submit my answers' }).click();
     expect(await panellist.textContent('.nhsuk-error-summary')).toContain('Rate item 1, or choose "unable to rate"');
-    await check(panellist);
+    await expectAccessible(panellist);
     await panellist.getByRole('group', { name: /Your rating for item 1 / }).getByLabel('9', { exact: true }).check();
     await panellist.getByRole('group', { name: /Your rating for item 2 / }).getByLabel('Unable to rate').check();
     await panellist.getByLabel('Comment on item 1 (optional)').fill('This is what consultants do');
     await panellist.getByRole('button', { name: 'Submit my answers' }).click();
     expect(await panellist.textContent('main')).toContain('Your answers for this round are submitted');
-    await check(panellist);
+    await expectAccessible(panellist);
 
     // The facilitator closes round 1 and opens round 2.
     const facilitator = await (await browser.newContext()).newPage();
-    await facilitator.goto(`${base}/sign-in`);
-    await facilitator.getByLabel('Email address').fill(lead.email);
-    await facilitator.getByLabel('Password', { exact: true }).fill(lead.password);
-    await facilitator.getByRole('button', { name: 'Sign in' }).click();
-    await facilitator.waitForURL(`${base}/programmes`);
+    await signIn(facilitator, base, lead.email, lead.password);
+    expect(new URL(facilitator.url()).pathname).toBe('/programmes');
     await facilitator.goto(base + studyPath);
-    await check(facilitator);
+    await expectAccessible(facilitator);
     await facilitator.getByRole('button', { name: 'Close round 1 now' }).click();
     await facilitator.getByRole('button', { name: 'Prepare the next round' }).click();
     await facilitator.waitForURL(/\/items$/);
-    await check(facilitator);
+    await expectAccessible(facilitator);
     await facilitator.goto(base + studyPath);
     await facilitator.getByRole('button', { name: 'Open round 2' }).click();
     expect(await facilitator.textContent('main')).toContain('Round 2 is open');
     for (const path of ['/rounds/1', '/panel', '/settings', '/to-framework']) {
       await facilitator.goto(base + studyPath + path);
-      await check(facilitator);
+      await expectAccessible(facilitator);
     }
 
     // The panellist comes back through the new link and sees the panel's feedback.
@@ -95,8 +88,8 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates ro
     expect(await panellist.getByRole('img', { name: /How the panel rated it: 1: 0, .*8: 1, 9: 1/ }).count()).toBe(1);
     await panellist.getByText('Comments from the panel (2)').click();
     expect(main).toContain('Essential for patients');
-    await check(panellist);
+    await expectAccessible(panellist);
     await panellist.goto(`${base}/delphi/${studyId}/my-feedback`);
-    await check(panellist);
+    await expectAccessible(panellist);
   });
 });

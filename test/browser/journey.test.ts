@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { lastEmailTo, linkIn } from '../helpers/factories';
 import { DEMO_PASSWORD, DEMO_PROGRAMME } from '../../src/features/demo/seed';
-import { expectAccessible, hasChromium, launchBrowser } from './browser';
+import { expectAccessible, hasChromium, launchBrowser, signIn, visit as visitPage } from './browser';
 
 const NEW_USER = { name: 'Bea Browser', email: 'bea.browser@example.nhs.uk', password: 'a long browser passphrase' };
 
@@ -29,11 +29,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await t?.close();
   });
 
-  /** Goes to a page and checks it with axe. */
-  async function visit(page: Page, path: string) {
-    await page.goto(base + path);
-    await expectAccessible(page);
-  }
+  const visit = (page: Page, path: string) => visitPage(page, base, path);
 
   it('works end to end with zero axe violations on every page', async () => {
     const page = await (await browser.newContext()).newPage();
@@ -135,10 +131,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
 
   it('lets a practitioner follow the framework and assess themselves, accessibly', async () => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill('practitioner@waymark.example');
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, base, 'practitioner@waymark.example', DEMO_PASSWORD);
     await page.getByRole('link', { name: 'My pathway' }).first().click();
     await expectAccessible(page);
     await page.getByLabel('Follow a framework').selectOption({ label: 'Consultant practice capability and impact framework (illustrative) (version 1.0)' });
@@ -168,11 +161,8 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
 
   it('keeps the admin pages accessible', async () => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill('admin@waymark.example');
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/programmes`);
+    await signIn(page, base, 'admin@waymark.example', DEMO_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/programmes');
     for (const path of ['/admin', '/admin/users', '/admin/outbox', '/admin/audit', '/programmes/new', '/account/tokens', '/account/profile', '/account/password', '/account/delete', '/frameworks/import', '/guides/nurse-consultant/edit']) await visit(page, path);
     // The demo programme's other pages: members, stages, Delphi study and its items and panel, the workshop console.
     await page.goto(`${base}/programmes`);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { lastEmailTo, linkIn } from '../helpers/factories';
 import { DEMO_PASSWORD } from '../../src/features/demo/seed';
-import { expectAccessible, hasChromium, launchBrowser } from './browser';
+import { expectAccessible, hasChromium, launchBrowser, signIn as signInAs, visit as visitPage } from './browser';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
@@ -24,17 +24,8 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: evidence confirmed t
     await t?.close();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-  }
-  async function visit(page: Page, path: string) {
-    await page.goto(base + path);
-    await expectAccessible(page);
-  }
+  const signIn = (page: Page, email: string) => signInAs(page, base, email, DEMO_PASSWORD);
+  const visit = (page: Page, path: string) => visitPage(page, base, path);
 
   it('takes a practitioner, a colleague without an account and a supervisor through the whole loop, with zero axe violations', async () => {
     // The practitioner chooses a supervisor, follows the framework and adds evidence.

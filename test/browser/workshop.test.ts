@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { buildProgramme, buildUser } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
-import { expectAccessible, hasChromium, launchBrowser } from './browser';
+import { expectAccessible, hasChromium, launchBrowser, signIn } from './browser';
 
 describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with a facilitator and two participants', { timeout: 120_000 }, () => {
   let t: TestApp;
@@ -44,11 +44,8 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with
 
   it('posts, reveals, clusters by keyboard and votes, with every screen agreeing and no axe violations', async () => {
     const facilitator = await (await browser.newContext()).newPage();
-    await facilitator.goto(`${base}/sign-in`);
-    await facilitator.getByLabel('Email address').fill(lead.email);
-    await facilitator.getByLabel('Password', { exact: true }).fill(lead.password);
-    await facilitator.getByRole('button', { name: 'Sign in' }).click();
-    await facilitator.waitForURL(`${base}/programmes`);
+    await signIn(facilitator, base, lead.email, lead.password);
+    expect(new URL(facilitator.url()).pathname).toBe('/programmes');
     await facilitator.goto(consoleUrl);
     await expectAccessible(facilitator);
     await facilitator.getByRole('button', { name: 'Start this activity' }).first().click();
