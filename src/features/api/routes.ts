@@ -7,10 +7,9 @@ import { emailField } from '../../platform/auth/email';
 import type { ProgrammesService } from '../programmes/service';
 import type { FrameworksService } from '../frameworks/service';
 import type { WorkshopsService } from '../workshops/service';
-import { channelOf } from '../workshops/service';
+import { channelOf, CONTROL_ACTIONS } from '../workshops/service';
 import { WORKSHOP_KINDS } from '../workshops/board';
 import { streamEvents } from '../../platform/events/sse';
-import { FieldError } from '../../platform/forms/forms';
 import { FORMATS, type Format } from '../frameworks/model';
 import { can } from '../../platform/auth/policy';
 import { HttpError } from '../../platform/errors/http-error';
@@ -463,7 +462,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       resource: programmeResource,
       params: wsParams,
       body: z.object({
-        action: z.enum(['start', 'pause', 'resume', 'end', 'private-on', 'reveal', 'voting-open', 'voting-close', 'votes-reveal', 'close']),
+        action: z.enum(CONTROL_ACTIONS),
         activityId: z.uuid().optional(),
         votesPerPerson: z.number().int().optional(),
       }),
@@ -472,20 +471,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     async ({ params, body, request }) => {
       const w = await workshopIn(params);
       if (!w) return undefined;
-      const ctx = request.auditContext();
-      const needActivity = () => {
-        if (!body.activityId) throw new FieldError('activityId', 'Give the activity this applies to');
-        return body.activityId;
-      };
-      if (body.action === 'start') await workshops.start(w, needActivity(), ctx);
-      else if (body.action === 'pause' || body.action === 'resume') await workshops.setPaused(w, body.action === 'pause', ctx);
-      else if (body.action === 'end') await workshops.end(w, ctx);
-      else if (body.action === 'private-on') await workshops.setActivity(w, needActivity(), { privateMode: true, revealed: false }, ctx);
-      else if (body.action === 'reveal') await workshops.setActivity(w, needActivity(), { revealed: true }, ctx);
-      else if (body.action === 'voting-open') await workshops.setActivity(w, needActivity(), { votingOpen: true, votesPerPerson: body.votesPerPerson ?? 3, votesRevealed: false }, ctx);
-      else if (body.action === 'voting-close') await workshops.setActivity(w, needActivity(), { votingOpen: false }, ctx);
-      else if (body.action === 'votes-reveal') await workshops.setActivity(w, needActivity(), { votesRevealed: true }, ctx);
-      else await workshops.setActivity(w, needActivity(), { closed: true }, ctx);
+      await workshops.control(w, body.action, body, request.auditContext());
       return { ok: true as const };
     },
   );

@@ -13,7 +13,7 @@ import { extractText } from '../../exports/extract-text';
 import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
 import { PILLARS, WORKSHOP_KINDS } from './board';
-import { channelOf, MAX_NOTE, type WorkshopsService } from './service';
+import { channelOf, MAX_NOTE, type ControlAction, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
 /** Transcripts and notes uploaded as sources. */
@@ -151,50 +151,27 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   }
 
   const run = { permission: 'workshop.run' as const, resource: programmeResource };
+  const CONTROL_MESSAGES: Record<ControlAction, (votes: number) => string> = {
+    start: () => 'Activity started. Everyone sees it now.',
+    pause: () => 'Board paused. Participants cannot add notes until you resume.',
+    resume: () => 'Board resumed.',
+    end: () => 'Workshop ended. The record is ready to export.',
+    'private-on': () => 'Private mode on: participants see only their own notes until you reveal them.',
+    'private-off': () => 'Notes revealed to everyone.',
+    reveal: () => 'Notes revealed to everyone.',
+    'voting-open': (n) => `Voting open with ${n} vote${n === 1 ? '' : 's'} each.`,
+    'voting-close': () => 'Voting closed.',
+    'votes-reveal': () => 'Vote results are showing to everyone.',
+    close: () => 'Activity closed to new notes.',
+  };
   const field = (request: FastifyRequest, name: string) => String((request.body as Record<string, unknown>)[name] ?? '');
 
   app.post('/programmes/:programmeId/workshops/:workshopId/control', { config: run }, async (request, reply) =>
     act(request, reply, async (w) => {
       const action = field(request, 'action');
-      const activityId = field(request, 'activityId');
-      const ctx = request.auditContext();
-      switch (action) {
-        case 'start':
-          await workshops.start(w, activityId, ctx);
-          return 'Activity started. Everyone sees it now.';
-        case 'pause':
-          await workshops.setPaused(w, true, ctx);
-          return 'Board paused. Participants cannot add notes until you resume.';
-        case 'resume':
-          await workshops.setPaused(w, false, ctx);
-          return 'Board resumed.';
-        case 'end':
-          await workshops.end(w, ctx);
-          return 'Workshop ended. The record is ready to export.';
-        case 'private-on':
-          await workshops.setActivity(w, activityId, { privateMode: true, revealed: false }, ctx);
-          return 'Private mode on: participants see only their own notes until you reveal them.';
-        case 'private-off':
-        case 'reveal':
-          await workshops.setActivity(w, activityId, { revealed: true }, ctx);
-          return 'Notes revealed to everyone.';
-        case 'voting-open': {
-          const n = Number(field(request, 'votesPerPerson'));
-          await workshops.setActivity(w, activityId, { votingOpen: true, votesPerPerson: Number.isInteger(n) ? n : Number.NaN, votesRevealed: false }, ctx);
-          return `Voting open with ${n} vote${n === 1 ? '' : 's'} each.`;
-        }
-        case 'voting-close':
-          await workshops.setActivity(w, activityId, { votingOpen: false }, ctx);
-          return 'Voting closed.';
-        case 'votes-reveal':
-          await workshops.setActivity(w, activityId, { votesRevealed: true }, ctx);
-          return 'Vote results are showing to everyone.';
-        case 'close':
-          await workshops.setActivity(w, activityId, { closed: true }, ctx);
-          return 'Activity closed to new notes.';
-        default:
-          throw new FieldError('action', 'Choose what to do');
-      }
+      const n = field(request, 'votesPerPerson');
+      await workshops.control(w, action, { activityId: field(request, 'activityId') || undefined, votesPerPerson: n ? Number(n) : undefined }, request.auditContext());
+      return CONTROL_MESSAGES[action as ControlAction]?.(Number(n)) ?? 'Done.';
     }),
   );
 

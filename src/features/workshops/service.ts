@@ -25,6 +25,10 @@ export interface WorkshopInput {
   templateId: string | null;
 }
 
+/** What a facilitator can do to a running workshop ('private-off' reveals, like 'reveal'). */
+export const CONTROL_ACTIONS = ['start', 'pause', 'resume', 'end', 'private-on', 'private-off', 'reveal', 'voting-open', 'voting-close', 'votes-reveal', 'close'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
 export function createWorkshopsService(platform: Platform) {
   const { db, events } = platform;
 
@@ -242,6 +246,35 @@ export function createWorkshopsService(platform: Platform) {
     },
 
     /** Private mode, reveal, voting on/off and its allowance, showing the results, closing. */
+    /**
+     * One of the facilitator's controls, as the console and the API both send
+     * them. Activity controls need the activity; opening voting needs the number
+     * of votes each (1 to 20).
+     */
+    async control(workshop: repo.Workshop, action: string, opts: { activityId?: string; votesPerPerson?: number }, ctx: AuditContext) {
+      if (!(CONTROL_ACTIONS as readonly string[]).includes(action)) throw new FieldError('action', 'Choose what to do');
+      if (action === 'pause' || action === 'resume') return this.setPaused(workshop, action === 'pause', ctx);
+      if (action === 'end') return this.end(workshop, ctx);
+      if (!opts.activityId) throw new FieldError('activityId', 'Give the activity this applies to');
+      const id = opts.activityId;
+      switch (action as ControlAction) {
+        case 'start':
+          return this.start(workshop, id, ctx);
+        case 'private-on':
+          return this.setActivity(workshop, id, { privateMode: true, revealed: false }, ctx);
+        case 'voting-open':
+          return this.setActivity(workshop, id, { votingOpen: true, votesPerPerson: opts.votesPerPerson ?? Number.NaN, votesRevealed: false }, ctx);
+        case 'voting-close':
+          return this.setActivity(workshop, id, { votingOpen: false }, ctx);
+        case 'votes-reveal':
+          return this.setActivity(workshop, id, { votesRevealed: true }, ctx);
+        case 'close':
+          return this.setActivity(workshop, id, { closed: true }, ctx);
+        default: // 'reveal' (and 'private-off', its other name)
+          return this.setActivity(workshop, id, { revealed: true }, ctx);
+      }
+    },
+
     async setActivity(workshop: repo.Workshop, activityId: string, values: Partial<Pick<repo.Activity, 'privateMode' | 'revealed' | 'votingOpen' | 'votesPerPerson' | 'votesRevealed' | 'closed' | 'timerSeconds' | 'prompt'>>, ctx: AuditContext) {
       const activity = await activityOf(workshop, activityId);
       if (values.votesPerPerson !== undefined && (!Number.isInteger(values.votesPerPerson) || values.votesPerPerson < 1 || values.votesPerPerson > 20)) {
