@@ -46,6 +46,8 @@ export type PersonalDataSource = (userId: string) => Promise<Record<string, unkn
  */
 export type PrepareDeletion = (userId: string) => Promise<() => Promise<void>>;
 
+const RESET_AGAIN = { retryHref: '/forgot-password', retryText: 'Ask for a new password reset link' };
+
 export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>, personalData: PersonalDataSource, prepareDeletion: PrepareDeletion = async () => async () => {}) {
   // Per address, per route: slows password guessing and form flooding.
   const signInLimit = { rateLimit: { max: app.platform.config.rateLimitPerMinute, timeWindow: '1 minute' } };
@@ -126,20 +128,20 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
   app.get('/reset-password/:token', { config: { permission: 'public' } }, async (request, reply) => {
     const p = tokenParam.safeParse(request.params);
     const checked = p.success ? await accounts.checkResetToken(p.data.token) : ({ ok: false, problem: 'invalid' } as const);
-    if (!checked.ok) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblemText[checked.problem] }, 400);
+    if (!checked.ok) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: linkProblemText[checked.problem], ...RESET_AGAIN }, 400);
     return reply.render('accounts/views/reset-password.njk', { title: 'Choose a new password', form: emptyForm(), passwordHint: PASSWORD_HINT });
   });
 
   app.post('/reset-password/:token', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
     const p = tokenParam.safeParse(request.params);
-    if (!p.success) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblemText.invalid }, 400);
+    if (!p.success) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: linkProblemText.invalid, ...RESET_AGAIN }, 400);
     const show = (form: ReturnType<typeof emptyForm>) =>
       reply.render('accounts/views/reset-password.njk', { title: 'Choose a new password', form, passwordHint: PASSWORD_HINT }, 400);
     const parsed = parseForm(resetSchema, request.body, ['password']);
     if (!parsed.ok) return show(parsed.form);
     try {
       const result = await accounts.resetPassword(p.data.token, parsed.data.password, request.auditContext());
-      if (!result.ok) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblemText[result.problem] }, 400);
+      if (!result.ok) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: linkProblemText[result.problem], ...RESET_AGAIN }, 400);
       await startSession(request, result.user.id);
       request.flash('success', 'Your password has been changed and you are signed in. Any other sessions have been signed out.');
       return reply.redirect('/account');

@@ -535,7 +535,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   app.get('/delphi/enter/:token', { config: { permission: 'public' } }, async (request, reply) => {
     const p = tokenParam.safeParse(request.params);
     const entered = p.success ? await delphi.enter(p.data.token) : ({ ok: false, problem: 'invalid' } as const);
-    if (!entered.ok) return reply.render('accounts/views/link-problem.njk', { title: 'Link not valid', message: linkProblem[entered.problem], retryHref: '/', retryText: 'Go to the Waymark home page' }, 400);
+    if (!entered.ok) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: linkProblem[entered.problem], retryHref: '/', retryText: 'Go to the Waymark home page' }, 400);
     await request.session.regenerate();
     request.session.delphi = { panellistId: entered.panellist.id, studyId: entered.panellist.studyId };
     return reply.redirect(`/delphi/${entered.panellist.studyId}/take`);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendAttachment } from '../../platform/http/route-helpers';
+import { bodyField, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
@@ -56,23 +56,16 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
   );
 
   app.post('/frameworks/import', { config: { permission: 'framework.manage' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, { value?: unknown; filename?: string; toBuffer?: () => Promise<Buffer>; type?: string } | undefined>;
-    const field = (name: string) => {
-      const v = body[name];
-      return typeof v === 'string' ? v : typeof v?.value === 'string' ? v.value : '';
-    };
+    const field = (name: string) => bodyField(request.body, name);
     const chosen = field('format') || 'auto';
     const refuse = (message: string, status = 400) =>
       reply.render('frameworks/views/import.njk', importPage(request, formWithErrors({ format: chosen }, { file: message })), status);
     let text = field('content');
     let filename = 'pasted.csv';
-    const file = body.file;
-    if (file && typeof file === 'object' && file.type === 'file' && file.filename && file.toBuffer) {
-      const buffer = await file.toBuffer();
-      if (buffer.length > 0) {
-        text = buffer.toString('utf8');
-        filename = file.filename;
-      }
+    const file = await uploadedFile(request.body);
+    if (file && file.data.length > 0) {
+      text = file.data.toString('utf8');
+      filename = file.filename;
     }
     if (!text.trim()) return refuse('Choose a file to upload, or paste the CSV');
     if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Upload a file of ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`, 413);

@@ -3,13 +3,12 @@ import { z } from 'zod';
 import { forbidden, notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { emailField } from '../../platform/auth/email';
-import { pager, programmeResource } from '../../platform/http/route-helpers';
+import { bodyField, pager, programmeResource } from '../../platform/http/route-helpers';
 
 const COHORT_PAGE = 50;
 import type { FrameworksService } from '../frameworks/service';
 import type { ProgrammesService } from '../programmes/service';
 import type { GroupService } from './group-service';
-import { bodyField } from './routes';
 import { STALLED_AFTER_DAYS, SUPPRESS_BELOW } from './cohort';
 import { STAGE_NAMES } from './stage';
 

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { emailField } from '../../platform/auth/email';
-import { sendAttachment } from '../../platform/http/route-helpers';
+import { bodyField, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
 import { GOAL_STATUSES } from './plan-service';
 import { GROUP_KINDS } from './group-service';
 import { PORTFOLIO_IMPORT_MAX_BYTES, portfolioJsonSchema } from './portfolio-service';
 import type { Pathway } from './repository';
-import { bodyField, uploadedFile, type PathwayDeps } from './routes';
+import type { PathwayDeps } from './routes';
 
 const follow = { permission: 'pathway.follow' as const };
 const optionalDay = (message: string) =>

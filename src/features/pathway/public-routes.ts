@@ -20,7 +20,7 @@ const PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
 export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: ReviewService; portfolio: PortfolioService }) {
   const { review, portfolio } = deps;
   const open = { permission: 'public' as const };
-  const problemPage = (problem: LinkProblem) => ({ title: PROBLEMS[problem].title, text: PROBLEMS[problem].text });
+  const problemPage = (problem: LinkProblem) => ({ title: PROBLEMS[problem].title, message: PROBLEMS[problem].text });
 
   const answerSchema = z.object({
     decision: z.enum(['confirm', 'return'], { message: 'Choose whether you confirm this evidence or return it with comments' }),
@@ -34,7 +34,7 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
 
   app.get('/confirm/:token', { config: open }, async (request, reply) => {
     const r = await review.confirmationPage((request.params as { token: string }).token);
-    if (!r.ok) return reply.render('pathway/views/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
+    if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
     return reply.render('pathway/views/confirm.njk', { title: 'Confirm evidence', ...r.page, kindName: EVIDENCE_KINDS[r.page.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.page.evidence.kind, form: emptyForm() });
   });
 
@@ -42,14 +42,14 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
     const token = (request.params as { token: string }).token;
     const again = async (form: ReturnType<typeof formWithErrors>) => {
       const r = await review.confirmationPage(token);
-      if (!r.ok) return reply.render('pathway/views/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
+      if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
       return reply.render('pathway/views/confirm.njk', { title: 'Confirm evidence', ...r.page, kindName: EVIDENCE_KINDS[r.page.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.page.evidence.kind, form }, 400);
     };
     const parsed = parseForm(answerSchema, request.body, answerOrder);
     if (!parsed.ok) return again(parsed.form);
     try {
       const r = await review.answer(token, parsed.data, request.auditContext());
-      if (!r.ok) return reply.render('pathway/views/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
+      if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
       return reply.render('pathway/views/confirm-done.njk', { title: r.outcome === 'confirmed' ? 'Evidence confirmed' : 'Evidence returned', outcome: r.outcome });
     } catch (err) {
       if (err instanceof FieldError) return again(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, answerOrder));
@@ -61,7 +61,7 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
 
   app.get('/shared/:token', { config: open }, async (request, reply) => {
     const r = await portfolio.shared((request.params as { token: string }).token);
-    if (!r.ok) return reply.render('pathway/views/link-problem.njk', problemPage(r.problem === 'used' ? 'expired' : r.problem), r.problem === 'invalid' ? 404 : 410);
+    if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem === 'used' ? 'expired' : r.problem), r.problem === 'invalid' ? 404 : 410);
     const byId = new Map(r.statements.map((s) => [s.identifier, s]));
     const latest = new Map<string, string>();
     for (const a of r.doc.selfAssessments) latest.set(a.statement, a.level);

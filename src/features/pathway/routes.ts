@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { emailField } from '../../platform/auth/email';
-import { sendAttachment } from '../../platform/http/route-helpers';
+import { bodyField, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
 import { ReviewProblem, type ReviewService } from './review-service';
@@ -19,22 +19,6 @@ const follow = { permission: 'pathway.follow' as const };
 
 export const STATUS_NAMES: Record<string, string> = { draft: 'Draft', submitted: 'Waiting for confirmation', confirmed: 'Confirmed', returned: 'Returned with comments' };
 export const STATUS_TAGS: Record<string, string> = { draft: 'nhsuk-tag--grey', submitted: 'nhsuk-tag--yellow', confirmed: 'nhsuk-tag--green', returned: 'nhsuk-tag--orange' };
-
-/** Reads an uploaded file off a multipart body (fields are attached to the body so the CSRF check sees them). */
-export async function uploadedFile(body: unknown, name = 'file'): Promise<{ filename: string; data: Buffer } | undefined> {
-  const f = (body as Record<string, { type?: string; filename?: string; toBuffer?: () => Promise<Buffer> } | undefined>)?.[name];
-  if (!f || f.type !== 'file' || !f.filename || !f.toBuffer) return undefined;
-  const data = await f.toBuffer();
-  return data.length || f.filename ? { filename: f.filename, data } : undefined;
-}
-
-/** A plain field of a multipart or urlencoded body. */
-export function bodyField(body: unknown, name: string): string {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && 'value' in v && typeof (v as { value: unknown }).value === 'string') return (v as { value: string }).value;
-  return '';
-}
 
 export interface PathwayDeps {
   pathway: PathwayService;

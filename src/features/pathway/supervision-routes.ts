@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
-import { sendAttachment } from '../../platform/http/route-helpers';
+import { bodyField, sendAttachment } from '../../platform/http/route-helpers';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import type { PathwayService } from './service';
 import { ReviewProblem, type ReviewService } from './review-service';
 import type { PlanService } from './plan-service';
-import { bodyField, STATUS_NAMES, STATUS_TAGS } from './routes';
+import { STATUS_NAMES, STATUS_TAGS } from './routes';
 import { PATHWAY_STAGES, STAGE_NAMES } from './stage';
 
 /**

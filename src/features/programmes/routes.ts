@@ -233,7 +233,7 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
   }
 
   const showProblem = (reply: FastifyReply, problem: keyof typeof problemText) =>
-    reply.render('accounts/views/link-problem.njk', { title: 'Invitation not valid', message: problemText[problem], retryHref: '/sign-in', retryText: 'Sign in' }, 400);
+    reply.render('errors/link-problem.njk', { title: 'Invitation not valid', message: problemText[problem], retryHref: '/sign-in', retryText: 'Sign in' }, 400);
 
   async function renderInvitation(request: FastifyRequest, reply: FastifyReply, form: FormState = emptyForm(), status = 200) {
     const v = await invitationView(request);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formList as toArray, programmeResource, sendAttachment } from '../../platform/http/route-helpers';
+import { formList as toArray, programmeResource, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
@@ -250,9 +250,9 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
 
   app.post('/programmes/:programmeId/workshops/:workshopId/sources', { config: run }, async (request, reply) =>
     act(request, reply, async (w) => {
-      const file = (request.body as Record<string, { type?: string; filename?: string; toBuffer?: () => Promise<Buffer> }>).file;
-      if (!file || file.type !== 'file' || !file.filename || !file.toBuffer) throw new FieldError('file', 'Choose a transcript or notes file (TXT, DOCX or PDF)');
-      const buffer = await file.toBuffer();
+      const file = await uploadedFile(request.body);
+      if (!file) throw new FieldError('file', 'Choose a transcript or notes file (TXT, DOCX or PDF)');
+      const buffer = file.data;
       if (buffer.length === 0) throw new FieldError('file', 'The file is empty');
       if (buffer.length > MAX_SOURCE_BYTES) throw new FieldError('file', `The file is larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB. Upload a file of ${MAX_SOURCE_BYTES / 1024 / 1024} MB or less, or split it`);
       const r = await extractText(file.filename, buffer);

@@ -31,3 +31,18 @@ export function pager(base: string, query: Record<string, unknown>, page: number
     next: page < pages ? { href: href(page + 1), labelText: `${page + 1} of ${pages}` } : undefined,
   };
 }
+
+/** Reads an uploaded file off a multipart body (fields are attached to the body so the CSRF check sees them). */
+export async function uploadedFile(body: unknown, name = 'file'): Promise<{ filename: string; data: Buffer } | undefined> {
+  const f = (body as Record<string, { type?: string; filename?: string; toBuffer?: () => Promise<Buffer> } | undefined>)?.[name];
+  if (!f || f.type !== 'file' || !f.filename || !f.toBuffer) return undefined;
+  return { filename: f.filename, data: await f.toBuffer() };
+}
+
+/** A plain field of a multipart or urlencoded body. */
+export function bodyField(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && 'value' in v && typeof (v as { value: unknown }).value === 'string') return (v as { value: string }).value;
+  return '';
+}
