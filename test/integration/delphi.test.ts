@@ -244,6 +244,12 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect((await facilitator.submit(url, url, { versionId: draft.id })).statusCode).toBe(302);
     const statement = textOf((await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-delphi/statements/CP.1.1')).body);
     expect(statement).toMatch(/Delphi item: Transition capabilities, round 2, item CP\.1\.1 – n = 4; 100% rated 7–9/);
+    // The provenance link opens the round's results at that item.
+    const statementHtml = (await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-delphi/statements/CP.1.1')).body;
+    const href = /href="([^"]*\/rounds\/2#item-CP\.1\.1)"/.exec(statementHtml)![1]!;
+    const results = await facilitator.get(href.split('#')[0]!);
+    expect(results.statusCode).toBe(200);
+    expect(results.body).toContain('id="item-CP.1.1"');
     // Sending again adds nothing twice.
     const again = await t.app.services.delphi.sendToFramework((await t.app.services.delphi.getStudy(base.split('/').pop()!))!, draft.id, SYSTEM_CONTEXT);
     expect(again.linked).toEqual([]);

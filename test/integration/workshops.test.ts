@@ -60,6 +60,16 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
   });
   afterAll(async () => t?.close());
 
+  it('refuses a question whose timer is not 1 to 240 minutes, adding nothing', async () => {
+    const before = await countRows(t.app, 'workshop_activities');
+    for (const timerMinutes of ['abc', '-5', '999']) {
+      const bad = await facilitator.submit(base, `${base}/activities`, { prompt: 'An extra question', timerMinutes });
+      expect(bad.statusCode, timerMinutes).toBe(400);
+      expect(textOf(bad.body)).toContain('Set a timer from 1 to 240 minutes, or none');
+    }
+    expect(await countRows(t.app, 'workshop_activities')).toBe(before);
+  });
+
   it('joins by code typed in any case, and refuses a wrong code', async () => {
     const c = new TestClient(t.app);
     const wrong = await c.submit('/join', '/join', { code: 'ZZZZZZ' });

@@ -716,7 +716,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           }
           const s = byCode.get(item.code)!;
           const detail = `n = ${s.n}; ${s.percentHigh}% rated ${scale.high[0]}–${scale.high[1]}, ${s.percentLow}% rated ${scale.low[0]}–${scale.low[1]}; median ${s.median} (IQR ${s.q1}–${s.q3})`;
-          const link = { sourceType: 'delphi-item' as const, sourceId: item.id, label: `${study.title}, round ${round.number}, item ${item.code}`, detail, href: `/delphi/${study.id}/rounds/${round.number}#item-${item.code}` };
+          const link = { sourceType: 'delphi-item' as const, sourceId: item.id, label: `${study.title}, round ${round.number}, item ${item.code}`, detail, href: `/programmes/${study.programmeId}/delphi/${study.id}/rounds/${round.number}#item-${item.code}` };
           let target = item.sourceIdentifier ? await frameworks.findItemByIdentifier(version.id, item.sourceIdentifier, tx) : undefined;
           if (!target) {
             const domain = fwItems.find((f) => f.type === 'domain' && f.text.toLowerCase() === item.domain.toLowerCase());

@@ -197,7 +197,6 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       }
       const minutes = field(request, 'timerMinutes');
       const timer = minutes ? Math.round(Number(minutes) * 60) : null;
-      if (minutes && !Number.isFinite(timer)) throw new FieldError('timerMinutes', 'Enter the timer in whole minutes');
       await workshops.setActivity(w, activityId, { prompt: field(request, 'prompt'), timerSeconds: timer }, request.auditContext());
       return 'Activity saved.';
     }),

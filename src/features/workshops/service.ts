@@ -25,6 +25,11 @@ export interface WorkshopInput {
   templateId: string | null;
 }
 
+/** A timer is none, or 1 to 240 minutes (as seconds); anything else, including what was not a number, is refused. */
+function checkTimer(seconds: number | null) {
+  if (seconds !== null && (!Number.isFinite(seconds) || seconds < 30 || seconds > 4 * 3600)) throw new FieldError('timerMinutes', 'Set a timer from 1 to 240 minutes, or none');
+}
+
 /** What a facilitator can do to a running workshop ('private-off' reveals, like 'reveal'). */
 export const CONTROL_ACTIONS = ['start', 'pause', 'resume', 'end', 'private-on', 'private-off', 'reveal', 'voting-open', 'voting-close', 'votes-reveal', 'close'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
@@ -245,7 +250,6 @@ export function createWorkshopsService(platform: Platform) {
       });
     },
 
-    /** Private mode, reveal, voting on/off and its allowance, showing the results, closing. */
     /**
      * One of the facilitator's controls, as the console and the API both send
      * them. Activity controls need the activity; opening voting needs the number
@@ -275,13 +279,14 @@ export function createWorkshopsService(platform: Platform) {
       }
     },
 
+    /** Private mode, reveal, voting on/off and its allowance, showing the results, closing, the question and timer. */
     async setActivity(workshop: repo.Workshop, activityId: string, values: Partial<Pick<repo.Activity, 'privateMode' | 'revealed' | 'votingOpen' | 'votesPerPerson' | 'votesRevealed' | 'closed' | 'timerSeconds' | 'prompt'>>, ctx: AuditContext) {
       const activity = await activityOf(workshop, activityId);
       if (values.votesPerPerson !== undefined && (!Number.isInteger(values.votesPerPerson) || values.votesPerPerson < 1 || values.votesPerPerson > 20)) {
         throw new FieldError('votesPerPerson', 'Give each person from 1 to 20 votes');
       }
       if (values.prompt !== undefined && (!values.prompt.trim() || values.prompt.length > 500)) throw new FieldError('prompt', 'Enter the question, in 500 characters or fewer');
-      if (values.timerSeconds !== undefined && values.timerSeconds !== null && (values.timerSeconds < 30 || values.timerSeconds > 4 * 3600)) throw new FieldError('timerMinutes', 'Set a timer from 1 to 240 minutes, or none');
+      if (values.timerSeconds !== undefined) checkTimer(values.timerSeconds);
       await change(
         workshop,
         ctx,
@@ -296,6 +301,7 @@ export function createWorkshopsService(platform: Platform) {
 
     async addActivity(workshop: repo.Workshop, prompt: string, timerSeconds: number | null, ctx: AuditContext) {
       if (!prompt.trim() || prompt.length > 500) throw new FieldError('prompt', 'Enter the question, in 500 characters or fewer');
+      checkTimer(timerSeconds);
       await change(workshop, ctx, 'activity-added', async (tx) => {
         await repo.insertActivities(tx, [{ workshopId: workshop.id, position: await repo.nextActivityPosition(tx, workshop.id), prompt: prompt.trim(), timerSeconds }]);
         return { prompt };
