@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
 import { readBackupFile, restoreBackup, writeBackupFile } from './platform/db/backup';
+import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
@@ -44,6 +45,18 @@ async function withDatabase<T>(config: Config, work: (database: Database) => Pro
   } finally {
     await database.close();
   }
+}
+
+/** The app on the database, without the job worker, for one command; closed afterwards whatever happens. */
+async function withApp<T>(config: Config, work: (app: FastifyInstance) => Promise<T>): Promise<T> {
+  return withDatabase(config, async (database) => {
+    const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  });
 }
 
 async function serve(config: Config) {
@@ -126,40 +139,35 @@ async function frameworkCommand(config: Config, args: string[]) {
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
   const format = values.format;
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) fail(`--format must be one of ${FORMATS.join(', ')}`);
-  await withDatabase(config, async (database) => {
-    const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+  await withApp(config, async (app) => {
     const frameworks = app.services.frameworks;
-    try {
-      if (sub === 'list') {
-        for (const v of await frameworks.allVersions()) process.stdout.write(`${v.id}\t${v.shortName}\t${v.label}\t${v.status}\n`);
-      } else if (sub === 'import') {
-        const file = positionals[0];
-        if (!file) fail('Usage: waymark framework import FILE [--format case|csv|json]');
-        let text: string;
-        try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch (err) {
-          fail(`Could not read ${file}: ${(err as Error).message}`);
-        }
-        if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) fail(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
-        const preview = await frameworks.preview((format as Format | undefined) ?? detectFormat(file, text), text);
-        if (!preview.ok) fail(`Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
-        const version = await frameworks.importDoc(preview.doc, null, { actorId: null, actorLabel: 'command line' });
-        process.stdout.write(`Imported ${preview.doc.framework.shortName} version ${version.label} (${version.status}) as ${version.id}: ${preview.doc.items.length} items.\n`);
-      } else if (sub === 'export') {
-        const id = positionals[0];
-        if (!id || !format) fail('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
-        const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
-        const version = shortName ? (await frameworks.find(shortName, label, true))?.version : /^[0-9a-f-]{36}$/i.test(id) ? await frameworks.findVersionById(id) : undefined;
-        if (!version) fail(`No framework version ${id}. Run "waymark framework list" to see them.`);
-        const text = frameworks.serialise(await frameworks.docOf(version), format as Format);
-        if (values.out) fs.writeFileSync(values.out, text);
-        else process.stdout.write(text);
-      } else {
-        fail('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
+    if (sub === 'list') {
+      for (const v of await frameworks.allVersions()) process.stdout.write(`${v.id}\t${v.shortName}\t${v.label}\t${v.status}\n`);
+    } else if (sub === 'import') {
+      const file = positionals[0];
+      if (!file) fail('Usage: waymark framework import FILE [--format case|csv|json]');
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        fail(`Could not read ${file}: ${(err as Error).message}`);
       }
-    } finally {
-      await app.close();
+      if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) fail(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+      const preview = await frameworks.preview((format as Format | undefined) ?? detectFormat(file, text), text);
+      if (!preview.ok) fail(`Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+      const version = await frameworks.importDoc(preview.doc, null, { actorId: null, actorLabel: 'command line' });
+      process.stdout.write(`Imported ${preview.doc.framework.shortName} version ${version.label} (${version.status}) as ${version.id}: ${preview.doc.items.length} items.\n`);
+    } else if (sub === 'export') {
+      const id = positionals[0];
+      if (!id || !format) fail('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
+      const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
+      const version = shortName ? (await frameworks.find(shortName, label, true))?.version : /^[0-9a-f-]{36}$/i.test(id) ? await frameworks.findVersionById(id) : undefined;
+      if (!version) fail(`No framework version ${id}. Run "waymark framework list" to see them.`);
+      const text = frameworks.serialise(await frameworks.docOf(version), format as Format);
+      if (values.out) fs.writeFileSync(values.out, text);
+      else process.stdout.write(text);
+    } else {
+      fail('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
     }
   });
 }
@@ -191,11 +199,9 @@ export async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
       if (!values.demo) fail('Say what to seed: waymark seed --demo');
       if (config.isProduction) fail('Demo data is never seeded when NODE_ENV=production.');
-      await withDatabase(config, async (database) => {
-        const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+      await withApp(config, async (app) => {
         const created = await app.services.seedDemo();
         await app.platform.jobs.runDue();
-        await app.close();
         process.stdout.write(created ? 'Demo data created.\n' : 'Demo data was already there; nothing changed.\n');
       });
       return;
@@ -205,24 +211,19 @@ export async function main(argv: string[]): Promise<void> {
       if (sub !== 'create') fail('Usage: waymark admin create --email EMAIL [--name NAME] [--password PASSWORD]');
       const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
       if (!values.email) fail('Give the new admin an email address: --email someone@example.nhs.uk');
-      await withDatabase(config, async (database) => {
-        const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+      await withApp(config, async (app) => {
         try {
           const result = await app.services.accounts.createAdmin({ email: values.email!, name: values.name, password: values.password });
           process.stdout.write(`Admin ${result.email} created.\n`);
           if (result.link) process.stdout.write(`Open this link within 24 hours to choose a password:\n${result.link}\n`);
         } catch (err) {
           fail(err instanceof Error ? err.message : String(err));
-        } finally {
-          await app.close();
         }
       });
       return;
     }
     case 'framework':
       return frameworkCommand(config, rest);
-    case 'delphi':
-      return delphiCommand(rest);
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (!values.out) fail('Say where to write the backup: waymark backup --out FILE');

@@ -32,7 +32,6 @@ export type ConsensusRule =
   /** RAND/UCLA appropriateness: disagreement when IPR > IPRAS; median ≥ 7 appropriate, ≤ 3 inappropriate (9-point scale). */
   | { kind: 'rand-ucla' };
 
-export const DEFAULT_RULE: ConsensusRule = { kind: 'comet', inPercent: 70, otherPercent: 15 };
 
 export interface ItemFigures {
   n: number;

@@ -92,7 +92,6 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
       const message = result.reason === 'locked' ? lockMessage(result.until) : 'Enter a correct email address and password';
       return show(formWithErrors({ email: parsed.data.email }, { email: message }), result.reason === 'locked' ? 429 : 400);
     }
-    if (parsed.data.returnTo) request.session.returnTo = parsed.data.returnTo;
     const next = await startSession(request, result.user.id);
     return reply.redirect(next === '/' ? '/programmes' : next);
   });

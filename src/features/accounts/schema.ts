@@ -22,7 +22,6 @@ export const registerOrder = ['name', 'email', 'password', 'profession', 'organi
 export const signInSchema = z.object({
   email: emailField,
   password: z.string({ message: 'Enter your password' }).min(1, 'Enter your password'),
-  returnTo: z.string().optional(),
 });
 
 export const forgotSchema = z.object({ email: emailField });

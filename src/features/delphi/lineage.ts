@@ -3,10 +3,9 @@
 export interface LineageEdge {
   itemId: string;
   parentId: string;
+  /** carried | reworded | merged | split */
   kind: string;
 }
-
-export const LINEAGE_KINDS = ['carried', 'reworded', 'merged', 'split'] as const;
 
 export interface RoundChanges {
   /** Items with no parent in the previous round. */

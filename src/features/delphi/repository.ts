@@ -221,10 +221,6 @@ export async function upsertRating(db: Db, values: { itemId: string; panellistId
     });
 }
 
-export async function deleteRating(db: Db, itemId: string, panellistId: string) {
-  await db.delete(delphiRatings).where(and(eq(delphiRatings.itemId, itemId), eq(delphiRatings.panellistId, panellistId)));
-}
-
 // ---- suggestions ---------------------------------------------------------------------
 
 export async function insertSuggestion(db: Db, values: { roundId: string; panellistId: string; text: string }) {

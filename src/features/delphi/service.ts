@@ -153,7 +153,6 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
   }
 
   return {
-    settingsOf,
     analyse,
 
     async createStudy(programmeId: string, s: StudySettings & { withSuggestions: boolean }, userId: string, ctx: AuditContext): Promise<string> {

@@ -116,7 +116,7 @@ export async function seedDemo(
   return true;
 }
 
-export const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../content/frameworks');
+const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../content/frameworks');
 
 /** Imports the illustrative frameworks that ship in content/frameworks, skipping any already there. */
 export async function loadShippedFrameworks(frameworks: FrameworksService, ctx = SYSTEM_CONTEXT): Promise<number> {

@@ -65,7 +65,6 @@ export const frameworkDocSchema = z.object({
     .default([]),
 });
 export type FrameworkDoc = z.infer<typeof frameworkDocSchema>;
-export type FrameworkMapping = FrameworkDoc['mappings'][number];
 
 /** A problem found in an uploaded file, placed by line (CSV) or item (JSON, CASE). */
 export interface ImportProblem {

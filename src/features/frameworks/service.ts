@@ -167,7 +167,6 @@ export function createFrameworksService(platform: Platform) {
     importDoc,
     docOf,
     serialise,
-    currentVersion,
 
     /** Every framework with the version shown by default; drafts only for those who manage frameworks. */
     async list(withDrafts: boolean) {

@@ -127,10 +127,6 @@ export async function getCluster(db: Db, id: string): Promise<Cluster | undefine
   return row;
 }
 
-export async function renameCluster(db: Db, id: string, name: string) {
-  await db.update(clusters).set({ name }).where(eq(clusters.id, id));
-}
-
 export async function votesOf(db: Db, activityIds: string[]): Promise<Vote[]> {
   if (activityIds.length === 0) return [];
   return db.select().from(votes).where(inArray(votes.activityId, activityIds));

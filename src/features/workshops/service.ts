@@ -102,7 +102,6 @@ export function createWorkshopsService(platform: Platform) {
     },
     list: (programmeId: string) => repo.workshopsOf(db, programmeId),
     activities: (id: string) => repo.activitiesOf(db, id),
-    participants: (id: string) => repo.participantsOf(db, id),
     templates: (programmeId: string) => repo.templatesOf(db, programmeId),
     sources: (id: string) => repo.sourcesOf(db, id),
     getParticipant: (id: string) => repo.getParticipant(db, id),
