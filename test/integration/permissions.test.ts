@@ -86,6 +86,17 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
     }
   });
 
+  it('offers the Delphi and workshop tools only to those who may open them', async () => {
+    const stage = `/programmes/${programmeId}/stages/delphi`;
+    const clinician = (await clients.get('clinician')!.get(stage)).body;
+    expect(clinician).not.toContain(`href="/programmes/${programmeId}/delphi"`);
+    expect(clinician).toContain('your invitation email has your own link');
+    expect((await clients.get('lead')!.get(stage)).body).toContain(`href="/programmes/${programmeId}/delphi"`);
+    const leadHome = (await clients.get('lead')!.get(`/programmes/${programmeId}`)).body;
+    expect(leadHome).toContain(`href="/programmes/${programmeId}/workshops"`);
+    expect((await clients.get('citizen')!.get(`/programmes/${programmeId}`)).body).not.toContain(`href="/programmes/${programmeId}/workshops"`);
+  });
+
   it('has a demo account for every role', () => {
     expect(demoAccounts().map((a) => a.email.split('@')[0])).toEqual(WHO.filter((w) => w !== 'anonymous' && w !== 'outsider'));
   });

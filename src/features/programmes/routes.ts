@@ -22,6 +22,12 @@ async function programmeOr404(programmes: ProgrammesService, request: FastifyReq
 
 const roleOptions = PROGRAMME_ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }));
 
+/** Whether this person may open the programme's Delphi studies and workshops (links are shown only then). */
+const toolAccess = (request: FastifyRequest, programmeId: string) => ({
+  canOpenDelphi: can(request.actor, 'delphi.view', { programmeId }),
+  canOpenWorkshops: can(request.actor, 'workshop.view', { programmeId }),
+});
+
 export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesService) {
   app.get('/programmes', { config: { permission: 'programme.list' } }, async (request, reply) => {
     const isAdmin = request.actor.platformRoles.has('admin');
@@ -63,6 +69,7 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
       canManage: can(request.actor, 'programme.manage', { programmeId: overview.programme.id }),
       canSeeMembers: can(request.actor, 'programme.members.view', { programmeId: overview.programme.id }),
       canSeeFigures: can(request.actor, 'pathway.aggregates', { programmeId: overview.programme.id }),
+      ...toolAccess(request, overview.programme.id),
     });
   });
 
@@ -104,28 +111,27 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     return { o, stage };
   }
 
+  /** What a stage page shows this person: its tools only if they may open them. */
+  const stageModel = (request: FastifyRequest, o: Awaited<ReturnType<typeof stagePage>>['o'], stage: Awaited<ReturnType<typeof stagePage>>['stage']) => ({
+    title: `${stage.title} – ${o.programme.name}`,
+    programme: o.programme,
+    stage,
+    stageCount: PROGRAMME_STAGES.length,
+    stageOptions,
+    canManage: can(request.actor, 'programme.manage', { programmeId: o.programme.id }),
+    ...toolAccess(request, o.programme.id),
+  });
+
   app.get('/programmes/:programmeId/stages/:stage', { config: { permission: 'programme.view', resource: programmeResource } }, async (request, reply) => {
     const { o, stage } = await stagePage(request);
-    return reply.render('programmes/views/stage.njk', {
-      title: `${stage.title} – ${o.programme.name}`,
-      programme: o.programme,
-      stage,
-      stageCount: PROGRAMME_STAGES.length,
-      stageOptions,
-      canManage: can(request.actor, 'programme.manage', { programmeId: o.programme.id }),
-      form: emptyForm({ state: stage.state, note: stage.note }),
-    });
+    return reply.render('programmes/views/stage.njk', { ...stageModel(request, o, stage), form: emptyForm({ state: stage.state, note: stage.note }) });
   });
 
   app.post('/programmes/:programmeId/stages/:stage', { config: { permission: 'programme.manage', resource: programmeResource } }, async (request, reply) => {
     const { o, stage } = await stagePage(request);
     const parsed = parseForm(stageSchema, request.body, ['state', 'note']);
     if (!parsed.ok) {
-      return reply.render(
-        'programmes/views/stage.njk',
-        { title: `${stage.title} – ${o.programme.name}`, programme: o.programme, stage, stageCount: PROGRAMME_STAGES.length, stageOptions, canManage: true, form: parsed.form },
-        400,
-      );
+      return reply.render('programmes/views/stage.njk', { ...stageModel(request, o, stage), form: parsed.form }, 400);
     }
     await programmes.setStage(o.programme.id, stage.key, parsed.data.state, parsed.data.note, request.user!.id, request.auditContext());
     request.flash('success', `${stage.title} is now marked “${STAGE_STATE_LABELS[parsed.data.state].toLowerCase()}”.`);
