@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
@@ -197,5 +198,9 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const bad = await c.get('/admin/audit?from=yesterday');
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('Enter the start as a date');
+    // Days are UK days: half past midnight on 1 June in London (23:30 UTC on 31 May) belongs to 1 June.
+    await t.app.platform.db.execute(sql`insert into audit_events (at, actor_label, action, entity_type) values ('2026-05-31T23:30:00Z', 'test', 'test.summer-midnight', 'test')`);
+    expect(textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-06-01&to=2026-06-01')).body)).toContain('test.summer-midnight');
+    expect(textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-05-31&to=2026-05-31')).body)).not.toContain('test.summer-midnight');
   });
 });

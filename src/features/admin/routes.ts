@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { pager } from '../../platform/http/route-helpers';
+import { ukLocalToDate } from '../../platform/forms/dates';
 import { z } from 'zod';
 import { auditEntityTypes, listAudit } from '../../platform/audit/audit';
 import { findOutboxMessage, listOutbox } from '../../platform/mail/mailer';
 import { notFound } from '../../platform/errors/http-error';
-import { FieldError, formWithErrors, zodFieldErrors } from '../../platform/forms/forms';
+import { emptyForm, FieldError, formWithErrors, zodFieldErrors } from '../../platform/forms/forms';
 import { PLATFORM_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
 import type { AccountsService } from '../accounts/service';
 
@@ -58,17 +59,19 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
       return reply.render('admin/views/audit.njk', { title: 'Audit log', events: [], entityTypes, form: formWithErrors(query, zodFieldErrors(parsed.error), ['action', 'actor', 'from', 'to']) }, 400);
     }
     const f = parsed.data;
-    const to = f.to ? new Date(new Date(f.to).getTime() + 86_400_000) : undefined;
+    // The days are UK days, as the log shows them: from midnight in London, up to the midnight after "to".
+    const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const to = f.to ? ukLocalToDate(`${dayAfter(f.to)}T00:00`) : undefined;
     const { rows, total } = await listAudit(
       db,
-      { action: f.action || undefined, actor: f.actor || undefined, entityType: f.entityType || undefined, entityId: f.entityId || undefined, from: f.from ? new Date(f.from) : undefined, to },
+      { action: f.action || undefined, actor: f.actor || undefined, entityType: f.entityType || undefined, entityId: f.entityId || undefined, from: f.from ? ukLocalToDate(`${f.from}T00:00`) : undefined, to },
       { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
     );
     return reply.render('admin/views/audit.njk', {
       title: 'Audit log',
       events: rows,
       entityTypes,
-      form: { values: f, errors: {}, errorList: [] },
+      form: emptyForm(f),
       pager: pager('/admin/audit', f, page, total, PAGE_SIZE),
     });
   });
