@@ -106,6 +106,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   jobs.register('housekeeping', async (_payload, { db }) => {
     await deleteExpiredSessions(db);
     await pruneJobs(db, 7);
+    await frameworks.prunePendingImports();
     const next = Date.now() + HOUR;
     await jobs.enqueue(db, 'housekeeping', {}, { runAt: new Date(next), singletonKey: hourKey(next) });
   });

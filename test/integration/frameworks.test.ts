@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
@@ -181,6 +182,16 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       expect(text).toContain('line 7 statement X1.2.1 has no stage');
       expect(text).toContain('line 8 unknown stage "year-7"');
       expect(await countRows(t.app, 'framework_items')).toBe(before);
+    });
+
+    it('keeps uploaded previews for a day only (housekeeping drops older ones)', async () => {
+      const before = await countRows(t.app, 'framework_imports');
+      expect(before).toBeGreaterThan(0); // the previews made by the tests above
+      await t.app.services.frameworks.prunePendingImports();
+      expect(await countRows(t.app, 'framework_imports')).toBe(before); // fresh ones stay
+      await t.app.platform.db.execute(sql`update framework_imports set created_at = now() - interval '2 days'`);
+      await t.app.services.frameworks.prunePendingImports();
+      expect(await countRows(t.app, 'framework_imports')).toBe(0);
     });
 
     it('refuses a version label that exists, an empty upload, and a file over the size limit', async () => {

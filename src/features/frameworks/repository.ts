@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import type { FrameworkDoc, FrameworkItem } from './model';
 import { frameworkImports, frameworkItems, frameworkMappings, frameworks, frameworkVersions, provenanceLinks } from './tables';
@@ -185,6 +185,11 @@ export async function findPendingImport(db: Db, id: string, userId: string): Pro
 export async function lockPendingImport(db: Db, id: string): Promise<PendingImport | undefined> {
   const [row] = await db.select().from(frameworkImports).where(eq(frameworkImports.id, id)).for('update');
   return row;
+}
+
+/** Uploads waiting for confirmation (or already confirmed) older than `before`: they hold whole files and are not needed again. */
+export async function deletePendingImportsBefore(db: Db, before: Date): Promise<void> {
+  await db.delete(frameworkImports).where(lt(frameworkImports.createdAt, before));
 }
 
 export async function markPendingImported(db: Db, id: string, versionId: string): Promise<void> {

@@ -169,6 +169,9 @@ export function createFrameworksService(platform: Platform) {
     serialise,
 
     /** Every framework with the version shown by default; drafts only for those who manage frameworks. */
+    /** Drops uploads older than a day: a preview is confirmed within minutes or not at all. */
+    prunePendingImports: () => repo.deletePendingImportsBefore(db, new Date(Date.now() - 86_400_000)),
+
     async list(withDrafts: boolean) {
       const all = await repo.listFrameworks(db);
       const rows = await Promise.all(all.map(async (f) => ({ framework: f, version: await currentVersion(f.id, withDrafts) })));
