@@ -47,7 +47,7 @@ export function createAccountsService(platform: Platform) {
     return user;
   }
 
-  return {
+  const service = {
     /** Creates an account. Throws FieldError for a taken email or a weak password; saves nothing then. */
     register(input: NewUser, ctx: AuditContext, roles: PlatformRole[] = []): Promise<repo.User> {
       return db.transaction((tx) => createUser(tx, input, ctx, roles));
@@ -180,15 +180,18 @@ export function createAccountsService(platform: Platform) {
       const ctx: AuditContext = { actorId: null, actorLabel: 'command line' };
       const existing = await repo.findUserByEmail(db, email.data);
       if (existing) {
-        await repo.grantRole(db, existing.id, 'admin');
-        await recordAudit(db, ctx, { action: 'role.granted', entityType: 'user', entityId: existing.id, details: { role: 'admin' } });
+        // Recorded only if they were not an admin already.
+        await service.setRole(existing.id, 'admin', true, ctx);
         return { email: existing.email };
       }
       const name = input.name?.trim() || email.data.split('@')[0]!;
       if (input.password) {
-        const problem = passwordProblem(input.password, [email.data, name]);
-        if (problem) throw new Error(problem);
-        await this.register({ email: email.data, name, password: input.password }, ctx, ['admin']);
+        try {
+          await db.transaction((tx) => createUser(tx, { email: email.data, name, password: input.password! }, ctx, ['admin']));
+        } catch (err) {
+          // The command line shows the same message the form would (weak password, email taken).
+          throw err instanceof FieldError ? new Error(err.message) : err;
+        }
         return { email: email.data };
       }
       return db.transaction(async (tx) => {
@@ -231,6 +234,7 @@ export function createAccountsService(platform: Platform) {
       });
     },
   };
+  return service;
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
