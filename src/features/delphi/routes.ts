@@ -175,6 +175,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       current,
       currentItems: items,
       canManage,
+      canSendToFramework: can(request.actor, 'delphi.to-framework', { programmeId: study.programmeId }),
       last: report.analyses[report.analyses.length - 1],
       form: emptyForm({ closesAt: defaultCloseDate() }),
     });
@@ -500,17 +501,16 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   // ---- into the framework -------------------------------------------------------------------
   const draftsOf = async () => (await frameworks.allVersions()).filter((v) => v.status === 'draft').map((v) => ({ value: v.id, text: `${v.shortName} ${v.label}` }));
 
-  app.get('/programmes/:programmeId/delphi/:studyId/to-framework', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+  app.get('/programmes/:programmeId/delphi/:studyId/to-framework', { config: { permission: 'delphi.to-framework', resource: programmeResource } }, async (request, reply) => {
     const { study, programme } = await studyOr404(request);
     return reply.render('delphi/views/to-framework.njk', { title: 'Send agreed items to a framework', study, programme, base: base(study), drafts: await draftsOf(), form: emptyForm() });
   });
 
-  app.post('/programmes/:programmeId/delphi/:studyId/to-framework', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+  app.post('/programmes/:programmeId/delphi/:studyId/to-framework', { config: { permission: 'delphi.to-framework', resource: programmeResource } }, async (request, reply) => {
     const { study, programme } = await studyOr404(request);
     const versionId = String((request.body as { versionId?: string }).versionId ?? '');
     try {
       // Adding statements to a framework is framework work too: the person needs that permission as well.
-      if (!can(request.actor, 'framework.manage')) throw new FieldError('versionId', 'Only a programme lead or an admin can add statements to a framework. Ask your programme lead to send the agreed items');
       if (!z.uuid().safeParse(versionId).success) throw new FieldError('versionId', 'Choose a draft framework version');
       const r = await delphi.sendToFramework(study, versionId, request.auditContext());
       request.flash(

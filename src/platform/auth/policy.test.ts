@@ -66,6 +66,8 @@ describe('policy', () => {
       expect(can(actor([], [role]), 'delphi.view', { programmeId: P1 }), role).toBe(['lead', 'facilitator', 'analyst'].includes(role));
       expect(can(actor([], [role]), 'delphi.manage', { programmeId: P1 }), role).toBe(['lead', 'facilitator'].includes(role));
       expect(can(actor([], [role]), 'delphi.view', { programmeId: P2 }), `${role} elsewhere`).toBe(false);
+      // Sending agreed items into a framework also needs framework rights: the lead, not a facilitator alone.
+      expect(can(actor([], [role]), 'delphi.to-framework', { programmeId: P1 }), role).toBe(role === 'lead');
     }
   });
 

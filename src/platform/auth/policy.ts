@@ -59,6 +59,8 @@ const hasProgrammeRole = (a: Actor, r: Resource, roles: readonly ProgrammeRole[]
   return !!mine && roles.some((role) => mine.has(role));
 };
 
+const leadsAnyProgramme = (a: Actor) => [...a.programmeRoles.values()].some((roles) => roles.has('lead'));
+
 /** Educators who follow cohorts: supervisors, programme leads and facilitators, admins. */
 const runsCohorts = (a: Actor) => isAdmin(a) || a.platformRoles.has('supervisor') || [...a.programmeRoles.values()].some((roles) => roles.has('lead') || roles.has('facilitator'));
 
@@ -77,13 +79,15 @@ const rules = {
   /** Published frameworks, guides: anyone. Drafts need framework.manage, checked where a draft is loaded. */
   'framework.view': () => true,
   /** Import, draft, edit and publish frameworks: admins and the lead of any programme. */
-  'framework.manage': (a: Actor) => isAdmin(a) || [...a.programmeRoles.values()].some((roles) => roles.has('lead')),
+  'framework.manage': (a: Actor) => isAdmin(a) || leadsAnyProgramme(a),
   'guide.edit': (a: Actor) => isAdmin(a),
 
   /** Delphi results and dashboards: the programme's lead, facilitators and analysts. */
   'delphi.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator', 'analyst']),
   /** Set up and run studies: the programme's lead and facilitators. */
   'delphi.manage': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator']),
+  /** Send a study's agreed items into a draft framework: someone who runs the study and may edit frameworks. */
+  'delphi.to-framework': (a: Actor, r: Resource) => isAdmin(a) || (hasProgrammeRole(a, r, ['lead', 'facilitator']) && leadsAnyProgramme(a)),
   /** A panellist who entered through their link, for that study only. No account needed. */
   'delphi.panellist': (_a: Actor, r: Resource) => !!r.studyId && r.panellistStudyId === r.studyId,
 
