@@ -155,7 +155,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   programmeRoutes(app, programmes);
   adminRoutes(app, accounts);
   frameworkRoutes(app, frameworks);
-  guideRoutes(app, guides);
+  guideRoutes(app, guides, frameworks);
   delphiRoutes(app, delphi, programmes, frameworks);
   workshopRoutes(app, workshops, programmes);
   pathwayRoutes(app, { pathway, frameworks, review, plans, groups, portfolio });

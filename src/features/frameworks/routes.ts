@@ -48,18 +48,23 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
   });
 
   // ---- import ----------------------------------------------------------------------
-  const importPage = (request: FastifyRequest, form: FormState, extra: Record<string, unknown> = {}) =>
-    page(request, { title: 'Import a framework', form, maxMb: MAX_IMPORT_BYTES / 1024 / 1024, formats: FORMATS.map((f) => ({ value: f, text: FORMAT_LABELS[f] })), ...extra });
+  /** A CSV to copy from: the first published framework there is (none on a fresh install without the demo). */
+  const exampleHref = async () => {
+    const first = (await frameworks.list(false))[0];
+    return first ? `/frameworks/${encodeURIComponent(first.framework.shortName)}/versions/${encodeURIComponent(first.version!.label)}/download/csv` : null;
+  };
+  const importPage = async (request: FastifyRequest, form: FormState, extra: Record<string, unknown> = {}) =>
+    page(request, { title: 'Import a framework', form, maxMb: MAX_IMPORT_BYTES / 1024 / 1024, formats: FORMATS.map((f) => ({ value: f, text: FORMAT_LABELS[f] })), example: await exampleHref(), ...extra });
 
   app.get('/frameworks/import', { config: { permission: 'framework.manage' } }, async (request, reply) =>
-    reply.render('frameworks/views/import.njk', importPage(request, emptyForm({ format: 'auto' }))),
+    reply.render('frameworks/views/import.njk', await importPage(request, emptyForm({ format: 'auto' }))),
   );
 
   app.post('/frameworks/import', { config: { permission: 'framework.manage' } }, async (request, reply) => {
     const field = (name: string) => bodyField(request.body, name);
     const chosen = field('format') || 'auto';
-    const refuse = (message: string, status = 400) =>
-      reply.render('frameworks/views/import.njk', importPage(request, formWithErrors({ format: chosen }, { file: message })), status);
+    const refuse = async (message: string, status = 400) =>
+      reply.render('frameworks/views/import.njk', await importPage(request, formWithErrors({ format: chosen }, { file: message })), status);
     let text = field('content');
     let filename = 'pasted.csv';
     const file = await uploadedFile(request.body);
@@ -92,7 +97,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
       request.flash('success', `Imported ${framework.shortName} version ${version.label}.`);
       return reply.redirect(versionPath(framework, version));
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('frameworks/views/import.njk', importPage(request, formWithErrors({}, { file: err.message })), 400);
+      if (err instanceof FieldError) return reply.render('frameworks/views/import.njk', await importPage(request, formWithErrors({}, { file: err.message })), 400);
       throw err;
     }
   });
