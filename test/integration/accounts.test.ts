@@ -1,3 +1,5 @@
+import { queryRows } from '../../src/platform/db/database';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
@@ -265,6 +267,21 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
       expect(after.statusCode).toBe(401);
       expect(after.json().error.code).toBe('invalid_token');
+    });
+
+    it('creates one token however often the form is sent, showing the secret only the first time', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      await c.get('/account/tokens');
+      const form = { _csrf: c.csrf(), _submission: c.hidden('_submission'), name: 'Refreshed', expiresInDays: '30' };
+      const first = await c.post('/account/tokens', form);
+      expect(first.statusCode).toBe(201);
+      expect(first.body).toMatch(/wm_pat_/);
+      const again = await c.post('/account/tokens', form);
+      expect(again.statusCode).toBe(302);
+      expect(textOf((await c.get('/account/tokens')).body)).toContain('was already created from this form');
+      expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`))[0]!.n).toBe(1);
     });
 
     it('refuses a token without a name', async () => {

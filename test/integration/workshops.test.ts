@@ -1,3 +1,5 @@
+import { queryRows } from '../../src/platform/db/database';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { Document, Packer, Paragraph } from 'docx';
@@ -226,6 +228,12 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect((await facilitator.post(`${base}/invite`, { _csrf: facilitator.csrf(), emails: 'guest@example.nhs.uk' })).statusCode).toBe(302);
     const { lastEmailTo } = await import('../helpers/factories');
     expect((await lastEmailTo(t.app, 'guest@example.nhs.uk'))!.text).toContain(`/join/${code}`);
+    // The same invitation form sent twice emails once.
+    await facilitator.get(base);
+    const twice = { _csrf: facilitator.csrf(), _submission: facilitator.hidden('_submission'), emails: 'twice@example.nhs.uk' };
+    await facilitator.post(`${base}/invite`, twice);
+    await facilitator.post(`${base}/invite`, twice);
+    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from outbox where "to" = 'twice@example.nhs.uk'`))[0]!.n).toBe(1);
   });
 
   it('works through the API with the same rules', async () => {

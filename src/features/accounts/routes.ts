@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sendAttachment } from '../../platform/http/route-helpers';
+import { sendAttachment, bodyField } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
 import { safeReturnTo } from '../../platform/http/platform-plugin';
@@ -238,7 +238,12 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
     const parsed = parseForm(tokenSchema, request.body, ['name', 'expiresInDays']);
     if (!parsed.ok) return reply.render('accounts/views/tokens.njk', await tokensPage(request, { form: parsed.form }), 400);
     const days = parsed.data.expiresInDays === 'never' ? null : Number(parsed.data.expiresInDays);
-    const created = await accounts.createApiToken(request.user!.id, parsed.data.name, days, request.auditContext());
+    const created = await accounts.createApiToken(request.user!.id, parsed.data.name, days, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+    if (!created.token) {
+      // The same form sent again (a refresh or a double click): the token exists, and its secret was shown the first time.
+      request.flash('info', `Token “${parsed.data.name}” was already created from this form; its value was shown once. If you did not copy it, revoke it and create another.`);
+      return reply.redirect('/account/tokens');
+    }
     // Shown once, on this response only; never stored in the session or the database.
     return reply.render('accounts/views/tokens.njk', await tokensPage(request, { newToken: created.token, newTokenName: parsed.data.name }), 201);
   });

@@ -1,4 +1,5 @@
 import type { Platform } from '../../platform/http/types';
+import { once } from '../../platform/db/idempotency';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/auth/passwords';
@@ -142,14 +143,22 @@ export function createAccountsService(platform: Platform) {
     },
 
     /** Returns the raw token; it is shown once and only its hash is kept. */
-    async createApiToken(userId: string, name: string, expiresInDays: number | null, ctx: AuditContext): Promise<{ token: string; id: string }> {
+    /**
+     * Creates a token and returns it (the only time it exists in clear). A
+     * repeated submit of the same form creates nothing and returns no token:
+     * only the id is remembered, never the secret.
+     */
+    async createApiToken(userId: string, name: string, expiresInDays: number | null, ctx: AuditContext, submissionKey?: string): Promise<{ token?: string; id: string }> {
       const token = randomToken('wm_pat_');
       const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
-      return db.transaction(async (tx) => {
+      let created = false;
+      const id = await once(db, submissionKey, userId, async (tx) => {
         const row = await repo.insertApiToken(tx, { userId, name, tokenHash: sha256(token), hint: token.slice(-4), expiresAt });
         await recordAudit(tx, ctx, { action: 'api-token.created', entityType: 'api_token', entityId: row.id, details: { name, expiresAt } });
-        return { token, id: row.id };
+        created = true;
+        return row.id;
       });
+      return created ? { token, id } : { id };
     },
 
     listApiTokens: (userId: string) => repo.listApiTokens(db, userId),

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formList as toArray, programmeResource, sendAttachment as sendFile } from '../../platform/http/route-helpers';
+import { formList as toArray, programmeResource, sendAttachment as sendFile, bodyField } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { emailField } from '../../platform/auth/email';
@@ -154,7 +154,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     if (!programme) throw notFound('programme');
     const parsed = parseForm(settingsSchema, request.body, settingsOrder);
     if (!parsed.ok) return reply.render('delphi/views/settings.njk', settingsPage('Set up a Delphi study', `/programmes/${programme.id}/delphi/new`, parsed.form, { programme, isNew: true }), 400);
-    const id = await delphi.createStudy(programme.id, toSettings(parsed.data), request.user!.id, request.auditContext());
+    const id = await delphi.createStudy(programme.id, toSettings(parsed.data), request.user!.id, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     request.flash('success', 'Study created. Add items and invite the panel, then open round 1.');
     return reply.redirect(`/programmes/${programme.id}/delphi/${id}`);
   });
@@ -247,7 +247,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     const parsed = parseForm(itemSchema, request.body, ['text']);
     if (!parsed.ok) return reply.render('delphi/views/items.njk', await itemsPage(request, { form: parsed.form }), 400);
     return itemAction(request, reply, async (_s, round) => {
-      const [item] = await delphi.addItems(round, [parsed.data], request.auditContext());
+      const [item] = await delphi.addItems(round, [parsed.data], request.auditContext(), undefined, bodyField(request.body, '_submission') || undefined);
       return `Item ${item!.code} added.`;
     });
   });

@@ -1,4 +1,5 @@
 import type { Platform } from '../../platform/http/types';
+import { once } from '../../platform/db/idempotency';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
@@ -155,8 +156,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
   return {
     analyse,
 
-    async createStudy(programmeId: string, s: StudySettings & { withSuggestions: boolean }, userId: string, ctx: AuditContext): Promise<string> {
-      return db.transaction(async (tx) => {
+    async createStudy(programmeId: string, s: StudySettings & { withSuggestions: boolean }, userId: string, ctx: AuditContext, submissionKey?: string): Promise<string> {
+      return once(db, submissionKey, userId, async (tx) => {
         const study = await repo.insertStudy(tx, {
           programmeId,
           title: s.title,
@@ -207,9 +208,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     // ---- items --------------------------------------------------------------------
 
     /** Adds items to a draft round, numbered after the last. */
-    async addItems(round: repo.Round, items: { text: string; domain: string; stage: string | null; area: string | null; sourceIdentifier?: string | null; code?: string }[], ctx: AuditContext, on: Db = db) {
+    async addItems(round: repo.Round, items: { text: string; domain: string; stage: string | null; area: string | null; sourceIdentifier?: string | null; code?: string }[], ctx: AuditContext, on: Db = db, submissionKey?: string) {
       if (round.status !== 'draft') throw new FieldError('text', `Round ${round.number} is ${round.status}; items can only change before a round opens`);
-      return on.transaction(async (tx) => {
+      return once(on, submissionKey, ctx.actorId ?? null, async (tx) => {
         const existing = await repo.itemsOf(tx, round.id);
         const codes = new Set(existing.map((i) => i.code));
         let position = await repo.nextPosition(tx, round.id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formList as toArray, programmeResource, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
+import { formList as toArray, programmeResource, sendAttachment, uploadedFile, bodyField } from '../../platform/http/route-helpers';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
@@ -96,6 +96,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
         { ...v, startsAt: v.startsAt ? ukLocalToDate(v.startsAt) : null, anonymous: v.anonymous === 'yes', facilitatorsSeeIdentity: v.facilitatorsSeeIdentity === 'yes' },
         request.user!.id,
         request.auditContext(),
+        bodyField(request.body, '_submission') || undefined,
       );
       request.flash('success', 'Workshop set up. Share the join code or link, then start the first activity.');
       return reply.redirect(`/programmes/${programme.id}/workshops/${id}`);
@@ -178,7 +179,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   app.post('/programmes/:programmeId/workshops/:workshopId/activities', { config: run }, async (request, reply) =>
     act(request, reply, async (w) => {
       const minutes = field(request, 'timerMinutes');
-      await workshops.addActivity(w, field(request, 'prompt'), minutes ? Math.round(Number(minutes) * 60) : null, request.auditContext());
+      await workshops.addActivity(w, field(request, 'prompt'), minutes ? Math.round(Number(minutes) * 60) : null, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       return 'Activity added to the script.';
     }),
   );
@@ -235,7 +236,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       const raw = field(request, 'emails').split(/[\s,;]+/).filter(Boolean);
       const bad = raw.find((e) => !emailField.safeParse(e).success);
       if (bad) throw new FieldError('emails', `"${bad}" is not an email address. Enter addresses like name@example.nhs.uk`);
-      const n = await workshops.invite(w, [...new Set(raw.map((e) => emailField.parse(e)))], request.auditContext());
+      const n = await workshops.invite(w, [...new Set(raw.map((e) => emailField.parse(e)))], request.auditContext(), bodyField(request.body, '_submission') || undefined);
       return `Join link emailed to ${n} ${n === 1 ? 'person' : 'people'}.`;
     }),
   );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from '../../platform/db/idempotency';
 import type { Platform } from '../../platform/http/types';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
@@ -40,8 +41,8 @@ export function createWorkshopsService(platform: Platform) {
   const publish = (tx: Db, workshopId: string, type: string, data: Record<string, unknown>) => events.publish(tx, channelOf(workshopId), type, data);
 
   /** Runs a facilitator's change to a workshop in one transaction, with its event and audit entry. */
-  async function change(workshop: repo.Workshop, ctx: AuditContext, action: string, work: (tx: Db) => Promise<Record<string, unknown> | void>, eventType = 'workshop.changed') {
-    await db.transaction(async (tx) => {
+  async function change(workshop: repo.Workshop, ctx: AuditContext, action: string, work: (tx: Db) => Promise<Record<string, unknown> | void>, eventType = 'workshop.changed', submissionKey?: string) {
+    await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
       const details = (await work(tx)) ?? {};
       await publish(tx, workshop.id, eventType, details);
       await recordAudit(tx, ctx, { action: `workshop.${action}`, entityType: 'workshop', entityId: workshop.id, details });
@@ -62,11 +63,11 @@ export function createWorkshopsService(platform: Platform) {
   }
 
   return {
-    async create(programmeId: string, input: WorkshopInput, userId: string, ctx: AuditContext): Promise<string> {
+    async create(programmeId: string, input: WorkshopInput, userId: string, ctx: AuditContext, submissionKey?: string): Promise<string> {
       const template = input.templateId ? await repo.getTemplate(db, input.templateId) : undefined;
       if (input.templateId && (!template || template.programmeId !== programmeId)) throw new FieldError('templateId', 'Choose a script from the list');
       const script = template ? (template.activities as { prompt: string; timerSeconds: number | null }[]) : DEFAULT_SCRIPT.map((prompt) => ({ prompt, timerSeconds: 600 }));
-      return db.transaction(async (tx) => {
+      return once(db, submissionKey, userId, async (tx) => {
         let workshop: repo.Workshop | undefined;
         // Codes are random; a clash with a live code is rare, so try again.
         for (let i = 0; !workshop && i < 10; i++) {
@@ -298,13 +299,13 @@ export function createWorkshopsService(platform: Platform) {
       );
     },
 
-    async addActivity(workshop: repo.Workshop, prompt: string, timerSeconds: number | null, ctx: AuditContext) {
+    async addActivity(workshop: repo.Workshop, prompt: string, timerSeconds: number | null, ctx: AuditContext, submissionKey?: string) {
       if (!prompt.trim() || prompt.length > 500) throw new FieldError('prompt', 'Enter the question, in 500 characters or fewer');
       checkTimer(timerSeconds);
       await change(workshop, ctx, 'activity-added', async (tx) => {
         await repo.insertActivities(tx, [{ workshopId: workshop.id, position: await repo.nextActivityPosition(tx, workshop.id), prompt: prompt.trim(), timerSeconds }]);
         return { prompt };
-      });
+      }, 'workshop.changed', submissionKey);
     },
 
     /** Swaps an activity with its neighbour: the keyboard way to reorder the script. */
@@ -423,11 +424,11 @@ export function createWorkshopsService(platform: Platform) {
     },
 
     /** Emails people the join link. */
-    async invite(workshop: repo.Workshop, emails: string[], ctx: AuditContext): Promise<number> {
+    async invite(workshop: repo.Workshop, emails: string[], ctx: AuditContext, submissionKey?: string): Promise<number> {
       if (emails.length === 0) throw new FieldError('emails', 'Enter at least one email address');
       const link = `${platform.config.baseUrl}/join/${workshop.joinCode}`;
       const when = workshop.startsAt ? ` on ${workshop.startsAt.toLocaleString('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' })}` : '';
-      await db.transaction(async (tx) => {
+      await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         for (const to of emails) {
           await platform.mailer.send(tx, {
             to,
