@@ -500,12 +500,15 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const panel = new Map((await repo.panelOf(db, study.id)).map((p) => [p.id, p]));
       const scale = study.scale as Scale;
       const values = Array.from({ length: scale.max - scale.min + 1 }, (_, i) => scale.min + i);
+      // Grouped once by item: scanning every rating for every item grows with items × ratings.
+      const ratingsByItem = new Map<string, typeof ratings>();
+      for (const r of ratings) (ratingsByItem.get(r.itemId) ?? ratingsByItem.set(r.itemId, []).get(r.itemId)!).push(r);
       const out = [];
       for (const item of await repo.itemsOf(db, round.id)) {
         const parentId = parentOf.get(item.id);
         const prev = parentId ? prevById.get(parentId) : undefined;
         if (!prev) continue;
-        const mineRows = ratings.filter((r) => r.itemId === prev.id);
+        const mineRows = ratingsByItem.get(prev.id) ?? [];
         const dist = (rows: typeof mineRows) => values.map((v) => ({ value: v, count: rows.filter((r) => r.rating === v).length }));
         const groups = [...new Set(mineRows.map((r) => panel.get(r.panellistId)?.stakeholderType).filter((g): g is string => !!g))].sort();
         const own = panellist ? mineRows.find((r) => r.panellistId === panellist.id) : undefined;
@@ -663,12 +666,13 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async responses(study: repo.Study) {
       const rounds = (await repo.roundsOf(db, study.id)).filter((r) => r.number > 0 && r.status !== 'draft');
       const panel = await repo.panelOf(db, study.id);
+      const byId = new Map(panel.map((p) => [p.id, p]));
       const pseudonym = new Map(panel.map((p, i) => [p.id, `P${String(i + 1).padStart(3, '0')}`]));
       const rows: { round: number; panellist: string; name: string; group: string; area: string; item: string; rating: number | 'NA'; comment: string; reason: string }[] = [];
       for (const round of rounds) {
         const items = new Map((await repo.itemsOf(db, round.id)).map((i) => [i.id, i]));
         for (const r of await repo.ratingsOfRound(db, round.id)) {
-          const p = panel.find((x) => x.id === r.panellistId);
+          const p = byId.get(r.panellistId);
           if (!p) continue;
           rows.push({
             round: round.number,

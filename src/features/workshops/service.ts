@@ -465,9 +465,14 @@ export function createWorkshopsService(platform: Platform) {
       const ids = list.map((a) => a.id);
       const [allNotes, allClusters, allVotes, people] = await Promise.all([repo.notesOf(db, ids), repo.clustersOf(db, ids), repo.votesOf(db, ids), repo.participantsOf(db, workshop.id)]);
       const person = new Map(people.map((p) => [p.id, p]));
+      const pseudonym = new Map(people.map((p, i) => [p.id, `P${String(i + 1).padStart(3, '0')}`]));
+      const activity = new Map(list.map((a) => [a.id, a]));
+      const clusterName = new Map(allClusters.map((c) => [c.id, c.name]));
+      const votes = new Map<string, number>();
+      for (const v of allVotes) if (v.noteId) votes.set(v.noteId, (votes.get(v.noteId) ?? 0) + 1);
       const showNames = !workshop.anonymous || workshop.facilitatorsSeeIdentity;
       return allNotes.map((n) => {
-        const a = list.find((x) => x.id === n.activityId)!;
+        const a = activity.get(n.activityId)!;
         const p = n.participantId ? person.get(n.participantId) : undefined;
         return {
           workshop: workshop.title,
@@ -476,13 +481,13 @@ export function createWorkshopsService(platform: Platform) {
           pillar: workshop.pillar ?? '',
           activity: a.position + 1,
           prompt: a.prompt,
-          cluster: allClusters.find((c) => c.id === n.clusterId)?.name ?? '',
+          cluster: (n.clusterId && clusterName.get(n.clusterId)) || '',
           note: n.text,
-          votes: allVotes.filter((v) => v.noteId === n.id).length,
+          votes: votes.get(n.id) ?? 0,
           stakeholderType: p?.stakeholderType ?? (n.enteredBy ? 'entered for the room' : ''),
           participantArea: p?.area ?? '',
           author: showNames && p ? p.name : '',
-          participant: p ? `P${String(people.indexOf(p) + 1).padStart(3, '0')}` : '',
+          participant: p ? pseudonym.get(p.id)! : '',
           status: n.withdrawnAt ? 'withdrawn' : n.duplicateOf ? 'duplicate' : n.hidden ? 'hidden' : 'shown',
           createdAt: n.createdAt.toISOString(),
           updatedAt: n.updatedAt.toISOString(),
