@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formList as toArray, programmeResource, sendAttachment as sendFile, bodyField } from '../../platform/http/route-helpers';
+import { formList as toArray, programmeResource, sendAttachment as sendFile, bodyField, fileSlug } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
-import { emailField } from '../../platform/auth/email';
+import { parseEmailList } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { GRADE_9, LIKERT_5, describeRule, parseRule, type ConsensusRule, type Scale } from '../../stats/consensus';
@@ -367,10 +367,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   app.get('/programmes/:programmeId/delphi/:studyId/panel', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/panel.njk', await panelPage(request)));
 
   const inviteSchema = z.object({
-    emails: z
-      .string({ message: 'Enter at least one email address' })
-      .transform((v) => [...new Set(v.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean))])
-      .pipe(z.array(emailField).min(1, 'Enter at least one email address').max(500, 'Invite 500 people or fewer at a time')),
+    emails: z.string({ message: 'Enter at least one email address' }).transform((v, ctx) => {
+      const list = parseEmailList(v);
+      if (!list.ok) {
+        ctx.addIssue({ code: 'custom', message: list.message });
+        return z.NEVER;
+      }
+      return list.emails;
+    }),
     stakeholderType: z.string({ message: 'Choose a stakeholder group' }).trim().min(1, 'Choose a stakeholder group').max(100),
     area: z.string().trim().max(100).optional().transform((v) => v || null),
   });
@@ -382,8 +386,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = String(issue.path[0] ?? 'emails');
-      const message = field === 'emails' && issue.path.length > 1 ? `"${String(body.emails).split(/[\s,;]+/).filter(Boolean)[Number(issue.path[1])]}" is not an email address. ${issue.message}` : issue.message;
-      return reply.render('delphi/views/panel.njk', await panelPage(request, { form: formWithErrors(body, { [field]: message }, ['emails', 'stakeholderType']) }), 400);
+      return reply.render('delphi/views/panel.njk', await panelPage(request, { form: formWithErrors(body, { [field]: issue.message }, ['emails', 'stakeholderType']) }), 400);
     }
     const { added, already } = await delphi.invite(study, parsed.data.emails, parsed.data.stakeholderType, parsed.data.area, request.auditContext());
     request.flash('success', `${added.length} added to the panel.${already.length ? ` Already on the panel: ${already.join(', ')}.` : ''}`);
@@ -474,7 +477,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   });
 
   // ---- reports and exports --------------------------------------------------------------
-  const slug = (s: Study) => s.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'study';
+  const slug = (s: Study) => fileSlug(s.title, 'study');
 
   app.get('/programmes/:programmeId/delphi/:studyId/report.:format', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
     const { study, programme } = await studyOr404(request);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { formList as toArray, programmeResource, sendAttachment, uploadedFile, bodyField } from '../../platform/http/route-helpers';
+import { formList as toArray, programmeResource, sendAttachment, uploadedFile, bodyField, fileSlug } from '../../platform/http/route-helpers';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
-import { emailField } from '../../platform/auth/email';
+import { parseEmailList } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
+import { apiError } from '../../platform/errors/error-handler';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { streamEvents } from '../../platform/events/sse';
 import { toCsvText } from '../../exports/csv';
@@ -144,7 +145,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       return reply.redirect(`${consolePath(workshop)}#board`);
     } catch (err) {
       if (err instanceof FieldError) {
-        if (wantsJson(request)) return reply.code(400).send({ error: { code: 'validation', message: err.message, fields: { [err.field]: err.message } } });
+        if (wantsJson(request)) return reply.code(400).send(apiError('validation', err.message, { [err.field]: err.message }));
         return reply.render('workshops/views/console.njk', await consoleModel(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
       }
       throw err;
@@ -233,10 +234,9 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
 
   app.post('/programmes/:programmeId/workshops/:workshopId/invite', { config: run }, async (request, reply) =>
     act(request, reply, async (w) => {
-      const raw = field(request, 'emails').split(/[\s,;]+/).filter(Boolean);
-      const bad = raw.find((e) => !emailField.safeParse(e).success);
-      if (bad) throw new FieldError('emails', `"${bad}" is not an email address. Enter addresses like name@example.nhs.uk`);
-      const n = await workshops.invite(w, [...new Set(raw.map((e) => emailField.parse(e)))], request.auditContext(), bodyField(request.body, '_submission') || undefined);
+      const list = parseEmailList(field(request, 'emails'));
+      if (!list.ok) throw new FieldError('emails', list.message);
+      const n = await workshops.invite(w, list.emails, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       return `Join link emailed to ${n} ${n === 1 ? 'person' : 'people'}.`;
     }),
   );
@@ -277,7 +277,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     const format = (request.params as { format: string }).format;
     if (format !== 'csv' && format !== 'xlsx') throw notFound('format');
     const rows = (await workshops.record(w)).map(recordRow);
-    const name = `${w.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 50)}-record.${format}`;
+    const name = `${fileSlug(w.title, 'workshop')}-record.${format}`;
     return format === 'csv'
       ? sendAttachment(reply, name, 'text/csv; charset=utf-8', toCsvText(recordHead, rows))
       : sendAttachment(reply, name, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await toXlsx([{ name: 'Notes', head: recordHead, rows }]));
@@ -379,7 +379,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       return reply.redirect(`/workshops/${workshop.id}/board`);
     } catch (err) {
       if (err instanceof FieldError) {
-        if (wantsJson(request)) return reply.code(400).send({ error: { code: 'validation', message: err.message, fields: { [err.field]: err.message } } });
+        if (wantsJson(request)) return reply.code(400).send(apiError('validation', err.message, { [err.field]: err.message }));
         return reply.render('workshops/views/board.njk', await boardModel(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
       }
       throw err;

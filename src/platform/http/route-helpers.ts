@@ -46,3 +46,8 @@ export function bodyField(body: unknown, name: string): string {
   if (v && typeof v === 'object' && 'value' in v && typeof (v as { value: unknown }).value === 'string') return (v as { value: string }).value;
   return '';
 }
+
+/** A title as the start of a download's file name: lower case, letters and digits joined by hyphens. */
+export function fileSlug(title: string, fallback: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || fallback;
+}
