@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendAttachment, bodyField } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
-import { safeReturnTo } from '../../platform/http/platform-plugin';
-import { MIN_PASSWORD_LENGTH } from '../../platform/auth/passwords';
+import { safeReturnTo, startSession } from '../../platform/http/platform-plugin';
+import { PASSWORD_HINT } from '../../platform/auth/passwords';
 import { sha256 } from '../../platform/auth/secrets';
 import { notFound } from '../../platform/errors/http-error';
 import type { AccountsService } from './service';
@@ -24,18 +24,9 @@ import {
   tokenSchema,
 } from './schema';
 
-const PASSWORD_HINT = `Use ${MIN_PASSWORD_LENGTH} characters or more. A few unrelated words make a strong password that is easy to remember.`;
 const lockMessage = (until: Date) =>
   `Too many failed attempts. For your security, signing in with this email address is paused until ${until.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}. You can reset your password instead.`;
 
-
-/** Starts a fresh session for a user: a new id at every sign-in stops session fixation. */
-async function startSession(request: FastifyRequest, userId: string): Promise<string> {
-  const returnTo = request.session.returnTo;
-  await request.session.regenerate();
-  request.session.userId = userId;
-  return safeReturnTo(returnTo);
-}
 
 /** Gathers what Waymark holds about a person, from each feature, for "download your data". */
 export type PersonalDataSource = (userId: string) => Promise<Record<string, unknown>>;

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { notFound } from '../../platform/errors/http-error';
 import { can, PROGRAMME_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
-import { MIN_PASSWORD_LENGTH } from '../../platform/auth/passwords';
+import { PASSWORD_HINT } from '../../platform/auth/passwords';
+import { startSession } from '../../platform/http/platform-plugin';
 import type { ProgrammesService } from './service';
 import { acceptNewAccountSchema, inviteOrder, inviteSchema, programmeOrder, programmeSchema, stageSchema } from './schema';
 import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, isStageKey, PROGRAMME_STAGES, STAGE_STATE_LABELS, STAGE_STATES } from './stages';
@@ -229,7 +230,6 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     used: 'This invitation has already been accepted. Sign in to see the programme.',
     revoked: 'This invitation was withdrawn by the programme lead.',
   } as const;
-  const passwordHint = `Use ${MIN_PASSWORD_LENGTH} characters or more. A few unrelated words make a strong password that is easy to remember.`;
 
   async function invitationView(request: FastifyRequest) {
     const p = tokenParam.safeParse(request.params);
@@ -253,7 +253,7 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
         roleLabel: ROLE_LABELS[v.invitation.role as keyof typeof ROLE_LABELS],
         token: v.token,
         form,
-        passwordHint,
+        PASSWORD_HINT,
       },
       status,
     );
@@ -278,8 +278,7 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     try {
       const result = await programmes.acceptWithNewAccount(p.data.token, parsed.data, request.auditContext());
       if (!result.ok) return showProblem(reply, result.problem);
-      await request.session.regenerate();
-      request.session.userId = result.userId;
+      await startSession(request, result.userId);
       request.flash('success', 'Your account has been created and you have joined the programme.');
       return reply.redirect(`/programmes/${result.programmeId}`);
     } catch (err) {

@@ -5,6 +5,8 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const MIN_PASSWORD_LENGTH = 12;
+/** The hint under every "choose a password" field. */
+export const PASSWORD_HINT = `Use ${MIN_PASSWORD_LENGTH} characters or more. A few unrelated words make a strong password that is easy to remember.`;
 export const MAX_PASSWORD_LENGTH = 256;
 
 const common = new Set<string>((dictionary.passwords as string[]).map((p) => p.toLowerCase()));

@@ -260,6 +260,17 @@ function sameOriginReferer(request: FastifyRequest): string | undefined {
   }
 }
 
+/**
+ * Starts a fresh session for a user (a new id at every sign-in stops session
+ * fixation) and returns where they were going before they signed in.
+ */
+export async function startSession(request: FastifyRequest, userId: string): Promise<string> {
+  const returnTo = request.session.returnTo;
+  await request.session.regenerate();
+  request.session.userId = userId;
+  return safeReturnTo(returnTo);
+}
+
 /** Only local paths are followed after sign-in, so a link cannot send people to another site. */
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string') return '/';
