@@ -5,7 +5,7 @@ import { ApiRegistry } from '../../platform/http/api';
 import { PLATFORM_ROLES, PROGRAMME_ROLES } from '../../platform/auth/policy';
 import { emailField } from '../../platform/auth/email';
 import type { ProgrammesService } from '../programmes/service';
-import type { FrameworksService } from '../frameworks/service';
+import { MAX_IMPORT_BYTES, type FrameworksService } from '../frameworks/service';
 import type { WorkshopsService } from '../workshops/service';
 import { channelOf, CONTROL_ACTIONS } from '../workshops/service';
 import { WORKSHOP_KINDS } from '../workshops/board';
@@ -313,7 +313,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       description: 'Nothing is imported when the file has problems: the 400 answer lists each one in error.fields, keyed by line or item.',
       permission: 'framework.manage',
       status: 201,
-      body: z.object({ format: z.enum(FORMATS), content: z.string().min(1, 'Send the file content').max(5 * 1024 * 1024, 'The file must be 5 MB or less') }),
+      body: z.object({ format: z.enum(FORMATS), content: z.string().min(1, 'Send the file content').max(MAX_IMPORT_BYTES, `The file must be ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`) }),
       response: z.object({ shortName: z.string(), label: z.string(), status: z.string(), items: z.number() }),
     },
     async ({ body, request }) => {

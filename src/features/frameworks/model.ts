@@ -77,3 +77,6 @@ export type ParseResult = { ok: true; doc: FrameworkDoc } | { ok: false; problem
 export const FORMATS = ['case', 'csv', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 export const FORMAT_LABELS: Record<Format, string> = { case: '1EdTech CASE 1.1 JSON', csv: 'CSV', json: 'Waymark JSON' };
+
+/** Content that stands in for an official publication says so in its source note; pages then label it illustrative. */
+export const isIllustrative = (version: { sourceNote: string }): boolean => /illustrative/i.test(version.sourceNote);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
-import { FORMAT_LABELS, FORMATS, MAPPING_LABELS, type Format } from './model';
+import { FORMAT_LABELS, FORMATS, isIllustrative, MAPPING_LABELS, type Format } from './model';
 import { detectFormat, MAX_IMPORT_BYTES, PROVENANCE_SOURCES, type FrameworksService, type TreeFilter } from './service';
 import type { Framework, Version } from './repository';
 
@@ -42,7 +42,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
         title: 'Capability frameworks',
         core: rows.filter((r) => r.framework.kind === 'core').map((r) => ({ ...r, href: versionPath(r.framework, r.version!) })),
         area: rows.filter((r) => r.framework.kind === 'area').map((r) => ({ ...r, href: versionPath(r.framework, r.version!) })),
-        anyIllustrative: rows.some((r) => /illustrative/i.test(r.version!.sourceNote)),
+        anyIllustrative: rows.some((r) => isIllustrative(r.version!)),
       }),
     );
   });
@@ -127,7 +127,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
         tree,
         base: versionPath(framework, version),
         mappingLabels: MAPPING_LABELS,
-        illustrative: /illustrative/i.test(version.sourceNote),
+        illustrative: isIllustrative(version),
       }),
     );
   });
@@ -147,7 +147,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
         ...found,
         mappingLabels: MAPPING_LABELS,
         sourceLabels: PROVENANCE_SOURCES,
-        illustrative: /illustrative/i.test(version.sourceNote),
+        illustrative: isIllustrative(version),
         canEdit: canManage(request) && version.status === 'draft',
       }),
     );
@@ -157,7 +157,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     const { framework, version } = await load(frameworks, request);
     return reply.render(
       'frameworks/views/matrix.njk',
-      page(request, { title: `Stage matrix: ${framework.title}`, framework, version, base: versionPath(framework, version), illustrative: /illustrative/i.test(version.sourceNote), ...(await frameworks.matrix(version)) }),
+      page(request, { title: `Stage matrix: ${framework.title}`, framework, version, base: versionPath(framework, version), illustrative: isIllustrative(version), ...(await frameworks.matrix(version)) }),
     );
   });
 
@@ -193,7 +193,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     }
     const diff = await frameworks.diff(a.version, b.version);
     const stages = Object.fromEntries([...(a.version.stages as Stage[]), ...(b.version.stages as Stage[])].map((s) => [s.key, s.label]));
-    return reply.render('frameworks/views/compare.njk', page(request, { title: `Compare ${framework.shortName} ${a.version.label} with ${b.version.label}`, framework, from: a.version, to: b.version, diff, stageLabels: stages, fromBase: versionPath(framework, a.version), toBase: versionPath(framework, b.version), illustrative: /illustrative/i.test(b.version.sourceNote) }));
+    return reply.render('frameworks/views/compare.njk', page(request, { title: `Compare ${framework.shortName} ${a.version.label} with ${b.version.label}`, framework, from: a.version, to: b.version, diff, stageLabels: stages, fromBase: versionPath(framework, a.version), toBase: versionPath(framework, b.version), illustrative: isIllustrative(b.version) }));
   });
 
   const labelSchema = z.object({ label: z.string({ message: 'Enter a label for the new version' }).trim().min(1, 'Enter a label for the new version, like 1.1').max(40, 'Label must be 40 characters or fewer').regex(/^[A-Za-z0-9._-]+$/, 'Use letters, numbers, dots, hyphens and underscores only') });
