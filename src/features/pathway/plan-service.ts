@@ -187,6 +187,15 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       return { attachment: a, data: await files.read(a.storageKey) };
     },
 
+    /** One attachment of any of a person's pathways (for their supervisor), with its bytes. */
+    async attachmentOfUser(userId: string, attachmentId: string) {
+      for (const p of await repo.pathwaysOf(db, userId)) {
+        const found = await this.attachment(p, attachmentId);
+        if (found) return found;
+      }
+      return undefined;
+    },
+
     async removeAttachment(p: repo.Pathway, attachmentId: string, ctx: AuditContext): Promise<boolean> {
       const a = await repo.getAttachment(db, attachmentId);
       const e = a ? await repo.getEvidence(db, a.evidenceId) : undefined;

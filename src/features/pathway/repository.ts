@@ -450,6 +450,7 @@ export async function evidenceFigures(db: Db, pathwayIds: string[]) {
       pathwayId: evidence.pathwayId,
       total: count(),
       confirmed: sql<number>`count(*) filter (where ${evidence.status} = 'confirmed')`.mapWith(Number),
+      submitted: sql<number>`count(*) filter (where ${evidence.status} = 'submitted')`.mapWith(Number),
       lastChange: sql<Date | null>`max(${evidence.updatedAt})`.mapWith((v) => (v ? new Date(v) : null)),
     })
     .from(evidence)

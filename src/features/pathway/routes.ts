@@ -55,7 +55,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
 
   async function homeModel(request: FastifyRequest, form: FormState = emptyForm()) {
     const userId = request.user!.id;
-    const [profile, list, published, memberships, supervisors] = await Promise.all([pathway.profile(userId), pathway.pathways(userId), frameworks.list(false), groups.memberships(userId), review.supervisorsOf(userId)]);
+    const [profile, list, memberships, supervisors] = await Promise.all([pathway.profile(userId), pathway.pathways(userId), groups.memberships(userId), review.supervisorsOf(userId)]);
     const badges = (await Promise.all(list.map((p) => review.signoffsOf(p.id)))).flat();
     return {
       memberships,
@@ -68,13 +68,8 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       derivedName: STAGE_NAMES[profile.derived],
       pathways: list,
       // Only frameworks with something to assess at this person's stage.
-      choices: (
-        await Promise.all(
-          published
-            .filter((r) => r.framework.kind === 'core')
-            .map(async (r) => ((await frameworks.itemsOf(r.version!.id)).some((i) => i.type === 'statement' && i.stage === profile.stage) ? { value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` } : null)),
-        )
-      ).filter((c): c is { value: string; text: string } => c !== null),
+      // Only frameworks with something to assess at this person's stage.
+      choices: await pathway.followable(profile.stage),
       form,
     };
   }

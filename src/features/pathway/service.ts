@@ -112,6 +112,20 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       );
     },
 
+    /** Published core frameworks with something to assess at this stage: the ones worth offering to follow. */
+    async followable(stage: PathwayStage) {
+      const published = (await frameworks.list(false)).filter((r) => r.framework.kind === 'core');
+      const withStage = await Promise.all(published.map(async (r) => ((await frameworks.itemsOf(r.version!.id)).some((i) => i.type === 'statement' && i.stage === stage) ? r : null)));
+      return withStage.filter((r) => r !== null).map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` }));
+    },
+
+    /** A practitioner at a glance, for their supervisor's list: stage, evidence in all and waiting for a decision. */
+    async glance(userId: string) {
+      const [{ stage }, list] = await Promise.all([this.profile(userId), repo.pathwaysOf(db, userId)]);
+      const figures = await repo.evidenceFigures(db, list.map((p) => p.id));
+      return { stage, evidence: figures.reduce((n, f) => n + f.total, 0), waiting: figures.reduce((n, f) => n + f.submitted, 0) };
+    },
+
     /** Starts following a published core framework version; following it again returns the same pathway. */
     async start(userId: string, versionId: string, ctx: AuditContext) {
       const version = await frameworks.findVersionById(versionId);

@@ -29,9 +29,8 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const people = await review.superviseesOf(request.user!.id);
     const rows = await Promise.all(
       people.map(async (u) => {
-        const [profile, list] = await Promise.all([pathway.profile(u.id), pathway.pathways(u.id)]);
-        const items = (await Promise.all(list.map((p) => pathway.evidenceList(p)))).flat();
-        return { ...u, stageName: STAGE_NAMES[profile.stage], evidence: items.length, waiting: items.filter((e) => e.status === 'submitted').length };
+        const g = await pathway.glance(u.id);
+        return { ...u, ...g, stageName: STAGE_NAMES[g.stage] };
       }),
     );
     return reply.render('pathway/views/supervision-home.njk', { title: 'Supervision', rows });
@@ -154,10 +153,8 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
   app.get('/supervision/:practitionerId/attachments/:attachmentId', { config: supervise }, async (request, reply) => {
     const { attachmentId } = request.params as { attachmentId: string };
     if (!z.uuid().safeParse(attachmentId).success) throw notFound('attachment');
-    for (const p of await pathway.pathways(practitionerId(request))) {
-      const found = await plans.attachment(p, attachmentId);
-      if (found) return sendAttachment(reply, found.attachment.filename, found.attachment.contentType, found.data);
-    }
-    throw notFound('attachment');
+    const found = await plans.attachmentOfUser(practitionerId(request), attachmentId);
+    if (!found) throw notFound('attachment');
+    return sendAttachment(reply, found.attachment.filename, found.attachment.contentType, found.data);
   });
 }
