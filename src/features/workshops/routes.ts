@@ -11,6 +11,7 @@ import { streamEvents } from '../../platform/events/sse';
 import { toCsvText } from '../../exports/csv';
 import { toXlsx } from '../../exports/xlsx';
 import { extractText } from '../../exports/extract-text';
+import { safeFilename } from '../../platform/storage/files';
 import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
 import { PILLARS, WORKSHOP_KINDS } from './board';
@@ -258,7 +259,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       const r = await extractText(file.filename, buffer);
       if (!r.ok) throw new FieldError('file', r.message);
       if (!r.text.trim()) throw new FieldError('file', `No text could be read from ${file.filename}`);
-      await workshops.addSource(w, { filename: file.filename, kind: r.kind, text: r.text }, request.user!.id, request.auditContext());
+      await workshops.addSource(w, { filename: safeFilename(file.filename), kind: r.kind, text: r.text }, request.user!.id, request.auditContext());
       return `${file.filename} added as a source for analysis (${r.text.length.toLocaleString('en-GB')} characters).`;
     }),
   );
