@@ -65,6 +65,10 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     const text = textOf(bad.body);
     expect(text).toContain('Enter a title for the study');
     expect(text).toContain('Enter a whole number of points');
+    // Thresholds off the chosen scale would leave every item without consensus.
+    const offScale = textOf((await facilitator.submit(url, url, { title: 'Five points', scale: '1-5', rule: 'median-iqr', medianIn: '7', medianOut: '3', maxIqr: '1', quartileMethod: '7', reasonDistance: '6' })).body);
+    expect(offScale).toContain('The median for "in" must be on the scale, from 1 to 5');
+    expect(offScale).toContain('On this scale ratings can be at most 4 points apart');
     const ok = await facilitator.submit(url, url, { title: 'Transition capabilities', purpose: 'Agree what to evidence', scale: '1-9', allowUnable: 'yes', rule: 'comet', cometIn: '70', cometOther: '15', quartileMethod: '7', reasonDistance: '4', everyGroup: 'no', namesInExports: 'no' });
     expect(ok.statusCode).toBe(302);
     base = ok.headers.location as string;

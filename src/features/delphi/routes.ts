@@ -47,7 +47,14 @@ const settingsSchema = z
     withSuggestions: z.enum(['yes', 'no']).default('no'),
     reason: z.string().trim().max(2000).default(''),
   })
-  .refine((v) => v.rule !== 'rand-ucla' || v.scale === '1-9', { path: ['rule'], message: 'RAND/UCLA needs the 1 to 9 scale' });
+  .refine((v) => v.rule !== 'rand-ucla' || v.scale === '1-9', { path: ['rule'], message: 'RAND/UCLA needs the 1 to 9 scale' })
+  // The thresholds must fit the chosen scale, or no item could ever reach consensus.
+  .superRefine((v, ctx) => {
+    const top = v.scale === '1-9' ? 9 : 5;
+    if (v.rule === 'median-iqr' && (v.medianIn < 1 || v.medianIn > top)) ctx.addIssue({ code: 'custom', path: ['medianIn'], message: `The median for "in" must be on the scale, from 1 to ${top}` });
+    if (v.rule === 'median-iqr' && (v.medianOut < 1 || v.medianOut >= v.medianIn)) ctx.addIssue({ code: 'custom', path: ['medianOut'], message: 'The median for "out" must be 1 or more and below the median for "in"' });
+    if (v.reasonDistance !== null && v.reasonDistance > top - 1) ctx.addIssue({ code: 'custom', path: ['reasonDistance'], message: `On this scale ratings can be at most ${top - 1} points apart` });
+  });
 const settingsOrder = ['title', 'purpose', 'scale', 'rule', 'cometIn', 'cometOther', 'percentThreshold', 'medianIn', 'medianOut', 'maxIqr', 'quartileMethod', 'reasonDistance', 'reason'];
 
 function toSettings(v: z.infer<typeof settingsSchema>): StudySettings & { withSuggestions: boolean } {
