@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { textProblems, type TextGuardOptions } from './text-guard';
+import './messages';
 
 /** What a page needs to show a form again: what was typed, the inline messages and the error summary. */
 export interface FormState {
@@ -42,11 +44,20 @@ export type ParseResult<T> = { ok: true; data: T } | { ok: false; form: FormStat
  * Parses a submitted form with a zod schema. On failure the result carries
  * everything to re-show the form; nothing has been saved.
  */
-export function parseForm<S extends z.ZodType>(schema: S, body: unknown, order: string[] = []): ParseResult<z.infer<S>> {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  order: string[] = [],
+  guard: TextGuardOptions = {},
+): ParseResult<z.infer<S>> {
   const values = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const parsed = schema.safeParse(values);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, form: formWithErrors(values, zodFieldErrors(parsed.error), order) };
+  // Every failing field at once: the schema's messages, then the free-text guard on what the schema let through.
+  const errors = parsed.success ? {} : zodFieldErrors(parsed.error);
+  const text = textProblems(parsed.success ? parsed.data : values, guard);
+  for (const [field, message] of Object.entries(text)) errors[field] ??= message;
+  if (parsed.success && Object.keys(errors).length === 0) return { ok: true, data: parsed.data };
+  return { ok: false, form: formWithErrors(values, errors, order) };
 }
 
 /** A domain rule broken inside a service, reported against one field. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Permission, Resource } from '../auth/policy';
 import { HttpError } from '../errors/http-error';
 import { FieldError, zodFieldErrors } from '../forms/forms';
+import { textProblems } from '../forms/text-guard';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -42,8 +43,10 @@ export const API_BASE = '/api/v1';
 function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
   const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  throw new HttpError(400, `The request ${where} is not valid`, 'validation', zodFieldErrors(parsed.error));
+  // The same free-text guard as the pages (length, NHS numbers), on what the schema let through.
+  const problems = { ...textProblems(parsed.success ? parsed.data : (value ?? {})), ...(parsed.success ? {} : zodFieldErrors(parsed.error)) };
+  if (parsed.success && Object.keys(problems).length === 0) return parsed.data;
+  throw new HttpError(400, `The request ${where} is not valid`, 'validation', problems);
 }
 
 /**
