@@ -163,3 +163,21 @@ export const delphiSuggestions = pgTable('delphi_suggestions', {
   createdAt: createdAt(),
   usedForItemId: uuid('used_for_item_id'),
 });
+
+/**
+ * An item agreed in a closed round and taken out of the rounds after it
+ * ("retired as agreed", unlike a drop): it stays on the study's final list
+ * with the round and figures that agreed it.
+ */
+export const delphiRetirements = pgTable('delphi_retirements', {
+  /** The agreed item, in the round that agreed it. */
+  itemId: uuid('item_id')
+    .primaryKey()
+    .references(() => delphiItems.id, { onDelete: 'cascade' }),
+  /** The round being prepared when it was retired. */
+  roundId: uuid('round_id')
+    .notNull()
+    .references(() => delphiRounds.id, { onDelete: 'cascade' }),
+  retiredBy: uuid('retired_by').references(() => users.id, { onDelete: 'set null' }),
+  at: createdAt(),
+});
