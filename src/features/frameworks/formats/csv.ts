@@ -1,5 +1,4 @@
-import { readCsv } from '../../../exports/csv';
-import { stringify } from 'csv-stringify/sync';
+import { readCsv, writeCsv } from '../../../exports/csv';
 import { ITEM_TYPES, MAPPING_KINDS, type FrameworkDoc, type FrameworkItem, type ImportProblem, type ItemType, type MappingKind, type ParseResult } from '../model';
 import { canonical } from '../order';
 import { validateDoc } from '../validate';
@@ -21,7 +20,8 @@ export function toCsv(input: FrameworkDoc): string {
   for (const s of doc.stages) rows.push([s.key, '', 'stage', s.label, '', '', '']);
   for (const i of doc.items) rows.push([i.code, i.parentCode ?? '', i.type, i.text, i.stage ?? '', i.area ?? '', i.notes]);
   for (const m of doc.mappings) rows.push([m.fromCode, `${m.toFramework}:${m.toCode}`, 'mapping', m.kind, '', '', '']);
-  return stringify(rows, { record_delimiter: '\n' });
+  // Through the one CSV writer, so cells a spreadsheet would run as formulas are escaped (readCsv undoes it).
+  return writeCsv(rows, { bom: false, recordDelimiter: '\n' });
 }
 
 export interface CsvContext {

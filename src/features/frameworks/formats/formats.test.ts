@@ -143,3 +143,20 @@ describe('JSON and CASE imports refuse malformed files', () => {
     if (!r.ok) expect(r.problems).toContainEqual({ where: 'CFItem 1', message: expect.stringContaining('"Standard"') });
   });
 });
+
+describe('CSV formula escaping', () => {
+  it('export → import → export is byte-identical for text a spreadsheet would run as a formula, which the export neutralises', () => {
+    const doc = structuredClone(base);
+    const statement = doc.items.find((i) => i.type === 'statement')!;
+    statement.text = '=HYPERLINK("http://x","y")';
+    statement.notes = "'-already quoted";
+    doc.items.find((i) => i.type === 'domain')!.text = '@everyone +1';
+    const first = toCsv(doc);
+    expect(first).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(first).toContain(`"''-already quoted"`);
+    expect(first).toContain(`"'@everyone +1"`);
+    const again = must(fromCsv(first, csvContext(doc))).doc;
+    expect(again.items.find((i) => i.code === statement.code)).toMatchObject({ text: statement.text, notes: statement.notes });
+    expect(toCsv(again)).toBe(first);
+  });
+});
