@@ -1,4 +1,5 @@
-import { index, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from '../../platform/db/columns';
 import { users } from '../../platform/auth/tables';
 
@@ -79,5 +80,10 @@ export const invitations = pgTable(
     acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
     revokedAt: tstz('revoked_at'),
   },
-  (t) => [index('invitations_programme_idx').on(t.programmeId), index('invitations_email_idx').on(t.email)],
+  (t) => [
+    index('invitations_programme_idx').on(t.programmeId),
+    index('invitations_email_idx').on(t.email),
+    // One waiting invitation per person per programme: the natural key, so a retried create (form or API) cannot send two.
+    uniqueIndex('invitations_waiting_uq').on(t.programmeId, t.email).where(sql`accepted_at is null and revoked_at is null`),
+  ],
 );

@@ -146,3 +146,17 @@ export const scriptTemplates = pgTable('workshop_script_templates', {
   activities: jsonb('activities').notNull(),
   createdAt: createdAt(),
 });
+
+/** Who has been emailed a workshop's join link: each address once per workshop, however often the form is sent. */
+export const invitations = pgTable(
+  'workshop_invitations',
+  {
+    id: id(),
+    workshopId: uuid('workshop_id')
+      .notNull()
+      .references(() => workshops.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    invitedAt: createdAt(),
+  },
+  (t) => [unique('workshop_invitations_email_uq').on(t.workshopId, t.email)],
+);
