@@ -32,6 +32,8 @@ export const frameworkVersions = pgTable(
     licenceNote: text('licence_note').notNull().default(''),
     /** The framework's own ordered stages: [{ key, label }]. */
     stages: jsonb('stages').notNull(),
+    /** What an imported CASE package carries that Waymark has no column for (CFDocument fields, definitions, associations), kept for export. */
+    caseData: jsonb('case_data'),
     basedOn: uuid('based_on'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -60,6 +62,8 @@ export const frameworkItems = pgTable(
     stage: text('stage'),
     area: text('area'),
     notes: text('notes').notNull().default(''),
+    /** The CASE CFItem fields Waymark has no column for (original type, URI, abbreviatedStatement, listEnumeration, dates…), kept for export. */
+    caseData: jsonb('case_data'),
   },
   (t) => [
     unique('framework_items_code_uq').on(t.versionId, t.code),
