@@ -72,3 +72,75 @@ export function ancestry(itemId: string, edges: LineageEdge[]): string[][] {
     frontier = next;
   }
 }
+
+export interface RoundVerdicts {
+  number: number;
+  /** Every item of the round, in order, with the verdict the round gave it. */
+  items: { id: string; verdict: 'in' | 'out' | 'none' }[];
+}
+
+export interface AgreedEntry {
+  /** The item, in the round that agreed it: its wording and figures are the agreed ones. */
+  itemId: string;
+  round: number;
+  /** Taken out of later rounds as agreed. */
+  retired: boolean;
+  /** Later rounds that rated the same statement (carried or reworded) without reaching consensus either way. */
+  reratedWithoutConsensus: number[];
+}
+
+/**
+ * The study's final list, across every closed round (given in order). An item
+ * that reached consensus "in" stays agreed, with its own round, wording and
+ * figures, unless a later round replaced it: a carried or reworded version
+ * that reached consensus "in" (which then stands instead) or "out", a merge or
+ * a split. At the end of its line it must be in the last round, or have been
+ * retired as agreed; dropping it takes it off the list.
+ */
+export function finalList(rounds: RoundVerdicts[], edges: LineageEdge[], retired: ReadonlySet<string>): AgreedEntry[] {
+  const verdictOf = new Map<string, 'in' | 'out' | 'none'>();
+  const roundOf = new Map<string, number>();
+  for (const r of rounds) {
+    for (const i of r.items) {
+      verdictOf.set(i.id, i.verdict);
+      roundOf.set(i.id, r.number);
+    }
+  }
+  const childrenOf = new Map<string, LineageEdge[]>();
+  for (const e of edges) if (verdictOf.has(e.itemId) && verdictOf.has(e.parentId)) childrenOf.set(e.parentId, [...(childrenOf.get(e.parentId) ?? []), e]);
+  const last = rounds[rounds.length - 1]?.number;
+  const out: AgreedEntry[] = [];
+  for (const r of rounds) {
+    for (const item of r.items) {
+      if (item.verdict !== 'in') continue;
+      let current = item.id;
+      const rerated: number[] = [];
+      let replaced = false;
+      for (;;) {
+        const kids = childrenOf.get(current) ?? [];
+        if (kids.length === 0) break;
+        const only = kids[0]!;
+        const comparable = kids.length === 1 && (only.kind === 'carried' || only.kind === 'reworded');
+        if (!comparable || verdictOf.get(only.itemId) !== 'none') {
+          replaced = true;
+          break;
+        }
+        rerated.push(roundOf.get(only.itemId)!);
+        current = only.itemId;
+      }
+      if (replaced) continue;
+      const inLastRound = roundOf.get(current) === last;
+      const wasRetired = current === item.id && retired.has(item.id);
+      if (inLastRound || wasRetired) out.push({ itemId: item.id, round: r.number, retired: wasRetired, reratedWithoutConsensus: rerated });
+    }
+  }
+  return out;
+}
+
+/** The item and the earlier versions of the same statement (carried or reworded) it came from. */
+export function sameStatementBefore(itemId: string, edges: LineageEdge[]): string[] {
+  const parent = comparablePrevious(edges);
+  const out = [itemId];
+  for (let id = parent.get(itemId); id && !out.includes(id); id = parent.get(id)) out.push(id);
+  return out;
+}

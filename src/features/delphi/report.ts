@@ -2,6 +2,8 @@ import type { Block, ReportDoc } from '../../exports/report';
 import type { Scale } from '../../stats/consensus';
 import type { DelphiService } from './service';
 import type { Panellist, Study } from './repository';
+import { agreedFigures } from './agreed';
+import { roundStatusLabel, stageLabel } from './labels';
 
 type Report = Awaited<ReturnType<DelphiService['report']>>;
 type Personal = Awaited<ReturnType<DelphiService['personalReport']>>;
@@ -33,7 +35,7 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
   blocks.push({
     kind: 'table',
     head: ['Round', 'Status', 'Opened', 'Closed'],
-    rows: r.rounds.map((x) => [x.number === 0 ? '0 (suggestions)' : x.number, x.status, date(x.openedAt), date(x.closedAt ?? (x.status === 'open' ? x.closesAt : null))]),
+    rows: r.rounds.map((x) => [x.number === 0 ? '0 (suggestions)' : x.number, roundStatusLabel(x.status), date(x.openedAt), date(x.closedAt ?? (x.status === 'open' ? x.closesAt : null))]),
   });
   blocks.push({ kind: 'heading', level: 1, text: 'Response rates' });
   blocks.push({
@@ -52,6 +54,7 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
         kind: 'list',
         items: [
           `Added: ${c.added.join(', ') || 'none'}`,
+          `Retired as agreed: ${c.retired.join(', ') || 'none'}`,
           `Dropped: ${c.dropped.join(', ') || 'none'}`,
           `Merged: ${c.merged.map((m) => `${m.code} from ${m.from.join(' + ')}`).join('; ') || 'none'}`,
           `Split: ${c.split.map((s) => `${s.code} into ${s.into.join(', ')}`).join('; ') || 'none'}`,
@@ -86,11 +89,26 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
       }),
     });
   }
-  const last = r.analyses[r.analyses.length - 1];
-  if (last) {
+  if (r.analyses.length) {
+    // Cumulative: an item agreed and then retired in an earlier round belongs here as much as one agreed last round.
     blocks.push({ kind: 'heading', level: 1, text: 'Final list: items with consensus in' });
-    const agreed = last.items.filter((_, n) => last.analysis.items[n]!.verdict === 'in');
-    blocks.push(agreed.length ? { kind: 'list', items: agreed.map((i) => `${i.code}. ${i.text}${i.stage ? ` (stage: ${i.stage})` : ''}${r.origins.has(i.id) ? ` – ${r.origins.get(i.id)}` : ''}`) } : { kind: 'paragraph', text: 'No item reached consensus in.' });
+    blocks.push({ kind: 'paragraph', text: 'Every item agreed in a closed round and not replaced since, with the wording, round and figures that agreed it.' });
+    blocks.push(
+      r.final.length
+        ? {
+            kind: 'list',
+            items: r.final.map((f) => {
+              const notes = [
+                `agreed in round ${f.round.number}: ${agreedFigures(f.stats, scale)}`,
+                ...(f.retired ? [`retired as agreed after round ${f.round.number}`] : []),
+                ...(f.reratedWithoutConsensus.length ? [`rated again in round ${f.reratedWithoutConsensus.join(', ')} without consensus`] : []),
+                ...(r.origins.has(f.item.id) ? [r.origins.get(f.item.id)!] : []),
+              ];
+              return `${f.item.code}. ${f.item.text}${f.item.stage ? ` (stage: ${stageLabel(f.item.stage)})` : ''} – ${notes.join('; ')}`;
+            }),
+          }
+        : { kind: 'paragraph', text: 'No item has reached consensus in a closed round.' },
+    );
   }
   return { title: r.study.title, subtitle: `Delphi study report – ${programmeName} – produced by Waymark on ${date(new Date())}`, blocks };
 }

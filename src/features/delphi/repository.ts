@@ -6,6 +6,7 @@ import {
   delphiPanellists,
   delphiParticipation,
   delphiRatings,
+  delphiRetirements,
   delphiRounds,
   delphiSettingChanges,
   delphiStudies,
@@ -238,4 +239,20 @@ export async function markSuggestionUsed(db: Db, id: string, itemId: string): Pr
     .where(and(eq(delphiSuggestions.id, id), isNull(delphiSuggestions.usedForItemId)))
     .returning({ id: delphiSuggestions.id });
   return rows.length > 0;
+}
+
+// ---- retirements -----------------------------------------------------------------------
+
+export async function insertRetirements(db: Db, rows: { itemId: string; roundId: string; retiredBy: string | null }[]) {
+  if (rows.length) await db.insert(delphiRetirements).values(rows).onConflictDoNothing();
+}
+
+/** The items of a study retired as agreed. */
+export async function retiredOf(db: Db, studyId: string): Promise<string[]> {
+  const rows = await db
+    .select({ itemId: delphiRetirements.itemId })
+    .from(delphiRetirements)
+    .innerJoin(delphiRounds, eq(delphiRounds.id, delphiRetirements.roundId))
+    .where(eq(delphiRounds.studyId, studyId));
+  return rows.map((r) => r.itemId);
 }

@@ -279,12 +279,16 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   );
 
   app.post('/programmes/:programmeId/delphi/:studyId/items/change', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
-    itemAction(request, reply, async (_s, round) => {
+    itemAction(request, reply, async (study, round) => {
       const body = request.body as { items?: unknown; action?: string; mergeText?: string };
       const ids = toArray(body.items);
       if (body.action === 'drop') {
         await delphi.dropItems(round, ids, request.auditContext());
         return `${ids.length} item(s) dropped from round ${round.number}.`;
+      }
+      if (body.action === 'retire') {
+        const codes = await delphi.retireItems(study, round, ids, request.auditContext());
+        return `${codes.length === 1 ? 'Item' : 'Items'} ${codes.join(', ')} retired as agreed: they stay on the final list with the figures of round ${round.number - 1}.`;
       }
       if (body.action === 'merge') {
         const merged = await delphi.mergeItems(round, ids, String(body.mergeText ?? ''), request.auditContext());
@@ -523,10 +527,11 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       // Adding statements to a framework is framework work too: the person needs that permission as well.
       if (!z.uuid().safeParse(versionId).success) throw new FieldError('versionId', 'Choose a draft framework version');
       const r = await delphi.sendToFramework(study, versionId, request.auditContext());
-      request.flash(
-        'success',
-        `Linked ${r.linked.length} statement(s) to the study and added ${r.added.length} new statement(s).${r.skipped.length ? ` Not sent (no matching domain or no stage): ${r.skipped.join(', ')}.` : ''}`,
-      );
+      const nothingNew = r.linked.length + r.added.length === 0;
+      const parts = [nothingNew ? 'Nothing new was sent.' : `Linked ${r.linked.length} statement(s) to the study and added ${r.added.length} new statement(s).`];
+      if (r.already.length) parts.push(`Already sent to this version, so not sent again: ${r.already.join(', ')}.`);
+      if (r.skipped.length) parts.push(`Not sent (no domain of the same name in the framework, or no stage): ${r.skipped.join(', ')}.`);
+      request.flash('success', parts.join(' '));
       return reply.redirect(base(study));
     } catch (err) {
       if (err instanceof FieldError) return reply.render('delphi/views/to-framework.njk', { title: 'Send agreed items to a framework', study, programme, base: base(study), drafts: await draftsOf(), form: formWithErrors({ versionId }, { versionId: err.message }) }, 400);

@@ -12,6 +12,7 @@ import type { QuantileMethod } from '../../stats/descriptive';
 import type { FrameworksService } from '../frameworks/service';
 import { ancestry, comparablePrevious, roundChanges, type LineageEdge } from './lineage';
 import * as repo from './repository';
+import { createAgreedParts } from './agreed';
 
 export const PANEL_LINK_PURPOSE = 'delphi-panel';
 const LINK_TTL_MS = 21 * 86_400_000;
@@ -153,8 +154,11 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     return Number.isFinite(w.w) ? w : null;
   }
 
+  const agreedParts = createAgreedParts(db, frameworks, analyse);
+
   return {
     analyse,
+    ...agreedParts,
 
     async createStudy(programmeId: string, s: StudySettings & { withSuggestions: boolean }, userId: string, ctx: AuditContext, submissionKey?: string): Promise<string> {
       return once(db, submissionKey, userId, async (tx) => {
@@ -613,6 +617,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const analyses = [];
       for (const r of rated) analyses.push({ round: r, ...(await analyse(study, r)) });
       const changes = [];
+      const retired = new Set(await repo.retiredOf(db, study.id));
       for (let i = 1; i < analyses.length; i++) {
         const prev = analyses[i - 1]!;
         const cur = analyses[i]!;
@@ -622,7 +627,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         changes.push({
           round: cur.round,
           added: c.added.map((id) => codeOf.get(id)!),
-          dropped: c.dropped.map((id) => codeOf.get(id)!),
+          dropped: c.dropped.filter((id) => !retired.has(id)).map((id) => codeOf.get(id)!),
+          retired: c.dropped.filter((id) => retired.has(id)).map((id) => codeOf.get(id)!),
           merged: c.merged.map((m) => ({ code: codeOf.get(m.itemId)!, from: m.parentIds.map((p) => codeOf.get(p)!) })),
           split: c.split.map((s) => ({ code: codeOf.get(s.parentId)!, into: s.itemIds.map((x) => codeOf.get(x)!) })),
           reworded: c.reworded.map((id) => codeOf.get(id)!),
@@ -633,8 +639,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       for (const a of analyses) edges.push(...(await repo.lineageInto(db, a.round.id)));
       const label = new Map(analyses.flatMap((a) => a.items.map((i) => [i.id, { code: i.code, round: a.round.number }] as const)));
       const origins = new Map<string, string>();
-      const final = analyses[analyses.length - 1];
-      for (const item of final?.items ?? []) {
+      const final = (await agreedParts.agreed(study, analyses)).list;
+      for (const { item } of final) {
         const generations = ancestry(item.id, edges);
         const first = generations[generations.length - 1];
         if (!first) continue;
@@ -644,7 +650,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const last = analyses[analyses.length - 1];
       const allSettled = !!last && last.round.status === 'closed' && last.analysis.items.length > 0 && last.analysis.items.every((i) => i.verdict !== 'none' || i.stability?.stable === true);
       const s = settingsOf(study);
-      return { study, settings: s, ruleText: describeRule(s.rule, s.scale, s.quartileMethod), rounds, analyses, changes, origins, allSettled, settingChanges: await repo.settingChanges(db, study.id), attrition: await this.attrition(study) };
+      return { study, settings: s, ruleText: describeRule(s.rule, s.scale, s.quartileMethod), rounds, analyses, changes, origins, final, allSettled, settingChanges: await repo.settingChanges(db, study.id), attrition: await this.attrition(study) };
     },
 
     /** The panellist's own ratings in every closed round beside the panel's figures. */
@@ -689,53 +695,6 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       }
       rows.sort((a, b) => a.round - b.round || a.item.localeCompare(b.item, 'en', { numeric: true }) || a.panellist.localeCompare(b.panellist));
       return rows;
-    },
-
-    /**
-     * Sends the items that reached consensus "in" in the last closed round to a
-     * draft framework version: an item that came from a statement updates that
-     * statement's link; a new item becomes a statement under the domain of the
-     * same name. Each gets a provenance link with the study, round and figures.
-     */
-    async sendToFramework(study: repo.Study, versionId: string, ctx: AuditContext): Promise<{ linked: string[]; added: string[]; skipped: string[] }> {
-      const version = await frameworks.findVersionById(versionId);
-      if (!version || version.status !== 'draft') throw new FieldError('versionId', 'Choose a draft framework version; published versions never change');
-      const closed = (await repo.roundsOf(db, study.id)).filter((r) => r.number > 0 && r.status === 'closed');
-      const round = closed[closed.length - 1];
-      if (!round) throw new FieldError('versionId', 'No round has closed yet');
-      const { items, byCode } = await analyse(study, round);
-      const agreed = items.filter((i) => byCode.get(i.code)?.verdict === 'in');
-      if (agreed.length === 0) throw new FieldError('versionId', `No item reached consensus in round ${round.number}`);
-      const fwItems = await frameworks.itemsOf(version.id);
-      const scale = study.scale as Scale;
-      const linked: string[] = [];
-      const added: string[] = [];
-      const skipped: string[] = [];
-      await db.transaction(async (tx) => {
-        for (const item of agreed) {
-          // Sent before (this round's item is already linked into this version): nothing to add.
-          if (await frameworks.hasProvenance(version.id, 'delphi-item', item.id, tx)) {
-            skipped.push(item.code);
-            continue;
-          }
-          const s = byCode.get(item.code)!;
-          const detail = `n = ${s.n}; ${s.percentHigh}% rated ${scale.high[0]}–${scale.high[1]}, ${s.percentLow}% rated ${scale.low[0]}–${scale.low[1]}; median ${s.median} (IQR ${s.q1}–${s.q3})`;
-          const link = { sourceType: 'delphi-item' as const, sourceId: item.id, label: `${study.title}, round ${round.number}, item ${item.code}`, detail, href: `/programmes/${study.programmeId}/delphi/${study.id}/rounds/${round.number}#item-${item.code}` };
-          let target = item.sourceIdentifier ? await frameworks.findItemByIdentifier(version.id, item.sourceIdentifier, tx) : undefined;
-          if (!target) {
-            const domain = fwItems.find((f) => f.type === 'domain' && f.text.toLowerCase() === item.domain.toLowerCase());
-            if (!domain || !item.stage) {
-              skipped.push(item.code);
-              continue;
-            }
-            target = await frameworks.addStatement(version, { parentCode: domain.code, text: item.text, stage: item.stage, area: item.area }, ctx, tx);
-            added.push(item.code);
-          } else linked.push(item.code);
-          await frameworks.addProvenance(target.id, link, ctx.actorId, ctx, tx);
-        }
-        await recordAudit(tx, ctx, { action: 'delphi.sent-to-framework', entityType: 'delphi_study', entityId: study.id, details: { versionId, round: round.number, linked, added, skipped } });
-      });
-      return { linked, added, skipped };
     },
   };
 }

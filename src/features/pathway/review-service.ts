@@ -212,7 +212,7 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       const credential = buildAchievementCredential({
         id: `${config.baseUrl}/badges/${id}`,
         issuer: { id: `${config.baseUrl}/badges/issuer`, name: 'Waymark', url: config.baseUrl },
-        subject: { name: practitioner.name },
+        subject: { id: `urn:uuid:${practitioner.id}`, name: practitioner.name },
         achievement: {
           id: `urn:waymark:achievement:${version.id}:${stage}`,
           name: `${framework.title}: ${stageName}`,
