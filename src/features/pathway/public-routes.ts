@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
 import type { LinkProblem } from '../../platform/tokens/link-tokens';
+import { OB_CONTEXT, publishedJwk, VC_CONTEXT } from '../../platform/credentials/open-badges';
 import type { ReviewService } from './review-service';
 import type { PortfolioService } from './portfolio-service';
 import { EVIDENCE_KINDS, levelNamesOf, STAGE_NAMES } from './stage';
@@ -80,20 +81,27 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
 
   // ---- badges ------------------------------------------------------------------------------
 
-  app.get('/badges/issuer', { config: open }, async (request, reply) => {
-    const base = app.platform.config.baseUrl;
-    return reply.type('application/json').send({
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
-      id: `${base}/badges/issuer`,
+  // The issuer profile holds only Open Badges 3.0 Profile terms; the key is found through the kid in each badge's header.
+  const issuerId = () => `${app.platform.config.baseUrl}/badges/issuer`;
+  app.get('/badges/issuer', { config: open }, async (_request, reply) =>
+    reply.type('application/json').send({
+      '@context': [VC_CONTEXT, OB_CONTEXT],
+      id: issuerId(),
       type: ['Profile'],
       name: 'Waymark',
-      url: base,
+      url: app.platform.config.baseUrl,
       description: 'Waymark issues a badge when a supervisor signs off a stage of the development pathway from advanced to consultant practice.',
-      publicKey: await review.publicKey(),
-    });
-  });
+    }),
+  );
 
-  app.get('/badges/issuer/jwks.json', { config: open }, async (_request, reply) => reply.type('application/json').send({ keys: [await review.publicKey()] }));
+  app.get('/badges/issuer/jwks.json', { config: open }, async (_request, reply) => reply.type('application/json').send({ keys: [publishedJwk(issuerId(), await review.publicKey())] }));
+
+  // The kid of every badge: answers with the bare public JWK, as OB 3.0 dereferencing expects.
+  app.get('/badges/issuer/keys/:kid', { config: open }, async (request, reply) => {
+    const jwk = await review.publicKey();
+    if ((request.params as { kid: string }).kid !== jwk.kid) throw notFound('key');
+    return reply.type('application/jwk+json').send(publishedJwk(issuerId(), jwk));
+  });
 
   app.get('/badges/verify', { config: open }, async (_request, reply) => reply.render('pathway/views/badge-verify.njk', { title: 'Check a badge', form: emptyForm(), result: null }));
 

@@ -1,31 +1,38 @@
 import { base64url, calculateJwkThumbprint, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2019 } from 'ajv/dist/2019';
+import addFormats from 'ajv-formats';
 import {
   buildAchievementCredential,
   decodeUnverified,
   generateIssuerKeys,
+  issuerKeyUrl,
   OB_CONTEXT,
+  publishedJwk,
   signCredential,
   VC_CONTEXT,
   verifyCredential,
   type IssuerKeys,
   type OpenBadgeCredential,
 } from './open-badges';
+import { achievementCredentialSchema } from './ob3-schema';
 
 const VALID_FROM = new Date('2026-03-04T05:06:07.000Z');
 
-function credential(subject: { id?: string } = { id: 'mailto:ada@example.org' }): OpenBadgeCredential {
+const SUBJECT = 'urn:uuid:0b7e2c1d-5f7a-4e8b-9c3d-2a1b0c9d8e7f';
+
+function credential(validFrom = VALID_FROM): OpenBadgeCredential {
   return buildAchievementCredential({
     id: 'https://waymark.example/badges/3f0c8a8e-4d6b-4b8e-9a57-1f2d3c4b5a69',
     issuer: { id: 'https://waymark.example/issuer', name: 'Waymark', url: 'https://waymark.example/' },
-    subject: { ...subject, name: 'Ada Lovelace' },
+    subject: { id: SUBJECT, name: 'Ada Lovelace' },
     achievement: {
       id: 'https://waymark.example/achievements/consultant-transition',
       name: 'Transition to consultant practice',
       description: 'Evidenced every statement at the transition stage.',
       criteria: 'All statements tagged "transition" confirmed by a supervisor.',
     },
-    validFrom: VALID_FROM,
+    validFrom,
   });
 }
 
@@ -53,10 +60,10 @@ describe('buildAchievementCredential', () => {
       id: 'https://waymark.example/badges/3f0c8a8e-4d6b-4b8e-9a57-1f2d3c4b5a69',
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
       issuer: { id: 'https://waymark.example/issuer', type: ['Profile'], name: 'Waymark', url: 'https://waymark.example/' },
-      validFrom: '2026-03-04T05:06:07.000Z',
+      validFrom: '2026-03-04T05:06:07Z',
       name: 'Transition to consultant practice',
       credentialSubject: {
-        id: 'mailto:ada@example.org',
+        id: SUBJECT,
         type: ['AchievementSubject'],
         identifier: [{ type: 'IdentityObject', identityHash: 'Ada Lovelace', identityType: 'name', hashed: false }],
         achievement: {
@@ -71,16 +78,19 @@ describe('buildAchievementCredential', () => {
     expect([VC_CONTEXT, OB_CONTEXT]).toEqual(credential()['@context']);
   });
 
-  it('leaves out an absent subject id and issuer url rather than writing undefined', () => {
+  it('leaves out an absent issuer url rather than writing undefined', () => {
     const built = buildAchievementCredential({
       id: 'https://waymark.example/badges/1',
       issuer: { id: 'https://waymark.example/issuer', name: 'Waymark' },
-      subject: { name: 'Ada Lovelace' },
+      subject: { id: SUBJECT, name: 'Ada Lovelace' },
       achievement: { id: 'https://waymark.example/achievements/1', name: 'A', description: 'B', criteria: 'C' },
       validFrom: VALID_FROM,
     });
     expect(Object.keys(built.issuer)).not.toContain('url');
-    expect(Object.keys(built.credentialSubject)).not.toContain('id');
+  });
+
+  it('keeps validFrom to the whole second, so the nbf claim can equal it', () => {
+    expect(credential(new Date('2026-03-04T05:06:07.890Z')).validFrom).toBe('2026-03-04T05:06:07Z');
   });
 });
 
@@ -97,12 +107,12 @@ describe('generateIssuerKeys', () => {
 describe('signCredential / verifyCredential', () => {
   it('signs a VC-JWT that verifies and gives back the same credential', async () => {
     const jwt = await signCredential(credential(), keys);
-    expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'RS256', typ: 'JWT', kid: keys.kid });
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'RS256', typ: 'JWT', kid: `https://waymark.example/issuer/keys/${keys.kid}` });
     const seconds = VALID_FROM.getTime() / 1000;
     expect(payloadOf(jwt)).toMatchObject({
       iss: 'https://waymark.example/issuer',
       jti: 'https://waymark.example/badges/3f0c8a8e-4d6b-4b8e-9a57-1f2d3c4b5a69',
-      sub: 'mailto:ada@example.org',
+      sub: SUBJECT,
       iat: seconds,
       nbf: seconds,
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
@@ -110,13 +120,12 @@ describe('signCredential / verifyCredential', () => {
     expect(payloadOf(jwt)).not.toHaveProperty('vc');
 
     const result = await verifyCredential(jwt, keys.publicJwk);
-    expect(result).toEqual({ ok: true, credential: credential(), issuedAt: VALID_FROM });
+    expect(result).toEqual({ ok: true, credential: credential(), issuedAt: VALID_FROM, legacy: false });
   });
 
-  it('signs without sub when the subject has no id', async () => {
-    const jwt = await signCredential(credential({}), keys);
-    expect(payloadOf(jwt)).not.toHaveProperty('sub');
-    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: true, credential: credential({}), issuedAt: VALID_FROM });
+  it('will not sign a credential whose subject has no id (there would be no sub claim)', async () => {
+    const { id: _dropped, ...subject } = credential().credentialSubject;
+    await expect(signCredential({ ...credential(), credentialSubject: subject }, keys)).rejects.toThrow('subject needs an id');
   });
 
   it('rejects an edited payload kept with the old signature', async () => {
@@ -179,6 +188,92 @@ describe('signCredential / verifyCredential', () => {
       .setIssuedAt(VALID_FROM)
       .sign(keys.privateKey);
     expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: false, problem: 'not-a-badge' });
+  });
+});
+
+/**
+ * What an outside Open Badges 3.0 verifier checks (spec §8.2 "JSON Web Token Proof Format"), done
+ * independently of verifyCredential: the JOSE header, the JWT claims against the credential, and the
+ * credential against the OB 3.0 schema (only OB 3.0 / VC 2.0 terms).
+ */
+describe('a strict Open Badges 3.0 verifier', () => {
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(achievementCredentialSchema);
+  const REGISTERED = new Set(['iss', 'sub', 'nbf', 'iat', 'jti', 'exp', 'aud']);
+
+  function strictProblems(jwt: string, keyUrlToJwk: Map<string, unknown>): string[] {
+    const problems: string[] = [];
+    const header = decodeProtectedHeader(jwt) as Record<string, unknown>;
+    for (const k of Object.keys(header)) if (!['alg', 'kid', 'jwk', 'typ'].includes(k)) problems.push(`header ${k} not allowed`);
+    if (header.alg !== 'RS256') problems.push('alg must be RS256');
+    if (header.typ !== undefined && header.typ !== 'JWT') problems.push('typ must be JWT');
+    if (typeof header.kid !== 'string' || !/^https?:\/\//.test(header.kid)) problems.push('kid must be a URL');
+    else if (!keyUrlToJwk.has(header.kid)) problems.push('kid does not dereference to a JWK');
+    const claims = payloadOf(jwt);
+    const vc: Record<string, unknown> = Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)));
+    const subject = vc.credentialSubject as { id?: string } | undefined;
+    const issuer = vc.issuer as { id?: string } | undefined;
+    if (claims.iss === undefined || claims.iss !== issuer?.id) problems.push('iss must equal issuer.id');
+    if (claims.jti === undefined || claims.jti !== vc.id) problems.push('jti must equal id');
+    if (claims.sub === undefined || claims.sub !== subject?.id) problems.push('sub must equal credentialSubject.id');
+    if (typeof claims.nbf !== 'number' || claims.nbf * 1000 !== Date.parse(String(vc.validFrom))) problems.push('nbf must equal validFrom');
+    if (!validate(vc)) problems.push(...(validate.errors ?? []).map((e) => `schema: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+    return problems;
+  }
+
+  it('finds nothing wrong with a credential Waymark signs, even when issued at a time with milliseconds', async () => {
+    const jwt = await signCredential(credential(new Date('2026-03-04T05:06:07.890Z')), keys);
+    const jwk = publishedJwk('https://waymark.example/issuer', keys.publicJwk);
+    expect(jwk.kid).toBe(issuerKeyUrl('https://waymark.example/issuer', keys.kid));
+    expect(strictProblems(jwt, new Map([[String(jwk.kid), jwk]]))).toEqual([]);
+  });
+
+  it('would catch a made-up term, a missing subject id or a missing criteria (the schema is strict)', () => {
+    const c = credential();
+    expect(validate({ ...c, issuer: { ...c.issuer, publicKey: {} } })).toBe(false);
+    expect(validate({ ...c, credentialSubject: { type: ['AchievementSubject'], achievement: c.credentialSubject.achievement } })).toBe(false);
+    expect(validate({ ...c, credentialSubject: { ...c.credentialSubject, achievement: { ...c.credentialSubject.achievement, criteria: {} } } })).toBe(false);
+    expect(validate({ ...c, '@context': [OB_CONTEXT, VC_CONTEXT] })).toBe(false);
+    expect(validate(c)).toBe(true);
+  });
+
+  /** Signs claims the way a careless or hostile issuer might, with our key so only the claims are wrong. */
+  const signRaw = (claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: issuerKeyUrl('https://waymark.example/issuer', keys.kid) }) =>
+    new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(keys.privateKey);
+  const goodClaims = () => ({ ...credential(), iss: credential().issuer.id, jti: credential().id, sub: SUBJECT, nbf: VALID_FROM.getTime() / 1000, iat: VALID_FROM.getTime() / 1000 });
+
+  it.each([
+    ['sub naming someone else', { sub: 'urn:uuid:11111111-2222-4333-8444-555555555555' }],
+    ['no sub although the subject has an id', { sub: undefined }],
+    ['nbf a second off validFrom', { nbf: VALID_FROM.getTime() / 1000 + 1 }],
+    ['no nbf', { nbf: undefined }],
+    ['no jti', { jti: undefined }],
+    ['jti naming another credential', { jti: 'https://waymark.example/badges/other' }],
+  ])('refuses a credential with %s', async (_label, change) => {
+    const jwt = await signRaw(JSON.parse(JSON.stringify({ ...goodClaims(), ...change })) as Record<string, unknown>);
+    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: false, problem: 'not-a-badge' });
+  });
+
+  it('refuses a JOSE header with parameters OB 3.0 does not allow', async () => {
+    const jwt = await signRaw(goodClaims(), { alg: 'RS256', typ: 'JWT', kid: 'k', x5u: 'https://evil.example/cert' });
+    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: false, problem: 'malformed' });
+  });
+
+  it('says a credential whose validFrom is still to come is not valid yet', async () => {
+    const jwt = await signCredential(credential(new Date('2099-01-01T00:00:00Z')), keys);
+    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: false, problem: 'not-yet-valid' });
+  });
+
+  it('still verifies a badge Waymark signed before subjects had ids (no sub, validFrom with milliseconds), marked legacy', async () => {
+    const old = { ...credential(), validFrom: '2026-03-04T05:06:07.456Z', credentialSubject: { ...credential().credentialSubject } } as OpenBadgeCredential;
+    delete old.credentialSubject.id;
+    const seconds = Math.floor(Date.parse(old.validFrom) / 1000);
+    const jwt = await new SignJWT({ ...old }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: keys.kid }).setIssuer(old.issuer.id).setJti(old.id).setIssuedAt(seconds).setNotBefore(seconds).sign(keys.privateKey);
+    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: true, credential: old, issuedAt: new Date(seconds * 1000), legacy: true });
+    // …but a legacy-shaped credential whose nbf is off is still refused.
+    const off = await new SignJWT({ ...old }).setProtectedHeader({ alg: 'RS256' }).setIssuer(old.issuer.id).setJti(old.id).setIssuedAt(seconds).setNotBefore(seconds + 60).sign(keys.privateKey);
+    expect(await verifyCredential(off, keys.publicJwk)).toEqual({ ok: false, problem: 'not-a-badge' });
   });
 });
 

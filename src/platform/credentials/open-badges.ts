@@ -1,9 +1,11 @@
 /**
  * Open Badges 3.0 achievement credentials, secured as VC-JWTs (compact JWS, RS256 — the algorithm
  * Open Badges 3.0 requires for JWT interoperability). The payload is the credential itself (VC data
- * model v2) plus the registered claims iss, jti, sub, nbf and iat.
+ * model v2) plus the claims OB 3.0 §8.2 requires: iss = issuer.id, jti = id, sub = credentialSubject.id,
+ * nbf = validFrom (so validFrom is kept to whole seconds), and iat. The JOSE header is only
+ * { alg, typ, kid }, where kid is a URL that answers with the public JWK itself.
  */
-import { calculateJwkThumbprint, compactVerify, decodeJwt, errors, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
+import { calculateJwkThumbprint, compactVerify, decodeJwt, decodeProtectedHeader, errors, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import type { CryptoKey, JWK, JWTPayload } from 'jose';
 import type { Db } from '../db/database';
 import { getOrCreateSetting, getSetting } from '../db/settings';
@@ -20,9 +22,12 @@ export interface IssuerKeys {
   privateKey: CryptoKey;
   /** The public half, with kid, alg 'RS256' and use 'sig' — publishable as-is (e.g. in a JWKS). */
   publicJwk: JWK;
-  /** base64url SHA-256 JWK thumbprint (RFC 7638) of the public key. */
+  /** base64url SHA-256 JWK thumbprint (RFC 7638) of the public key; the last segment of its key URL. */
   kid: string;
 }
+
+/** JOSE header parameters OB 3.0 allows on a VC-JWT ("Additional JOSE Headers are NOT allowed"). */
+const ALLOWED_HEADERS = new Set(['alg', 'kid', 'jwk', 'typ']);
 
 export interface IdentityObject {
   type: 'IdentityObject';
@@ -60,14 +65,20 @@ export interface AchievementCredentialInput {
   /** e.g. https://host/badges/<uuid> */
   id: string;
   issuer: { id: string; name: string; url?: string };
-  subject: { id?: string; name: string };
+  /** id: a URI for the practitioner (e.g. urn:uuid:…), carried as the JWT's sub; name: shown to people. */
+  subject: { id: string; name: string };
   achievement: { id: string; name: string; description: string; criteria: string };
   validFrom: Date;
 }
 
 export type VerifyResult =
-  | { ok: true; credential: OpenBadgeCredential; issuedAt: Date }
-  | { ok: false; problem: 'malformed' | 'signature' | 'not-a-badge' };
+  /**
+   * legacy: signed by Waymark before credentials carried a subject id and sub claim (and when
+   * validFrom still had milliseconds, so nbf was validFrom rounded down to the second). The signature
+   * still holds, so such badges still verify; everything issued now meets OB 3.0 in full.
+   */
+  | { ok: true; credential: OpenBadgeCredential; issuedAt: Date; legacy: boolean }
+  | { ok: false; problem: 'malformed' | 'signature' | 'not-a-badge' | 'not-yet-valid' };
 
 // ---------------------------------------------------------------- keys
 
@@ -110,7 +121,25 @@ async function describePublicKey(jwk: JWK): Promise<{ publicJwk: JWK; kid: strin
   return { publicJwk: { kty, n, e, kid, alg: ALG, use: 'sig' }, kid };
 }
 
+/**
+ * Where the public key is published: a URL under the issuer profile that answers with the bare JWK,
+ * so the kid in a badge's JOSE header can be dereferenced as OB 3.0 asks.
+ */
+export function issuerKeyUrl(issuerId: string, thumbprint: string): string {
+  return `${issuerId}/keys/${thumbprint}`;
+}
+
+/** The public JWK as published (at its key URL and in the JWKS): its kid is the key URL badges carry. */
+export function publishedJwk(issuerId: string, publicJwk: JWK): JWK {
+  return { ...publicJwk, kid: issuerKeyUrl(issuerId, String(publicJwk.kid)) };
+}
+
 // ---------------------------------------------------------------- credentials
+
+/** An ISO 8601 date-time to the whole second: JWT NumericDates are seconds, and nbf must equal validFrom. */
+function toWholeSecond(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+}
 
 export function buildAchievementCredential(input: AchievementCredentialInput): OpenBadgeCredential {
   const { issuer, subject, achievement } = input;
@@ -119,10 +148,10 @@ export function buildAchievementCredential(input: AchievementCredentialInput): O
     id: input.id,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     issuer: { id: issuer.id, type: ['Profile'], name: issuer.name, ...(issuer.url === undefined ? {} : { url: issuer.url }) },
-    validFrom: input.validFrom.toISOString(),
+    validFrom: toWholeSecond(input.validFrom),
     name: achievement.name,
     credentialSubject: {
-      ...(subject.id === undefined ? {} : { id: subject.id }),
+      id: subject.id,
       type: ['AchievementSubject'],
       identifier: [{ type: 'IdentityObject', identityHash: subject.name, identityType: 'name', hashed: false }],
       achievement: {
@@ -136,26 +165,36 @@ export function buildAchievementCredential(input: AchievementCredentialInput): O
   };
 }
 
-/** The credential as a compact VC-JWT: header { alg: RS256, typ: JWT, kid }. */
+/** The credential as a compact VC-JWT: header { alg: RS256, typ: JWT, kid: key URL }. */
 export async function signCredential(credential: OpenBadgeCredential, keys: IssuerKeys): Promise<string> {
-  const seconds = Math.floor(Date.parse(credential.validFrom) / 1000);
-  if (!Number.isFinite(seconds)) throw new Error(`credential validFrom is not a date: ${credential.validFrom}`);
-  const jwt = new SignJWT({ ...credential } as JWTPayload)
-    .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: keys.kid })
+  const ms = Date.parse(credential.validFrom);
+  if (!Number.isFinite(ms)) throw new Error(`credential validFrom is not a date: ${credential.validFrom}`);
+  if (ms % 1000 !== 0) throw new Error(`credential validFrom must be a whole second to equal nbf: ${credential.validFrom}`);
+  const subjectId = credential.credentialSubject.id;
+  if (!subjectId) throw new Error('credential subject needs an id: it is the JWT sub claim');
+  return new SignJWT({ ...credential } as JWTPayload)
+    .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: issuerKeyUrl(credential.issuer.id, keys.kid) })
     .setIssuer(credential.issuer.id)
     .setJti(credential.id)
-    .setIssuedAt(seconds)
-    .setNotBefore(seconds);
-  if (credential.credentialSubject.id !== undefined) jwt.setSubject(credential.credentialSubject.id);
-  return jwt.sign(keys.privateKey);
+    .setSubject(subjectId)
+    .setIssuedAt(ms / 1000)
+    .setNotBefore(ms / 1000)
+    .sign(keys.privateKey);
 }
 
 /**
- * Checks the signature against `publicJwk` and that the payload is an Open Badge whose claims agree
- * with it. Never throws. Does not judge the validity period: compare `credential.validFrom` if needed.
+ * Checks the signature against `publicJwk`, the JOSE header, and that the payload is an Open Badge
+ * whose claims agree with it as OB 3.0 §8.2.4 says (iss, sub, nbf, jti). A credential whose validFrom
+ * is still to come is not valid yet. Never throws.
  */
-export async function verifyCredential(jwt: string, publicJwk: JWK): Promise<VerifyResult> {
+export async function verifyCredential(jwt: string, publicJwk: JWK, now: Date = new Date()): Promise<VerifyResult> {
   if (typeof jwt !== 'string' || jwt.split('.').length !== 3) return { ok: false, problem: 'malformed' };
+  try {
+    const header = decodeProtectedHeader(jwt);
+    if (Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k)) || (header.typ !== undefined && header.typ !== 'JWT')) return { ok: false, problem: 'malformed' };
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
 
   let key: CryptoKey;
   try {
@@ -181,12 +220,13 @@ export async function verifyCredential(jwt: string, publicJwk: JWK): Promise<Ver
   } catch {
     return { ok: false, problem: 'not-a-badge' };
   }
-  if (!isRecord(claims) || !claimsAgree(claims) || typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) {
-    return { ok: false, problem: 'not-a-badge' };
-  }
+  if (!isRecord(claims) || typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) return { ok: false, problem: 'not-a-badge' };
+  const agreement = claimsAgree(claims);
+  if (!agreement) return { ok: false, problem: 'not-a-badge' };
   const credential = withoutRegisteredClaims(claims);
   if (!isOpenBadgeCredential(credential)) return { ok: false, problem: 'not-a-badge' };
-  return { ok: true, credential, issuedAt: new Date(claims.iat * 1000) };
+  if (Date.parse(credential.validFrom) > now.getTime()) return { ok: false, problem: 'not-yet-valid' };
+  return { ok: true, credential, issuedAt: new Date(claims.iat * 1000), legacy: agreement === 'legacy' };
 }
 
 /** What a pasted VC-JWT claims, without checking who signed it; undefined unless it looks like an Open Badge. */
@@ -218,14 +258,20 @@ function withoutRegisteredClaims(claims: Record<string, unknown>): Record<string
   return rest;
 }
 
-/** iss must name the credential's issuer; jti and sub, when present, must match its id and subject id. */
-function claimsAgree(claims: Record<string, unknown>): boolean {
-  const issuer = claims.issuer;
-  const subject = claims.credentialSubject;
+/**
+ * OB 3.0 §8.2.4.1: iss = issuer.id, jti = id, sub = credentialSubject.id and nbf = validFrom, all
+ * required. 'legacy' is Waymark's own earlier form, still accepted: no sub and no subject id, and
+ * nbf = validFrom rounded down to the second. Anything else that disagrees is false.
+ */
+function claimsAgree(claims: Record<string, unknown>): 'ob3' | 'legacy' | false {
+  const { issuer, credentialSubject: subject, nbf } = claims;
   if (!isRecord(issuer) || typeof issuer.id !== 'string' || claims.iss !== issuer.id) return false;
-  if (claims.jti !== undefined && claims.jti !== claims.id) return false;
-  if (claims.sub !== undefined && (!isRecord(subject) || claims.sub !== subject.id)) return false;
-  return true;
+  if (typeof claims.id !== 'string' || claims.jti !== claims.id) return false;
+  if (!isRecord(subject) || typeof nbf !== 'number' || typeof claims.validFrom !== 'string') return false;
+  const validFrom = Date.parse(claims.validFrom);
+  if (claims.sub === undefined && subject.id === undefined) return nbf === Math.floor(validFrom / 1000) ? 'legacy' : false;
+  if (typeof claims.sub !== 'string' || claims.sub !== subject.id) return false;
+  return nbf * 1000 === validFrom ? 'ob3' : false;
 }
 
 function isOpenBadgeCredential(value: unknown): value is OpenBadgeCredential {
