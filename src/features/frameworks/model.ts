@@ -10,9 +10,11 @@ export type ItemType = (typeof ITEM_TYPES)[number];
 export const MAPPING_KINDS = ['exact', 'related', 'extends'] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
 export const MAPPING_LABELS: Record<MappingKind, string> = { exact: 'Exact match', related: 'Related', extends: 'Extends' };
+export const ITEM_TYPE_LABELS: Record<ItemType, string> = { domain: 'Domain', capability: 'Capability', statement: 'Statement', impact: 'Impact' };
 
 export const VERSION_STATUSES = ['draft', 'published', 'superseded'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
+export const VERSION_STATUS_LABELS: Record<VersionStatus, string> = { draft: 'Draft', published: 'Published', superseded: 'Superseded' };
 
 export const CONSULTANT_STAGES = [
   { key: 'advanced', label: 'Advanced practice level' },
@@ -20,6 +22,36 @@ export const CONSULTANT_STAGES = [
   { key: 'years-1-3', label: 'Years 1 to 3 in post' },
   { key: 'years-3-5', label: 'Years 3 to 5 in post' },
 ];
+
+/** A JSON object as a CASE package had it: kept, not interpreted. */
+const caseRecord = z.record(z.string(), z.unknown());
+
+/**
+ * What a CASE CFItem carries beyond Waymark's item, so an imported package
+ * exports again as the package it was.
+ */
+export const itemCaseSchema = z.object({
+  /** CFItem properties Waymark has no field for (CFItemType, uri, abbreviatedStatement, listEnumeration, dates…). */
+  fields: caseRecord.default({}),
+  /** The isChildOf association that placed the item under its parent, when it was not Waymark's own. */
+  childOf: caseRecord.nullable().default(null),
+  /** The package gave no usable humanCodingScheme, so Waymark made the code up; the export leaves humanCodingScheme out. */
+  codeGenerated: z.boolean().default(false),
+});
+export type ItemCase = z.infer<typeof itemCaseSchema>;
+
+/** What a CASE package carries beyond Waymark's version: CFDocument fields, definitions, and associations Waymark does not model. */
+export const versionCaseSchema = z.object({
+  document: caseRecord.default({}),
+  definitions: z.record(z.string(), z.array(caseRecord)).default({}),
+  associations: z.array(caseRecord).default([]),
+  rubrics: z.array(caseRecord).default([]),
+  extensions: caseRecord.nullable().default(null),
+});
+export type VersionCase = z.infer<typeof versionCaseSchema>;
+
+/** Statements with no stage yet (an imported package had none) sit in this bucket until an editor assigns one. */
+export const UNSTAGED_LABEL = 'Unstaged';
 
 const key = z.string().trim().min(1).max(60).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, numbers and hyphens');
 const code = z.string().trim().min(1, 'has no code').max(40, 'code must be 40 characters or fewer');
@@ -34,6 +66,7 @@ export const frameworkItemSchema = z.object({
   stage: key.nullable().default(null),
   area: z.string().trim().max(100).nullable().default(null),
   notes: z.string().max(4000).default(''),
+  case: itemCaseSchema.nullish(),
 });
 export type FrameworkItem = z.infer<typeof frameworkItemSchema>;
 
@@ -63,6 +96,7 @@ export const frameworkDocSchema = z.object({
   mappings: z
     .array(z.object({ fromCode: code, toFramework: z.string().trim().min(1).max(40), toCode: code, kind: z.enum(MAPPING_KINDS) }))
     .default([]),
+  case: versionCaseSchema.nullish(),
 });
 export type FrameworkDoc = z.infer<typeof frameworkDocSchema>;
 

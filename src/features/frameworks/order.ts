@@ -59,10 +59,12 @@ export function canonical(doc: FrameworkDoc): FrameworkDoc {
       stage: i.stage,
       area: i.area,
       notes: i.notes,
+      ...(i.case ? { case: i.case } : {}),
     })),
     mappings: [...doc.mappings]
       .sort((a, b) => a.fromCode.localeCompare(b.fromCode, 'en', { numeric: true }) || a.toFramework.localeCompare(b.toFramework) || a.toCode.localeCompare(b.toCode, 'en', { numeric: true }))
       .map((m) => ({ fromCode: m.fromCode, toFramework: m.toFramework, toCode: m.toCode, kind: m.kind })),
+    ...(doc.case ? { case: doc.case } : {}),
   };
 }
 

@@ -1,6 +1,5 @@
-import type { FrameworkDoc, FrameworkItem, ImportProblem, ItemType, MappingKind, ParseResult, VersionStatus } from '../model';
+import type { FrameworkDoc, FrameworkItem, ItemType, VersionStatus } from '../model';
 import { canonical, nameUuid } from '../order';
-import { validateDoc } from '../validate';
 
 /**
  * 1EdTech CASE 1.1 JSON (a CFPackage). How Waymark's extra meaning travels:
@@ -8,257 +7,208 @@ import { validateDoc } from '../validate';
  * - hierarchy: `isChildOf` associations (top-level items are children of the
  *   CFDocument), ordered by `sequenceNumber`, so any CASE consumer reads the tree;
  * - item kinds: CFItemType "Domain", "Capability", "Statement", "Impact",
- *   each defined in CFDefinitions.CFItemTypes;
+ *   each defined in CFDefinitions.CFItemTypes (an imported item keeps its own
+ *   CFItemType; its Waymark kind travels in `extensions.waymark.type`);
  * - stages: one CFConcept per stage (keywords = the stage key, hierarchyCode =
- *   its order); a statement names its stage in `conceptKeywords` and
- *   `conceptKeywordsURI`;
+ *   its order, `extensions.waymark.stage`); a statement names its stage in
+ *   `conceptKeywords` and `conceptKeywordsURI`;
  * - area frameworks and item areas: CFDocument `subject` and `frameworkType`,
  *   plus `extensions.waymark` on the document and items;
- * - mappings: `exactMatchOf` (exact) and `isRelatedTo` (related); "extends"
- *   is `isRelatedTo` inside the CFAssociationGrouping titled "Extends".
- *   The other framework's item is named by the URI urn:waymark:SHORTNAME:CODE.
+ * - mappings: `exactMatchOf` (exact) and `isRelatedTo` (related; "extends" is
+ *   `isRelatedTo` inside the CFAssociationGrouping titled "Extends"), whose
+ *   destination is the other framework's item by its own identifier and URI,
+ *   so the association resolves in either package;
+ * - whatever an imported package carried that Waymark has no field for (other
+ *   associations, CFItem fields, definitions) is kept and written back as it was.
+ *
+ * The package has no CFDocumentURI on items or associations: the CASE 1.1
+ * package schema does not allow it (the package is the document).
  */
 
-interface NodeRef {
+export const TYPE_TITLES: Record<ItemType, string> = { domain: 'Domain', capability: 'Capability', statement: 'Statement', impact: 'Impact' };
+const STATUS_TO_CASE: Record<VersionStatus, string> = { draft: 'Draft', published: 'Adopted', superseded: 'Deprecated' };
+export const CASE_TO_STATUS: Record<string, VersionStatus> = { 'private draft': 'draft', draft: 'draft', adopted: 'published', deprecated: 'superseded' };
+export const EXTENDS_GROUPING = 'Extends';
+
+export type Json = Record<string, unknown>;
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+export const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && !Array.isArray(x)) as Json[]) : []);
+
+export const urn = (id: string) => `urn:uuid:${id}`;
+export const externalUri = (framework: string, code: string) => `urn:waymark:${encodeURIComponent(framework)}:${encodeURIComponent(code)}`;
+
+export interface NodeRef {
   title: string;
   identifier: string;
   uri: string;
 }
 
-const TYPE_TITLES: Record<ItemType, string> = { domain: 'Domain', capability: 'Capability', statement: 'Statement', impact: 'Impact' };
-const STATUS_TO_CASE: Record<VersionStatus, string> = { draft: 'Draft', published: 'Adopted', superseded: 'Deprecated' };
-const CASE_TO_STATUS: Record<string, VersionStatus> = { draft: 'draft', adopted: 'published', deprecated: 'superseded' };
-const EXTENDS_GROUPING = 'Extends';
+export const typeRef = (t: ItemType): NodeRef => {
+  const identifier = nameUuid(`item-type:${t}`);
+  return { title: TYPE_TITLES[t], identifier, uri: urn(identifier) };
+};
+export const licenceIdOf = (frameworkId: string) => nameUuid(`${frameworkId}:licence`);
+export const extendsIdOf = (frameworkId: string) => nameUuid(`${frameworkId}:grouping:extends`);
+export const stageIdOf = (frameworkId: string, key: string) => nameUuid(`${frameworkId}:stage:${key}`);
 
-const urn = (id: string) => `urn:uuid:${id}`;
-const externalUri = (framework: string, code: string) => `urn:waymark:${encodeURIComponent(framework)}:${encodeURIComponent(code)}`;
+export interface CaseExportContext {
+  /** Another framework's item by short name and code: its real identifier and URI, so a mapping resolves in either package. */
+  targetOf?(framework: string, code: string): { identifier: string; uri: string } | undefined;
+}
 
-export function toCase(input: FrameworkDoc): string {
-  const doc = canonical(input);
-  const at = doc.version.changedAt;
-  const docRef: NodeRef = { title: doc.framework.title, identifier: doc.framework.identifier, uri: urn(doc.framework.identifier) };
-  const typeRef = (t: ItemType): NodeRef => {
-    const identifier = nameUuid(`item-type:${t}`);
-    return { title: TYPE_TITLES[t], identifier, uri: urn(identifier) };
+/** The parts of the package Waymark writes from its own fields; an import keeps only what differs from these. */
+export function documentOf(doc: FrameworkDoc): Json {
+  const kept = doc.case?.document ?? {};
+  const licenceId = licenceIdOf(doc.framework.identifier);
+  return {
+    ...kept,
+    identifier: doc.framework.identifier,
+    uri: str(kept.uri) || urn(doc.framework.identifier),
+    caseVersion: '1.1',
+    creator: str(kept.creator) || doc.framework.publisher || 'Unknown',
+    title: doc.framework.title,
+    lastChangeDateTime: doc.version.changedAt,
+    ...(doc.framework.publisher ? { publisher: doc.framework.publisher } : {}),
+    ...(doc.framework.description ? { description: doc.framework.description } : {}),
+    ...(doc.framework.area ? { subject: [doc.framework.area] } : {}),
+    language: str(kept.language) || 'en',
+    version: doc.version.label,
+    adoptionStatus: CASE_TO_STATUS[str(kept.adoptionStatus).toLowerCase()] === doc.version.status ? str(kept.adoptionStatus) : STATUS_TO_CASE[doc.version.status],
+    ...(doc.version.publishedAt ? { statusStartDate: doc.version.publishedAt } : {}),
+    ...(doc.version.sourceNote ? { notes: doc.version.sourceNote } : {}),
+    licenseURI: kept.licenseURI ?? { title: 'Licence', identifier: licenceId, uri: urn(licenceId) },
+    frameworkType: str(kept.frameworkType) || (doc.framework.kind === 'area' ? 'Area framework' : 'Core framework'),
+    extensions: { ...obj(kept.extensions), waymark: { shortName: doc.framework.shortName, kind: doc.framework.kind, area: doc.framework.area } },
   };
-  const stageRef = new Map(
+}
+
+export function stageRefs(doc: FrameworkDoc): Map<string, NodeRef> {
+  return new Map(
     doc.stages.map((s) => {
-      const identifier = nameUuid(`${doc.framework.identifier}:stage:${s.key}`);
+      const identifier = stageIdOf(doc.framework.identifier, s.key);
       return [s.key, { title: s.label, identifier, uri: urn(identifier) }];
     }),
   );
-  const byCode = new Map(doc.items.map((i) => [i.code, i]));
-  const itemRef = (i: FrameworkItem): NodeRef => ({ title: i.code, identifier: i.identifier, uri: urn(i.identifier) });
-  const licenceId = nameUuid(`${doc.framework.identifier}:licence`);
-  const extendsId = nameUuid(`${doc.framework.identifier}:grouping:extends`);
+}
 
-  const siblings = new Map<string | null, number>();
-  const associations: Record<string, unknown>[] = [];
-  for (const i of doc.items) {
-    const parent = i.parentCode ? byCode.get(i.parentCode)! : null;
-    const seq = (siblings.get(i.parentCode) ?? 0) + 1;
-    siblings.set(i.parentCode, seq);
-    const destination = parent ? itemRef(parent) : docRef;
-    associations.push({
-      identifier: nameUuid(`${i.identifier}:isChildOf:${destination.identifier}`),
-      uri: urn(nameUuid(`${i.identifier}:isChildOf:${destination.identifier}`)),
-      CFDocumentURI: docRef,
-      associationType: 'isChildOf',
-      sequenceNumber: seq,
-      originNodeURI: itemRef(i),
-      destinationNodeURI: destination,
+export const itemUri = (i: FrameworkItem) => str(i.case?.fields.uri) || urn(i.identifier);
+export const itemRef = (i: FrameworkItem): NodeRef => ({
+  title: i.case?.codeGenerated ? str(i.case.fields.humanCodingScheme) || i.text.slice(0, 60) : i.code,
+  identifier: i.identifier,
+  uri: itemUri(i),
+});
+
+export function cfItemOf(doc: FrameworkDoc, i: FrameworkItem, stages: Map<string, NodeRef>): Json {
+  const f = i.case?.fields ?? {};
+  const stage = i.stage ? stages.get(i.stage) : undefined;
+  return {
+    ...f,
+    identifier: i.identifier,
+    uri: itemUri(i),
+    fullStatement: i.text,
+    ...(i.case?.codeGenerated ? {} : { humanCodingScheme: i.code }),
+    ...(str(f.CFItemType) ? {} : { CFItemType: TYPE_TITLES[i.type], CFItemTypeURI: typeRef(i.type) }),
+    ...(stage ? { conceptKeywords: [stage.title], conceptKeywordsURI: stage } : {}),
+    ...(i.notes ? { notes: i.notes } : {}),
+    language: str(f.language) || 'en',
+    lastChangeDateTime: str(f.lastChangeDateTime) || doc.version.changedAt,
+    extensions: {
+      ...obj(f.extensions),
+      waymark: { type: i.type, stage: i.stage, area: i.area, description: i.description, ...(i.case?.codeGenerated ? { code: i.code } : {}) },
+    },
+  };
+}
+
+/** The isChildOf association placing `i` under `destination`: the one the package had, or Waymark's own. */
+export function childEdgeOf(doc: FrameworkDoc, i: FrameworkItem, destination: NodeRef, sequenceNumber: number | undefined): Json {
+  const kept = i.case?.childOf && str(obj(i.case.childOf.destinationNodeURI).identifier) === destination.identifier ? i.case.childOf : null;
+  const id = kept ? str(kept.identifier) : nameUuid(`${i.identifier}:isChildOf:${destination.identifier}`);
+  return {
+    ...(kept ?? {}),
+    identifier: id,
+    uri: (kept && str(kept.uri)) || urn(id),
+    associationType: 'isChildOf',
+    ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+    originNodeURI: itemRef(i),
+    destinationNodeURI: destination,
+    lastChangeDateTime: (kept && str(kept.lastChangeDateTime)) || doc.version.changedAt,
+  };
+}
+
+/** Waymark's own definitions: item types, stages as concepts, the licence and the "Extends" grouping. */
+export function ownDefinitions(doc: FrameworkDoc): Record<string, Json[]> {
+  const at = doc.version.changedAt;
+  const refs = stageRefs(doc);
+  const licenceId = licenceIdOf(doc.framework.identifier);
+  const extendsId = extendsIdOf(doc.framework.identifier);
+  const keptLicence = !!doc.case?.document.licenseURI;
+  return {
+    CFItemTypes: (Object.keys(TYPE_TITLES) as ItemType[]).map((t) => ({ ...typeRef(t), description: `Waymark ${t}`, hierarchyCode: t, typeCode: t, lastChangeDateTime: at })),
+    CFConcepts: doc.stages.map((s, n) => ({
+      ...refs.get(s.key)!,
+      keywords: s.key,
+      hierarchyCode: String(n + 1),
+      description: s.label,
       lastChangeDateTime: at,
-    });
-  }
+      extensions: { waymark: { stage: true } },
+    })),
+    CFLicenses: keptLicence ? [] : [{ identifier: licenceId, uri: urn(licenceId), title: 'Licence', licenseText: doc.version.licenceNote || 'Not stated', lastChangeDateTime: at }],
+    CFAssociationGroupings: doc.mappings.some((m) => m.kind === 'extends')
+      ? [{ identifier: extendsId, uri: urn(extendsId), title: EXTENDS_GROUPING, description: 'The origin item extends the destination item', lastChangeDateTime: at }]
+      : [],
+    CFSubjects: [],
+  };
+}
+
+export function toCase(input: FrameworkDoc, ctx: CaseExportContext = {}): string {
+  const doc = canonical(input);
+  const at = doc.version.changedAt;
+  const kept = doc.case;
+  const docJson = documentOf(doc);
+  const docRef: NodeRef = { title: doc.framework.title, identifier: doc.framework.identifier, uri: str(docJson.uri) };
+  const stages = stageRefs(doc);
+  const byCode = new Map(doc.items.map((i) => [i.code, i]));
+  const extendsId = extendsIdOf(doc.framework.identifier);
+
+  // Sequence numbers: the package's own where it had them, else after the last sibling.
+  const lastSeq = new Map<string | null, number>();
+  const associations: Json[] = doc.items.map((i) => {
+    const parent = i.parentCode ? byCode.get(i.parentCode) : undefined;
+    const destination = parent ? itemRef(parent) : docRef;
+    const keptEdge = i.case?.childOf && str(obj(i.case.childOf.destinationNodeURI).identifier) === destination.identifier ? i.case.childOf : null;
+    const seq = keptEdge ? (typeof keptEdge.sequenceNumber === 'number' ? keptEdge.sequenceNumber : undefined) : (lastSeq.get(i.parentCode) ?? 0) + 1;
+    if (seq !== undefined) lastSeq.set(i.parentCode, Math.max(lastSeq.get(i.parentCode) ?? 0, seq));
+    return childEdgeOf(doc, i, destination, seq);
+  });
   for (const m of doc.mappings) {
     const from = byCode.get(m.fromCode)!;
-    const target = externalUri(m.toFramework, m.toCode);
-    const id = nameUuid(`${from.identifier}:${m.kind}:${target}`);
+    const target = ctx.targetOf?.(m.toFramework, m.toCode);
+    const uri = target?.uri ?? externalUri(m.toFramework, m.toCode);
+    const id = nameUuid(`${from.identifier}:${m.kind}:${m.toFramework}:${m.toCode}`);
     associations.push({
       identifier: id,
       uri: urn(id),
-      CFDocumentURI: docRef,
       associationType: m.kind === 'exact' ? 'exactMatchOf' : 'isRelatedTo',
       ...(m.kind === 'extends' ? { CFAssociationGroupingURI: { title: EXTENDS_GROUPING, identifier: extendsId, uri: urn(extendsId) } } : {}),
       originNodeURI: itemRef(from),
-      destinationNodeURI: { title: `${m.toFramework} ${m.toCode}`, identifier: nameUuid(target), uri: target },
+      destinationNodeURI: { title: `${m.toFramework} ${m.toCode}`, identifier: target?.identifier ?? nameUuid(uri), uri },
       lastChangeDateTime: at,
     });
   }
+  associations.push(...(kept?.associations ?? []));
+
+  const own = ownDefinitions(doc);
+  const definitions: Record<string, Json[]> = {};
+  for (const k of ['CFConcepts', 'CFSubjects', 'CFLicenses', 'CFItemTypes', 'CFAssociationGroupings']) definitions[k] = [...(own[k] ?? []), ...(kept?.definitions[k] ?? [])];
 
   const pkg = {
-    CFDocument: {
-      identifier: doc.framework.identifier,
-      uri: docRef.uri,
-      creator: doc.framework.publisher || 'Unknown',
-      title: doc.framework.title,
-      lastChangeDateTime: at,
-      publisher: doc.framework.publisher,
-      description: doc.framework.description,
-      ...(doc.framework.area ? { subject: [doc.framework.area] } : {}),
-      language: 'en',
-      version: doc.version.label,
-      adoptionStatus: STATUS_TO_CASE[doc.version.status],
-      ...(doc.version.publishedAt ? { statusStartDate: doc.version.publishedAt } : {}),
-      notes: doc.version.sourceNote,
-      licenseURI: { title: 'Licence', identifier: licenceId, uri: urn(licenceId) },
-      frameworkType: doc.framework.kind === 'area' ? 'Area framework' : 'Core framework',
-      extensions: { waymark: { shortName: doc.framework.shortName, kind: doc.framework.kind, area: doc.framework.area } },
-    },
-    CFItems: doc.items.map((i) => ({
-      identifier: i.identifier,
-      uri: urn(i.identifier),
-      CFDocumentURI: docRef,
-      fullStatement: i.text,
-      humanCodingScheme: i.code,
-      CFItemType: TYPE_TITLES[i.type],
-      CFItemTypeURI: typeRef(i.type),
-      ...(i.stage ? { conceptKeywords: [stageRef.get(i.stage)!.title], conceptKeywordsURI: stageRef.get(i.stage)! } : {}),
-      notes: i.notes,
-      language: 'en',
-      lastChangeDateTime: at,
-      extensions: { waymark: { stage: i.stage, area: i.area, description: i.description } },
-    })),
+    CFDocument: docJson,
+    CFItems: doc.items.map((i) => cfItemOf(doc, i, stages)),
     CFAssociations: associations,
-    CFDefinitions: {
-      CFItemTypes: (Object.keys(TYPE_TITLES) as ItemType[]).map((t) => ({
-        ...typeRef(t),
-        description: `Waymark ${t}`,
-        hierarchyCode: t,
-        typeCode: t,
-        lastChangeDateTime: at,
-      })),
-      CFConcepts: doc.stages.map((s, n) => ({ ...stageRef.get(s.key)!, keywords: s.key, hierarchyCode: String(n + 1), description: s.label, lastChangeDateTime: at })),
-      CFLicenses: [{ identifier: licenceId, uri: urn(licenceId), title: 'Licence', licenseText: doc.version.licenceNote || 'Not stated', lastChangeDateTime: at }],
-      CFAssociationGroupings: doc.mappings.some((m) => m.kind === 'extends')
-        ? [{ identifier: extendsId, uri: urn(extendsId), title: EXTENDS_GROUPING, description: 'The origin item extends the destination item', lastChangeDateTime: at }]
-        : [],
-      CFSubjects: [],
-    },
+    CFDefinitions: definitions,
+    ...(kept?.rubrics.length ? { CFRubrics: kept.rubrics } : {}),
+    ...(kept?.extensions ? { extensions: kept.extensions } : {}),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
-}
-
-type Json = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Json[]) : []);
-
-export interface CaseContext {
-  defaultStages: { key: string; label: string }[];
-}
-
-export function fromCase(text: string, ctx: CaseContext): ParseResult {
-  let raw: Json;
-  try {
-    raw = obj(JSON.parse(text));
-  } catch (err) {
-    return { ok: false, problems: [{ where: 'file', message: `not valid JSON: ${(err as Error).message}` }] };
-  }
-  const problems: ImportProblem[] = [];
-  const d = obj(raw.CFDocument);
-  if (!d.identifier) return { ok: false, problems: [{ where: 'CFDocument', message: 'the package has no CFDocument with an identifier: is this a CASE CFPackage?' }] };
-  const ext = obj(obj(d.extensions).waymark);
-  const definitions = obj(raw.CFDefinitions);
-
-  // Stages: CFConcepts in hierarchy order, each keyed by its keywords.
-  const concepts = arr(definitions.CFConcepts).sort((a, b) => Number(a.hierarchyCode) - Number(b.hierarchyCode));
-  const stages = concepts.filter((c) => str(c.keywords)).map((c) => ({ key: str(c.keywords), label: str(c.title) || str(c.keywords) }));
-  const stageByConcept = new Map(concepts.map((c) => [str(c.identifier), str(c.keywords)]));
-  const stageByLabel = new Map(concepts.map((c) => [str(c.title).toLowerCase(), str(c.keywords)]));
-
-  const cfItems = arr(raw.CFItems);
-  const codeById = new Map<string, string>();
-  cfItems.forEach((it, n) => {
-    const code = str(it.humanCodingScheme);
-    if (!code) problems.push({ where: `CFItem ${n + 1} (${str(it.identifier) || 'no identifier'})`, message: 'has no humanCodingScheme, which Waymark uses as the statement number' });
-    else codeById.set(str(it.identifier), code);
-  });
-
-  const parentOf = new Map<string, { parent: string | null; seq: number }>();
-  const mappings: FrameworkDoc['mappings'] = [];
-  for (const a of arr(raw.CFAssociations)) {
-    const origin = str(obj(a.originNodeURI).identifier);
-    const dest = obj(a.destinationNodeURI);
-    const type = str(a.associationType);
-    if (type === 'isChildOf') {
-      const destId = str(dest.identifier);
-      parentOf.set(origin, { parent: destId === str(d.identifier) ? null : destId, seq: Number(a.sequenceNumber ?? 0) });
-    } else if ((type === 'exactMatchOf' || type === 'isRelatedTo') && codeById.has(origin)) {
-      const m = /^urn:waymark:([^:]+):(.+)$/.exec(str(dest.uri));
-      if (!m) continue; // a mapping to something outside Waymark's frameworks: kept by CASE, not by Waymark
-      const kind: MappingKind = type === 'exactMatchOf' ? 'exact' : str(obj(a.CFAssociationGroupingURI).title) === EXTENDS_GROUPING ? 'extends' : 'related';
-      mappings.push({ fromCode: codeById.get(origin)!, toFramework: decodeURIComponent(m[1]!), toCode: decodeURIComponent(m[2]!), kind });
-    }
-  }
-
-  const items: FrameworkItem[] = [];
-  const where: string[] = [];
-  for (const it of cfItems) {
-    const id = str(it.identifier);
-    const code = codeById.get(id);
-    if (!code) continue;
-    const at = `CFItem ${code}`;
-    const typeName = str(it.CFItemType).toLowerCase() as ItemType;
-    if (!(typeName in TYPE_TITLES)) {
-      problems.push({ where: at, message: `CFItemType "${str(it.CFItemType)}" is not one of Domain, Capability, Statement, Impact` });
-      continue;
-    }
-    const itExt = obj(obj(it.extensions).waymark);
-    const stage =
-      str(itExt.stage) ||
-      stageByConcept.get(str(obj(it.conceptKeywordsURI).identifier)) ||
-      stageByLabel.get(str(Array.isArray(it.conceptKeywords) ? it.conceptKeywords[0] : it.conceptKeywords).toLowerCase()) ||
-      null;
-    const parentId = parentOf.get(id)?.parent ?? null;
-    const parentCode = parentId === null ? null : (codeById.get(parentId) ?? `unknown item ${parentId}`);
-    items.push({
-      identifier: id,
-      code,
-      type: typeName,
-      parentCode,
-      text: str(it.fullStatement),
-      description: str(itExt.description),
-      stage,
-      area: str(itExt.area) || null,
-      notes: str(it.notes),
-    });
-    where.push(at);
-  }
-  // Siblings in sequence order, so the tree reads as the publisher ordered it.
-  const seqOf = (i: FrameworkItem) => parentOf.get(i.identifier)?.seq ?? 0;
-  const ordered = items.map((item, n) => ({ item, n })).sort((a, b) => seqOf(a.item) - seqOf(b.item) || a.n - b.n);
-
-  const status = CASE_TO_STATUS[str(d.adoptionStatus).toLowerCase()] ?? 'draft';
-  const licences = arr(definitions.CFLicenses);
-  const licence = licences.find((l) => str(l.identifier) === str(obj(d.licenseURI).identifier));
-  const area = str(ext.area) || (Array.isArray(d.subject) ? str(d.subject[0]) : '') || null;
-  const doc: FrameworkDoc = {
-    format: 'waymark-framework',
-    formatVersion: 1,
-    framework: {
-      identifier: str(d.identifier),
-      shortName: str(ext.shortName) || str(d.title).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'framework',
-      title: str(d.title),
-      publisher: str(d.publisher) || str(d.creator),
-      kind: str(ext.kind) === 'area' || (!ext.kind && area) ? 'area' : 'core',
-      area,
-      description: str(d.description),
-    },
-    version: {
-      label: str(d.version) || '1',
-      status,
-      publishedAt: str(d.statusStartDate) || null,
-      changedAt: str(d.lastChangeDateTime) || new Date(0).toISOString(),
-      sourceNote: str(d.notes),
-      licenceNote: licence && str(licence.licenseText) !== 'Not stated' ? str(licence.licenseText) : '',
-    },
-    stages: stages.length ? stages : ctx.defaultStages,
-    items: ordered.map((o) => o.item),
-    mappings,
-  };
-  const whereOrdered = ordered.map((o) => where[o.n]!);
-  problems.push(...validateDoc(doc, (i) => whereOrdered[i]!));
-  for (const [i, item] of doc.items.entries()) if (!item.text) problems.push({ where: whereOrdered[i]!, message: 'has no fullStatement' });
-  return problems.length ? { ok: false, problems } : { ok: true, doc: canonical(doc) };
 }

@@ -30,6 +30,11 @@ export interface CsvContext {
   /** Keeps an item's identity across versions: the previous version's identifier for the same code. */
   identifierFor(code: string): string;
   defaultStages: { key: string; label: string }[];
+  /**
+   * The version this CSV updates, when there is one: what the CSV has no column
+   * for (item descriptions, the CASE fields of an imported package) is kept from it, by code.
+   */
+  previous?: FrameworkDoc;
 }
 
 export function fromCsv(text: string, ctx: CsvContext): ParseResult {
@@ -48,6 +53,7 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
   const items: FrameworkItem[] = [];
   const itemLines: number[] = [];
   const mappings: FrameworkDoc['mappings'] = [];
+  const previous = new Map((ctx.previous?.items ?? []).map((i) => [i.code, i]));
   for (const { record: r, line: lineNo } of records) {
     const line = `line ${lineNo}`;
     const type = r.type?.toLowerCase() ?? '';
@@ -70,23 +76,34 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
       if (!r.code) problems.push({ where: line, message: 'has no code' });
       if (!r.text) problems.push({ where: line, message: `${r.code || 'item'} has no text` });
       if (!r.code || !r.text) continue;
+      const before = previous.get(r.code);
       items.push({
         identifier: ctx.identifierFor(r.code),
         code: r.code,
         type: type as ItemType,
         parentCode: r.parent_code || null,
         text: r.text,
-        description: '',
+        description: before?.description ?? '',
         stage: r.stage || null,
         area: r.area || null,
         notes: r.notes ?? '',
+        ...(before?.case ? { case: before.case } : {}),
       });
       itemLines.push(lineNo);
     } else {
       problems.push({ where: line, message: `unknown type "${r.type}"; use framework, stage, ${ITEM_TYPES.join(', ')} or mapping` });
     }
   }
-  const doc: FrameworkDoc = { format: 'waymark-framework', formatVersion: 1, framework, version, stages: stages.length ? stages : ctx.defaultStages, items, mappings };
+  const doc: FrameworkDoc = {
+    format: 'waymark-framework',
+    formatVersion: 1,
+    framework,
+    version,
+    stages: stages.length ? stages : ctx.defaultStages,
+    items,
+    mappings,
+    ...(ctx.previous?.case ? { case: ctx.previous.case } : {}),
+  };
   problems.push(...validateDoc(doc, (i) => `line ${itemLines[i]}`));
   return problems.length ? { ok: false, problems } : { ok: true, doc: canonical(doc) };
 }

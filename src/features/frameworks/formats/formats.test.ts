@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CONSULTANT_STAGES, type FrameworkDoc } from '../model';
 import { fromJson, toJson } from './json';
 import { fromCsv, toCsv, type CsvContext } from './csv';
-import { fromCase, toCase } from './case';
+import { toCase } from './case';
+import { fromCase } from './case-import';
 import { nameUuid } from '../order';
 
 const contentDir = path.resolve(__dirname, '../../../../content/frameworks');
@@ -93,7 +94,6 @@ describe('CSV import refuses a malformed file, listing every problem by line', (
   it.each([
     ['an unknown parent', csv('1,,domain,Expert practice,,,', '1.1,9,capability,Decisions,,,'), 'line 4', 'unknown parent "9"'],
     ['a duplicate code', csv('1,,domain,Expert practice,,,', '1,,domain,Again,,,'), 'line 4', 'duplicate code "1" (also line 3)'],
-    ['a statement with no stage', csv('1,,domain,D,,,', '1.1,1,capability,C,,,', '1.1.1,1.1,statement,S,,,'), 'line 5', 'statement 1.1.1 has no stage'],
     ['an unknown stage', csv('1,,domain,D,,,', '1.1,1,capability,C,,,', '1.1.1,1.1,statement,S,year-9,,'), 'line 5', 'unknown stage "year-9"'],
     ['a cycle in the hierarchy', csv('1,,domain,D,,,', '1.1,1.2,capability,C,,,', '1.2,1.1,capability,C2,,,'), 'line 4', 'the hierarchy loops'],
     ['a capability at the top', csv('1.1,,capability,C,,,'), 'line 3', 'capability 1.1 needs a parent code'],
@@ -107,9 +107,14 @@ describe('CSV import refuses a malformed file, listing every problem by line', (
   });
 
   it('lists several problems at once', () => {
-    const r = fromCsv(csv('1,,domain,D,,,', '1.1,7,capability,C,,,', '1.1.1,1.1,statement,S,,,'), ctx);
+    const r = fromCsv(csv('1,,domain,D,,,', '1.1,7,capability,C,,,', '1.1.1,1.1,statement,S,year-9,,', 'x,,pillar,P,,,'), ctx);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems.length).toBeGreaterThanOrEqual(2);
+    if (!r.ok) expect(r.problems.map((p) => p.where)).toEqual(['line 6', 'line 4', 'line 5']);
+  });
+
+  it('takes a statement with no stage into the unstaged bucket, for an editor to place', () => {
+    const r = must(fromCsv(csv('1,,domain,D,,,', '1.1,1,capability,C,,,', '1.1.1,1.1,statement,S,,,'), ctx));
+    expect(r.doc.items.find((i) => i.code === '1.1.1')!.stage).toBeNull();
   });
 
   it('names missing columns', () => {
@@ -135,12 +140,13 @@ describe('JSON and CASE imports refuse malformed files', () => {
     expect(fromJson('{oops')).toMatchObject({ ok: false, problems: [{ where: 'file' }] });
     expect(fromCase('{"hello": 1}', { defaultStages: CONSULTANT_STAGES })).toMatchObject({ ok: false, problems: [{ where: 'CFDocument' }] });
   });
-  it('refuses CASE items of a type Waymark does not know, naming them', () => {
+  it('takes CASE items of a type Waymark does not know, keeping the type for export', () => {
     const pkg = JSON.parse(toCase(base));
     pkg.CFItems[0].CFItemType = 'Standard';
-    const r = fromCase(JSON.stringify(pkg), { defaultStages: CONSULTANT_STAGES });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems).toContainEqual({ where: 'CFItem 1', message: expect.stringContaining('"Standard"') });
+    delete pkg.CFItems[0].CFItemTypeURI;
+    const r = must(fromCase(JSON.stringify(pkg), { defaultStages: CONSULTANT_STAGES }));
+    expect(r.doc.items[0]).toMatchObject({ type: 'domain', case: { fields: { CFItemType: 'Standard' } } });
+    expect(JSON.parse(toCase(r.doc)).CFItems[0].CFItemType).toBe('Standard');
   });
 });
 
