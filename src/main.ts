@@ -163,7 +163,7 @@ async function frameworkCommand(config: Config, args: string[]) {
       const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
       const version = shortName ? (await frameworks.find(shortName, label, true))?.version : /^[0-9a-f-]{36}$/i.test(id) ? await frameworks.findVersionById(id) : undefined;
       if (!version) fail(`No framework version ${id}. Run "waymark framework list" to see them.`);
-      const text = frameworks.serialise(await frameworks.docOf(version), format as Format);
+      const text = await frameworks.serialise(await frameworks.docOf(version), format as Format);
       if (values.out) fs.writeFileSync(values.out, text);
       else process.stdout.write(text);
     } else {

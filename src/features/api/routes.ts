@@ -300,7 +300,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       const found = await frameworks.find(params.shortName, params.label, manages(request));
       if (!found) return undefined;
       const doc = await frameworks.docOf(found.version);
-      return { format: query.format, filename: `${doc.framework.shortName}-${doc.version.label}.${query.format === 'case' ? 'case.json' : query.format}`, content: frameworks.serialise(doc, query.format) };
+      return { format: query.format, filename: `${doc.framework.shortName}-${doc.version.label}.${query.format === 'case' ? 'case.json' : query.format}`, content: await frameworks.serialise(doc, query.format) };
     },
   );
 

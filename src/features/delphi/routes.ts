@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formList as toArray, programmeResource, sendAttachment as sendFile, bodyField, fileSlug } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
-import { parseEmailList } from '../../platform/auth/email';
+import { emailField, parseEmailList } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { GRADE_9, LIKERT_5, describeRule, parseRule, type ConsensusRule, type Scale } from '../../stats/consensus';
@@ -542,18 +542,56 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   // ---- panellists ------------------------------------------------------------------------
   const tokenParam = z.object({ token: z.string().min(10).max(200) });
   const linkProblem = {
-    invalid: 'This link is not valid. Check you copied the whole link from the email.',
-    expired: 'This link has expired. Each email brings a new link: use the most recent one, or ask the study team to send one.',
-    used: 'This link has already been used. Each link works once; use the link in your most recent email, or ask the study team to send a new one.',
+    invalid: { title: 'Link not valid', message: 'This link is not valid. Check you copied the whole link from the email.' },
+    expired: { title: 'Link expired', message: 'This link has expired: links work until their round closes.' },
+    used: { title: 'Link no longer works', message: 'This link no longer works. Use the link in your most recent email.' },
+    closed: { title: 'This round has closed', message: 'The round this link was for has closed, so answers can no longer be changed. You will get an email when the next round opens.' },
   } as const;
+  const signInLimit = { rateLimit: { max: app.platform.config.rateLimitPerMinute, timeWindow: '1 minute' } };
 
-  app.get('/delphi/enter/:token', { config: { permission: 'public' } }, async (request, reply) => {
+  /**
+   * A panel link: signs the panellist in to the study for this session. The
+   * same link works again (another day, another device) until its round
+   * closes; any problem page offers a new link by email.
+   */
+  async function enterByLink(request: FastifyRequest, reply: FastifyReply, studyId?: string) {
     const p = tokenParam.safeParse(request.params);
-    const entered = p.success ? await delphi.enter(p.data.token) : ({ ok: false, problem: 'invalid' } as const);
-    if (!entered.ok) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: linkProblem[entered.problem], retryHref: '/', retryText: 'Go to the Waymark home page' }, 400);
+    const entered = p.success ? await delphi.enter(p.data.token, studyId) : ({ ok: false, problem: 'invalid', studyId } as const);
+    if (!entered.ok) {
+      const text = linkProblem[entered.problem];
+      const closedOn = entered.problem === 'closed' && entered.round?.closedAt ? ` Round ${entered.round.number} closed on ${entered.round.closedAt.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' })}.` : '';
+      const retry = entered.studyId ? { retryHref: `/delphi/${entered.studyId}/new-link`, retryText: 'Email me a new link (if a round is open)' } : { retryHref: '/', retryText: 'Go to the Waymark home page' };
+      return reply.render('errors/link-problem.njk', { title: text.title, message: `${text.message}${closedOn}`, ...retry }, entered.problem === 'closed' ? 410 : 400);
+    }
     await request.session.regenerate();
     request.session.delphi = { panellistId: entered.panellist.id, studyId: entered.panellist.studyId };
     return reply.redirect(`/delphi/${entered.panellist.studyId}/take`);
+  }
+
+  app.get('/delphi/:studyId/enter/:token', { config: { permission: 'public' } }, async (request, reply) => {
+    const { studyId } = request.params as { studyId: string };
+    return enterByLink(request, reply, z.uuid().safeParse(studyId).success ? studyId : undefined);
+  });
+  // Links in emails sent before links named their study.
+  app.get('/delphi/enter/:token', { config: { permission: 'public' } }, async (request, reply) => enterByLink(request, reply));
+
+  const newLinkSchema = z.object({ email: emailField });
+  const newLinkPage = (studyId: string, form: FormState) => ({ title: 'Email me a new link', studyId, form });
+
+  app.get('/delphi/:studyId/new-link', { config: { permission: 'public' } }, async (request, reply) => {
+    const { studyId } = request.params as { studyId: string };
+    if (!z.uuid().safeParse(studyId).success) throw notFound('study');
+    return reply.render('delphi/views/new-link.njk', newLinkPage(studyId, emptyForm()));
+  });
+
+  app.post('/delphi/:studyId/new-link', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
+    const { studyId } = request.params as { studyId: string };
+    if (!z.uuid().safeParse(studyId).success) throw notFound('study');
+    const parsed = parseForm(newLinkSchema, request.body, ['email']);
+    if (!parsed.ok) return reply.render('delphi/views/new-link.njk', newLinkPage(studyId, parsed.form), 400);
+    await delphi.requestNewLink(studyId, parsed.data.email, request.auditContext());
+    // The same answer whether or not the address is on the panel.
+    return reply.render('delphi/views/new-link-sent.njk', { title: 'Check your email', email: parsed.data.email, studyId });
   });
 
   async function panellistOr403(request: FastifyRequest) {
