@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
 import { writeDocx } from './docx';
-import { toPdf } from './pdf';
+import { columnWidths, toPdf } from './pdf';
 import { toXlsx } from './xlsx';
 import { toCsvText } from './csv';
 import type { ReportDoc } from './report';
@@ -41,5 +43,70 @@ describe('document writers', () => {
   });
   it('writes CSV with a BOM and quoting', () => {
     expect(toCsvText(['a', 'b'], [['x, y', 1]])).toBe('\uFEFFa,b\r\n"x, y",1\r\n');
+  });
+});
+
+/** What a person copying text out of the PDF gets: poppler's pdftotext (CI installs poppler-utils). */
+function pdfText(pdf: Buffer, layout = false): string {
+  return execFileSync('pdftotext', [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', '-', '-'], { input: pdf, encoding: 'utf8' });
+}
+
+const WELSH = 'Gwenllian ap Dŵr, Ŷd a Ŵyn: gŵr ŷd';
+const POLISH = 'Zażółć gęślą jaźń — Łódź, Wąchock';
+const MATHS = 'Consensus when ≥ 70% rate 7–9 (≤ 3 is out, ± 1)';
+const EMOJI = 'Well done 😀 🎉 👩‍⚕️ ✔ ★';
+
+describe('PDFs in every script', () => {
+  it('reads back Welsh, Polish, ≥ and emoji exactly, in titles, headings, paragraphs, lists and tables', async () => {
+    const pdf = await toPdf({
+      title: `Adroddiad ${WELSH}`,
+      subtitle: POLISH,
+      blocks: [
+        { kind: 'heading', level: 1, text: MATHS },
+        { kind: 'paragraph', text: EMOJI },
+        { kind: 'list', items: [WELSH, POLISH] },
+        { kind: 'table', head: ['Enw', 'Sgôr ≥'], rows: [[POLISH, 7], [EMOJI, 8]] },
+      ],
+    });
+    const lines = pdfText(pdf).split('\n').map((l) => l.trim());
+    for (const line of [`Adroddiad ${WELSH}`, POLISH, MATHS, EMOJI, `• ${WELSH}`, `• ${POLISH}`, 'Enw', 'Sgôr ≥']) expect(lines).toContain(line);
+    // No standard (Windows-1252 only) font is left: every font is embedded with a Unicode map.
+    expect(pdf.includes(Buffer.from('/BaseFont /Helvetica'))).toBe(false);
+  });
+
+  it('drops emoji skin tones the monochrome emoji font cannot draw, rather than drawing a box', async () => {
+    const pdf = await toPdf({ title: 'Thumbs 👍🏽 up', blocks: [] });
+    expect(pdfText(pdf).split('\n')[0]).toBe('Thumbs 👍 up');
+  });
+
+  it('repeats the header row on every page of a long table and never splits a row across pages', async () => {
+    const filler = 'reflection on leading the regional network with Dŵr and Łódź colleagues';
+    const rows = Array.from({ length: 60 }, (_, i) => [`start-${i} ${filler} ${filler} ${filler} end-${i}`, i]);
+    const pdf = await toPdf({ title: 'Long', blocks: [{ kind: 'table', head: ['Datganiad (statement)', 'Canolrif'], rows }] });
+    const pages = pdfText(pdf).split('\f').filter((p) => p.trim() !== '');
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const page of pages) expect(page).toContain('Datganiad (statement)');
+    for (let i = 0; i < rows.length; i++) {
+      const page = pages.find((p) => p.includes(`start-${i} `));
+      expect(page, `row ${i}`).toBeDefined();
+      expect(page).toContain(`end-${i}`);
+    }
+  });
+
+  it('gives the text column the room it needs and narrow columns just theirs', () => {
+    expect(columnWidths([20, 600, 40], 495)).toEqual([20, 435, 40]);
+    expect(columnWidths([300, 300], 400)).toEqual([200, 200]);
+    const widths = columnWidths([30, 900, 300], 500);
+    expect(widths[0]).toBe(30);
+    expect(widths[1]! / widths[2]!).toBeCloseTo(3);
+    expect(widths.reduce((a, b) => a + b)).toBeCloseTo(500);
+  });
+});
+
+describe('DOCX in every script', () => {
+  it('keeps Welsh, Polish, ≥ and emoji', async () => {
+    const docx = await writeDocx({ title: WELSH, blocks: [{ kind: 'paragraph', text: POLISH }, { kind: 'table', head: ['≥'], rows: [[EMOJI]] }] });
+    const { value } = await mammoth.extractRawText({ buffer: docx });
+    for (const text of [WELSH, POLISH, '≥', EMOJI]) expect(value).toContain(text);
   });
 });
