@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, decideListen, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
-import { readBackupFile, restoreBackup, writeBackupFile } from './platform/db/backup';
+import { restoreBackupFile, writeBackupFile } from './platform/db/backup';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
+import { printableMessage } from './platform/mail/mailer';
+import { demoAccounts } from './features/demo/seed';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
 import { detectFormat, MAX_IMPORT_BYTES } from './features/frameworks/service';
@@ -27,6 +29,7 @@ Commands:
   delphi analyse RESPONSES.csv [--rule comet|comet:70:15|percent:75|median-iqr:7:1|rand-ucla]
          [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]
                                  Analyse a Delphi round (CSV: panellist,group,item,rating) and print JSON
+  mail show ID                   Print an outbox message as its recipient gets it, secret links included
   backup --out FILE              Write every row of every table to FILE (gzipped JSON)
   restore FILE                   Replace all data with the backup in FILE
 
@@ -37,7 +40,24 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+/** A command refused with a message for the user; the entry point prints it and exits with status 1. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}
+
+/** Commands refuse by throwing rather than exiting, so tests can run them in-process on one database. */
+function refuse(message: string): never {
+  throw new CommandError(message);
+}
+
+/** What a command runs on: tests pass their own configuration and an open, migrated database. */
+export interface CommandDeps {
+  config?: Config;
+  database?: Database;
+}
+
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>, given?: Database): Promise<T> {
+  if (given) return work(given);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   try {
     await database.migrate();
@@ -48,7 +68,7 @@ async function withDatabase<T>(config: Config, work: (database: Database) => Pro
 }
 
 /** The app on the database, without the job worker, for one command; closed afterwards whatever happens. */
-async function withApp<T>(config: Config, work: (app: FastifyInstance) => Promise<T>): Promise<T> {
+async function withApp<T>(config: Config, work: (app: FastifyInstance) => Promise<T>, given?: Database): Promise<T> {
   return withDatabase(config, async (database) => {
     const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
     try {
@@ -56,7 +76,7 @@ async function withApp<T>(config: Config, work: (app: FastifyInstance) => Promis
     } finally {
       await app.close();
     }
-  });
+  }, given);
 }
 
 async function serve(config: Config) {
@@ -64,12 +84,24 @@ async function serve(config: Config) {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
   const app = await createApp(config, { database });
+  // A throw left in a callback somewhere must not end every other request: log it and go on serving.
+  process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection'));
+  for (const warning of config.warnings) app.log.warn(warning);
   await app.services.guides.ensureShipped();
-  if (config.demo && (await app.services.accounts.countUsers()) === 0) {
+  const seeding = config.demo && (await app.services.accounts.countUsers()) === 0;
+  const demoPresent = async () => (await Promise.all(demoAccounts().map((a) => app.services.accounts.findUserByEmail(a.email)))).some(Boolean);
+  const listen = decideListen(config, seeding || (await demoPresent()));
+  if (!listen.ok) {
+    await app.close();
+    await database.close();
+    fail(listen.message);
+  }
+  if (seeding) {
     await app.services.seedDemo();
     app.log.info('Demo data loaded: the sign-in page lists the demo accounts');
   }
-  await app.listen({ port: config.port, host: config.host });
+  app.log.info(listen.message);
+  await app.listen({ port: config.port, host: listen.host });
   app.log.info({ driver: database.driver, startupMs: Date.now() - started, url: config.baseUrl }, `Waymark is ready at ${config.baseUrl}`);
 
   let closing = false;
@@ -94,7 +126,7 @@ async function serve(config: Config) {
 
 function delphiCommand(args: string[]) {
   const [sub, ...rest] = args;
-  if (sub !== 'analyse') fail('Usage: waymark delphi analyse RESPONSES.csv [--rule …] [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]');
+  if (sub !== 'analyse') refuse('Usage: waymark delphi analyse RESPONSES.csv [--rule …] [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]');
   let parsed;
   try {
     parsed = parseArgs({
@@ -103,29 +135,29 @@ function delphiCommand(args: string[]) {
       options: { rule: { type: 'string' }, scale: { type: 'string' }, 'by-group': { type: 'boolean' }, 'every-group': { type: 'boolean' }, previous: { type: 'string' }, quartiles: { type: 'string' } },
     });
   } catch (err) {
-    fail((err as Error).message);
+    refuse((err as Error).message);
   }
   const { values, positionals } = parsed;
   const file = positionals[0];
-  if (!file) fail('Give the responses file: waymark delphi analyse RESPONSES.csv');
-  const scale = values.scale === undefined || values.scale === '1-9' ? GRADE_9 : values.scale === '1-5' ? LIKERT_5 : fail(`--scale must be 1-9 or 1-5, not "${values.scale}"`);
-  const quartiles = values.quartiles === undefined || values.quartiles === '7' ? 7 : values.quartiles === '6' ? 6 : fail(`--quartiles must be 7 or 6, not "${values.quartiles}"`);
+  if (!file) refuse('Give the responses file: waymark delphi analyse RESPONSES.csv');
+  const scale = values.scale === undefined || values.scale === '1-9' ? GRADE_9 : values.scale === '1-5' ? LIKERT_5 : refuse(`--scale must be 1-9 or 1-5, not "${values.scale}"`);
+  const quartiles = values.quartiles === undefined || values.quartiles === '7' ? 7 : values.quartiles === '6' ? 6 : refuse(`--quartiles must be 7 or 6, not "${values.quartiles}"`);
   let rule;
   try {
     rule = parseRule(values.rule ?? 'comet');
   } catch (err) {
-    fail(`--rule: ${(err as Error).message}`);
+    refuse(`--rule: ${(err as Error).message}`);
   }
-  if (rule.kind === 'rand-ucla' && scale !== GRADE_9) fail('--rule rand-ucla needs the 1-9 scale');
+  if (rule.kind === 'rand-ucla' && scale !== GRADE_9) refuse('--rule rand-ucla needs the 1-9 scale');
   const read = (path: string) => {
     let text: string;
     try {
       text = fs.readFileSync(path, 'utf8');
     } catch (err) {
-      fail(`Could not read ${path}: ${(err as Error).message}`);
+      refuse(`Could not read ${path}: ${(err as Error).message}`);
     }
     const r = parseResponsesCsv(text, scale);
-    if (!r.ok) fail(`${path} has ${r.problems.length} problem(s); nothing was analysed:\n${r.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+    if (!r.ok) refuse(`${path} has ${r.problems.length} problem(s); nothing was analysed:\n${r.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
     return r.ratings;
   };
   const current = read(file);
@@ -134,45 +166,45 @@ function delphiCommand(args: string[]) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
-async function frameworkCommand(config: Config, args: string[]) {
+async function frameworkCommand(config: Config, args: string[], given?: Database) {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
   const format = values.format;
-  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) fail(`--format must be one of ${FORMATS.join(', ')}`);
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) refuse(`--format must be one of ${FORMATS.join(', ')}`);
   await withApp(config, async (app) => {
     const frameworks = app.services.frameworks;
     if (sub === 'list') {
       for (const v of await frameworks.allVersions()) process.stdout.write(`${v.id}\t${v.shortName}\t${v.label}\t${v.status}\n`);
     } else if (sub === 'import') {
       const file = positionals[0];
-      if (!file) fail('Usage: waymark framework import FILE [--format case|csv|json]');
+      if (!file) refuse('Usage: waymark framework import FILE [--format case|csv|json]');
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (err) {
-        fail(`Could not read ${file}: ${(err as Error).message}`);
+        refuse(`Could not read ${file}: ${(err as Error).message}`);
       }
-      if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) fail(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+      if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) refuse(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
       const preview = await frameworks.preview((format as Format | undefined) ?? detectFormat(file, text), text);
-      if (!preview.ok) fail(`Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+      if (!preview.ok) refuse(`Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
       const version = await frameworks.importDoc(preview.doc, null, { actorId: null, actorLabel: 'command line' });
       process.stdout.write(`Imported ${preview.doc.framework.shortName} version ${version.label} (${version.status}) as ${version.id}: ${preview.doc.items.length} items.\n`);
     } else if (sub === 'export') {
       const id = positionals[0];
-      if (!id || !format) fail('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
+      if (!id || !format) refuse('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
       const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
       const version = shortName ? (await frameworks.find(shortName, label, true))?.version : /^[0-9a-f-]{36}$/i.test(id) ? await frameworks.findVersionById(id) : undefined;
-      if (!version) fail(`No framework version ${id}. Run "waymark framework list" to see them.`);
+      if (!version) refuse(`No framework version ${id}. Run "waymark framework list" to see them.`);
       const text = await frameworks.serialise(await frameworks.docOf(version), format as Format);
       if (values.out) fs.writeFileSync(values.out, text);
       else process.stdout.write(text);
     } else {
-      fail('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
+      refuse('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
     }
-  });
+  }, given);
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], deps: CommandDeps = {}): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -182,9 +214,9 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'delphi') return delphiCommand(rest);
   let config: Config;
   try {
-    config = loadConfig();
+    config = deps.config ?? loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
+    if (err instanceof ConfigError) refuse(err.message);
     throw err;
   }
 
@@ -192,69 +224,74 @@ export async function main(argv: string[]): Promise<void> {
     case 'serve':
       return serve(config);
     case 'migrate':
-      await withDatabase(config, async () => undefined);
+      await withDatabase(config, async () => undefined, deps.database);
       process.stdout.write('Migrations applied.\n');
       return;
     case 'seed': {
       const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
-      if (!values.demo) fail('Say what to seed: waymark seed --demo');
-      if (config.isProduction) fail('Demo data is never seeded when NODE_ENV=production.');
+      if (!values.demo) refuse('Say what to seed: waymark seed --demo');
+      if (config.isProduction) refuse('Demo data is never seeded when NODE_ENV=production.');
       await withApp(config, async (app) => {
         const created = await app.services.seedDemo();
         await app.platform.jobs.runDue();
         process.stdout.write(created ? 'Demo data created.\n' : 'Demo data was already there; nothing changed.\n');
-      });
+      }, deps.database);
       return;
     }
     case 'admin': {
       const [sub, ...args] = rest;
-      if (sub !== 'create') fail('Usage: waymark admin create --email EMAIL [--name NAME] [--password PASSWORD]');
+      if (sub !== 'create') refuse('Usage: waymark admin create --email EMAIL [--name NAME] [--password PASSWORD]');
       const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
-      if (!values.email) fail('Give the new admin an email address: --email someone@example.nhs.uk');
+      if (!values.email) refuse('Give the new admin an email address: --email someone@example.nhs.uk');
       await withApp(config, async (app) => {
         try {
           const result = await app.services.accounts.createAdmin({ email: values.email!, name: values.name, password: values.password });
           process.stdout.write(`Admin ${result.email} created.\n`);
           if (result.link) process.stdout.write(`Open this link within 24 hours to choose a password:\n${result.link}\n`);
         } catch (err) {
-          fail(err instanceof Error ? err.message : String(err));
+          refuse(err instanceof Error ? err.message : String(err));
         }
-      });
+      }, deps.database);
+      return;
+    }
+    case 'mail': {
+      const [sub, id] = rest;
+      if (sub !== 'show' || !id) refuse('Usage: waymark mail show ID (the ID ends the message\'s address in the admin outbox)');
+      await withApp(config, async (app) => {
+        const text = await printableMessage(app.platform.mailer, app.platform.db, id);
+        if (text === undefined) refuse(`There is no message ${id} in the outbox`);
+        process.stdout.write(text);
+      }, deps.database);
       return;
     }
     case 'framework':
-      return frameworkCommand(config, rest);
+      return frameworkCommand(config, rest, deps.database);
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
-      if (!values.out) fail('Say where to write the backup: waymark backup --out FILE');
+      if (!values.out) refuse('Say where to write the backup: waymark backup --out FILE');
       await withDatabase(config, async (database) => {
-        const backup = await writeBackupFile(database.db, values.out!);
-        const rows = Object.values(backup.tables).reduce((n, t) => n + t.length, 0);
-        process.stdout.write(`Backup written to ${values.out}: ${Object.keys(backup.tables).length} tables, ${rows} rows.\n`);
-      });
+        const counts = await writeBackupFile(database.db, values.out!);
+        const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+        process.stdout.write(`Backup written to ${values.out}: ${Object.keys(counts).length} tables, ${rows} rows.\n`);
+      }, deps.database);
       return;
     }
     case 'restore': {
       const file = rest[0];
-      if (!file) fail('Say which backup to restore: waymark restore FILE');
-      let backup;
-      try {
-        backup = readBackupFile(file);
-      } catch (err) {
-        fail(`Could not read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      if (!file) refuse('Say which backup to restore: waymark restore FILE');
+      if (!fs.existsSync(file)) refuse(`Could not read ${file}: there is no such file`);
       await withDatabase(config, async (database) => {
         try {
-          const counts = await restoreBackup(database.db, backup);
+          const counts = await restoreBackupFile(database.db, file);
           const rows = Object.values(counts).reduce((a, b) => a + b, 0);
           process.stdout.write(`Restored ${rows} rows into ${Object.keys(counts).length} tables.\n`);
         } catch (err) {
-          fail(`Restore failed; nothing was changed. ${err instanceof Error ? err.message : String(err)}`);
+          refuse(`Restore failed; nothing was changed. ${err instanceof Error ? err.message : String(err)}`);
         }
-      });
+      }, deps.database);
       return;
     }
     default:
-      fail(`Unknown command "${command}".\n\n${USAGE}`);
+      refuse(`Unknown command "${command}".\n\n${USAGE}`);
   }
 }
