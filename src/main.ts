@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, decideListen, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
 import { restoreBackupFile, writeBackupFile } from './platform/db/backup';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
-import { printableMessage } from './platform/mail/mailer';
-import { demoAccounts } from './features/demo/seed';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
 import { detectFormat, MAX_IMPORT_BYTES } from './features/frameworks/service';
@@ -29,7 +27,6 @@ Commands:
   delphi analyse RESPONSES.csv [--rule comet|comet:70:15|percent:75|median-iqr:7:1|rand-ucla]
          [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]
                                  Analyse a Delphi round (CSV: panellist,group,item,rating) and print JSON
-  mail show ID                   Print an outbox message as its recipient gets it, secret links included
   backup --out FILE              Write every row of every table to FILE (gzipped JSON)
   restore FILE                   Replace all data with the backup in FILE
 
@@ -84,24 +81,12 @@ async function serve(config: Config) {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
   const app = await createApp(config, { database });
-  // A throw left in a callback somewhere must not end every other request: log it and go on serving.
-  process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection'));
-  for (const warning of config.warnings) app.log.warn(warning);
   await app.services.guides.ensureShipped();
-  const seeding = config.demo && (await app.services.accounts.countUsers()) === 0;
-  const demoPresent = async () => (await Promise.all(demoAccounts().map((a) => app.services.accounts.findUserByEmail(a.email)))).some(Boolean);
-  const listen = decideListen(config, seeding || (await demoPresent()));
-  if (!listen.ok) {
-    await app.close();
-    await database.close();
-    fail(listen.message);
-  }
-  if (seeding) {
+  if (config.demo && (await app.services.accounts.countUsers()) === 0) {
     await app.services.seedDemo();
     app.log.info('Demo data loaded: the sign-in page lists the demo accounts');
   }
-  app.log.info(listen.message);
-  await app.listen({ port: config.port, host: listen.host });
+  await app.listen({ port: config.port, host: config.host });
   app.log.info({ driver: database.driver, startupMs: Date.now() - started, url: config.baseUrl }, `Waymark is ready at ${config.baseUrl}`);
 
   let closing = false;
@@ -251,16 +236,6 @@ export async function main(argv: string[], deps: CommandDeps = {}): Promise<void
         } catch (err) {
           refuse(err instanceof Error ? err.message : String(err));
         }
-      }, deps.database);
-      return;
-    }
-    case 'mail': {
-      const [sub, id] = rest;
-      if (sub !== 'show' || !id) refuse('Usage: waymark mail show ID (the ID ends the message\'s address in the admin outbox)');
-      await withApp(config, async (app) => {
-        const text = await printableMessage(app.platform.mailer, app.platform.db, id);
-        if (text === undefined) refuse(`There is no message ${id} in the outbox`);
-        process.stdout.write(text);
       }, deps.database);
       return;
     }
