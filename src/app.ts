@@ -90,11 +90,18 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const platform: Platform = { config, database, db: database.db, jobs, mailer, events };
 
   const accounts = createAccountsService(platform);
-  const programmes = createProgrammesService(platform, accounts);
+  // Programme stages show how far the Delphi study and workshops have got, read through those features' services.
+  const programmes = createProgrammesService(platform, accounts, {
+    stageActivity: async (programmeId) => {
+      const studies = await delphi.studiesOf(programmeId);
+      const rounds = await Promise.all(studies.map(async (s) => (await delphi.rounds(s.id)).map((r) => ({ study: s.title, number: r.number, status: r.status }))));
+      return { delphiRounds: rounds.flat(), workshops: (await workshops.list(programmeId)).map((w) => ({ kind: w.kind, status: w.status })) };
+    },
+  });
   const frameworks = createFrameworksService(platform);
   const guides = createGuidesService(platform);
   const delphi = createDelphiService(platform, frameworks);
-  const workshops = createWorkshopsService(platform);
+  const workshops = createWorkshopsService(platform, { areaNames: async (id) => (await programmes.areasOf(id)).map((a) => a.name) });
   const pathway = createPathwayService(platform, frameworks);
   const review = createReviewService(platform, frameworks);
   const plans = createPlanService(platform, pathway);

@@ -89,4 +89,46 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
     const members = await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${p.id}/members`, headers: auth() });
     expect(members.json().invitations.map((i: { email: string }) => i.email)).toEqual(['f@example.nhs.uk']);
   });
+
+  it('a retried create without an Idempotency-Key creates once: programmes by name, invitations by person, workshops by title', async () => {
+    const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: auth() });
+    const programmesBefore = await countRows(t.app, 'programmes');
+    const made = await post('/api/v1/programmes', { name: 'Retried without a key' });
+    const retried = await post('/api/v1/programmes', { name: 'Retried without a key' });
+    expect(made.statusCode).toBe(201);
+    expect(retried.json().id).toBe(made.json().id);
+    expect(await countRows(t.app, 'programmes')).toBe(programmesBefore + 1);
+    const p = made.json().id as string;
+
+    const invitationsBefore = await countRows(t.app, 'invitations');
+    const invite = { email: 'retry.me@example.nhs.uk', role: 'facilitator' };
+    const first = await post(`/api/v1/programmes/${p}/invitations`, invite);
+    const again = await post(`/api/v1/programmes/${p}/invitations`, invite);
+    expect(first.statusCode).toBe(201);
+    expect(again.json().id).toBe(first.json().id);
+    expect(await countRows(t.app, 'invitations')).toBe(invitationsBefore + 1);
+    const otherRole = await post(`/api/v1/programmes/${p}/invitations`, { ...invite, role: 'analyst' });
+    expect(otherRole.statusCode).toBe(400);
+    expect(otherRole.json().error.fields.email).toContain('already has an invitation waiting, as facilitator');
+
+    const workshop = { kind: 'area', title: 'Cancer Care: research', area: 'Cancer Care', pillar: 'Research and innovation' };
+    const w1 = await post(`/api/v1/programmes/${p}/workshops`, workshop);
+    const w2 = await post(`/api/v1/programmes/${p}/workshops`, workshop);
+    expect(w1.statusCode).toBe(201);
+    expect(w1.json()).toMatchObject({ kind: 'area', area: 'Cancer Care', pillar: 'Research and innovation', status: 'planned' });
+    expect(w2.json().id).toBe(w1.json().id);
+    expect((await t.app.services.workshops.list(p)).length).toBe(1);
+  });
+
+  it('refuses a workshop without the area and pillar its kind needs, as the page does, every field at once', async () => {
+    const p = await buildProgramme(t.app);
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/workshops`, payload: { kind: 'area', title: 'Missing parts' }, headers: auth() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual({ area: 'Choose the clinical area this workshop is for', pillar: 'Choose the pillar this workshop is about' });
+    const expert = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/workshops`, payload: { kind: 'expert-practice', title: 'Expert', pillar: 'Not a pillar' }, headers: auth() });
+    expect(expert.json().error.fields).toEqual({ area: 'Choose the clinical area whose expert practice this workshop is about', pillar: 'Choose a pillar from the list' });
+    const nhs = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/workshops`, payload: { kind: 'cross-area', title: 'Patient 943 476 5919' }, headers: auth() });
+    expect(nhs.json().error.fields.title).toContain('looks like an NHS number');
+    expect(await t.app.services.workshops.list(p.id)).toEqual([]);
+  });
 });

@@ -1,9 +1,15 @@
 import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/platform/db/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser, countRows, lastEmailTo, linkIn, PASSWORD } from '../helpers/factories';
+import { buildProgramme, buildUser, countRows, linkIn, PASSWORD } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
+import { issueLinkToken } from '../../src/platform/tokens/link-tokens';
+import { INVITATION_PURPOSE } from '../../src/features/programmes/service';
+import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
+import { GRADE_9, parseRule } from '../../src/stats/consensus';
 
 describe.each(DRIVERS)('programmes (%s)', (driver) => {
   let t: TestApp;
@@ -88,7 +94,7 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     expect(invited.statusCode).toBe(302);
     expect(textOf((await c.get(`/programmes/${p.id}/members`)).body)).toContain('new.person@example.nhs.uk');
 
-    const email = await lastEmailTo(t.app, 'new.person@example.nhs.uk');
+    const email = await liveMessageTo(t.app, 'new.person@example.nhs.uk');
     expect(email?.subject).toContain(p.name);
     const link = linkIn(email!.text);
 
@@ -116,7 +122,7 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const invitee = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
     await t.app.services.programmes.invite(p.id, { email: invitee.email, role: 'analyst', stakeholderTypeId: null, areaId: null }, { id: lead.id, name: 'Lead' }, { actorId: lead.id, actorLabel: lead.email });
-    const link = linkIn((await lastEmailTo(t.app, invitee.email))!.text);
+    const link = linkIn((await liveMessageTo(t.app, invitee.email))!.text);
     const c = new TestClient(t.app);
     await c.signIn(invitee.email, invitee.password);
     await c.get(link);
@@ -146,7 +152,7 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const lead = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
     const id = await t.app.services.programmes.invite(p.id, { email: 'gone@example.nhs.uk', role: 'facilitator', stakeholderTypeId: null, areaId: null }, { id: lead.id, name: 'Lead' }, { actorId: lead.id, actorLabel: lead.email });
-    const link = linkIn((await lastEmailTo(t.app, 'gone@example.nhs.uk'))!.text);
+    const link = linkIn((await liveMessageTo(t.app, 'gone@example.nhs.uk'))!.text);
     const c = new TestClient(t.app);
     await c.signIn(lead.email, lead.password);
     await c.get(`/programmes/${p.id}/members`);
@@ -202,5 +208,90 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     await t.app.platform.db.execute(sql`insert into audit_events (at, actor_label, action, entity_type) values ('2026-05-31T23:30:00Z', 'test', 'test.summer-midnight', 'test')`);
     expect(textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-06-01&to=2026-06-01')).body)).toContain('test.summer-midnight');
     expect(textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-05-31&to=2026-05-31')).body)).not.toContain('test.summer-midnight');
+  });
+
+  /** A working link for an invitation, made as the email would make it (without reading the outbox). */
+  const invitationLink = async (invitationId: string) => `/invitations/${await issueLinkToken(t.app.platform.db, { purpose: INVITATION_PURPOSE, subject: invitationId, ttlMs: 86_400_000 })}`;
+
+  it('an invitation is accepted only by the account it was sent to; another account is told where it went and changes nothing', async () => {
+    const lead = await buildUser(t.app);
+    const invitee = await buildUser(t.app, { email: 'alex.invitee@nhs.net' });
+    const stranger = await buildUser(t.app);
+    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const id = await t.app.services.programmes.invite(p.id, { email: invitee.email, role: 'analyst', stakeholderTypeId: null, areaId: null }, { id: lead.id, name: 'Lead' }, SYSTEM_CONTEXT);
+    const link = await invitationLink(id);
+
+    const c = new TestClient(t.app);
+    await c.signIn(stranger.email, stranger.password);
+    const page = await c.get(link);
+    expect(page.statusCode).toBe(403);
+    const text = textOf(page.body);
+    expect(text).toContain('This invitation is for another account');
+    expect(text).toContain('a***@nhs.net');
+    expect(text).not.toContain('alex.invitee@nhs.net');
+    expect(text).toContain(stranger.email);
+    const accept = await c.post(`${link}/accept`, { _csrf: c.csrf() });
+    expect(accept.statusCode).toBe(403);
+    expect(textOf(accept.body)).toContain('a***@nhs.net');
+    expect((await c.get(`/programmes/${p.id}`)).statusCode).toBe(403);
+    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from programme_members where user_id = ${stranger.id}`))[0]!.n).toBe(0);
+    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from invitations where id = ${id} and accepted_at is null`))[0]!.n).toBe(1);
+
+    // The way on: sign out, and come back to the invitation to sign in as the invited address.
+    await c.get(link);
+    const out = await c.post(`${link}/switch-account`, { _csrf: c.csrf() });
+    expect(out.headers.location).toBe(`/sign-in?returnTo=${encodeURIComponent(link)}`);
+    expect((await c.get('/account')).statusCode).toBe(302);
+    await c.signIn(invitee.email, invitee.password);
+    await c.get(link);
+    expect((await c.post(`${link}/accept`, { _csrf: c.csrf() })).headers.location).toBe(`/programmes/${p.id}`);
+    expect(textOf((await c.get(`/programmes/${p.id}`)).body)).toContain('Your roles: Analyst');
+  });
+
+  it('one invitation waits per person per programme: another role is refused, and a double-clicked resend sends once', async () => {
+    const lead = await buildUser(t.app);
+    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const c = new TestClient(t.app);
+    await c.signIn(lead.email, lead.password);
+    const url = `/programmes/${p.id}/members/invite`;
+    expect((await c.submit(url, url, { email: 'one.person@example.nhs.uk', role: 'facilitator' })).statusCode).toBe(302);
+    const other = await c.submit(url, url, { email: 'one.person@example.nhs.uk', role: 'analyst' });
+    expect(other.statusCode).toBe(400);
+    expect(textOf(other.body)).toContain('already has an invitation waiting, as facilitator');
+    const count = async () => (await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from outbox where "to" = 'one.person@example.nhs.uk'`))[0]!.n;
+    expect(await count()).toBe(1);
+
+    await c.get(`/programmes/${p.id}/members`);
+    const action = /action="(\/programmes\/[^"]+\/resend)"/.exec(c.lastHtml)![1]!;
+    const form = { _csrf: c.csrf(), _submission: /action="[^"]+\/resend"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="_submission" value="([^"]+)"/.exec(c.lastHtml)![1]! };
+    expect((await c.post(action, form)).statusCode).toBe(302);
+    expect((await c.post(action, form)).statusCode).toBe(302);
+    expect(await count()).toBe(2);
+  });
+
+  it('the programme page shows the stages as the Delphi study and workshops records show them', async () => {
+    const lead = await buildUser(t.app);
+    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const c = new TestClient(t.app);
+    await c.signIn(lead.email, lead.password);
+    expect(textOf((await c.get(`/programmes/${p.id}`)).body)).toMatch(/1\. Delphi study .*Not started/);
+
+    const { delphi, workshops } = t.app.services;
+    const studyId = await delphi.createStudy(p.id, { title: 'Transition capabilities', purpose: 'Agree them', scale: GRADE_9, allowUnable: true, rule: parseRule('comet'), quartileMethod: 7, everyGroup: false, reasonDistance: 4, namesInExports: false, withSuggestions: false }, lead.id, SYSTEM_CONTEXT);
+    const [round] = await delphi.rounds(studyId);
+    await delphi.addItems(round!, [{ text: 'Leads research across the system', domain: 'Research and innovation', stage: null, area: null }], SYSTEM_CONTEXT);
+    await delphi.invite((await delphi.getStudy(studyId))!, ['panel@example.nhs.uk'], 'Clinician', null, SYSTEM_CONTEXT);
+    await delphi.openRound((await delphi.getRound(round!.id))!, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
+    const w = await workshops.create(p.id, { kind: 'area', title: 'MSK consultancy', area: 'Musculoskeletal', pillar: 'Consultancy', startsAt: null, place: '', onlineUrl: '', anonymous: false, facilitatorsSeeIdentity: false, templateId: null }, lead.id, SYSTEM_CONTEXT);
+    await workshops.end((await workshops.get(w))!, SYSTEM_CONTEXT);
+
+    const home = textOf((await c.get(`/programmes/${p.id}`)).body);
+    expect(home).toMatch(/1\. Delphi study Round 1 of Transition capabilities is open\. .*In progress/);
+    expect(home).toMatch(/2\. Area workshops 1 workshop held\. .*Done/);
+    expect(home).toContain('1 of 8 stages done');
+    expect(home).not.toMatch(/\b(in-progress|not-started)\b/);
+    expect(textOf((await c.get(`/programmes/${p.id}/stages/delphi`)).body)).toContain('From the records: Round 1 of Transition capabilities is open.');
+    const api = await c.json('GET', `/api/v1/programmes/${p.id}`);
+    expect(api.json().stages.slice(0, 2).map((s: { state: string }) => s.state)).toEqual(['in-progress', 'done']);
   });
 });

@@ -72,6 +72,27 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect(await countRows(t.app, 'workshop_activities')).toBe(before);
   });
 
+  it('an area workshop needs its area and pillar, an expert practice workshop its area: every missing field at once, nothing created', async () => {
+    const url = `${base.split('/workshops/')[0]}/workshops/new`;
+    const before = await countRows(t.app, 'workshops');
+    const area = await facilitator.submit(url, url, { kind: 'area', title: 'No area or pillar' });
+    expect(area.statusCode).toBe(400);
+    const text = textOf(area.body);
+    expect(text).toContain('Choose the clinical area this workshop is for');
+    expect(text).toContain('Choose the pillar this workshop is about');
+    expect(area.body).toContain('href="#area"');
+    expect(area.body).toContain('href="#pillar"');
+    const expert = await facilitator.submit(url, url, { kind: 'expert-practice', title: 'Expert practice, no area' });
+    expect(textOf(expert.body)).toContain('Choose the clinical area whose expert practice this workshop is about');
+    expect(textOf(expert.body)).not.toContain('Choose the pillar');
+    const elsewhere = await facilitator.submit(url, url, { kind: 'area', title: 'Unknown area', area: 'Dermatology', pillar: 'Consultancy' });
+    expect(textOf(elsewhere.body)).toContain('Choose a clinical area of this programme from the list');
+    const again = await facilitator.submit(url, url, { kind: 'cross-area', title: 'msk RESEARCH workshop' });
+    expect(textOf(again.body)).toContain('There is already a workshop called "msk RESEARCH workshop" in this programme');
+    expect(await countRows(t.app, 'workshops')).toBe(before);
+    expect(textOf((await facilitator.get(base)).body)).toContain('Status Not started yet');
+  });
+
   it('joins by code typed in any case, and refuses a wrong code', async () => {
     const c = new TestClient(t.app);
     const wrong = await c.submit('/join', '/join', { code: 'ZZZZZZ' });
@@ -83,6 +104,14 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect(textOf(noType.body)).toContain('Choose which of these describes you');
     await join('Ann', 'Clinician');
     await join('Jo', 'Patient or citizen');
+    // A guest's join form sent twice (a double click) joins once.
+    const twice = new TestClient(t.app);
+    await twice.get(`/join/${code}`);
+    const joinForm = { _csrf: twice.csrf(), _submission: twice.hidden('_submission')!, name: 'Twice', stakeholderType: 'Educator' };
+    const joinedBefore = await countRows(t.app, 'workshop_participants');
+    expect((await twice.post(`/join/${code}`, joinForm)).statusCode).toBe(302);
+    expect((await twice.post(`/join/${code}`, joinForm)).statusCode).toBe(302);
+    expect(await countRows(t.app, 'workshop_participants')).toBe(joinedBefore + 1);
     expect(textOf((await board(people[0]!)).body)).toContain('has not started an activity yet');
   });
 
@@ -137,7 +166,21 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
   it('clusters, merges duplicates and hides notes by keyboard-friendly selection', async () => {
     await facilitator.get(base);
     const activityId = /<input type="hidden" name="activityId" value="([^"]+)">/.exec(facilitator.lastHtml)![1]!;
+    // Cluster names, script names and questions go through the shared free-text guard, every field at once.
+    const clustersBefore = await countRows(t.app, 'workshop_clusters');
+    const nhs = await facilitator.post(`${base}/clusters`, { _csrf: facilitator.csrf(), activityId, clusterName: 'Patient 943 476 5919' });
+    expect(nhs.statusCode).toBe(400);
+    expect(textOf(nhs.body)).toContain('looks like an NHS number (943 476 5919)');
+    const long = await facilitator.post(`${base}/template`, { _csrf: facilitator.csrf(), templateName: 'x'.repeat(20_001), prompt: 'Note 943 476 5919' });
+    expect(long.statusCode).toBe(400);
+    expect(textOf(long.body)).toContain('This must be 20,000 characters or fewer (it has 20,001)');
+    expect(textOf(long.body)).toContain('looks like an NHS number');
+    expect(await countRows(t.app, 'workshop_clusters')).toBe(clustersBefore);
+    await facilitator.get(base);
     expect((await facilitator.post(`${base}/clusters`, { _csrf: facilitator.csrf(), activityId, clusterName: 'Time and support' })).statusCode).toBe(302);
+    // The same name again (a retry) is the same cluster.
+    await facilitator.post(`${base}/clusters`, { _csrf: facilitator.csrf(), activityId, clusterName: 'time and support' });
+    expect(await countRows(t.app, 'workshop_clusters')).toBe(clustersBefore + 1);
     await facilitator.get(base);
     const ids = [...facilitator.lastHtml.matchAll(/name="notes" type="checkbox" value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
     const clusterId = /<option value="([0-9a-f-]{36})">Time and support<\/option>/.exec(facilitator.lastHtml)![1]!;
@@ -168,6 +211,17 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect(textOf(bad.body)).toContain('Give each person from 1 to 20 votes');
   });
 
+  it('a vote for a cluster counts once however often its button is sent', async () => {
+    const p = people[0]!;
+    await board(p);
+    const form = /<input type="hidden" name="_csrf" value="([^"]+)"><input type="hidden" name="_submission" value="([^"]+)"><input type="hidden" name="activityId" value="([^"]+)"><input type="hidden" name="target" value="(cluster:[^"]+)">/.exec(p.lastHtml)!;
+    const vote = { _csrf: form[1]!, _submission: form[2]!, activityId: form[3]!, target: form[4]! };
+    const before = await countRows(t.app, 'workshop_votes');
+    expect((await p.post(`/workshops/${workshopId}/votes`, vote)).statusCode).toBe(302);
+    expect((await p.post(`/workshops/${workshopId}/votes`, vote)).statusCode).toBe(302);
+    expect(await countRows(t.app, 'workshop_votes')).toBe(before + 1);
+  });
+
   it('takes transcripts as TXT, DOCX and PDF, and refuses other files', async () => {
     const up = async (filename: string, content: Buffer) => {
       const { multipart } = await import('../helpers/client');
@@ -179,6 +233,11 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     const docx = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph('Flipchart: mentoring across trusts')] }] }));
     expect((await up('flipchart.docx', docx)).statusCode).toBe(302);
     expect((await up('minutes.pdf', await toPdf({ title: 'Minutes', blocks: [{ kind: 'paragraph', text: 'Agreed: shared research posts' }] }))).statusCode).toBe(302);
+    const sourcesBefore = await countRows(t.app, 'workshop_sources');
+    const identifying = await up('notes-2.txt', Buffer.from('Ann mentioned patient 943 476 5919 by number.'));
+    expect(identifying.statusCode).toBe(400);
+    expect(textOf(identifying.body)).toContain('Notes-2.txt contains what looks like an NHS number (943 476 5919)');
+    expect(await countRows(t.app, 'workshop_sources')).toBe(sourcesBefore);
     const bad = await up('photo.png', Buffer.from([0x89, 0x50]));
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('Upload a TXT, DOCX or PDF file');
@@ -189,8 +248,13 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     const csv = await facilitator.get(`${base}/record.csv`);
     expect(csv.headers['content-disposition']).toContain('attachment');
     const body = csv.body.replace(/^\uFEFF/, '');
-    expect(body.split('\r\n')[0]).toBe('workshop,kind,area,pillar,activity,prompt,cluster,note,votes,stakeholder type,participant area,participant,author,status,created,updated');
+    expect(body.split('\r\n')[0]).toBe('workshop,kind,area,pillar,activity,prompt,cluster,note,votes,cluster votes,stakeholder type,participant area,participant,author,status,created,updated');
     expect(body).toContain('Protected time for research');
+    // Votes given to a cluster are in the record beside its notes; kinds and statuses are in words.
+    const row = body.split('\r\n').find((r) => r.includes('Protected time for research'))!;
+    expect(row).toContain('Area workshop (one pillar)');
+    expect(row).toMatch(/,Time and support,Protected time for research,\d+,1,Clinician,/);
+    expect(row).toContain(',Shown,');
     expect(body).toContain('Clinician');
     expect(body).not.toContain('Ann');
     const xlsx = await facilitator.get(`${base}/record.xlsx`);
@@ -234,6 +298,12 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     await facilitator.post(`${base}/invite`, twice);
     await facilitator.post(`${base}/invite`, twice);
     expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from outbox where "to" = 'twice@example.nhs.uk'`))[0]!.n).toBe(1);
+    // A fresh form naming someone already invited emails only the new address, and says so.
+    await facilitator.get(base);
+    const again = await facilitator.post(`${base}/invite`, { _csrf: facilitator.csrf(), _submission: facilitator.hidden('_submission'), emails: 'twice@example.nhs.uk, third@example.nhs.uk' });
+    expect(again.statusCode).toBe(302);
+    expect(textOf((await facilitator.get(base)).body)).toContain('Join link emailed to 1 person. 1 person already had it (twice@example.nhs.uk)');
+    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from outbox where "to" in ('twice@example.nhs.uk', 'third@example.nhs.uk')`))[0]!.n).toBe(2);
   });
 
   it('works through the API with the same rules', async () => {
@@ -257,8 +327,15 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}`, headers: { authorization: `Bearer ${otherToken}` } })).statusCode).toBe(403);
   });
 
-  it('ends, and then refuses new participants', async () => {
+  it('ends: no timer counts down any more, and new participants are refused', async () => {
+    expect((await facilitator.get(base)).body).toContain('data-countdown=');
+    expect((await board(people[0]!)).body).toContain('data-countdown=');
     await control('end');
+    const console = await facilitator.get(base);
+    expect(console.body).not.toContain('data-countdown=');
+    expect(textOf(console.body)).toContain('Status Ended');
+    expect(textOf((await facilitator.get(`${base}/projector`)).body)).not.toContain('minutes left');
+    expect((await board(people[0]!)).body).not.toContain('data-countdown=');
     const c = new TestClient(t.app);
     const res = await c.submit('/join', '/join', { code });
     expect(textOf(res.body)).toContain('That workshop has ended');

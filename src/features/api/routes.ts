@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { ApiRegistry } from '../../platform/http/api';
 import { PLATFORM_ROLES, PROGRAMME_ROLES } from '../../platform/auth/policy';
 import { emailField } from '../../platform/auth/email';
-import type { ProgrammesService } from '../programmes/service';
+import { InvitationWaiting, type ProgrammesService } from '../programmes/service';
 import { MAX_IMPORT_BYTES, type FrameworksService } from '../frameworks/service';
 import type { WorkshopsService } from '../workshops/service';
 import { channelOf, CONTROL_ACTIONS } from '../workshops/service';
 import { WORKSHOP_KINDS } from '../workshops/board';
+import { workshopApiSchema } from '../workshops/schema';
 import { streamEvents } from '../../platform/events/sse';
 import { FORMATS, type Format } from '../frameworks/model';
 import { can } from '../../platform/auth/policy';
@@ -16,9 +17,15 @@ import { HttpError } from '../../platform/errors/http-error';
 import { STAGE_KEYS, STAGE_STATES } from '../programmes/stages';
 
 const programmeParams = z.object({ programmeId: z.uuid() });
-const idempotencyKey = (request: FastifyRequest) => {
+/**
+ * The key that makes a create safe to retry: the client's Idempotency-Key
+ * header, or else the record's natural key (a programme's name, a workshop's
+ * title in its programme), so a retry without the header gets the first
+ * record back instead of an error or a second record.
+ */
+const idempotencyKey = (request: FastifyRequest, natural: string) => {
   const key = request.headers['idempotency-key'];
-  return typeof key === 'string' && key.length <= 100 ? `api:${key}` : undefined;
+  return typeof key === 'string' && key.length > 0 && key.length <= 100 ? `api:${key}` : `api-natural:${natural}`;
 };
 
 const programmeSummary = z.object({ id: z.uuid(), name: z.string(), description: z.string(), createdAt: z.string() });
@@ -104,7 +111,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       response: programmeDetail,
     },
     async ({ body, request }) => {
-      const id = await programmes.create(body, request.user!.id, request.auditContext(), idempotencyKey(request));
+      const id = await programmes.create(body, request.user!.id, request.auditContext(), idempotencyKey(request, `programme:${body.name.toLowerCase()}`));
       return detail(id);
     },
   );
@@ -163,7 +170,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       path: '/programmes/:programmeId/invitations',
       tag: 'Programmes',
       summary: 'Invite someone to the programme by email',
-      description: 'Participants need a stakeholderTypeId from the programme.',
+      description: 'Participants need a stakeholderTypeId from the programme. One invitation waits per person per programme: the same invitation sent again (a retry, with or without Idempotency-Key) answers with the one already waiting and sends no second email; a different role for someone already invited is refused.',
       permission: 'programme.members.invite',
       resource: programmeResource,
       status: 201,
@@ -175,8 +182,15 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     },
     async ({ params, body, request }) => {
       if (!(await programmes.get(params.programmeId))) return undefined;
-      const id = await programmes.invite(params.programmeId, body, { id: request.user!.id, name: request.user!.name }, request.auditContext(), idempotencyKey(request));
-      return { id };
+      const header = request.headers['idempotency-key'];
+      try {
+        const id = await programmes.invite(params.programmeId, body, { id: request.user!.id, name: request.user!.name }, request.auditContext(), typeof header === 'string' && header && header.length <= 100 ? `api:${header}` : undefined);
+        return { id };
+      } catch (err) {
+        // The invitation's natural key is (programme, email): the same invitation asked for again is the one waiting.
+        if (err instanceof InvitationWaiting && err.sameTerms) return { id: err.invitationId };
+        throw err;
+      }
     },
   );
 
@@ -403,6 +417,35 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
   api.route(
     {
       method: 'POST',
+      path: '/programmes/:programmeId/workshops',
+      tag: 'Workshops',
+      summary: 'Set up a workshop, with the four values-clarification questions or a saved script',
+      description:
+        'An area workshop (kind "area") needs its clinical area and pillar; an expert practice workshop needs its area. A title names one workshop in a programme, so a retry (with or without Idempotency-Key) answers with the workshop first made.',
+      permission: 'workshop.run',
+      resource: programmeResource,
+      status: 201,
+      params: programmeParams,
+      body: workshopApiSchema,
+      response: workshopOut,
+    },
+    async ({ params, body, request }) => {
+      if (!(await programmes.get(params.programmeId))) return undefined;
+      const id = await workshops.create(
+        params.programmeId,
+        { ...body, startsAt: body.startsAt ? new Date(body.startsAt) : null },
+        request.user!.id,
+        request.auditContext(),
+        idempotencyKey(request, `workshop:${params.programmeId}:${body.title.toLowerCase()}`),
+      );
+      const w = (await workshops.get(id))!;
+      return { id: w.id, kind: w.kind, title: w.title, area: w.area, pillar: w.pillar, status: w.status, paused: w.paused, anonymous: w.anonymous, joinCode: w.joinCode };
+    },
+  );
+
+  api.route(
+    {
+      method: 'POST',
       path: '/programmes/:programmeId/workshops/:workshopId/notes',
       tag: 'Workshops',
       summary: 'Add a note for the room to the current activity (e.g. typed from a flipchart)',
@@ -423,7 +466,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
   );
 
   api.route(
-    { method: 'POST', path: '/programmes/:programmeId/workshops/:workshopId/clusters', tag: 'Workshops', summary: 'Add a cluster to an activity', permission: 'workshop.run', resource: programmeResource, status: 201, params: wsParams, body: z.object({ activityId: z.uuid(), name: z.string() }), response: z.object({ id: z.uuid() }) },
+    { method: 'POST', path: '/programmes/:programmeId/workshops/:workshopId/clusters', tag: 'Workshops', summary: 'Add a cluster to an activity (a name already in the activity answers with that cluster, so a retry adds one)', permission: 'workshop.run', resource: programmeResource, status: 201, params: wsParams, body: z.object({ activityId: z.uuid(), name: z.string() }), response: z.object({ id: z.uuid() }) },
     async ({ params, body, request }) => {
       const w = await workshopIn(params);
       if (!w) return undefined;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { users } from '../../platform/auth/tables';
 import { invitations, programmeAreas, programmeMembers, programmes, programmeStages, stakeholderTypes } from './tables';
@@ -141,12 +141,13 @@ export async function countRoleInProgramme(db: Db, programmeId: string, role: st
 
 // ---- invitations ---------------------------------------------------------------
 
+/** Adds an invitation unless one is already waiting for this person in this programme (then undefined). */
 export async function insertInvitation(
   db: Db,
   values: { programmeId: string; email: string; role: string; stakeholderTypeId: string | null; areaId: string | null; invitedBy: string | null; expiresAt: Date },
 ) {
-  const [row] = await db.insert(invitations).values(values).returning();
-  return row!;
+  const [row] = await db.insert(invitations).values(values).onConflictDoNothing().returning();
+  return row;
 }
 
 export async function getInvitation(db: Db, id: string): Promise<Invitation | undefined> {
@@ -154,20 +155,12 @@ export async function getInvitation(db: Db, id: string): Promise<Invitation | un
   return row;
 }
 
-export async function pendingInvitation(db: Db, programmeId: string, email: string, role: string, now = new Date()) {
+/** The invitation waiting for this person in this programme (not accepted or withdrawn; it may have expired). */
+export async function waitingInvitation(db: Db, programmeId: string, email: string) {
   const [row] = await db
     .select()
     .from(invitations)
-    .where(
-      and(
-        eq(invitations.programmeId, programmeId),
-        eq(invitations.email, email),
-        eq(invitations.role, role),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
-      ),
-    );
+    .where(and(eq(invitations.programmeId, programmeId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
   return row;
 }
 

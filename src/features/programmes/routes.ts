@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { programmeResource } from '../../platform/http/route-helpers';
+import { bodyField, programmeResource } from '../../platform/http/route-helpers';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
@@ -7,7 +7,9 @@ import { notFound } from '../../platform/errors/http-error';
 import { can, PROGRAMME_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
 import { PASSWORD_HINT } from '../../platform/auth/passwords';
 import { startSession } from '../../platform/http/platform-plugin';
+import { normaliseEmail } from '../../platform/auth/email';
 import type { ProgrammesService } from './service';
+import { maskEmail } from './mask-email';
 import { acceptNewAccountSchema, inviteOrder, inviteSchema, programmeOrder, programmeSchema, stageSchema } from './schema';
 import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, isStageKey, PROGRAMME_STAGES, STAGE_STATE_LABELS, STAGE_STATES } from './stages';
 
@@ -193,7 +195,7 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
 
   app.post('/programmes/:programmeId/invitations/:invitationId/resend', { config: { permission: 'programme.members.invite', resource: programmeResource } }, async (request, reply) => {
     const p = invitationParams.safeParse(request.params);
-    if (!p.success || !(await programmes.resendInvitation(p.data.programmeId, p.data.invitationId, { id: request.user!.id, name: request.user!.name }, request.auditContext()))) {
+    if (!p.success || !(await programmes.resendInvitation(p.data.programmeId, p.data.invitationId, { id: request.user!.id, name: request.user!.name }, request.auditContext(), bodyField(request.body, '_submission') || undefined))) {
       throw notFound('invitation');
     }
     request.flash('success', 'Invitation sent again with a new link. The old link no longer works.');
@@ -241,9 +243,14 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
   const showProblem = (reply: FastifyReply, problem: keyof typeof problemText) =>
     reply.render('errors/link-problem.njk', { title: 'Invitation not valid', message: problemText[problem], retryHref: '/sign-in', retryText: 'Sign in' }, 400);
 
+  /** The page for someone signed in as an account the invitation was not sent to (403: nothing changes). */
+  const showOtherAccount = (request: FastifyRequest, reply: FastifyReply, programme: { name: string }, token: string, sentTo: string) =>
+    reply.render('programmes/views/invitation-other-account.njk', { title: 'This invitation is for another account', programme, token, sentTo, signedInAs: request.user!.email }, 403);
+
   async function renderInvitation(request: FastifyRequest, reply: FastifyReply, form: FormState = emptyForm(), status = 200) {
     const v = await invitationView(request);
     if (!v.ok) return showProblem(reply, v.problem);
+    if (request.user && normaliseEmail(request.user.email) !== normaliseEmail(v.invitation.email)) return showOtherAccount(request, reply, v.programme, v.token, maskEmail(v.invitation.email));
     return reply.render(
       'programmes/views/invitation.njk',
       {
@@ -264,10 +271,24 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
   app.post('/invitations/:token/accept', { config: { permission: 'signed-in' } }, async (request, reply) => {
     const p = tokenParam.safeParse(request.params);
     if (!p.success) return showProblem(reply, 'invalid');
-    const result = await programmes.acceptInvitation(p.data.token, request.user!.id, request.auditContext());
-    if (!result.ok) return showProblem(reply, result.problem);
+    const result = await programmes.acceptInvitation(p.data.token, request.user!, request.auditContext());
+    if (!result.ok) {
+      if (result.problem === 'other-account') {
+        const v = await invitationView(request);
+        return showOtherAccount(request, reply, v.ok ? v.programme : { name: 'the programme' }, p.data.token, result.sentTo);
+      }
+      return showProblem(reply, result.problem);
+    }
     request.flash('success', 'You have joined the programme.');
     return reply.redirect(`/programmes/${result.programmeId}`);
+  });
+
+  // Signs out whoever is signed in and comes back to the invitation, to sign in (or register) as the invited address.
+  app.post('/invitations/:token/switch-account', { config: { permission: 'public' } }, async (request, reply) => {
+    const p = tokenParam.safeParse(request.params);
+    if (!p.success) return showProblem(reply, 'invalid');
+    await request.session.destroy();
+    return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(`/invitations/${p.data.token}`)}`);
   });
 
   app.post('/invitations/:token/register', { config: { permission: 'public' } }, async (request, reply) => {

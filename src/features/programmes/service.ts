@@ -5,17 +5,41 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { ROLE_LABELS, type ProgrammeRole } from '../../platform/auth/policy';
 import { checkLinkToken, consumeLinkToken, issueLinkToken, retireLinkTokens } from '../../platform/tokens/link-tokens';
+import { secretLink } from '../../platform/mail/mailer';
 import type { AccountsService } from '../accounts/service';
+import { normaliseEmail } from '../../platform/auth/email';
+import { maskEmail } from './mask-email';
 import * as repo from './repository';
 import type { InviteInput, ProgrammeInput } from './schema';
-import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, stageOverview, type StageKey, type StageState } from './stages';
+import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, evidenceOf, stageOverview, type StageActivitySource, type StageKey, type StageState } from './stages';
 
 export const INVITATION_PURPOSE = 'programme-invitation';
 export const INVITATION_TTL_MS = 14 * 86_400_000;
 
 type LinkProblem = 'invalid' | 'expired' | 'used';
 
-export function createProgrammesService(platform: Platform, accounts: AccountsService) {
+/**
+ * An invitation is already waiting for this person in this programme.
+ * `sameTerms` says whether it is the very invitation asked for again (a retry),
+ * which the API answers with the waiting invitation instead of an error.
+ */
+export class InvitationWaiting extends FieldError {
+  constructor(
+    readonly invitationId: string,
+    readonly sameTerms: boolean,
+    message: string,
+  ) {
+    super('email', message);
+    this.name = 'InvitationWaiting';
+  }
+}
+
+/** What the programmes feature is given by app.ts: how far the other features' work has got. */
+export interface ProgrammesDeps {
+  stageActivity?: StageActivitySource;
+}
+
+export function createProgrammesService(platform: Platform, accounts: AccountsService, deps: ProgrammesDeps = {}) {
   const { db, mailer, config } = platform;
 
   async function sendInvitationEmail(tx: Db, invitation: repo.Invitation, programme: repo.Programme, inviterName: string) {
@@ -34,7 +58,7 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
         '',
         'Open this link to accept. If you do not have a Waymark account yet, you can create one on the way:',
         '',
-        `${config.baseUrl}/invitations/${token}`,
+        secretLink(`${config.baseUrl}/invitations/${token}`),
         '',
         `The link works once and expires on ${invitation.expiresAt.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })}.`,
         'If you were not expecting this, you can ignore this email.',
@@ -119,8 +143,14 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
     async overview(id: string) {
       const programme = await repo.getProgramme(db, id);
       if (!programme) return undefined;
-      const [areas, types, stages, memberCount] = await Promise.all([repo.areasOf(db, id), repo.stakeholderTypesOf(db, id), repo.stagesOf(db, id), repo.countMembers(db, id)]);
-      return { programme, areas, stakeholderTypes: types, memberCount, ...stageOverview(stages) };
+      const [areas, types, stages, memberCount, activity] = await Promise.all([
+        repo.areasOf(db, id),
+        repo.stakeholderTypesOf(db, id),
+        repo.stagesOf(db, id),
+        repo.countMembers(db, id),
+        deps.stageActivity?.(id),
+      ]);
+      return { programme, areas, stakeholderTypes: types, memberCount, ...stageOverview(stages, activity ? evidenceOf(activity) : {}) };
     },
 
     get: (id: string) => repo.getProgramme(db, id),
@@ -152,18 +182,32 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
         if (existing && (await repo.hasMember(tx, programmeId, existing.id, input.role))) {
           throw new FieldError('email', `${input.email} is already a ${ROLE_LABELS[input.role].toLowerCase()} in this programme`);
         }
-        if (await repo.pendingInvitation(tx, programmeId, input.email, input.role)) {
-          throw new FieldError('email', `${input.email} already has an invitation waiting for this role. Resend it from the list of invitations instead`);
+        const refuseIfWaiting = async () => {
+          const waiting = await repo.waitingInvitation(tx, programmeId, input.email);
+          if (!waiting) return;
+          if (waiting.expiresAt <= new Date()) {
+            // An expired invitation gives way to the new one (its link already no longer works).
+            await repo.revokeInvitation(tx, programmeId, waiting.id);
+            await retireLinkTokens(tx, INVITATION_PURPOSE, waiting.id);
+            return;
+          }
+          const same = waiting.role === input.role && waiting.stakeholderTypeId === input.stakeholderTypeId && waiting.areaId === input.areaId;
+          throw new InvitationWaiting(
+            waiting.id,
+            same,
+            waiting.role === input.role
+              ? `${input.email} already has an invitation waiting for this role. Resend it from the list of invitations instead`
+              : `${input.email} already has an invitation waiting, as ${ROLE_LABELS[waiting.role as ProgrammeRole]?.toLowerCase() ?? 'another role'}. Withdraw it from the list of invitations before inviting them with another role`,
+          );
+        };
+        await refuseIfWaiting();
+        const values = { programmeId, email: input.email, role: input.role, stakeholderTypeId: input.stakeholderTypeId, areaId: input.areaId, invitedBy: inviter.id, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) };
+        const invitation = await repo.insertInvitation(tx, values);
+        if (!invitation) {
+          // The same invitation sent at the same moment (a retry racing the first): the index let one in.
+          await refuseIfWaiting();
+          throw new Error('invitation neither inserted nor waiting');
         }
-        const invitation = await repo.insertInvitation(tx, {
-          programmeId,
-          email: input.email,
-          role: input.role,
-          stakeholderTypeId: input.stakeholderTypeId,
-          areaId: input.areaId,
-          invitedBy: inviter.id,
-          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-        });
         await sendInvitationEmail(tx, invitation, programme, inviter.name);
         await recordAudit(tx, ctx, { action: 'programme.invitation-sent', entityType: 'invitation', entityId: invitation.id, details: { programmeId, email: input.email, role: input.role } });
         return invitation.id;
@@ -171,8 +215,9 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
     },
 
     /** Sends a fresh link (the old one stops working) and restarts the 14 days. */
-    async resendInvitation(programmeId: string, invitationId: string, inviter: { id: string; name: string }, ctx: AuditContext): Promise<boolean> {
-      return db.transaction(async (tx) => {
+    async resendInvitation(programmeId: string, invitationId: string, inviter: { id: string; name: string }, ctx: AuditContext, submissionKey?: string): Promise<boolean> {
+      // A double click sends once: a second send would retire the link the first email carried.
+      return once(db, submissionKey, inviter.id, async (tx) => {
         const invitation = await repo.getInvitation(tx, invitationId);
         if (!invitation || invitation.programmeId !== programmeId || invitation.acceptedAt || invitation.revokedAt) return false;
         const programme = (await repo.getProgramme(tx, programmeId))!;
@@ -217,14 +262,19 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
 
     openInvitation,
 
-    /** Accepts an invitation into the signed-in account. */
-    async acceptInvitation(token: string, userId: string, ctx: AuditContext): Promise<{ ok: true; programmeId: string } | { ok: false; problem: LinkProblem | 'revoked' }> {
+    /**
+     * Accepts an invitation into the signed-in account, which must be the one
+     * the invitation was sent to: anyone else holding the link changes nothing
+     * and is told (with the address partly hidden) whom it was for.
+     */
+    async acceptInvitation(token: string, user: { id: string; email: string }, ctx: AuditContext): Promise<{ ok: true; programmeId: string } | { ok: false; problem: LinkProblem | 'revoked' } | { ok: false; problem: 'other-account'; sentTo: string }> {
       const opened = await openInvitation(token);
       if (!opened.ok) return opened;
+      if (normaliseEmail(user.email) !== normaliseEmail(opened.invitation.email)) return { ok: false, problem: 'other-account', sentTo: maskEmail(opened.invitation.email) };
       return db.transaction(async (tx) => {
         const used = await consumeLinkToken(tx, INVITATION_PURPOSE, token);
         if (!used.ok) return used;
-        await joinFromInvitation(tx, opened.invitation, userId, ctx);
+        await joinFromInvitation(tx, opened.invitation, user.id, ctx);
         return { ok: true as const, programmeId: opened.invitation.programmeId };
       });
     },

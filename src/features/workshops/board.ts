@@ -15,6 +15,9 @@ export const WORKSHOP_KINDS = {
 } as const;
 export type WorkshopKind = keyof typeof WORKSHOP_KINDS;
 
+/** A workshop's status as people read it (the stored key is planned, live or ended). */
+export const WORKSHOP_STATUS_LABELS: Record<string, string> = { planned: 'Not started yet', live: 'Running now', ended: 'Ended' };
+
 export const PILLARS = ['Strategic and enabling leadership', 'Learning, developing and improving across the system', 'Research and innovation', 'Consultancy'];
 
 // No 0/O or 1/I/L, so a code read aloud or off a projector is typed right first time.

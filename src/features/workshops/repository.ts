@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
-import { activities, clusters, notes, participants, scriptTemplates, sources, votes, workshops } from './tables';
+import { activities, clusters, invitations, notes, participants, scriptTemplates, sources, votes, workshops } from './tables';
 
 export type Workshop = typeof workshops.$inferSelect;
 export type Activity = typeof activities.$inferSelect;
@@ -196,4 +196,16 @@ export async function notesOfUser(db: Db, userId: string) {
     .innerJoin(workshops, eq(workshops.id, activities.workshopId))
     .where(eq(participants.userId, userId))
     .orderBy(asc(notes.createdAt));
+}
+
+/** Records that these addresses were emailed the join link; gives back only those not emailed before. */
+export async function insertInvitations(db: Db, workshopId: string, emails: string[]): Promise<string[]> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .insert(invitations)
+    .values(emails.map((email) => ({ workshopId, email })))
+    .onConflictDoNothing()
+    .returning({ email: invitations.email });
+  const fresh = new Set(rows.map((r) => r.email));
+  return emails.filter((e) => fresh.has(e));
 }

@@ -7,6 +7,8 @@ import { parseEmailList } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
 import { apiError } from '../../platform/errors/error-handler';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import { textProblems } from '../../platform/forms/text-guard';
+import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { streamEvents } from '../../platform/events/sse';
 import { toCsvText } from '../../exports/csv';
 import { toXlsx } from '../../exports/xlsx';
@@ -14,7 +16,8 @@ import { extractText } from '../../exports/extract-text';
 import { safeFilename } from '../../platform/storage/files';
 import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
-import { PILLARS, WORKSHOP_KINDS } from './board';
+import { PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUS_LABELS } from './board';
+import { joinSchema, workshopFormOrder, workshopFormSchema } from './schema';
 import { channelOf, MAX_NOTE, type ControlAction, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
@@ -24,27 +27,11 @@ const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 const participantResource = (request: FastifyRequest) => ({ workshopId: (request.params as { workshopId?: string }).workshopId, joinedWorkshopIds: Object.keys(request.session?.workshops ?? {}) });
 const wantsJson = (request: FastifyRequest) => String(request.headers.accept ?? '').includes('application/json');
 
-const workshopSchema = z.object({
-  kind: z.enum(Object.keys(WORKSHOP_KINDS) as [keyof typeof WORKSHOP_KINDS], { message: 'Choose the kind of workshop' }),
-  title: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title').max(200, 'Title must be 200 characters or fewer'),
-  area: z.string().trim().max(100).optional().transform((v) => v || null),
-  pillar: z.string().trim().max(100).optional().transform((v) => v || null),
-  startsAt: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v : null))
-    .refine((v) => v === null || !Number.isNaN(Date.parse(v)), 'Enter the date and time, like 2026-12-01T10:00'),
-  place: z.string().trim().max(300).default(''),
-  onlineUrl: z
-    .string()
-    .trim()
-    .max(500)
-    .default('')
-    .refine((v) => v === '' || /^https:\/\//.test(v), 'Enter the online meeting link starting with https://'),
-  anonymous: z.enum(['yes', 'no']).default('no'),
-  facilitatorsSeeIdentity: z.enum(['yes', 'no']).default('no'),
-  templateId: z.string().optional().transform((v) => v || null),
-});
+/** The most text a transcript may hold once read (a long day's transcript is well under this). */
+const MAX_SOURCE_CHARS = 1_000_000;
+
+/** First problem per field of the shared free-text guard, for forms read field by field (not through parseForm). */
+const guardProblems = (request: FastifyRequest) => (request.isMultipart() ? {} : textProblems(request.body));
 
 export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService, programmes: ProgrammesService) {
   const consolePath = (w: Workshop) => `/programmes/${w.programmeId}/workshops/${w.id}`;
@@ -66,7 +53,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   // ---- facilitators: list, create --------------------------------------------------------
   app.get('/programmes/:programmeId/workshops', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
     const programme = await programmeOr404(request);
-    return reply.render('workshops/views/list.njk', { title: `Workshops – ${programme.name}`, programme, workshops: await workshops.list(programme.id), kinds: WORKSHOP_KINDS, canRun: can(request.actor, 'workshop.run', { programmeId: programme.id }) });
+    return reply.render('workshops/views/list.njk', { title: `Workshops – ${programme.name}`, programme, workshops: await workshops.list(programme.id), kinds: WORKSHOP_KINDS, statuses: WORKSHOP_STATUS_LABELS, canRun: can(request.actor, 'workshop.run', { programmeId: programme.id }) });
   });
 
   async function newPage(request: FastifyRequest, form: FormState) {
@@ -89,7 +76,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
 
   app.post('/programmes/:programmeId/workshops/new', { config: { permission: 'workshop.run', resource: programmeResource } }, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const parsed = parseForm(workshopSchema, request.body, ['kind', 'title', 'startsAt', 'onlineUrl']);
+    const parsed = parseForm(workshopFormSchema, request.body, workshopFormOrder);
     if (!parsed.ok) return reply.render('workshops/views/new.njk', await newPage(request, parsed.form), 400);
     const v = parsed.data;
     try {
@@ -98,12 +85,12 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
         { ...v, startsAt: v.startsAt ? ukLocalToDate(v.startsAt) : null, anonymous: v.anonymous === 'yes', facilitatorsSeeIdentity: v.facilitatorsSeeIdentity === 'yes' },
         request.user!.id,
         request.auditContext(),
-        bodyField(request.body, '_submission') || undefined,
+        v._submission,
       );
       request.flash('success', 'Workshop set up. Share the join code or link, then start the first activity.');
       return reply.redirect(`/programmes/${programme.id}/workshops/${id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('workshops/views/new.njk', await newPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      if (err instanceof FieldError) return reply.render('workshops/views/new.njk', await newPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, workshopFormOrder)), 400);
       throw err;
     }
   });
@@ -125,6 +112,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       sources: await workshops.sources(workshop.id),
       lastEventId: await app.platform.events.lastSeq(channelOf(workshop.id)),
       kinds: WORKSHOP_KINDS,
+      statuses: WORKSHOP_STATUS_LABELS,
       form,
       maxNote: MAX_NOTE,
     };
@@ -139,6 +127,12 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   /** Runs a facilitator action, then back to the console (or the error shown on it). */
   async function act(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop) => Promise<string>) {
     const workshop = await workshopOr404(request);
+    // The shared free-text guard over every field, all at once, before anything is done.
+    const problems = guardProblems(request);
+    if (Object.keys(problems).length) {
+      if (wantsJson(request)) return reply.code(400).send(apiError('validation', Object.values(problems)[0]!, problems));
+      return reply.render('workshops/views/console.njk', await consoleModel(request, formWithErrors(request.body as Record<string, unknown>, problems)), 400);
+    }
     try {
       const message = await work(workshop);
       if (wantsJson(request)) return reply.send({ ok: true, message });
@@ -208,7 +202,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   app.post('/programmes/:programmeId/workshops/:workshopId/clusters', { config: run }, async (request, reply) =>
     act(request, reply, async (w) => {
       await workshops.createCluster(w, field(request, 'activityId'), field(request, 'clusterName'), request.auditContext());
-      return `Cluster "${field(request, 'clusterName').trim()}" added.`;
+      return `Cluster "${field(request, 'clusterName').trim()}" is on the board.`;
     }),
   );
 
@@ -237,14 +231,15 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     act(request, reply, async (w) => {
       const list = parseEmailList(field(request, 'emails'));
       if (!list.ok) throw new FieldError('emails', list.message);
-      const n = await workshops.invite(w, list.emails, request.auditContext(), bodyField(request.body, '_submission') || undefined);
-      return `Join link emailed to ${n} ${n === 1 ? 'person' : 'people'}.`;
+      const { sent, already } = await workshops.invite(w, list.emails, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+      const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`;
+      return [`Join link emailed to ${people(sent.length)}.`, already.length ? `${people(already.length)} already had it (${already.join(', ')}), so were not emailed again.` : ''].filter(Boolean).join(' ');
     }),
   );
 
   app.post('/programmes/:programmeId/workshops/:workshopId/template', { config: run }, async (request, reply) =>
     act(request, reply, async (w) => {
-      await workshops.saveTemplate(w, field(request, 'templateName'), request.auditContext());
+      await workshops.saveTemplate(w, field(request, 'templateName'), request.auditContext(), bodyField(request.body, '_submission') || undefined);
       return 'Script saved. Choose it when you set up the next workshop.';
     }),
   );
@@ -259,7 +254,11 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       const r = await extractText(file.filename, buffer);
       if (!r.ok) throw new FieldError('file', r.message);
       if (!r.text.trim()) throw new FieldError('file', `No text could be read from ${file.filename}`);
-      await workshops.addSource(w, { filename: safeFilename(file.filename), kind: r.kind, text: r.text }, request.user!.id, request.auditContext());
+      // Transcripts are free text like any other: bounded, and never a way in for an NHS number.
+      if (r.text.length > MAX_SOURCE_CHARS) throw new FieldError('file', `${file.filename} holds ${r.text.length.toLocaleString('en-GB')} characters of text. Upload ${MAX_SOURCE_CHARS.toLocaleString('en-GB')} characters or fewer, or split it`);
+      const nhs = nhsNumberProblem(r.text, file.filename);
+      if (nhs) throw new FieldError('file', nhs);
+      await workshops.addSource(w, { filename: safeFilename(file.filename), kind: r.kind, text: r.text }, request.user!.id, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       return `${file.filename} added as a source for analysis (${r.text.length.toLocaleString('en-GB')} characters).`;
     }),
   );
@@ -270,8 +269,8 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   });
 
   // ---- record, summary, projector, events ------------------------------------------------------
-  const recordHead = ['workshop', 'kind', 'area', 'pillar', 'activity', 'prompt', 'cluster', 'note', 'votes', 'stakeholder type', 'participant area', 'participant', 'author', 'status', 'created', 'updated'];
-  const recordRow = (r: Awaited<ReturnType<WorkshopsService['record']>>[number]) => [r.workshop, r.kind, r.area, r.pillar, r.activity, r.prompt, r.cluster, r.note, r.votes, r.stakeholderType, r.participantArea, r.participant, r.author, r.status, r.createdAt, r.updatedAt];
+  const recordHead = ['workshop', 'kind', 'area', 'pillar', 'activity', 'prompt', 'cluster', 'note', 'votes', 'cluster votes', 'stakeholder type', 'participant area', 'participant', 'author', 'status', 'created', 'updated'];
+  const recordRow = (r: Awaited<ReturnType<WorkshopsService['record']>>[number]) => [r.workshop, r.kind, r.area, r.pillar, r.activity, r.prompt, r.cluster, r.note, r.votes, r.clusterVotes, r.stakeholderType, r.participantArea, r.participant, r.author, r.status, r.createdAt, r.updatedAt];
 
   app.get('/programmes/:programmeId/workshops/:workshopId/record.:format', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
     const w = await workshopOr404(request);
@@ -287,7 +286,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   app.get('/programmes/:programmeId/workshops/:workshopId/summary', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
     const workshop = await workshopOr404(request);
     const programme = (await programmes.get(workshop.programmeId))!;
-    return reply.render('workshops/views/summary.njk', { title: `Summary – ${workshop.title}`, programme, workshop, board: await workshops.board(workshop, { kind: 'facilitator' }), kinds: WORKSHOP_KINDS, base: consolePath(workshop) });
+    return reply.render('workshops/views/summary.njk', { title: `Summary – ${workshop.title}`, programme, workshop, board: await workshops.board(workshop, { kind: 'facilitator' }), kinds: WORKSHOP_KINDS, statuses: WORKSHOP_STATUS_LABELS, base: consolePath(workshop) });
   });
 
   app.get('/programmes/:programmeId/workshops/:workshopId/projector', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
@@ -329,12 +328,6 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     return joinPage(request, reply, emptyForm({ name: request.user?.name ?? '' }));
   });
 
-  const joinSchema = z.object({
-    name: z.string().trim().max(100, 'Name must be 100 characters or fewer').default(''),
-    stakeholderType: z.string({ message: 'Choose which of these describes you' }).trim().min(1, 'Choose which of these describes you').max(100),
-    area: z.string().trim().max(100).optional().transform((v) => v || null),
-  });
-
   app.post('/join/:code', { config: { permission: 'public' } }, async (request, reply) => {
     const found = await workshops.byCode((request.params as { code: string }).code);
     if (!found.ok) return joinPage(request, reply, emptyForm(), 400);
@@ -342,7 +335,8 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     if (!parsed.ok) return joinPage(request, reply, parsed.form, 400);
     const types = await programmes.stakeholderTypesOf(found.workshop.programmeId);
     if (!types.some((t) => t.name === parsed.data.stakeholderType)) return joinPage(request, reply, formWithErrors(request.body as Record<string, unknown>, { stakeholderType: 'Choose from the list' }), 400);
-    const p = await workshops.join(found.workshop, { ...parsed.data, userId: request.user?.id ?? null });
+    const { _submission, ...input } = parsed.data;
+    const p = await workshops.join(found.workshop, { ...input, userId: request.user?.id ?? null }, _submission);
     request.session.workshops = { ...(request.session.workshops ?? {}), [found.workshop.id]: p.id };
     return reply.redirect(`/workshops/${found.workshop.id}/board`);
   });
@@ -373,6 +367,11 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   /** A participant's action; JSON for the page's script, a redirect (or the form again) without it. */
   async function participantAct(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop, p: NonNullable<Awaited<ReturnType<WorkshopsService['getParticipant']>>>) => Promise<{ message: string; data?: unknown }>) {
     const { workshop, participant } = await participantOf(request);
+    const problems = guardProblems(request);
+    if (Object.keys(problems).length) {
+      if (wantsJson(request)) return reply.code(400).send(apiError('validation', Object.values(problems)[0]!, problems));
+      return reply.render('workshops/views/board.njk', await boardModel(request, formWithErrors(request.body as Record<string, unknown>, problems)), 400);
+    }
     try {
       const { message, data } = await work(workshop, participant);
       if (wantsJson(request)) return reply.send({ ok: true, message, ...(data ? { data } : {}) });
@@ -410,7 +409,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     participantAct(request, reply, async (w, p) => {
       const target = field(request, 'target');
       const [kind, id] = target.split(':');
-      await workshops.vote(w, p, field(request, 'activityId'), kind === 'cluster' ? { clusterId: id } : { noteId: id });
+      await workshops.vote(w, p, field(request, 'activityId'), kind === 'cluster' ? { clusterId: id } : { noteId: id }, field(request, '_submission') || undefined);
       return { message: 'Vote added.' };
     }),
   );

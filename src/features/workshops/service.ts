@@ -5,7 +5,8 @@ import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { nhsNumberProblem } from '../../platform/forms/nhs-number';
-import { authorLabel, canSee, DEFAULT_SCRIPT, joinCode, normaliseCode, secondsLeft, votesLeft, type Viewer, type WorkshopKind } from './board';
+import { authorLabel, canSee, DEFAULT_SCRIPT, joinCode, normaliseCode, secondsLeft, votesLeft, WORKSHOP_KINDS, type Viewer, type WorkshopKind } from './board';
+import { definitionProblems, LIMITS } from './schema';
 import * as repo from './repository';
 
 export const MAX_NOTE = 500;
@@ -35,7 +36,12 @@ function checkTimer(seconds: number | null) {
 export const CONTROL_ACTIONS = ['start', 'pause', 'resume', 'end', 'private-on', 'private-off', 'reveal', 'voting-open', 'voting-close', 'votes-reveal', 'close'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 
-export function createWorkshopsService(platform: Platform) {
+export interface WorkshopsDeps {
+  /** The names of a programme's clinical areas (from the programmes feature), so a workshop's area is one of them. */
+  areaNames?: (programmeId: string) => Promise<string[]>;
+}
+
+export function createWorkshopsService(platform: Platform, deps: WorkshopsDeps = {}) {
   const { db, events } = platform;
 
   const publish = (tx: Db, workshopId: string, type: string, data: Record<string, unknown>) => events.publish(tx, channelOf(workshopId), type, data);
@@ -64,10 +70,18 @@ export function createWorkshopsService(platform: Platform) {
 
   return {
     async create(programmeId: string, input: WorkshopInput, userId: string, ctx: AuditContext, submissionKey?: string): Promise<string> {
+      // The forms and the API check this first, with every field at once; this keeps any other caller honest.
+      const [field, message] = Object.entries(definitionProblems(input.kind, input.area, input.pillar))[0] ?? [];
+      if (field) throw new FieldError(field, message!);
+      if (input.area && deps.areaNames && !(await deps.areaNames(programmeId)).includes(input.area)) throw new FieldError('area', 'Choose a clinical area of this programme from the list');
       const template = input.templateId ? await repo.getTemplate(db, input.templateId) : undefined;
       if (input.templateId && (!template || template.programmeId !== programmeId)) throw new FieldError('templateId', 'Choose a script from the list');
       const script = template ? (template.activities as { prompt: string; timerSeconds: number | null }[]) : DEFAULT_SCRIPT.map((prompt) => ({ prompt, timerSeconds: 600 }));
       return once(db, submissionKey, userId, async (tx) => {
+        // A title names one workshop in a programme (and is the natural key that makes an API retry harmless).
+        if ((await repo.workshopsOf(tx, programmeId)).some((w) => w.title.toLowerCase() === input.title.trim().toLowerCase())) {
+          throw new FieldError('title', `There is already a workshop called "${input.title.trim()}" in this programme. Choose another title`);
+        }
         let workshop: repo.Workshop | undefined;
         // Codes are random; a clash with a live code is rare, so try again.
         for (let i = 0; !workshop && i < 10; i++) {
@@ -119,17 +133,22 @@ export function createWorkshopsService(platform: Platform) {
       return { ok: true, workshop };
     },
 
-    /** Joins a person to a workshop (a signed-in user joins once; guests each time). */
-    async join(workshop: repo.Workshop, input: { name: string; stakeholderType: string; area: string | null; userId: string | null }) {
+    /**
+     * Joins a person to a workshop (a signed-in user joins once; guests each
+     * time, but a repeated submit of one join form joins once). Gives the
+     * participant's id.
+     */
+    async join(workshop: repo.Workshop, input: { name: string; stakeholderType: string; area: string | null; userId: string | null }, submissionKey?: string): Promise<repo.Participant> {
       if (input.userId) {
         const existing = await repo.participantOfUser(db, workshop.id, input.userId);
         if (existing) return existing;
       }
-      return db.transaction(async (tx) => {
+      const { id } = await once(db, submissionKey && `join:${workshop.id}:${submissionKey}`, input.userId, async (tx) => {
         const p = await repo.insertParticipant(tx, { workshopId: workshop.id, userId: input.userId, name: workshop.anonymous && !workshop.facilitatorsSeeIdentity ? '' : input.name, stakeholderType: input.stakeholderType, area: input.area });
         await publish(tx, workshop.id, 'participant.joined', {});
-        return p;
+        return { id: p.id };
       });
+      return (await repo.getParticipant(db, id))!;
     },
 
     /** Everything one viewer's board shows, with the visibility rules applied. */
@@ -155,7 +174,8 @@ export function createWorkshopsService(platform: Platform) {
         return {
           ...a,
           current: workshop.currentActivityId === a.id,
-          secondsLeft: secondsLeft(a.timerSeconds, a.startedAt, now),
+          // An ended (or not yet started) workshop has no clock running.
+          secondsLeft: workshop.status === 'live' ? secondsLeft(a.timerSeconds, a.startedAt, now) : null,
           clusters: clusterList.map((c) => ({ ...c, notes: visible.filter((n) => n.clusterId === c.id).map(noteView), votes: showVotes ? voteCount({ clusterId: c.id }) : null, myVotes: mine.filter((v) => v.clusterId === c.id) })),
           loose: visible.filter((n) => !n.clusterId || !clusterList.some((c) => c.id === n.clusterId)).map(noteView),
           noteCount: visible.length,
@@ -246,7 +266,8 @@ export function createWorkshopsService(platform: Platform) {
     async end(workshop: repo.Workshop, ctx: AuditContext) {
       await change(workshop, ctx, 'ended', async (tx) => {
         await repo.updateWorkshop(tx, workshop.id, { status: 'ended', paused: false });
-        return {};
+        // Screens stop their timers on this.
+        return { status: 'ended' };
       });
     },
 
@@ -332,18 +353,25 @@ export function createWorkshopsService(platform: Platform) {
       });
     },
 
-    async saveTemplate(workshop: repo.Workshop, name: string, ctx: AuditContext) {
-      if (!name.trim() || name.length > 100) throw new FieldError('templateName', 'Name the script, in 100 characters or fewer');
+    async saveTemplate(workshop: repo.Workshop, name: string, ctx: AuditContext, submissionKey?: string) {
+      if (!name.trim() || name.length > LIMITS.template) throw new FieldError('templateName', `Name the script, in ${LIMITS.template} characters or fewer`);
       const list = await repo.activitiesOf(db, workshop.id);
-      await db.transaction(async (tx) => {
+      await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         await repo.insertTemplate(tx, workshop.programmeId, name.trim(), list.map((a) => ({ prompt: a.prompt, timerSeconds: a.timerSeconds })));
         await recordAudit(tx, ctx, { action: 'workshop.script-saved', entityType: 'workshop', entityId: workshop.id, details: { name } });
       });
     },
 
-    async createCluster(workshop: repo.Workshop, activityId: string, name: string, ctx: AuditContext) {
+    /**
+     * Adds a cluster to an activity and gives its id. A name already used in
+     * the activity gives back that cluster instead of a second one (the
+     * natural key, so an API retry or a repeated form adds one).
+     */
+    async createCluster(workshop: repo.Workshop, activityId: string, name: string, ctx: AuditContext): Promise<string> {
       const activity = await activityOf(workshop, activityId);
-      if (!name.trim() || name.length > 120) throw new FieldError('clusterName', 'Name the cluster, in 120 characters or fewer');
+      if (!name.trim() || name.length > LIMITS.cluster) throw new FieldError('clusterName', `Name the cluster, in ${LIMITS.cluster} characters or fewer`);
+      const same = (await repo.clustersOf(db, [activity.id])).find((c) => c.name.toLowerCase() === name.trim().toLowerCase());
+      if (same) return same.id;
       let id = '';
       await change(
         workshop,
@@ -390,11 +418,12 @@ export function createWorkshopsService(platform: Platform) {
     },
 
     /** One vote for a note or cluster, within the person's allowance; checked under a lock so double clicks cannot overspend. */
-    async vote(workshop: repo.Workshop, participant: repo.Participant, activityId: string, target: { noteId?: string; clusterId?: string }) {
+    async vote(workshop: repo.Workshop, participant: repo.Participant, activityId: string, target: { noteId?: string; clusterId?: string }, submissionKey?: string) {
       const activity = await activityOf(workshop, activityId);
       if (participant.workshopId !== workshop.id) throw new FieldError('vote', 'You have not joined this workshop');
       if (!activity.votingOpen) throw new FieldError('vote', 'Voting is not open for this activity');
-      await db.transaction(async (tx) => {
+      // A double click on one vote button votes once; each button carries its own key.
+      await once(db, submissionKey && `vote:${participant.id}:${submissionKey}`, null, async (tx) => {
         await repo.lockActivity(tx, activity.id);
         const current = (await repo.getActivity(tx, activity.id))!;
         if (!current.votingOpen) throw new FieldError('vote', 'Voting has closed for this activity');
@@ -423,13 +452,18 @@ export function createWorkshopsService(platform: Platform) {
       });
     },
 
-    /** Emails people the join link. */
-    async invite(workshop: repo.Workshop, emails: string[], ctx: AuditContext, submissionKey?: string): Promise<number> {
+    /**
+     * Emails people the join link, each address once per workshop however
+     * often it is typed or the form is sent. Says who was emailed now and who
+     * already had the link.
+     */
+    async invite(workshop: repo.Workshop, emails: string[], ctx: AuditContext, submissionKey?: string): Promise<{ sent: string[]; already: string[] }> {
       if (emails.length === 0) throw new FieldError('emails', 'Enter at least one email address');
       const link = `${platform.config.baseUrl}/join/${workshop.joinCode}`;
       const when = workshop.startsAt ? ` on ${workshop.startsAt.toLocaleString('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' })}` : '';
-      await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
-        for (const to of emails) {
+      return once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
+        const sent = await repo.insertInvitations(tx, workshop.id, emails);
+        for (const to of sent) {
           await platform.mailer.send(tx, {
             to,
             subject: `Join the workshop "${workshop.title}"`,
@@ -443,13 +477,13 @@ export function createWorkshopsService(platform: Platform) {
             ].join('\n'),
           });
         }
-        await recordAudit(tx, ctx, { action: 'workshop.invited', entityType: 'workshop', entityId: workshop.id, details: { count: emails.length } });
+        if (sent.length) await recordAudit(tx, ctx, { action: 'workshop.invited', entityType: 'workshop', entityId: workshop.id, details: { count: sent.length } });
+        return { sent, already: emails.filter((e) => !sent.includes(e)) };
       });
-      return emails.length;
     },
 
-    async addSource(workshop: repo.Workshop, file: { filename: string; kind: string; text: string }, userId: string, ctx: AuditContext) {
-      await db.transaction(async (tx) => {
+    async addSource(workshop: repo.Workshop, file: { filename: string; kind: string; text: string }, userId: string, ctx: AuditContext, submissionKey?: string) {
+      await once(db, submissionKey, userId, async (tx) => {
         await repo.insertSource(tx, { workshopId: workshop.id, filename: file.filename, kind: file.kind, text: file.text, uploadedBy: userId });
         await recordAudit(tx, ctx, { action: 'workshop.source-uploaded', entityType: 'workshop', entityId: workshop.id, details: { filename: file.filename, kind: file.kind, characters: file.text.length } });
       });
@@ -457,8 +491,10 @@ export function createWorkshopsService(platform: Platform) {
 
     /**
      * The workshop's record for analysis: every note (withdrawn and hidden
-     * ones marked) with its activity, cluster, votes, workshop, area, pillar,
-     * stakeholder type and times; names only where the workshop allows.
+     * ones marked) with its activity, cluster, the votes given to the note and
+     * to its cluster, workshop, area, pillar, stakeholder type and times; names
+     * only where the workshop allows. A cluster with no notes still has a row,
+     * so votes given to it are never lost from the record.
      */
     async record(workshop: repo.Workshop) {
       const list = await repo.activitiesOf(db, workshop.id);
@@ -469,30 +505,39 @@ export function createWorkshopsService(platform: Platform) {
       const activity = new Map(list.map((a) => [a.id, a]));
       const clusterName = new Map(allClusters.map((c) => [c.id, c.name]));
       const votes = new Map<string, number>();
-      for (const v of allVotes) if (v.noteId) votes.set(v.noteId, (votes.get(v.noteId) ?? 0) + 1);
+      for (const v of allVotes) {
+        const target = v.noteId ?? v.clusterId;
+        if (target) votes.set(target, (votes.get(target) ?? 0) + 1);
+      }
       const showNames = !workshop.anonymous || workshop.facilitatorsSeeIdentity;
-      return allNotes.map((n) => {
+      const about = { workshop: workshop.title, kind: WORKSHOP_KINDS[workshop.kind as WorkshopKind] ?? workshop.kind, area: workshop.area ?? '', pillar: workshop.pillar ?? '' };
+      const rows = allNotes.map((n) => {
         const a = activity.get(n.activityId)!;
         const p = n.participantId ? person.get(n.participantId) : undefined;
+        const inCluster = n.clusterId && clusterName.has(n.clusterId) ? n.clusterId : null;
         return {
-          workshop: workshop.title,
-          kind: workshop.kind,
-          area: workshop.area ?? '',
-          pillar: workshop.pillar ?? '',
+          ...about,
           activity: a.position + 1,
           prompt: a.prompt,
-          cluster: (n.clusterId && clusterName.get(n.clusterId)) || '',
+          cluster: inCluster ? clusterName.get(inCluster)! : '',
           note: n.text,
           votes: votes.get(n.id) ?? 0,
-          stakeholderType: p?.stakeholderType ?? (n.enteredBy ? 'entered for the room' : ''),
+          clusterVotes: inCluster ? (votes.get(inCluster) ?? 0) : ('' as const),
+          stakeholderType: p?.stakeholderType ?? (n.enteredBy ? 'Entered for the room' : ''),
           participantArea: p?.area ?? '',
           author: showNames && p ? p.name : '',
           participant: p ? pseudonym.get(p.id)! : '',
-          status: n.withdrawnAt ? 'withdrawn' : n.duplicateOf ? 'duplicate' : n.hidden ? 'hidden' : 'shown',
+          status: n.withdrawnAt ? 'Withdrawn' : n.duplicateOf ? 'Duplicate' : n.hidden ? 'Hidden' : 'Shown',
           createdAt: n.createdAt.toISOString(),
           updatedAt: n.updatedAt.toISOString(),
         };
       });
+      const used = new Set(allNotes.map((n) => n.clusterId));
+      for (const c of allClusters.filter((x) => !used.has(x.id))) {
+        const a = activity.get(c.activityId)!;
+        rows.push({ ...about, activity: a.position + 1, prompt: a.prompt, cluster: c.name, note: '', votes: 0, clusterVotes: votes.get(c.id) ?? 0, stakeholderType: '', participantArea: '', author: '', participant: '', status: 'Cluster with no notes', createdAt: c.createdAt.toISOString(), updatedAt: c.createdAt.toISOString() });
+      }
+      return rows;
     },
   };
 }

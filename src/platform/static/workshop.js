@@ -95,6 +95,10 @@ if (live && window.EventSource) {
     if (!document.getElementById(`note-${data.noteId}`)) announce(1);
     refresh();
   });
+  // An ended workshop stops every clock at once, even before the board is redrawn (it waits while someone types).
+  stream.addEventListener('workshop.changed', (e) => {
+    if (JSON.parse(e.data || '{}').status === 'ended') stopCountdowns();
+  });
   for (const type of ['note.changed', 'cluster.changed', 'activity.changed', 'vote.changed', 'workshop.changed', 'participant.joined']) {
     stream.addEventListener(type, refresh);
   }
@@ -183,12 +187,21 @@ if (form && window.fetch && window.localStorage) {
 }
 
 // ---- timers ----
+function stopCountdowns() {
+  for (const el of document.querySelectorAll('[data-countdown]')) {
+    el.dataset.stopped = '1';
+    el.textContent = 'Workshop ended';
+  }
+}
+
 function startCountdowns() {
   for (const el of document.querySelectorAll('[data-countdown]')) {
     if (el.dataset.started) continue;
     el.dataset.started = '1';
     const ends = Date.now() + Number(el.dataset.countdown) * 1000;
     const tick = () => {
+      // A redrawn board (the activity changed, the workshop ended) drops this element: its clock stops with it.
+      if (!el.isConnected || el.dataset.stopped) return;
       const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
       el.textContent = left ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left` : 'Time is up';
       if (left) setTimeout(tick, 1000);
