@@ -72,3 +72,17 @@ describe('diffVersions', () => {
     expect(diffVersions([domain], []).removed).toHaveLength(1);
   });
 });
+
+describe('identical text is not a rewording', () => {
+  const item = (text: string, description = '') => ({ identifier: '00000000-0000-4000-8000-000000000001', code: '1', type: 'domain' as const, parentCode: null, text, description, stage: null, area: null, notes: '' });
+  it.each([
+    ['line endings and repeated spaces', 'Expert  practice\r\nin context', 'Expert practice\nin context'],
+    ['composed and decomposed accents', 'Caf\u00e9 culture', 'Cafe\u0301 culture'],
+    ['a trailing space', 'Expert practice ', 'Expert practice'],
+  ])('%s', (_name, before, after) => {
+    expect(diffVersions([item(before)], [item(after)]).reworded).toHaveLength(0);
+  });
+  it('still sees a changed word', () => {
+    expect(diffVersions([item('Expert practice')], [item('Expert practise')]).reworded).toHaveLength(1);
+  });
+});

@@ -20,6 +20,15 @@ export interface VersionDiff {
 }
 
 /**
+ * Text as a reader sees it: Unicode composed one way (NFC), line endings and
+ * runs of spaces as one space, no space at either end. A spreadsheet or a
+ * CASE tool that re-saves a file changes these without changing the words,
+ * and that is not a rewording.
+ */
+export const sameText = (a: string, b: string): boolean => normalise(a) === normalise(b);
+const normalise = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
+
+/**
  * What changed between two versions of a framework. Items are the same item
  * when they share an identifier (Waymark keeps identifiers across versions,
  * matching by code when a CSV carries none). An item can be reworded, moved
@@ -40,7 +49,7 @@ export function diffVersions(from: FrameworkItem[], to: FrameworkItem[]): Versio
       continue;
     }
     const change: ItemChange = { identifier: a.identifier, code: a.code, type: a.type, before: b, after: a, changes: [] };
-    if (b.text !== a.text || b.description !== a.description) change.changes.push('reworded');
+    if (!sameText(b.text, a.text) || !sameText(b.description, a.description)) change.changes.push('reworded');
     if (parentId(codeToIdBefore, b.parentCode) !== parentId(codeToIdAfter, a.parentCode)) change.changes.push('moved');
     else if (b.code !== a.code) change.changes.push('renumbered');
     if ((b.stage ?? null) !== (a.stage ?? null)) change.changes.push('stage');

@@ -52,6 +52,8 @@ export type VersionCase = z.infer<typeof versionCaseSchema>;
 
 /** Statements with no stage yet (an imported package had none) sit in this bucket until an editor assigns one. */
 export const UNSTAGED_LABEL = 'Unstaged';
+/** The stage filter's value for that bucket (a stage key cannot look like it: keys are lower-case). */
+export const UNSTAGED_KEY = '_unstaged';
 
 const key = z.string().trim().min(1).max(60).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, numbers and hyphens');
 const code = z.string().trim().min(1, 'has no code').max(40, 'code must be 40 characters or fewer');

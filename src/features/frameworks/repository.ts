@@ -93,6 +93,7 @@ export async function insertItems(db: Db, versionId: string, items: FrameworkIte
         stage: item.stage,
         area: item.area,
         notes: item.notes,
+        caseData: item.case ?? null,
       })),
     );
   }
@@ -114,7 +115,7 @@ export async function findItem(db: Db, versionId: string, code: string): Promise
   return row;
 }
 
-export async function updateItem(db: Db, id: string, values: { text: string; stage: string | null }) {
+export async function updateItem(db: Db, id: string, values: { text: string; stage: string | null; caseData?: unknown }) {
   await db.update(frameworkItems).set(values).where(eq(frameworkItems.id, id));
 }
 
@@ -223,4 +224,16 @@ export async function hasProvenance(db: Db, versionId: string, sourceType: strin
     .where(and(eq(frameworkItems.versionId, versionId), eq(provenanceLinks.sourceType, sourceType), eq(provenanceLinks.sourceId, sourceId)))
     .limit(1);
   return !!row;
+}
+
+/** Items of any framework with these identifiers (newest version first), so a CASE package's mapping to them becomes a Waymark mapping. */
+export async function itemsByIdentifier(db: Db, identifiers: string[]) {
+  if (identifiers.length === 0) return [];
+  return db
+    .select({ identifier: frameworkItems.identifier, code: frameworkItems.code, frameworkId: frameworks.id, shortName: frameworks.shortName })
+    .from(frameworkItems)
+    .innerJoin(frameworkVersions, eq(frameworkVersions.id, frameworkItems.versionId))
+    .innerJoin(frameworks, eq(frameworks.id, frameworkVersions.frameworkId))
+    .where(inArray(frameworkItems.identifier, identifiers))
+    .orderBy(desc(frameworkVersions.createdAt));
 }

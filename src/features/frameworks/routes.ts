@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
-import { FORMAT_LABELS, FORMATS, isIllustrative, MAPPING_LABELS, type Format } from './model';
+import { FORMAT_LABELS, FORMATS, isIllustrative, MAPPING_LABELS, UNSTAGED_KEY, UNSTAGED_LABEL, VERSION_STATUS_LABELS, type Format } from './model';
 import { detectFormat, MAX_IMPORT_BYTES, PROVENANCE_SOURCES, type FrameworksService, type TreeFilter } from './service';
 import type { Framework, Version } from './repository';
 
@@ -32,7 +32,15 @@ async function load(frameworks: FrameworksService, request: FastifyRequest) {
 const versionPath = (f: Framework, v: Version) => `/frameworks/${encodeURIComponent(f.shortName)}/versions/${encodeURIComponent(v.label)}`;
 
 export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksService) {
-  const page = (request: FastifyRequest, extra: Record<string, unknown>) => ({ canManage: canManage(request), formatLabels: FORMAT_LABELS, ...extra });
+  // Labels, never keys, on every page: statuses, the unstaged bucket.
+  const page = (request: FastifyRequest, extra: Record<string, unknown>) => ({
+    canManage: canManage(request),
+    formatLabels: FORMAT_LABELS,
+    statusLabels: VERSION_STATUS_LABELS,
+    unstagedLabel: UNSTAGED_LABEL,
+    unstagedKey: UNSTAGED_KEY,
+    ...extra,
+  });
 
   app.get('/frameworks', { config: { permission: 'framework.view' } }, async (request, reply) => {
     const rows = await frameworks.list(canManage(request));
@@ -113,7 +121,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     const parsed = filterSchema.safeParse(request.query);
     const filter: TreeFilter = parsed.success ? parsed.data : {};
     const stages = version.stages as Stage[];
-    if (filter.stage && !stages.some((s) => s.key === filter.stage)) filter.stage = undefined;
+    if (filter.stage && filter.stage !== UNSTAGED_KEY && !stages.some((s) => s.key === filter.stage)) filter.stage = undefined;
     const tree = await frameworks.tree(framework, version, filter);
     return reply.render(
       'frameworks/views/version.njk',
@@ -166,7 +174,7 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     const format = (request.params as { format: string }).format;
     if (!(FORMATS as readonly string[]).includes(format)) throw notFound('format');
     const doc = await frameworks.docOf(version);
-    return sendAttachment(reply, `${doc.framework.shortName}-${doc.version.label}.${FILE_EXTENSIONS[format as Format]}`, CONTENT_TYPES[format as Format], frameworks.serialise(doc, format as Format));
+    return sendAttachment(reply, `${doc.framework.shortName}-${doc.version.label}.${FILE_EXTENSIONS[format as Format]}`, CONTENT_TYPES[format as Format], await frameworks.serialise(doc, format as Format));
   });
 
   // ---- versions --------------------------------------------------------------------

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { diffVersions } from './diff';
-import { CONSULTANT_STAGES, type FrameworkDoc, type FrameworkItem, type Format, type ImportProblem, type ParseResult } from './model';
+import { CONSULTANT_STAGES, UNSTAGED_KEY, UNSTAGED_LABEL, itemCaseSchema, versionCaseSchema, type FrameworkDoc, type FrameworkItem, type Format, type ImportProblem, type ParseResult } from './model';
 import { toCase } from './formats/case';
 import { fromCase } from './formats/case-import';
 import { fromCsv, toCsv } from './formats/csv';
@@ -41,7 +41,8 @@ export function createFrameworksService(platform: Platform) {
   const { db } = platform;
 
   function toItem(r: repo.ItemRow): FrameworkItem {
-    return { identifier: r.identifier, code: r.code, type: r.type as FrameworkItem['type'], parentCode: r.parentCode, text: r.text, description: r.description, stage: r.stage, area: r.area, notes: r.notes };
+    const item: FrameworkItem = { identifier: r.identifier, code: r.code, type: r.type as FrameworkItem['type'], parentCode: r.parentCode, text: r.text, description: r.description, stage: r.stage, area: r.area, notes: r.notes };
+    return r.caseData ? { ...item, case: itemCaseSchema.parse(r.caseData) } : item;
   }
 
   /** The whole version as a document: what every export writes. */
@@ -63,7 +64,39 @@ export function createFrameworksService(platform: Platform) {
       stages: version.stages as Stage[],
       items: items.map(toItem),
       mappings: mappings.map((m) => ({ fromCode: m.fromCode, toFramework: m.toFramework, toCode: m.toCode, kind: m.kind as FrameworkDoc['mappings'][number]['kind'] })),
+      ...(version.caseData ? { case: versionCaseSchema.parse(version.caseData) } : {}),
     };
+  }
+
+  /** Items of frameworks already here that a CASE package's associations point at, by identifier. */
+  async function knownItems(text: string) {
+    let ids: string[] = [];
+    try {
+      const raw = JSON.parse(text) as { CFAssociations?: unknown; CFPackage?: { CFAssociations?: unknown } };
+      const list = (raw.CFAssociations ?? raw.CFPackage?.CFAssociations ?? []) as { destinationNodeURI?: { identifier?: unknown } }[];
+      ids = Array.isArray(list) ? list.map((a) => String(a?.destinationNodeURI?.identifier ?? '').toLowerCase()).filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) : [];
+    } catch {
+      return new Map();
+    }
+    const rows = await repo.itemsByIdentifier(db, [...new Set(ids)]);
+    const found = new Map<string, { frameworkId: string; shortName: string; code: string }>();
+    for (const r of rows) if (!found.has(r.identifier)) found.set(r.identifier, { frameworkId: r.frameworkId, shortName: r.shortName, code: r.code });
+    return found;
+  }
+
+  /** The real identifier and URI of each item a version maps to, from that framework's current version, for the CASE export. */
+  async function mappingTargets(doc: FrameworkDoc) {
+    const targets = new Map<string, { identifier: string; uri: string }>();
+    for (const shortName of new Set(doc.mappings.map((m) => m.toFramework))) {
+      const framework = await repo.findFrameworkByShortName(db, shortName);
+      const version = framework ? await currentVersion(framework.id, true) : undefined;
+      if (!version) continue;
+      for (const item of await repo.itemsOf(db, version.id)) {
+        const uri = typeof (item.caseData as { fields?: { uri?: unknown } } | null)?.fields?.uri === 'string' ? String((item.caseData as { fields: { uri: string } }).fields.uri) : `urn:uuid:${item.identifier}`;
+        targets.set(`${shortName.toLowerCase()}\u0000${item.code}`, { identifier: item.identifier, uri });
+      }
+    }
+    return (framework: string, code: string) => targets.get(`${framework.toLowerCase()}\u0000${code}`);
   }
 
   /** The version people see by default: the published one, else the newest. */
@@ -75,7 +108,10 @@ export function createFrameworksService(platform: Platform) {
   /** Reads an uploaded file. A CSV keeps the identities of the framework's existing items by code. */
   async function parse(format: Format, text: string): Promise<ParseResult> {
     if (format === 'json') return fromJson(text);
-    if (format === 'case') return fromCase(text, { defaultStages: CONSULTANT_STAGES });
+    if (format === 'case') {
+      const known = await knownItems(text);
+      return fromCase(text, { defaultStages: CONSULTANT_STAGES, knownItem: (id) => known.get(id) });
+    }
     // First pass finds the short name; the second reads the file against that framework's latest version.
     const now = new Date().toISOString();
     const blank = {
@@ -90,6 +126,7 @@ export function createFrameworksService(platform: Platform) {
     const ids = new Map(latest ? (await repo.itemsOf(db, latest.id)).map((i) => [i.code, i.identifier]) : []);
     const previous = latest ? await docOf(latest) : undefined;
     return fromCsv(text, {
+      previous,
       base: {
         framework: { ...blank.framework, identifier: existing.id, title: existing.title, publisher: existing.publisher, description: existing.description },
         version: { ...blank.version, sourceNote: previous?.version.sourceNote ?? '', licenceNote: previous?.version.licenceNote ?? '' },
@@ -121,7 +158,15 @@ export function createFrameworksService(platform: Platform) {
       isNew: !existing,
       previous,
       diff,
-      counts: { domains: count('domain'), capabilities: count('capability'), statements: count('statement'), impacts: count('impact'), mappings: doc.mappings.length },
+      counts: {
+        domains: count('domain'),
+        capabilities: count('capability'),
+        statements: count('statement'),
+        impacts: count('impact'),
+        mappings: doc.mappings.length,
+        unstaged: doc.items.filter((i) => i.type === 'statement' && !i.stage).length,
+        associations: doc.case?.associations.length ?? 0,
+      },
     };
   }
 
@@ -143,6 +188,7 @@ export function createFrameworksService(platform: Platform) {
         sourceNote: doc.version.sourceNote,
         licenceNote: doc.version.licenceNote,
         stages: doc.stages,
+        caseData: doc.case ?? null,
         createdBy: userId,
       });
       await repo.insertItems(tx, version.id, doc.items);
@@ -158,8 +204,10 @@ export function createFrameworksService(platform: Platform) {
     });
   }
 
-  function serialise(doc: FrameworkDoc, format: Format): string {
-    return format === 'csv' ? toCsv(doc) : format === 'case' ? toCase(doc) : toJson(doc);
+  /** The version as a file; a CASE package names mapped items by their own identifiers, looked up here. */
+  async function serialise(doc: FrameworkDoc, format: Format): Promise<string> {
+    if (format === 'case') return toCase(doc, { targetOf: await mappingTargets(doc) });
+    return format === 'csv' ? toCsv(doc) : toJson(doc);
   }
 
   return {
@@ -216,22 +264,32 @@ export function createFrameworksService(platform: Platform) {
       const areaItems = new Map<string, typeof into>();
       for (const m of into) if (!filter.area || m.area === filter.area) areaItems.set(m.toCode, [...(areaItems.get(m.toCode) ?? []), m]);
 
-      const keep = (i: repo.ItemRow) =>
-        (!filter.stage || i.stage === filter.stage) && (!filter.area || i.area === null || i.area === filter.area) && (!matches || matches.has(i.code));
-      const children = (code: string, type: string) => items.filter((i) => i.parentCode === code && i.type === type);
+      const stageMatches = (i: repo.ItemRow) => !filter.stage || (filter.stage === UNSTAGED_KEY ? i.type === 'statement' && !i.stage : i.stage === filter.stage);
+      const keep = (i: repo.ItemRow) => stageMatches(i) && (!filter.area || i.area === null || i.area === filter.area) && (!matches || matches.has(i.code));
+      const filtered = !!(filter.stage || filter.q || filter.area);
+      const childrenOf = new Map<string, repo.ItemRow[]>();
+      for (const i of items) if (i.parentCode) childrenOf.set(i.parentCode, [...(childrenOf.get(i.parentCode) ?? []), i]);
+      const children = (code: string, type: string) => (childrenOf.get(code) ?? []).filter((i) => i.type === type);
+      const statementsOf = (code: string) => children(code, 'statement').filter(keep).map((s) => ({ ...s, areaItems: areaItems.get(s.code) ?? [] }));
+      type Capability = repo.ItemRow & { statements: ReturnType<typeof statementsOf>; impacts: repo.ItemRow[]; capabilities: Capability[]; shown: number };
+      // Capabilities nest to any depth (an imported CASE package's clusters and standards).
+      const capability = (c: repo.ItemRow, depth: number): Capability => {
+        const capabilities = depth > 50 ? [] : children(c.code, 'capability').map((sub) => capability(sub, depth + 1)).filter((sub) => sub.shown > 0 || !filtered);
+        const statements = statementsOf(c.code);
+        return { ...c, statements, impacts: children(c.code, 'impact'), capabilities, shown: statements.length + capabilities.reduce((n, sub) => n + sub.shown, 0) };
+      };
       const domains = items
         .filter((i) => i.type === 'domain')
         .map((d) => {
-          const capabilities = children(d.code, 'capability')
-            .map((c) => ({ ...c, statements: children(c.code, 'statement').filter(keep).map((s) => ({ ...s, areaItems: areaItems.get(s.code) ?? [] })), impacts: children(c.code, 'impact') }))
-            .filter((c) => c.statements.length > 0 || (!filter.stage && !filter.q && !filter.area));
-          const direct = children(d.code, 'statement').filter(keep).map((s) => ({ ...s, areaItems: areaItems.get(s.code) ?? [] }));
-          return { ...d, capabilities, statements: direct, impacts: children(d.code, 'impact'), areaItems: areaItems.get(d.code) ?? [] };
+          const capabilities = children(d.code, 'capability').map((c) => capability(c, 0)).filter((c) => c.shown > 0 || !filtered);
+          const direct = statementsOf(d.code);
+          return { ...d, capabilities, statements: direct, impacts: children(d.code, 'impact'), areaItems: areaItems.get(d.code) ?? [], shown: direct.length + capabilities.reduce((n, c) => n + c.shown, 0) };
         })
-        .filter((d) => d.capabilities.length > 0 || d.statements.length > 0 || (!filter.stage && !filter.q && !filter.area));
-      const shown = domains.reduce((n, d) => n + d.statements.length + d.capabilities.reduce((m, c) => m + c.statements.length, 0), 0);
+        .filter((d) => d.shown > 0 || !filtered);
+      const shown = domains.reduce((n, d) => n + d.shown, 0);
       const areas = [...new Set([...items.map((i) => i.area).filter((a): a is string => !!a), ...into.map((m) => m.area).filter((a): a is string => !!a)])].sort();
-      return { domains, shown, total: items.filter((i) => i.type === 'statement').length, areas };
+      const unstaged = items.filter((i) => i.type === 'statement' && !i.stage).length;
+      return { domains, shown, total: items.filter((i) => i.type === 'statement').length, areas, unstaged };
     },
 
     /** One statement (or any item) with its place in the tree, its mappings and its provenance. */
@@ -272,13 +330,16 @@ export function createFrameworksService(platform: Platform) {
         for (let guard = 0; top.parentCode && byCode.get(top.parentCode) && guard < 50; guard++) top = byCode.get(top.parentCode)!;
         domainOf.set(i.code, top.code);
       }
+      // Statements with no stage yet get a column of their own, so none goes missing from the matrix.
+      const unstaged = items.some((i) => i.type === 'statement' && !i.stage);
+      const columns = [...stages.map((s) => ({ key: s.key as string | null, label: s.label })), ...(unstaged ? [{ key: null, label: UNSTAGED_LABEL }] : [])];
       const rows = items
         .filter((i) => i.type === 'domain')
         .map((d) => ({
           domain: d,
-          cells: stages.map((s) => items.filter((i) => i.type === 'statement' && i.stage === s.key && domainOf.get(i.code) === d.code)),
+          cells: columns.map((s) => items.filter((i) => i.type === 'statement' && (i.stage ?? null) === s.key && domainOf.get(i.code) === d.code)),
         }));
-      return { stages, rows };
+      return { stages: columns, rows };
     },
 
     async diff(version: repo.Version, other: repo.Version) {
@@ -311,6 +372,7 @@ export function createFrameworksService(platform: Platform) {
           sourceNote: doc.version.sourceNote,
           licenceNote: doc.version.licenceNote,
           stages: doc.stages,
+          caseData: doc.case ?? null,
           basedOn: version.id,
           createdBy: userId,
         });
@@ -328,8 +390,11 @@ export function createFrameworksService(platform: Platform) {
       if (!item) throw new FieldError('text', 'That statement is not in this version');
       if (item.type === 'statement' && !values.stage) throw new FieldError('stage', 'Choose the stage of this statement');
       if (values.stage && !(version.stages as Stage[]).some((s) => s.key === values.stage)) throw new FieldError('stage', 'Choose a stage from the list');
+      // An imported item's CASE lastChangeDateTime no longer holds once it is edited: the export then uses the version's.
+      const kept = item.caseData ? itemCaseSchema.parse(item.caseData) : null;
+      const caseData = kept ? { ...kept, fields: Object.fromEntries(Object.entries(kept.fields).filter(([k]) => k !== 'lastChangeDateTime')) } : null;
       await db.transaction(async (tx) => {
-        await repo.updateItem(tx, item.id, values);
+        await repo.updateItem(tx, item.id, { ...values, caseData });
         await repo.touchVersion(tx, version.id, new Date());
         await recordAudit(tx, ctx, { action: 'framework.item-edited', entityType: 'framework_item', entityId: item.id, details: { code, before: { text: item.text, stage: item.stage }, after: values } });
       });
