@@ -246,9 +246,57 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     });
   });
 
+  describe('CASE packages from elsewhere, CSV re-imports and labels', () => {
+    it('imports a CASE 1.0 package with a deep tree, unstaged statements and every association, and exports it again', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(admin.email, admin.password);
+      const content = readFileSync(path.resolve(__dirname, '../fixtures/case/science-standards-case-1p0.json'), 'utf8');
+      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'auto' }, { field: 'file', filename: 'science.json', content });
+      expect(preview.statusCode).toBe(200);
+      const previewText = textOf(preview.body);
+      expect(previewText).toContain('other CASE associations kept');
+      expect(previewText).toContain('no stage yet');
+      const pending = /action="(\/frameworks\/import\/[^"]+)"/.exec(preview.body)![1]!;
+      expect((await c.submit('/frameworks/import', pending, {})).statusCode).toBe(302);
+      const base = '/frameworks/Science-Standards-fixture/versions/2019';
+      const page = await c.get(base);
+      const text = textOf(page.body);
+      expect(text).toContain('MS-PS1-1 Develop models');
+      expect(text).toContain('MS-PS1-1.2 Component 2');
+      expect(text).toContain('Unstaged');
+      expect(text).toContain('Published');
+      expect(page.body).not.toMatch(/>\s*published\b/);
+      expect(statementCodes((await c.get(`${base}?stage=_unstaged`)).body)).toEqual(expect.arrayContaining(['MS-PS1-1.1', 'MS-PS2-1', 'LS.1']));
+      expect(textOf((await c.get(`${base}/matrix`)).body)).toContain('Unstaged');
+      const exported = JSON.parse((await c.get(`${base}/download/case`)).body);
+      const original = JSON.parse(content);
+      expect(exported.CFAssociations.map((a: { identifier: string }) => a.identifier).sort()).toEqual(original.CFAssociations.map((a: { identifier: string }) => a.identifier).sort());
+      expect(exported.CFItems.find((i: { listEnumeration?: string }) => i.listEnumeration === 'c').abbreviatedStatement).toBe('Atomic models c');
+    });
+
+    it('a CSV re-import keeps domain descriptions, and Compare calls nothing reworded that was not', async () => {
+      const c = new TestClient(t.app);
+      await c.signIn(admin.email, admin.password);
+      const csv = (await c.get('/frameworks/WM-ADVANCED/versions/1.0/download/csv')).body.replace(/(WM-ADVANCED,,framework,[^\n]*,)1\.0\n/, '$1' + '1.0-csv\n');
+      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'advanced.csv', content: csv });
+      expect(preview.statusCode).toBe(200);
+      const pending = /action="(\/frameworks\/import\/[^"]+)"/.exec(preview.body)![1]!;
+      expect((await c.submit('/frameworks/import', pending, {})).statusCode).toBe(302);
+      const frameworks = t.app.services.frameworks;
+      const [a, b] = [(await frameworks.find('WM-ADVANCED', '1.0', true))!.version, (await frameworks.find('WM-ADVANCED', '1.0-csv', true))!.version];
+      const [before, after] = [await frameworks.docOf(a), await frameworks.docOf(b)];
+      const descriptions = (doc: typeof before) => doc.items.map((i) => [i.code, i.description]);
+      expect(descriptions(after)).toEqual(descriptions(before));
+      expect(before.items.some((i) => i.description)).toBe(true);
+      expect((await frameworks.diff(a, b)).reworded).toEqual([]);
+      const compare = textOf((await c.get('/frameworks/WM-ADVANCED/compare?from=1.0&to=1.0-csv')).body);
+      expect(compare).not.toMatch(/Reworded\s*[1-9]/);
+    });
+  });
+
   describe('API', () => {
     it('lists, reads, compares and exports; imports for those who manage frameworks', async () => {
-      const token = (await t.app.services.accounts.createApiToken(admin.id, 'api', null, SYSTEM_CONTEXT)).token;
+      const token = (await t.app.services.accounts.createApiToken(admin.id, { name: 'api', expiresInDays: 30, scopes: ['write'] }, SYSTEM_CONTEXT)).token;
       const auth = { authorization: `Bearer ${token}` };
       const list = (await t.app.inject('/api/v1/frameworks')).json();
       expect(list.frameworks.map((f: { shortName: string }) => f.shortName)).toEqual(expect.arrayContaining(['WM-CONSULTANT', 'WM-MSK']));
