@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
-import { lastEmailTo, linkIn } from '../helpers/factories';
+import { linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { DEMO_PASSWORD } from '../../src/features/demo/seed';
 import { expectAccessible, hasChromium, launchBrowser, signIn as signInAs, visit as visitPage } from './browser';
 
@@ -80,7 +81,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: evidence confirmed t
     await expectAccessible(me);
 
     // The colleague confirms through the emailed link, with no account.
-    const link = linkIn((await lastEmailTo(t.app, 'ada.okafor@trust.example'))!.text);
+    const link = linkIn((await liveMessageTo(t.app, 'ada.okafor@trust.example'))!.text);
     const colleague = await (await browser.newContext()).newPage();
     await visit(colleague, link);
     expect(await colleague.textContent('main')).toContain('Led the regional MSK pathway redesign');
@@ -123,11 +124,15 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: evidence confirmed t
     expect(await sup.textContent('main')).toContain('I worked alongside her throughout the redesign.');
     await expectAccessible(sup);
     await sup.goBack();
-    await sup.getByRole('button', { name: 'Sign off the stage' }).first().click();
+    // Choosing the stage leads to the "are you sure" page: what is missing first, then the sign-off.
+    await sup.getByRole('button', { name: 'Continue to sign-off' }).first().click();
+    expect(await sup.textContent('h1')).toMatch(/^Sign off “.+”\?$/);
+    await expectAccessible(sup);
+    await sup.getByRole('button', { name: 'Sign off and issue the badge' }).click();
     expect(await sup.textContent('main')).toContain('Confirm that you have reviewed the evidence');
     await expectAccessible(sup);
-    await sup.getByLabel('I have reviewed the evidence for this stage and sign it off').first().check();
-    await sup.getByRole('button', { name: 'Sign off the stage' }).first().click();
+    await sup.getByLabel('I have reviewed the evidence for this stage and sign it off').check();
+    await sup.getByRole('button', { name: 'Sign off and issue the badge' }).click();
     expect(await sup.textContent('main')).toContain('signed off. A badge has been issued');
     await expectAccessible(sup);
     await sup.getByRole('link', { name: 'Badge' }).first().click();

@@ -171,11 +171,16 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     const before = await countRows(t.app, 'evidence');
     // Someone edits their file to claim a confirmation: it comes in as history, never as confirmed here.
     const claimed = { ...doc, evidence: doc.evidence.map((e, i) => (i === 0 ? { ...e, status: 'confirmed' as const, confirmations: [{ method: 'link' as const, outcome: 'confirmed' as const, confirmerName: 'Dr Made Up', confirmerRole: 'Consultant', confirmerRegistration: '', confirmerOrganisation: '', statement: 'Trust me', requestedAt: e.createdAt, decidedAt: e.createdAt }] } : e)) };
-    const imported = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) });
+    // Rhys's file in another account: a warning, and nothing added until the importer says it is theirs.
+    const warned = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) });
+    expect(warned.statusCode).toBe(400);
+    expect(textOf(warned.body)).toMatch(/This portfolio was made for Rhys Practitioner \(u\*\*\*@example\.nhs\.uk\), not for you/);
+    expect(await countRows(t.app, 'evidence')).toBe(before);
+    const imported = await c.upload('/pathway/import', '/pathway/import', { confirmOther: 'yes' }, { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) });
     expect(imported.statusCode).toBe(302);
     expect(await countRows(t.app, 'evidence')).toBe(before + 3);
     expect(await countRows(t.app, 'evidence_attachments')).toBe(2);
-    await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: json.body });
+    await c.upload('/pathway/import', '/pathway/import', { confirmOther: 'yes' }, { field: 'file', filename: 'p.json', content: json.body });
     expect(await countRows(t.app, 'evidence')).toBe(before + 3); // the same file adds nothing twice
     const theirs = textOf((await c.get(`${imported.headers.location}/evidence`)).body);
     expect(theirs).toContain('Service evaluation two');

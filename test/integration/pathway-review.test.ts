@@ -4,6 +4,7 @@ import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 
@@ -47,18 +48,20 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
     expect(textOf(badEmail.body)).toContain('Enter their email address');
     expect(await statusOf(item)).toBe('draft');
 
+    const found = await me.get(`${item}?q=2.1.3`);
+    const statement = /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
     expect((await me.submit(item, `${item}/confirmation`, { name: 'Dr Okafor', email: 'okafor@trust.example', message: 'Thank you!' })).statusCode).toBe(302);
     expect(await statusOf(item)).toBe('submitted');
     const again = await me.submit(item, `${item}/confirmation`, { name: 'Dr Okafor', email: 'okafor@trust.example' });
     expect(textOf(again.body)).toContain('already waiting for confirmation');
     // What the colleague is asked to confirm cannot change under them.
-    const found = await me.get(`${item}?q=2.1.3`);
-    const statement = /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
+    // The controls to change links are not shown while it waits, and a forged post is refused.
+    expect((await me.get(`${item}?q=2.1.3`)).body).not.toContain('name="statement"');
     const swap = await me.post(`${item}/links`, { _csrf: me.csrf(), statement });
     expect(swap.statusCode).toBe(400);
     expect(textOf(swap.body)).toContain('stay as they are: withdraw the request first');
     expect(await countRows(t.app, 'evidence_links')).toBe(0);
-    const mail = (await lastEmailTo(t.app, 'okafor@trust.example'))!;
+    const mail = (await liveMessageTo(t.app, 'okafor@trust.example'))!;
     expect(mail.subject).toBe('Priya Practitioner asks you to confirm their evidence');
     const link = linkIn(mail.text);
 
@@ -97,7 +100,7 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
   it('refuses an expired link and one whose request was withdrawn', async () => {
     const item = await addEvidence('Taught the advanced practice cohort');
     await me.submit(item, `${item}/confirmation`, { name: 'Mo', email: 'mo@trust.example', includeReflection: 'yes' });
-    const link = linkIn((await lastEmailTo(t.app, 'mo@trust.example'))!.text);
+    const link = linkIn((await liveMessageTo(t.app, 'mo@trust.example'))!.text);
     const guest = new TestClient(t.app);
     expect(textOf((await guest.get(link)).body)).toContain('About Taught'); // the reflection was shared this time
     await t.app.platform.db.execute(sql`update link_tokens set expires_at = now() - interval '1 minute' where purpose = 'evidence-confirmation' and used_at is null`);
@@ -109,7 +112,7 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
     expect((await me.post(`${item}/withdraw`, { _csrf: me.csrf() })).statusCode).toBe(302);
     expect(await statusOf(item)).toBe('draft');
     await me.submit(item, `${item}/confirmation`, { name: 'Mo', email: 'mo2@trust.example' });
-    const second = linkIn((await lastEmailTo(t.app, 'mo2@trust.example'))!.text);
+    const second = linkIn((await liveMessageTo(t.app, 'mo2@trust.example'))!.text);
     await me.get(item);
     await me.post(`${item}/withdraw`, { _csrf: me.csrf() });
     const gone = await guest.get(second);

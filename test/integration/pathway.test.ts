@@ -76,7 +76,7 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     const list = `${path}/evidence`;
     const bad = await me.submit(list, list, { kind: 'practice-episode', title: 'Clinic', template: 'none', reflection: 'Saw 943 476 5919 in clinic' });
     expect(bad.statusCode).toBe(400);
-    expect(textOf(bad.body)).toContain('Your reflection contains what looks like an NHS number');
+    expect(textOf(bad.body)).toContain('contains what looks like an NHS number (943 476 5919)');
     const noKind = await me.submit(list, list, { kind: '', title: '' });
     expect(textOf(noKind.body)).toContain('Choose the kind of evidence');
     expect(textOf(noKind.body)).toContain('Give the evidence a title');

@@ -1,7 +1,8 @@
 import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
-import { findUserByEmail, rolesOf } from '../../platform/auth/repository';
+import { findUserByEmail, findUserById, rolesOf } from '../../platform/auth/repository';
+import { checkLinkToken, issueLinkToken, retireLinkTokens, type LinkProblem } from '../../platform/tokens/link-tokens';
 import { once } from '../../platform/db/idempotency';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
@@ -10,6 +11,15 @@ import { aggregate, summariseMember, type MemberSummary } from './cohort';
 import { deriveStage, EVIDENCE_KINDS, type PathwayStage } from './stage';
 
 export const GROUP_KINDS = { team: 'Team', cohort: 'Cohort' } as const;
+export const INVITATION_PURPOSE = 'group-invitation';
+const INVITATION_TTL_MS = 30 * 86_400_000;
+
+/** An address with most of it hidden (a***@nhs.net): enough to recognise, not enough to learn someone's address. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email[0]}***${email.slice(at)}`;
+}
 export type GroupKind = keyof typeof GROUP_KINDS;
 
 /**
@@ -52,6 +62,8 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
       const added = await db.transaction(async (tx) => {
         const ok = await repo.addMember(tx, group.id, user.id, false);
         if (!ok) return false;
+        // The link names the invitation, so whoever opens it signed in as someone else is told, and nothing changes.
+        const token = await issueLinkToken(tx, { purpose: INVITATION_PURPOSE, subject: `${group.id}:${user.id}`, ttlMs: INVITATION_TTL_MS, data: { groupId: group.id, userId: user.id, email: user.email } });
         await mailer.send(tx, {
           to: user.email,
           subject: `You are invited to the ${group.kind} “${group.name}”`,
@@ -62,7 +74,10 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
               ? `You are invited to follow the pathway as part of the team “${group.name}”: its members share goals and evidence.`
               : `You are invited to join the cohort “${group.name}”. If you accept, whoever runs it${group.programmeId ? ' and the leads of the programme it belongs to' : ''} see your progress figures (stage, coverage by domain, last activity) — never your reflections.`,
             '',
-            `Accept or decline on your pathway page: ${config.baseUrl}/pathway`,
+            `Sign in as ${user.email} to accept or decline:`,
+            `${config.baseUrl}/pathway/invitations/${token}`,
+            '',
+            `The invitation is also on your pathway page: ${config.baseUrl}/pathway`,
           ].join('\n'),
         });
         await recordAudit(tx, ctx, { action: 'pathway.group-invited', entityType: 'pathway_group', entityId: group.id, details: { userId: user.id } });
@@ -74,8 +89,28 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
 
     memberships: (userId: string) => repo.membershipsOf(db, userId),
 
+    /**
+     * What an invitation link shows the signed-in person: the invitation if it
+     * was sent to them, or that it was sent to another address (partly hidden).
+     * Only the invited account can answer it.
+     */
+    async invitation(token: string, userId: string): Promise<{ ok: false; problem: LinkProblem } | { ok: true; group: repo.Group; forOther: string | null }> {
+      const checked = await checkLinkToken(db, INVITATION_PURPOSE, token);
+      if (!checked.ok) return checked;
+      const data = checked.token.data as { groupId?: string; userId?: string; email?: string };
+      const group = data.groupId ? await repo.getGroup(db, data.groupId) : undefined;
+      if (!group) return { ok: false, problem: 'invalid' };
+      if (data.userId !== userId) {
+        const invited = data.userId ? await findUserById(db, data.userId) : undefined;
+        return { ok: true, group, forOther: maskEmail(invited?.email ?? data.email ?? '') };
+      }
+      const pending = (await repo.membershipsOf(db, userId)).some((m) => m.group.id === group.id && !m.acceptedAt);
+      return pending ? { ok: true, group, forOther: null } : { ok: false, problem: 'used' };
+    },
+
     async accept(groupId: string, userId: string, ctx: AuditContext) {
       const ok = await repo.acceptMembership(db, groupId, userId);
+      if (ok) await retireLinkTokens(db, INVITATION_PURPOSE, `${groupId}:${userId}`);
       forget(groupId);
       if (ok) await recordAudit(db, ctx, { action: 'pathway.group-joined', entityType: 'pathway_group', entityId: groupId });
       return ok;
@@ -85,6 +120,7 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
       const ok = await db.transaction(async (tx) => {
         const removed = await repo.removeMember(tx, groupId, userId);
         if (removed) await repo.unshareFromGroup(tx, groupId, userId);
+        await retireLinkTokens(tx, INVITATION_PURPOSE, `${groupId}:${userId}`);
         return removed;
       });
       forget(groupId);

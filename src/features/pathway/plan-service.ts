@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
-import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { once } from '../../platform/db/idempotency';
 import { createFileStore, FileProblem } from '../../platform/storage/files';
 import type { PathwayService } from './service';
@@ -22,11 +21,6 @@ const addDays = (day: string, n: number) => isoDay(new Date(Date.parse(`${day}T0
 export function createPlanService(platform: Platform, pathway: PathwayService) {
   const { db, jobs, mailer, config } = platform;
   const files = createFileStore(path.join(config.dataDir, 'files'), { maxBytes: config.attachmentMaxBytes });
-
-  function checkText(field: string, text: string, what: string) {
-    const nhs = nhsNumberProblem(text, what);
-    if (nhs) throw new FieldError(field, nhs);
-  }
 
   /** Sends one email per practitioner listing their actions due within the week; each action is reminded about once. */
   async function sendReminders(now = new Date()): Promise<number> {
@@ -99,7 +93,6 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
     async addGoal(p: repo.Pathway, input: { title: string; statementIdentifier: string | null; targetOn: string | null; groupId?: string | null }, ctx: AuditContext, submissionKey?: string) {
       if (input.statementIdentifier && !(await pathway.pathwayStatements(p)).some((s) => s.identifier === input.statementIdentifier))
         throw new FieldError('statementIdentifier', 'Choose a statement of the framework this pathway follows');
-      checkText('title', input.title, 'the goal');
       await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         const [g] = await repo.insertGoals(tx, [{ pathwayId: input.groupId ? null : p.id, groupId: input.groupId ?? null, title: input.title, statementIdentifier: input.statementIdentifier, targetOn: input.targetOn }]);
         await recordAudit(tx, ctx, { action: 'pathway.goal-added', entityType: 'pathway', entityId: p.id, details: { goalId: g!.id, shared: !!input.groupId } });
@@ -129,7 +122,7 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
     },
 
     async addAction(goal: repo.Goal, input: { text: string; dueOn: string | null }, ctx: AuditContext, submissionKey?: string) {
-      checkText('text', input.text, 'the action');
+      if (input.dueOn && input.dueOn < isoDay(new Date())) throw new FieldError('dueOn', 'The due date must be today or later: an action cannot be due in the past');
       await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         const a = await repo.insertAction(tx, { goalId: goal.id, text: input.text, dueOn: input.dueOn });
         await recordAudit(tx, ctx, { action: 'pathway.action-added', entityType: 'plan_goal', entityId: goal.id, details: { actionId: a.id } });

@@ -5,15 +5,19 @@ import { FieldError } from '../../platform/forms/forms';
 import { findUserById } from '../../platform/auth/repository';
 import { activeLinkTokens, checkLinkToken, issueLinkToken, revokeLinkToken } from '../../platform/tokens/link-tokens';
 import { FileProblem } from '../../platform/storage/files';
+import { once } from '../../platform/db/idempotency';
+import { sha256 } from '../../platform/auth/secrets';
 import { toPdf } from '../../exports/pdf';
 import type { Block } from '../../exports/report';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
-import type { PlanService } from './plan-service';
+import { GOAL_STATUSES, type PlanService } from './plan-service';
 import * as repo from './repository';
 import { readRules, rulesProblems } from './rules';
-import { nhsNumberProblem } from '../../platform/forms/nhs-number';
-import { deriveStage, EVIDENCE_KINDS, levelNamesOf, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
+import { textProblems } from '../../platform/forms/text-guard';
+import { portfolioLimitProblem } from './portfolio-limits';
+import { maskEmail } from './group-service';
+import { deriveStage, STATUS_NAMES, EVIDENCE_KINDS, levelNamesOf, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
 
 export const SHARE_PURPOSE = 'portfolio-share';
 export const PORTFOLIO_FORMAT = 'waymark-portfolio';
@@ -30,7 +34,9 @@ export const portfolioSchema = z.object({
   exportedAt: when,
   exportedFrom: z.string(),
   practitioner: z.object({
-    name: z.string(),
+    name: z.string().max(200),
+    /** Whose account it came from: an import into another account is checked against it (absent in older files). */
+    email: z.string().max(254).optional(),
     profession: z.string(),
     registration: z.string(),
     clinicalArea: z.string().nullable(),
@@ -64,11 +70,11 @@ export const portfolioSchema = z.object({
           /** 'imported': given on another Waymark and carried here as history, not checked here. */
           method: z.enum(['link', 'supervisor', 'imported']),
           outcome: z.enum(['confirmed', 'returned', 'withdrawn']).nullable(),
-          confirmerName: z.string(),
-          confirmerRole: z.string(),
-          confirmerRegistration: z.string(),
-          confirmerOrganisation: z.string(),
-          statement: z.string(),
+          confirmerName: z.string().max(200),
+          confirmerRole: z.string().max(200),
+          confirmerRegistration: z.string().max(60),
+          confirmerOrganisation: z.string().max(200),
+          statement: z.string().max(5000),
           requestedAt: when,
           decidedAt: when.nullable(),
         }),
@@ -89,6 +95,16 @@ export const portfolioSchema = z.object({
   signoffs: z.array(z.object({ stage: z.string(), supervisorName: z.string(), comment: z.string(), signedAt: when, credential: z.string(), verifyAt: z.string() })),
 });
 export type Portfolio = z.infer<typeof portfolioSchema>;
+
+/** The file was exported from someone else's account: the importer must say it is theirs before anything is added. */
+export class OtherPersonProblem extends Error {
+  constructor(
+    readonly practitionerName: string,
+    readonly maskedEmail: string | null,
+  ) {
+    super('This portfolio was made for another person');
+  }
+}
 
 /** The JSON Schema of the export, for anyone reading it elsewhere. */
 export const portfolioJsonSchema = () => z.toJSONSchema(portfolioSchema, { target: 'draft-2020-12' });
@@ -123,6 +139,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       exportedFrom: config.baseUrl,
       practitioner: {
         name: user?.name ?? '',
+        email: user?.email ?? '',
         profession: profileRow?.profession ?? '',
         registration: profileRow?.registration ?? '',
         clinicalArea: profileRow?.clinicalArea ?? null,
@@ -211,7 +228,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
         head: ['Statement', 'Stage', 'Self-assessment', 'Evidence'],
         rows: statements.map((s) => [
           `${s.code} ${s.text}`,
-          STAGE_NAMES[s.stage as PathwayStage] ?? s.stage ?? '',
+          s.stageLabel,
           latest.has(s.identifier) ? levelNamesOf(doc.levelNames)[latest.get(s.identifier)!] : '—',
           String(doc.evidence.filter((e) => e.links.some((l) => l.statement === s.identifier)).length),
         ]),
@@ -220,16 +237,17 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
     ];
     for (const e of doc.evidence) {
       blocks.push({ kind: 'heading', level: 2, text: e.title });
-      blocks.push({ kind: 'paragraph', text: `${EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind}${e.occurredOn ? `, ${e.occurredOn}` : ''}. Status: ${e.status}.` });
+      blocks.push({ kind: 'paragraph', text: `${EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind}${e.occurredOn ? `, ${e.occurredOn}` : ''}. Status: ${STATUS_NAMES[e.status] ?? 'Unknown'}.` });
       if (e.links.length) blocks.push({ kind: 'list', items: e.links.map((l) => `${l.code} ${byId.get(l.statement)?.text ?? ''}${l.reason ? ` — ${l.reason}` : ''}`) });
       for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed'))
         blocks.push({ kind: 'paragraph', text: `${c.method === 'imported' ? 'Imported from another Waymark, not checked here: confirmed' : 'Confirmed'} by ${c.confirmerName} (${[c.confirmerRole, c.confirmerOrganisation, c.confirmerRegistration && `registration ${c.confirmerRegistration}`].filter(Boolean).join(', ')}) on ${c.decidedAt?.slice(0, 10)}: “${c.statement}”` });
+      // Paragraphs at blank lines; single line breaks stay inside a paragraph, as the practitioner wrote them.
       if (e.reflection) for (const para of e.reflection.split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: para.trim() });
       if (e.attachments.length) blocks.push({ kind: 'paragraph', text: `Attached: ${e.attachments.map((a) => a.filename).join(', ')}` });
     }
     if (doc.plan.length) {
       blocks.push({ kind: 'heading', level: 1, text: 'Development plan' });
-      blocks.push({ kind: 'table', head: ['Goal', 'Status', 'Target', 'Actions'], rows: doc.plan.map((g) => [g.title, g.status, g.targetOn ?? '', g.actions.map((a) => `${a.done ? '✓ ' : ''}${a.text}`).join('; ')]) });
+      blocks.push({ kind: 'table', head: ['Goal', 'Status', 'Target', 'Actions'], rows: doc.plan.map((g) => [g.title, GOAL_STATUSES[g.status], g.targetOn ?? '', g.actions.map((a) => `${a.done ? '✓ ' : ''}${a.text}`).join('; ')]) });
     }
     return { title: `Portfolio: ${doc.practitioner.name}`, subtitle: `${doc.framework.title}, version ${doc.framework.versionLabel}. ${stageName}. Exported ${doc.exportedAt.slice(0, 10)} from Waymark.`, blocks };
   }
@@ -254,7 +272,10 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
      * the same framework version (found by its id, or by framework and version
      * label). Importing the same file again adds nothing twice.
      */
-    async import(userId: string, raw: unknown, ctx: AuditContext) {
+    async import(userId: string, raw: unknown, ctx: AuditContext, opts: { confirmOther?: boolean } = {}) {
+      // Counts and attachment sizes first, on the raw file: nothing is decoded or stored for a file that breaks them.
+      const tooBig = portfolioLimitProblem(raw, config.attachmentMaxBytes);
+      if (tooBig) throw new FieldError('file', tooBig);
       const parsed = portfolioSchema.safeParse(raw);
       if (!parsed.success) {
         const i = parsed.error.issues[0]!;
@@ -268,6 +289,12 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       }
       if (!version || version.status === 'draft')
         throw new FieldError('file', `This portfolio follows ${doc.framework.title || 'a framework'} version ${doc.framework.versionLabel}, which this Waymark does not have. Ask an administrator to import that framework first`);
+      // Someone else's portfolio (by the name or address it was exported from) comes in only when the importer says it is theirs.
+      const me = await findUserById(db, userId);
+      const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+      const otherEmail = !!doc.practitioner.email && !!me && !same(doc.practitioner.email, me.email);
+      const otherName = !!doc.practitioner.name && !!me && !same(doc.practitioner.name, me.name);
+      if ((otherEmail || otherName) && !opts.confirmOther) throw new OtherPersonProblem(doc.practitioner.name, doc.practitioner.email ? maskEmail(doc.practitioner.email) : null);
       // The area framework comes along when this Waymark has it (same lookup as the core one).
       const findVersion = async (ref: { identifier: string; versionId: string; versionLabel: string }) => {
         const byId = await frameworks.findVersionById(ref.versionId);
@@ -300,7 +327,8 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
               report.skippedEvidence++;
               continue;
             }
-            if (nhsNumberProblem(`${e.title}\n${e.reflection}`, 'it')) {
+            // The same guard as every form: any free text that looks like an NHS number keeps the item out.
+            if (Object.keys(textProblems({ ...e, attachments: [] })).length) {
               report.withPatientIdentifiers++;
               continue;
             }
@@ -333,6 +361,10 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
           }
           const goalsHad = new Set((await repo.goalsOf(tx, p.id)).map((g) => g.title));
           for (const g of doc.plan.filter((x) => !goalsHad.has(x.title))) {
+            if (Object.keys(textProblems(g)).length) {
+              report.withPatientIdentifiers++;
+              continue;
+            }
             const [row] = await repo.insertGoals(tx, [{ pathwayId: p.id, title: g.title, statementIdentifier: g.statement && statements.has(g.statement) ? g.statement : null, status: g.status, targetOn: g.targetOn }]);
             for (const a of g.actions) await repo.insertAction(tx, { goalId: row!.id, text: a.text, dueOn: a.dueOn, done: a.done });
             report.goals++;
@@ -348,10 +380,21 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
 
     // ---- share links -----------------------------------------------------------------
 
-    async share(p: repo.Pathway, input: { label: string; days: number }, ctx: AuditContext) {
-      const token = await issueLinkToken(db, { purpose: SHARE_PURPOSE, subject: p.id, ttlMs: input.days * 86_400_000, data: { label: input.label } });
-      await recordAudit(db, ctx, { action: 'pathway.portfolio-shared', entityType: 'pathway', entityId: p.id, details: { label: input.label, days: input.days } });
-      return `${config.baseUrl}/shared/${token}`;
+    /**
+     * Makes a share link, once per submission key. Only the new link's id is
+     * kept with the key (never the token, which is stored hashed), so a
+     * repeated submit makes nothing and gets `link: null`: the link was shown
+     * once, to the first.
+     */
+    async share(p: repo.Pathway, input: { label: string; days: number }, ctx: AuditContext, submissionKey?: string): Promise<{ id: string; link: string | null }> {
+      let raw: string | null = null;
+      const id = await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
+        raw = await issueLinkToken(tx, { purpose: SHARE_PURPOSE, subject: p.id, ttlMs: input.days * 86_400_000, data: { label: input.label } });
+        const made = (await activeLinkTokens(tx, SHARE_PURPOSE, p.id)).find((t) => t.tokenHash === sha256(raw!))!;
+        await recordAudit(tx, ctx, { action: 'pathway.portfolio-shared', entityType: 'pathway', entityId: p.id, details: { label: input.label, days: input.days, tokenId: made.id } });
+        return made.id;
+      });
+      return { id, link: raw ? `${config.baseUrl}/shared/${raw}` : null };
     },
 
     shares: (p: repo.Pathway) => activeLinkTokens(db, SHARE_PURPOSE, p.id),

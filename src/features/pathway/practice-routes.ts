@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
@@ -6,11 +6,12 @@ import { emailField } from '../../platform/auth/email';
 import { bodyField, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
 import { GOAL_STATUSES } from './plan-service';
 import { GROUP_KINDS } from './group-service';
-import { PORTFOLIO_IMPORT_MAX_BYTES, portfolioJsonSchema } from './portfolio-service';
+import { OtherPersonProblem, PORTFOLIO_IMPORT_MAX_BYTES, portfolioJsonSchema } from './portfolio-service';
 import type { Pathway } from './repository';
 import type { PathwayDeps } from './routes';
 
 const follow = { permission: 'pathway.follow' as const };
+const todayIso = () => new Date().toISOString().slice(0, 10);
 const optionalDay = (message: string) =>
   z
     .string()
@@ -35,7 +36,7 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
   });
   const actionSchema = z.object({
     text: z.string({ message: 'Enter the action' }).trim().min(1, 'Enter the action').max(500, 'Keep the action to 500 characters or fewer'),
-    dueOn: optionalDay('Enter the due date, like 2027-01-15'),
+    dueOn: optionalDay('Enter the due date, like 2027-01-15').refine((v) => v === null || v >= todayIso(), 'The due date must be today or later: an action cannot be due in the past'),
   });
 
   async function planPage(request: FastifyRequest, form: FormState = emptyForm(), actionForm: { goalId: string; form: FormState } | null = null) {
@@ -203,6 +204,35 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
     return reply.redirect('/pathway');
   });
 
+  // An invitation opened from its email: only the account it was sent to can answer it.
+  const invitationProblems = {
+    invalid: { title: 'This invitation link does not work', message: 'Check that you copied the whole link from the email, or look for the invitation on your pathway page.' },
+    expired: { title: 'This invitation link has expired', message: 'Ask whoever invited you to invite you again.' },
+    used: { title: 'This invitation has already been answered', message: 'You accepted or declined it already, or it was withdrawn. Your teams and cohorts are on your pathway page.' },
+  } as const;
+  async function invitationPage(request: FastifyRequest, reply: FastifyReply, act?: (groupId: string) => Promise<FastifyReply>) {
+    const token = (request.params as { token: string }).token;
+    const found = await groups.invitation(token, request.user!.id);
+    if (!found.ok) return reply.render('errors/link-problem.njk', { ...invitationProblems[found.problem], retryHref: '/pathway', retryText: 'Go to your pathway page' }, found.problem === 'invalid' ? 404 : 410);
+    if (found.forOther)
+      return reply.render('pathway/views/invitation.njk', { title: 'This invitation was sent to someone else', group: found.group, kindName: GROUP_KINDS[found.group.kind as keyof typeof GROUP_KINDS], forOther: found.forOther }, 403);
+    if (act) return act(found.group.id);
+    return reply.render('pathway/views/invitation.njk', { title: `Invitation to ${found.group.name}`, group: found.group, kindName: GROUP_KINDS[found.group.kind as keyof typeof GROUP_KINDS], token, forOther: null });
+  }
+
+  app.get('/pathway/invitations/:token', { config: { permission: 'signed-in' } }, async (request, reply) => invitationPage(request, reply));
+
+  app.post('/pathway/invitations/:token', { config: { permission: 'signed-in' } }, async (request, reply) =>
+    invitationPage(request, reply, async (groupId) => {
+      const accept = bodyField(request.body, 'choice') === 'accept';
+      const g = (await groups.get(groupId))!;
+      const ok = accept ? await groups.accept(groupId, request.user!.id, request.auditContext()) : await groups.leave(groupId, request.user!.id, request.auditContext());
+      if (!ok) throw notFound('invitation');
+      request.flash('success', accept ? `You joined “${g.name}”.` : `You declined the invitation to “${g.name}”.`);
+      return reply.redirect('/pathway');
+    }),
+  );
+
   // ---- portable record -------------------------------------------------------------------
 
   app.get('/pathway/:pathwayId/portfolio', { config: follow }, async (request, reply) => {
@@ -239,9 +269,11 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
     const p = await ownOr404(request);
     const parsed = parseForm(shareSchema, request.body, ['label', 'days']);
     if (!parsed.ok) return reply.render('pathway/views/portfolio.njk', { title: 'Your portfolio', pathway: p, shares: await portfolio.shares(p), form: parsed.form, newLink: null }, 400);
-    const link = await portfolio.share(p, parsed.data, request.auditContext());
-    request.session.oneTimeLink = link;
-    request.flash('success', `Share link made for ${parsed.data.label}. Copy it now: it is shown only once.`);
+    const { link } = await portfolio.share(p, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+    if (link) {
+      request.session.oneTimeLink = link;
+      request.flash('success', `Share link made for ${parsed.data.label}. Copy it now: it is shown only once.`);
+    } else request.flash('success', `This share link for ${parsed.data.label} was already made, and shown once when it was. If you did not copy it, stop it below and make a new one.`);
     return reply.redirect(`/pathway/${p.id}/portfolio`);
   });
 
@@ -253,7 +285,7 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
     return reply.redirect(`/pathway/${p.id}/portfolio`);
   });
 
-  const importPage = (form: FormState = emptyForm()) => ({ title: 'Import a portfolio', form, maxMb: PORTFOLIO_IMPORT_MAX_BYTES / 1024 / 1024 });
+  const importPage = (form: FormState = emptyForm(), other: { name: string; email: string | null } | null = null) => ({ title: 'Import a portfolio', form, maxMb: PORTFOLIO_IMPORT_MAX_BYTES / 1024 / 1024, other });
   app.get('/pathway/import', { config: follow }, async (_request, reply) => reply.render('pathway/views/import.njk', importPage()));
 
   app.post('/pathway/import', { config: follow }, async (request, reply) => {
@@ -268,12 +300,18 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
       return refuse(`${file.filename} is not JSON. Choose the .json file you downloaded from “Your portfolio”`);
     }
     try {
-      const r = await portfolio.import(request.user!.id, raw, request.auditContext());
+      const r = await portfolio.import(request.user!.id, raw, request.auditContext(), { confirmOther: bodyField(request.body, 'confirmOther') === 'yes' });
       const skipped = [r.skippedEvidence && `${r.skippedEvidence} already here`, r.withPatientIdentifiers && `${r.withPatientIdentifiers} containing what looks like an NHS number`, r.skippedLinks && `${r.skippedLinks} links to statements this framework does not have`, r.skippedAttachments.length && `${r.skippedAttachments.length} attachments refused (${r.skippedAttachments.join('; ')})`].filter(Boolean);
       request.flash('success', `Imported ${r.evidence} pieces of evidence (as drafts: ask for confirmation again here), ${r.links} links, ${r.attachments} attachments, ${r.assessments} self-assessments and ${r.goals} goals.${skipped.length ? ` Not imported: ${skipped.join(', ')}.` : ''}`);
       return reply.redirect(`/pathway/${r.pathwayId}`);
     } catch (err) {
       if (err instanceof FieldError) return refuse(err.message);
+      if (err instanceof OtherPersonProblem) {
+        const mine = `${request.user!.name} (${request.user!.email})`;
+        const theirs = `${err.practitionerName || 'someone else'}${err.maskedEmail ? ` (${err.maskedEmail})` : ''}`;
+        const message = `This portfolio was made for ${theirs}, not for you, ${mine}. Tick the box if it is yours, then choose the file again`;
+        return reply.render('pathway/views/import.njk', importPage(formWithErrors({}, { confirmOther: message }), { name: err.practitionerName, email: err.maskedEmail }), 400);
+      }
       throw err;
     }
   });

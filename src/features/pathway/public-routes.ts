@@ -6,7 +6,7 @@ import type { LinkProblem } from '../../platform/tokens/link-tokens';
 import { OB_CONTEXT, publishedJwk, VC_CONTEXT } from '../../platform/credentials/open-badges';
 import type { ReviewService } from './review-service';
 import type { PortfolioService } from './portfolio-service';
-import { EVIDENCE_KINDS, levelNamesOf, STAGE_NAMES } from './stage';
+import { EVIDENCE_KINDS, levelNamesOf, STAGE_NAMES, STATUS_NAMES } from './stage';
 
 const PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
   invalid: { title: 'This link does not work', text: 'Check that you copied the whole link from the email. If it still does not work, ask the person who sent it for a new one.' },
@@ -73,6 +73,7 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
       stageName: STAGE_NAMES[r.doc.practitioner.stage as keyof typeof STAGE_NAMES] ?? r.doc.practitioner.stage,
       stageNames: STAGE_NAMES,
       kindNames: EVIDENCE_KINDS,
+      statusNames: STATUS_NAMES,
       levelNames: levelNamesOf(r.doc.levelNames),
       statements: r.statements.map((s) => ({ ...s, level: latest.get(s.identifier) ?? null, evidence: r.doc.evidence.filter((e) => e.links.some((l) => l.statement === s.identifier)).length })),
       statementOf: Object.fromEntries(byId),

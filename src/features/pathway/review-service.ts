@@ -4,12 +4,12 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { findUserById, findUserByEmail, rolesOf } from '../../platform/auth/repository';
 import { checkLinkToken, consumeLinkToken, issueLinkToken, retireLinkTokens, type LinkProblem } from '../../platform/tokens/link-tokens';
+import { secretLink } from '../../platform/mail/mailer';
 import { buildAchievementCredential, decodeUnverified, issuerKeys, signCredential, verifyCredential } from '../../platform/credentials/open-badges';
-import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { once } from '../../platform/db/idempotency';
 import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
-import { PATHWAY_STAGES, STAGE_NAMES, type PathwayStage } from './stage';
+import { deriveStage, isEarlierStage, PATHWAY_STAGES, STAGE_NAMES, type PathwayStage } from './stage';
 
 export const CONFIRM_PURPOSE = 'evidence-confirmation';
 const CONFIRM_TTL_MS = 30 * 24 * 60 * 60_000;
@@ -34,11 +34,6 @@ export class ReviewProblem extends Error {}
 export function createReviewService(platform: Platform, frameworks: FrameworksService) {
   const { db, mailer, config } = platform;
 
-  function checkText(field: string, text: string, what: string) {
-    const nhs = nhsNumberProblem(text, what);
-    if (nhs) throw new FieldError(field, nhs);
-  }
-
   async function evidenceWithOwner(evidenceId: string) {
     const e = await repo.getEvidence(db, evidenceId);
     if (!e) return undefined;
@@ -57,7 +52,6 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       if (!['draft', 'returned'].includes(e.status)) throw new ReviewProblem(e.status === 'confirmed' ? 'This evidence is already confirmed' : 'This evidence is already waiting for confirmation: withdraw that request first');
       const owner = await findUserById(db, pathway.userId);
       if (owner && owner.email.toLowerCase() === input.email.toLowerCase()) throw new FieldError('email', 'Ask someone else: you cannot confirm your own evidence');
-      checkText('message', input.message, 'your message');
       await db.transaction(async (tx) => {
         if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted'))) throw new ReviewProblem('This evidence changed while you were asking. Reload the page');
         const c = await repo.insertConfirmation(tx, { evidenceId: e.id, method: 'link', requestedName: input.name, requestedEmail: input.email });
@@ -73,7 +67,7 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
             '',
             'Open this link to read it and confirm it, or return it with comments. You do not need an account. The link works once and expires in 30 days:',
             '',
-            `${config.baseUrl}/confirm/${token}`,
+            secretLink(`${config.baseUrl}/confirm/${token}`),
           ].join('\n'),
         });
         await recordAudit(tx, ctx, { action: 'pathway.confirmation-requested', entityType: 'evidence', entityId: e.id, details: { confirmationId: c.id, method: 'link' } });
@@ -117,11 +111,6 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
 
     /** The confirmer's answer. The link is used inside the same transaction, so a second submit changes nothing. */
     async answer(token: string, input: ConfirmerInput, ctx: AuditContext): Promise<{ ok: false; problem: LinkProblem } | { ok: true; outcome: 'confirmed' | 'returned' }> {
-      for (const [field, text] of [
-        ['statement', input.statement],
-        ['role', input.role],
-      ] as const)
-        checkText(field, text, field === 'statement' ? 'your statement' : 'your role');
       return db.transaction(async (tx) => {
         const used = await consumeLinkToken(tx, CONFIRM_PURPOSE, token);
         if (!used.ok) return used;
@@ -166,8 +155,6 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
 
     async recordMeeting(practitionerId: string, supervisorId: string, input: { heldOn: string; notes: string; agreedActions: string }, ctx: AuditContext, submissionKey?: string) {
       if (input.heldOn > new Date().toISOString().slice(0, 10)) throw new FieldError('heldOn', 'The meeting date must be today or in the past');
-      checkText('notes', input.notes, 'the notes');
-      checkText('agreedActions', input.agreedActions, 'the agreed actions');
       await once(db, submissionKey, supervisorId, async (tx) => {
         const m = await repo.insertMeeting(tx, { practitionerId, supervisorId, ...input });
         await recordAudit(tx, ctx, { action: 'pathway.meeting-recorded', entityType: 'practitioner', entityId: practitionerId, details: { meetingId: m.id } });
@@ -180,7 +167,6 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       if (!found || found.pathway.userId !== practitionerId) throw new ReviewProblem('That evidence is not in this practitioner’s portfolio');
       if (found.evidence.status !== 'submitted') throw new ReviewProblem('Only evidence waiting for confirmation can be verified or returned');
       if (decision === 'return' && !comment.trim()) throw new FieldError('comment', 'Say what to change when you return evidence');
-      checkText('comment', comment, 'your comment');
       const sup = await findUserById(db, supervisorId);
       const outcome = decision === 'confirm' ? 'confirmed' : 'returned';
       await db.transaction(async (tx) => {
@@ -201,9 +187,14 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
      * Signs off a stage of a practitioner's pathway and issues an Open Badges
      * 3.0 credential for it. Each stage is signed off once.
      */
-    async signOff(pathway: repo.Pathway, supervisorId: string, stage: string, comment: string, ctx: AuditContext) {
+    async signOff(pathway: repo.Pathway, supervisorId: string, input: { stage: string; comment: string; earlier: boolean }, ctx: AuditContext) {
+      const { stage, comment } = input;
       if (!(PATHWAY_STAGES as readonly string[]).includes(stage)) throw new FieldError('stage', 'Choose the stage to sign off');
-      checkText('comment', comment, 'your comment');
+      // A badge for a stage before the one the practitioner is at is possible (it may have been missed), but never by accident.
+      const profile = await repo.getProfile(db, pathway.userId);
+      const current = deriveStage(profile?.consultantPostStart ?? null, new Date().toISOString().slice(0, 10), (profile?.stageOverride as PathwayStage | null) ?? null).stage;
+      if (isEarlierStage(stage as PathwayStage, current) && !input.earlier)
+        throw new FieldError('earlier', `${STAGE_NAMES[stage as PathwayStage]} is earlier than the practitioner’s current stage (${STAGE_NAMES[current]}). Tick the box to say you mean to sign off the earlier stage`);
       const [sup, practitioner, version] = await Promise.all([findUserById(db, supervisorId), findUserById(db, pathway.userId), frameworks.findVersionById(pathway.frameworkVersionId)]);
       const framework = version ? await frameworks.frameworkOf(version) : undefined;
       if (!sup || !practitioner || !version || !framework) throw new ReviewProblem('This pathway can no longer be signed off');
@@ -270,7 +261,9 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     const found = await evidenceWithOwner(c.evidenceId);
     if (!found) return undefined;
     const owner = await findUserById(db, found.pathway.userId);
-    const items = await frameworks.itemsOf(found.pathway.frameworkVersionId);
+    // The area framework's statements too: evidence linked to them was shown as an empty bullet.
+    const versions = [found.pathway.frameworkVersionId, ...(found.pathway.areaVersionId ? [found.pathway.areaVersionId] : [])];
+    const items = (await Promise.all(versions.map((v) => frameworks.itemsOf(v)))).flat();
     const byId = new Map(items.map((i) => [i.identifier, i]));
     const links = (await repo.linksOf(db, [c.evidenceId])).map((l) => ({ ...l, statement: byId.get(l.statementIdentifier) }));
     const { reflection, ...rest } = found.evidence;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
-import { emailField } from '../../platform/auth/email';
+import { emailField, normaliseEmail } from '../../platform/auth/email';
 import { bodyField, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
@@ -11,14 +11,19 @@ import type { PlanService } from './plan-service';
 import type { GroupService } from './group-service';
 import type { PortfolioService } from './portfolio-service';
 import type { Pathway } from './repository';
-import { EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, PATHWAY_STAGES, STAGE_NAMES, TEMPLATES, type PathwayStage } from './stage';
+import { EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, OUTCOME_NAMES, PATHWAY_STAGES, STAGE_NAMES, STATUS_NAMES, STATUS_TAGS, TEMPLATES, type PathwayStage } from './stage';
 import { RULE_KEYS } from './rules';
 import { practiceRoutes } from './practice-routes';
 
 const follow = { permission: 'pathway.follow' as const };
 
-export const STATUS_NAMES: Record<string, string> = { draft: 'Draft', submitted: 'Waiting for confirmation', confirmed: 'Confirmed', returned: 'Returned with comments' };
-export const STATUS_TAGS: Record<string, string> = { draft: 'nhsuk-tag--grey', submitted: 'nhsuk-tag--yellow', confirmed: 'nhsuk-tag--green', returned: 'nhsuk-tag--orange' };
+
+/** A whole form's problems, every failing field at once, raised from inside an evidence action. */
+class FormProblem extends Error {
+  constructor(readonly form: FormState) {
+    super('form problem');
+  }
+}
 
 export interface PathwayDeps {
   pathway: PathwayService;
@@ -268,6 +273,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       rules: pathway.rules(p),
       maxMb: Math.round((app.platform.config.attachmentMaxBytes / 1024 / 1024) * 10) / 10,
       editable: ['draft', 'returned'].includes(found.evidence.status),
+      outcomeNames: OUTCOME_NAMES,
       statusName: STATUS_NAMES[found.evidence.status],
       statusTag: STATUS_TAGS[found.evidence.status],
       kindOptions,
@@ -288,6 +294,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       request.flash('success', message);
       return reply.redirect(`/pathway/${p.id}/evidence/${id}${anchor}`);
     } catch (err) {
+      if (err instanceof FormProblem) return reply.render('pathway/views/evidence.njk', await itemPage(request, err.form), 400);
       if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors(request.body && typeof request.body === 'object' && !('file' in request.body) ? (request.body as Record<string, unknown>) : {}, { [err.field]: err.message })), 400);
       if (err instanceof ReviewProblem) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
       throw err;
@@ -296,11 +303,8 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
 
   app.post('/pathway/:pathwayId/evidence/:evidenceId/edit', { config: follow }, async (request, reply) =>
     onItem(request, reply, async (p, id) => {
-      const parsed = evidenceSchema.safeParse(request.body);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0]!;
-        throw new FieldError(String(first.path[0] ?? 'title'), first.message);
-      }
+      const parsed = parseForm(evidenceSchema, request.body, evidenceOrder);
+      if (!parsed.ok) throw new FormProblem(parsed.form);
       await checkTeam(p, parsed.data.groupId);
       await pathway.editEvidence(p, id, parsed.data, request.auditContext());
       return 'Evidence saved.';
@@ -362,18 +366,21 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
 
   const confirmSchema = z.object({
     name: z.string({ message: 'Enter the name of the person to ask' }).trim().min(1, 'Enter the name of the person to ask').max(200, 'Name must be 200 characters or fewer'),
-    email: emailField,
+    email: z
+      .string({ message: 'Enter their email address, like name@nhs.net' })
+      .trim()
+      .min(1, 'Enter their email address, like name@nhs.net')
+      .max(254, 'Email address must be 254 characters or fewer')
+      .pipe(z.email({ message: 'Enter their email address, like name@nhs.net' }))
+      .transform(normaliseEmail),
     includeReflection: z.string().optional().transform((v) => v === 'yes'),
     message: z.string().trim().max(2000, 'Keep the message to 2,000 characters or fewer').default(''),
   });
 
   app.post('/pathway/:pathwayId/evidence/:evidenceId/confirmation', { config: follow }, async (request, reply) =>
     onItem(request, reply, async (p, id) => {
-      const parsed = confirmSchema.safeParse(request.body);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0]!;
-        throw new FieldError(String(first.path[0] ?? 'email'), String(first.path[0]) === 'email' ? 'Enter their email address, like name@nhs.net' : first.message);
-      }
+      const parsed = parseForm(confirmSchema, request.body, ['name', 'email', 'message']);
+      if (!parsed.ok) throw new FormProblem(parsed.form);
       await review.requestConfirmation(p, id, parsed.data, request.auditContext());
       return `We have emailed ${parsed.data.name} a link to confirm this evidence. It works once and expires in 30 days.`;
     }),
@@ -395,14 +402,20 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
 
   app.get('/pathway/:pathwayId/evidence/:evidenceId', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence.njk', await itemPage(request)));
 
+  const linkSchema = z.object({
+    statement: z.uuid({ message: 'Choose a statement from the results' }),
+    reason: z.string().trim().max(300, 'Keep the reason to 300 characters or fewer').default(''),
+  });
+
   app.post('/pathway/:pathwayId/evidence/:evidenceId/links', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const id = (request.params as { evidenceId: string }).evidenceId;
     const body = request.body as { statement?: string; reason?: string; q?: string };
     if (!z.uuid().safeParse(id).success) throw notFound('evidence');
     try {
-      if (!z.uuid().safeParse(body.statement).success) throw new FieldError('statement', 'Choose a statement from the results');
-      await pathway.link(p, id, body.statement!, String(body.reason ?? ''), request.auditContext());
+      const parsed = parseForm(linkSchema, body, ['statement', 'reason']);
+      if (!parsed.ok) throw new FieldError('review', parsed.form.errorList.map((e) => e.text).join('. '));
+      await pathway.link(p, id, parsed.data.statement, parsed.data.reason, request.auditContext());
     } catch (err) {
       // The message goes at the top of the page (the results list has one reason box per statement).
       if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({ q: body.q }, { review: err.message })), 400);

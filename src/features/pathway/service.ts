@@ -3,8 +3,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
-import { coverage, deriveStage, EVIDENCE_KINDS, learningNeeds, levelNamesOf, LEVELS, PATHWAY_STAGES, TEMPLATES, type Level, type PathwayStage } from './stage';
-import { nhsNumberProblem } from '../../platform/forms/nhs-number';
+import { coverage, deriveStage, EVIDENCE_KINDS, learningNeeds, levelNamesOf, LEVELS, PATHWAY_STAGES, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
 import { once } from '../../platform/db/idempotency';
 import { checkLink, checkNewItem, readRules, ruleFindings, rulesProblems, type EvidenceRules } from './rules';
 
@@ -38,13 +37,13 @@ function checkEvidence(input: EvidenceInput) {
   if (!(input.kind in EVIDENCE_KINDS)) throw new FieldError('kind', 'Choose the kind of evidence');
   if (!(input.template in TEMPLATES)) throw new FieldError('template', 'Choose a template from the list');
   if (input.occurredOn && input.occurredOn > today()) throw new FieldError('occurredOn', 'The date must be today or in the past');
-  for (const [field, text] of [
-    ['title', input.title],
-    ['reflection', input.reflection],
-  ] as const) {
-    const nhs = nhsNumberProblem(text, field === 'title' ? 'the title' : 'your reflection');
-    if (nhs) throw new FieldError(field, nhs);
-  }
+  // Length and NHS numbers: the forms' shared guard (parseForm) has checked every free-text field already.
+}
+
+/** A statement's stage in words: the framework's own label, else the pathway's, never the key. */
+export function stageLabel(key: string | null, stages: { key: string; label: string }[]): string {
+  if (!key) return 'Any stage';
+  return stages.find((s) => s.key === key)?.label ?? STAGE_NAMES[key as PathwayStage] ?? 'Another stage';
 }
 
 export function createPathwayService(platform: Platform, frameworks: FrameworksService) {
@@ -52,14 +51,15 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
 
   /** The framework's statements, each with its capability and domain, in framework order. */
   async function statementsOf(versionId: string) {
-    const items = await frameworks.itemsOf(versionId);
+    const [items, version] = await Promise.all([frameworks.itemsOf(versionId), frameworks.findVersionById(versionId)]);
+    const stages = (version?.stages ?? []) as { key: string; label: string }[];
     const byCode = new Map(items.map((i) => [i.code, i]));
     const ancestor = (code: string | null, type: string) => {
       let it = code ? byCode.get(code) : undefined;
       for (let g = 0; it && it.type !== type && g < 20; g++) it = it.parentCode ? byCode.get(it.parentCode) : undefined;
       return it?.type === type ? it : undefined;
     };
-    return items.filter((i) => i.type === 'statement').map((s) => ({ ...s, domain: ancestor(s.parentCode, 'domain'), capability: ancestor(s.parentCode, 'capability') }));
+    return items.filter((i) => i.type === 'statement').map((s) => ({ ...s, stageLabel: stageLabel(s.stage, stages), domain: ancestor(s.parentCode, 'domain'), capability: ancestor(s.parentCode, 'capability') }));
   }
 
   /** The statements a pathway covers: its core framework's, then its area framework's if it has one. */
@@ -310,9 +310,6 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
         const over = checkLink(readRules(pathway.rules), statement.capability, caps.get(statement.capability.code)!.evidenceIds, evidenceId);
         if (over) throw new FieldError('statement', over);
       }
-      if (reason.length > 300) throw new FieldError('reason', 'Keep the reason to 300 characters or fewer');
-      const nhs = nhsNumberProblem(reason, 'the reason');
-      if (nhs) throw new FieldError('reason', nhs);
       await db.transaction(async (tx) => {
         await repo.upsertLink(tx, { evidenceId, statementIdentifier, pathwayId: pathway.id, reason: reason.trim() });
         await recordAudit(tx, ctx, { action: 'pathway.evidence-linked', entityType: 'evidence', entityId: evidenceId, details: { statementIdentifier } });
@@ -326,6 +323,22 @@ export function createPathwayService(platform: Platform, frameworks: FrameworksS
       const done = await repo.deleteLink(db, evidenceId, statementIdentifier);
       if (done) await recordAudit(db, ctx, { action: 'pathway.evidence-unlinked', entityType: 'evidence', entityId: evidenceId, details: { statementIdentifier } });
       return done;
+    },
+
+    /**
+     * What is still missing for a stage, shown to a supervisor before they sign
+     * it off: statements with no evidence, statements whose evidence is not yet
+     * confirmed, and the evidence rules not met.
+     */
+    async signoffGaps(pathway: repo.Pathway, stage: PathwayStage) {
+      const m = await this.matrix(pathway, stage);
+      const confirmed = new Set((await repo.evidenceOf(db, pathway.id)).filter((e) => e.status === 'confirmed').map((e) => e.id));
+      return {
+        total: m.total,
+        noEvidence: m.rows.filter((r) => r.evidenceIds.length === 0).map((r) => ({ code: r.code, text: r.text })),
+        unconfirmed: m.rows.filter((r) => r.evidenceIds.length > 0 && !r.evidenceIds.some((id) => confirmed.has(id))).map((r) => ({ code: r.code, text: r.text })),
+        rules: m.findings.filter((f) => f.level === 'gap').map((f) => f.message),
+      };
     },
 
     /**

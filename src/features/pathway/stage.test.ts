@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { coverage, deriveStage, fullYearsBetween, learningNeeds, levelNamesOf, LEVEL_NAMES } from './stage';
+import { coverage, defaultSignoffStage, deriveStage, fullYearsBetween, isEarlierStage, learningNeeds, levelNamesOf, LEVEL_NAMES } from './stage';
+
+describe('sign-off stages', () => {
+  it('orders the stages along the pathway', () => {
+    expect(isEarlierStage('transition', 'years-1-3')).toBe(true);
+    expect(isEarlierStage('years-1-3', 'years-3-5')).toBe(true);
+    expect(isEarlierStage('years-3-5', 'years-1-3')).toBe(false);
+    expect(isEarlierStage('years-1-3', 'years-1-3')).toBe(false);
+  });
+  it('starts the form on the current stage only while it is not signed off, never on another one', () => {
+    expect(defaultSignoffStage('years-1-3', [])).toBe('years-1-3');
+    expect(defaultSignoffStage('years-1-3', ['years-1-3'])).toBe('');
+    expect(defaultSignoffStage('years-1-3', ['transition'])).toBe('years-1-3');
+  });
+});
 
 describe('deriveStage', () => {
   it('is transition with no consultant post, or one that starts in the future', () => {

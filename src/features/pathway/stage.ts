@@ -14,6 +14,20 @@ export const STAGE_NAMES: Record<PathwayStage, string> = {
   'years-3-5': 'Years 3 to 5 in post',
 };
 
+/** Whether stage `a` comes before stage `b` on the pathway (signing off an earlier stage needs an explicit choice). */
+export function isEarlierStage(a: PathwayStage, b: PathwayStage): boolean {
+  return PATHWAY_STAGES.indexOf(a) < PATHWAY_STAGES.indexOf(b);
+}
+
+/**
+ * The stage a sign-off form starts on: the practitioner's current stage while
+ * it is not signed off, otherwise none, so that after a sign-off the form never
+ * quietly offers a different (often earlier) stage.
+ */
+export function defaultSignoffStage(current: PathwayStage, signed: readonly string[]): PathwayStage | '' {
+  return signed.includes(current) ? '' : current;
+}
+
 /** Whole years between two calendar dates (a birthday-style count: the anniversary day counts). */
 export function fullYearsBetween(from: string, to: string): number {
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
@@ -54,6 +68,11 @@ export function learningNeeds<T extends { identifier: string }>(statements: T[],
     .filter((s) => rank(s.level) < LEVELS.indexOf('confident'))
     .sort((a, b) => rank(a.level) - rank(b.level));
 }
+
+/** Evidence statuses and confirmation outcomes in words: the keys are never shown to people. */
+export const STATUS_NAMES: Record<string, string> = { draft: 'Draft', submitted: 'Waiting for confirmation', confirmed: 'Confirmed', returned: 'Returned with comments' };
+export const STATUS_TAGS: Record<string, string> = { draft: 'nhsuk-tag--grey', submitted: 'nhsuk-tag--yellow', confirmed: 'nhsuk-tag--green', returned: 'nhsuk-tag--orange' };
+export const OUTCOME_NAMES: Record<string, string> = { confirmed: 'Confirmed', returned: 'Returned', withdrawn: 'Withdrawn' };
 
 export const EVIDENCE_KINDS = {
   'practice-episode': 'Practice episode',

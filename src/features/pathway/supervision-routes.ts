@@ -6,8 +6,7 @@ import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from
 import type { PathwayService } from './service';
 import { ReviewProblem, type ReviewService } from './review-service';
 import type { PlanService } from './plan-service';
-import { STATUS_NAMES, STATUS_TAGS } from './routes';
-import { PATHWAY_STAGES, STAGE_NAMES } from './stage';
+import { defaultSignoffStage, isEarlierStage, OUTCOME_NAMES, PATHWAY_STAGES, STAGE_NAMES, STATUS_NAMES, STATUS_TAGS, type PathwayStage } from './stage';
 
 /**
  * Supervisors: their practitioners (only those who chose them), each one's
@@ -44,7 +43,8 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const pathways = await Promise.all(
       list.map(async (p) => {
         const [view, evidence, signoffs, matrix] = await Promise.all([pathway.view(p), pathway.evidenceList(p), review.signoffsOf(p.id), pathway.matrix(p, profile.stage)]);
-        return { ...p, view, evidence, signoffs, matrix, signedStages: signoffs.map((s) => s.stage) };
+        const signedStages = signoffs.map((s) => s.stage);
+        return { ...p, view, evidence, signoffs, matrix, signedStages, defaultStage: defaultSignoffStage(profile.stage, signedStages) };
       }),
     );
     return {
@@ -61,7 +61,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
       meetingForm: forms.meeting ?? emptyForm({ heldOn: new Date().toISOString().slice(0, 10) }),
       pageErrors: forms.meeting?.errorList ?? forms.signoff?.errorList.map((e) => ({ ...e, href: `${e.href}-${forms.signoffFor}` })),
       signoffFor: forms.signoffFor,
-      signoffForm: forms.signoff ?? emptyForm({ stage: profile.stage }),
+      signoffForm: forms.signoff,
     };
   }
 
@@ -95,19 +95,71 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     return p;
   }
 
+  // ---- stage sign-off: choose a stage, see what is missing, then confirm -------------------
+  const signoffSchema = z.object({
+    stage: z.enum(PATHWAY_STAGES, { message: 'Choose the stage to sign off' }),
+    comment: z.string().trim().max(2000, 'Keep the comment to 2,000 characters or fewer').default(''),
+    confirm: z.literal('yes', { message: 'Confirm that you have reviewed the evidence for this stage' }),
+    earlier: z.string().optional().transform((v) => v === 'yes'),
+  });
+  const signoffOrder = ['stage', 'earlier', 'comment', 'confirm'];
+  const signoffPath = (id: string, pathwayId: string) => `/supervision/${id}/pathways/${pathwayId}/signoff`;
+
+  /** The "are you sure" page: the gaps for the stage first, then the sign-off itself. */
+  async function signoffPage(request: FastifyRequest, stage: PathwayStage, form: FormState) {
+    const id = practitionerId(request);
+    const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === id);
+    if (!person) throw notFound('practitioner');
+    const p = await theirPathway(request);
+    const [{ stage: current }, gaps] = await Promise.all([pathway.profile(id), pathway.signoffGaps(p, stage)]);
+    return {
+      title: `Sign off ${STAGE_NAMES[stage]}?`,
+      person,
+      pathway: p,
+      stage,
+      stageName: STAGE_NAMES[stage],
+      currentName: STAGE_NAMES[current],
+      earlier: isEarlierStage(stage, current),
+      gaps,
+      action: signoffPath(id, p.id),
+      form,
+    };
+  }
+
+  app.get('/supervision/:practitionerId/pathways/:pathwayId/signoff', { config: supervise }, async (request, reply) => {
+    const p = await theirPathway(request);
+    const stage = String((request.query as { stage?: unknown }).stage ?? '');
+    const signed = (await review.signoffsOf(p.id)).map((s) => s.stage);
+    const problem = !(PATHWAY_STAGES as readonly string[]).includes(stage) ? 'Choose the stage to sign off' : signed.includes(stage) ? `${STAGE_NAMES[stage as PathwayStage]} is already signed off for this pathway` : null;
+    if (problem) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: formWithErrors({ stage }, { stage: problem }), signoffFor: p.id }), 400);
+    return reply.render('pathway/views/signoff.njk', await signoffPage(request, stage as PathwayStage, emptyForm({ stage })));
+  });
+
   app.post('/supervision/:practitionerId/pathways/:pathwayId/signoff', { config: supervise }, async (request, reply) => {
     const id = practitionerId(request);
     const p = await theirPathway(request);
-    const fail = async (field: string, message: string) =>
-      reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: formWithErrors(request.body as Record<string, unknown>, { [field === 'stage' ? 'stage' : field]: message }), signoffFor: p.id }), 400);
-    if (bodyField(request.body, 'confirm') !== 'yes') return fail('confirm', 'Confirm that you have reviewed the evidence for this stage');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const asked = String(body.stage ?? '');
+    const known = (PATHWAY_STAGES as readonly string[]).includes(asked);
+    const fail = async (form: FormState) =>
+      known
+        ? reply.render('pathway/views/signoff.njk', await signoffPage(request, asked as PathwayStage, form), 400)
+        : reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: form, signoffFor: p.id }), 400);
+    const parsed = parseForm(signoffSchema, body, signoffOrder);
+    // Every failing field at once, the earlier-stage choice included.
+    const errors = parsed.ok ? {} : { ...parsed.form.errors };
+    if (known && !errors.stage) {
+      const { stage: current } = await pathway.profile(id);
+      if (isEarlierStage(asked as PathwayStage, current) && body.earlier !== 'yes') errors.earlier = `${STAGE_NAMES[asked as PathwayStage]} is earlier than ${STAGE_NAMES[current]}, the practitioner’s current stage. Tick the box to say you mean to sign off the earlier stage`;
+    }
+    if (!parsed.ok || Object.keys(errors).length) return fail(formWithErrors(body, errors, signoffOrder));
     try {
-      const s = await review.signOff(p, request.user!.id, bodyField(request.body, 'stage'), bodyField(request.body, 'comment').trim().slice(0, 2000), request.auditContext());
-      request.flash('success', `${STAGE_NAMES[s.stage as keyof typeof STAGE_NAMES]} signed off. A badge has been issued and the practitioner told by email.`);
+      const s = await review.signOff(p, request.user!.id, parsed.data, request.auditContext());
+      request.flash('success', `${STAGE_NAMES[s.stage as PathwayStage]} signed off. A badge has been issued and the practitioner told by email.`);
       return reply.redirect(`/supervision/${id}`);
     } catch (err) {
-      if (err instanceof FieldError) return fail(err.field, err.message);
-      if (err instanceof ReviewProblem) return fail('stage', err.message);
+      if (err instanceof FieldError) return fail(formWithErrors(body, { [err.field]: err.message }, signoffOrder));
+      if (err instanceof ReviewProblem) return fail(formWithErrors(body, { stage: err.message }, signoffOrder));
       throw err;
     }
   });
@@ -118,7 +170,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     if (!found) throw notFound('evidence');
     const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === p.userId)!;
     const [attachments, confirmations] = await Promise.all([plans.attachmentsOf([found.evidence.id]), review.confirmationsOf(found.evidence.id)]);
-    return { title: found.evidence.title, person, pathway: p, ...found, attachments, confirmations, statusName: STATUS_NAMES[found.evidence.status], statusTag: STATUS_TAGS[found.evidence.status], form };
+    return { title: found.evidence.title, person, pathway: p, ...found, attachments, confirmations, outcomeNames: OUTCOME_NAMES, statusName: STATUS_NAMES[found.evidence.status], statusTag: STATUS_TAGS[found.evidence.status], form };
   }
 
   const evidenceRoute = '/supervision/:practitionerId/pathways/:pathwayId/evidence/:evidenceId';
@@ -132,21 +184,27 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request));
   });
 
+  const decisionSchema = z.object({
+    decision: z.enum(['confirm', 'return'], { message: 'Choose whether to verify the evidence or return it' }),
+    comment: z.string().trim().max(5000, 'Keep the comment to 5,000 characters or fewer').default(''),
+  });
+
   app.post(`${evidenceRoute}/decision`, { config: supervise }, async (request, reply: FastifyReply) => {
     checkIds(request);
     const p = await theirPathway(request);
     const { evidenceId } = request.params as { evidenceId: string };
-    const decision = bodyField(request.body, 'decision');
-    const comment = bodyField(request.body, 'comment').slice(0, 5000);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const again = async (form: FormState) => reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, form), 400);
+    const parsed = parseForm(decisionSchema, body, ['decision', 'comment']);
+    if (!parsed.ok) return again(parsed.form);
     try {
-      if (decision !== 'confirm' && decision !== 'return') throw new FieldError('decision', 'Choose whether to verify the evidence or return it');
-      await review.verify(p.userId, request.user!.id, evidenceId, decision, comment, request.auditContext());
+      await review.verify(p.userId, request.user!.id, evidenceId, parsed.data.decision, parsed.data.comment, request.auditContext());
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, formWithErrors({ decision, comment }, { [err.field]: err.message })), 400);
-      if (err instanceof ReviewProblem) return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, formWithErrors({ decision, comment }, { decision: err.message })), 400);
+      if (err instanceof FieldError) return again(formWithErrors(body, { [err.field]: err.message }));
+      if (err instanceof ReviewProblem) return again(formWithErrors(body, { decision: err.message }));
       throw err;
     }
-    request.flash('success', decision === 'confirm' ? 'Evidence verified.' : 'Evidence returned with your comments.');
+    request.flash('success', parsed.data.decision === 'confirm' ? 'Evidence verified.' : 'Evidence returned with your comments.');
     return reply.redirect(`/supervision/${p.userId}`);
   });
 
