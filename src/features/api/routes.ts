@@ -328,6 +328,7 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       permission: 'framework.manage',
       status: 201,
       body: z.object({ format: z.enum(FORMATS), content: z.string().min(1, 'Send the file content').max(MAX_IMPORT_BYTES, `The file must be ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`) }),
+      textGuard: { files: { content: MAX_IMPORT_BYTES } },
       response: z.object({ shortName: z.string(), label: z.string(), status: z.string(), items: z.number() }),
     },
     async ({ body, request }) => {

@@ -67,3 +67,11 @@ describe('waymarkMessage', () => {
     expect(waymarkMessage({ code: 'custom', input: 1, path: [], message: '' } as never)).toBe('Check what you entered and try again');
   });
 });
+
+describe('fields that carry a whole file', () => {
+  it('are held to their own size and left to the file reader', () => {
+    const file = `code,text\n1,${'x'.repeat(MAX_TEXT_LENGTH)} 943 476 5919\n`;
+    expect(textProblems({ content: file, note: 'ok' }, { files: { content: 100_000 } })).toEqual({});
+    expect(textProblems({ content: 'x'.repeat(11) }, { files: { content: 10 } }).content).toBe('This must be 10 characters or fewer (it has 11)');
+  });
+});

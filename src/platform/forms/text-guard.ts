@@ -17,6 +17,12 @@ export interface TextGuardOptions {
   maxLength?: number;
   /** Field names whose values are allowed to look like NHS numbers (none by default). */
   allowNhsNumbers?: string[];
+  /**
+   * Top-level fields that carry a whole file's text (e.g. a framework import), with the
+   * largest size each may be: checked against that size instead, and left to the file's
+   * own reader (which reports problems by line) rather than the free-text checks.
+   */
+  files?: Record<string, number>;
 }
 
 /**
@@ -28,13 +34,17 @@ export function textProblems(value: unknown, options: TextGuardOptions = {}): Re
   const max = options.maxLength ?? MAX_TEXT_LENGTH;
   const allowed = new Set(options.allowNhsNumbers ?? []);
   const problems: Record<string, string> = {};
+  const files = options.files ?? {};
   const visit = (v: unknown, field: string, depth: number): void => {
     if (problems[field] || depth > 20) return;
     if (typeof v === 'string') {
-      if (v.length > max) {
-        problems[field] = `This must be ${max.toLocaleString('en-GB')} characters or fewer (it has ${v.length.toLocaleString('en-GB')})`;
+      const fileLimit = Object.hasOwn(files, field) ? files[field] : undefined;
+      const limit = fileLimit ?? max;
+      if (v.length > limit) {
+        problems[field] = `This must be ${limit.toLocaleString('en-GB')} characters or fewer (it has ${v.length.toLocaleString('en-GB')})`;
         return;
       }
+      if (fileLimit !== undefined) return;
       const key = field.split('.').pop() ?? field;
       if (!NOT_FREE_TEXT.test(key) && !allowed.has(field)) {
         const nhs = nhsNumberProblem(v, 'this');

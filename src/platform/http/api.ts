@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Permission, Resource } from '../auth/policy';
 import { HttpError } from '../errors/http-error';
 import { FieldError, zodFieldErrors } from '../forms/forms';
-import { textProblems } from '../forms/text-guard';
+import { textProblems, type TextGuardOptions } from '../forms/text-guard';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -19,6 +19,8 @@ export interface ApiOperation<P extends z.ZodType, Q extends z.ZodType, B extend
   params?: P;
   query?: Q;
   body?: B;
+  /** How the shared free-text guard treats this body (e.g. a field that carries a whole file). */
+  textGuard?: TextGuardOptions;
   response: z.ZodType;
   status?: number;
 }
@@ -40,11 +42,11 @@ const errorSchema = z.object({
 
 export const API_BASE = '/api/v1';
 
-function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
+function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string, guard: TextGuardOptions = {}): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
   const parsed = schema.safeParse(value ?? {});
   // The same free-text guard as the pages (length, NHS numbers), on what the schema let through.
-  const problems = { ...textProblems(parsed.success ? parsed.data : (value ?? {})), ...(parsed.success ? {} : zodFieldErrors(parsed.error)) };
+  const problems = { ...textProblems(parsed.success ? parsed.data : (value ?? {}), guard), ...(parsed.success ? {} : zodFieldErrors(parsed.error)) };
   if (parsed.success && Object.keys(problems).length === 0) return parsed.data;
   throw new HttpError(400, `The request ${where} is not valid`, 'validation', problems);
 }
@@ -70,7 +72,7 @@ export class ApiRegistry {
       handler: async (request, reply) => {
         const params = parseOrThrow(op.params, request.params, 'path');
         const query = parseOrThrow(op.query, request.query, 'query');
-        const body = parseOrThrow(op.body, request.body, 'body');
+        const body = parseOrThrow(op.body, request.body, 'body', op.textGuard);
         try {
           const result = await handler({ params, query, body, request });
           if (result === undefined || result === null) throw new HttpError(404, 'Not found', 'not_found');
