@@ -105,5 +105,17 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with
     await expectAccessible(projector);
     await projector.goto(`${consoleUrl}/summary`);
     await expectAccessible(projector);
+
+    // Ending the workshop stops the clocks on screens that stay open, without a reload.
+    await projector.goto(`${consoleUrl}/projector`);
+    await projector.locator('[data-countdown]').waitFor();
+    await one.locator('[data-countdown]').waitFor();
+    await facilitator.goto(consoleUrl);
+    await facilitator.getByRole('button', { name: 'End the workshop' }).click();
+    await facilitator.getByText('Workshop ended. The record is ready to export.').waitFor();
+    await expect.poll(() => projector.locator('[data-countdown]').count(), { timeout: 10_000 }).toBe(0);
+    await one.getByText('This workshop has ended').waitFor();
+    expect(await one.locator('[data-countdown]').count()).toBe(0);
+    expect(await facilitator.locator('[data-countdown]').count()).toBe(0);
   });
 });
