@@ -81,6 +81,16 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Advanced practice framework/.exec(facilitator.lastHtml)![1]!;
     expect((await facilitator.submit(items, `${items}/from-framework`, { versionId, stage: '' })).statusCode).toBe(302);
     expect((await facilitator.submit(items, items, { text: 'Leads a regional network', domain: 'Consultancy', stage: 'years-1-3' })).statusCode).toBe(302);
+    // NHS numbers are refused in items however they arrive; every failing field is named at once, in Waymark's words.
+    const typedNhs = await facilitator.submit(items, items, { text: 'Reviews 943 476 5919 weekly', domain: 'd'.repeat(201), stage: 'someday' });
+    expect(typedNhs.statusCode).toBe(400);
+    expect(textOf(typedNhs.body)).toContain('contains what looks like an NHS number (943 476 5919)');
+    expect(textOf(typedNhs.body)).toContain('The domain must be 200 characters or fewer');
+    expect(textOf(typedNhs.body)).toContain('Choose a stage from the list');
+    const csvNhs = await facilitator.submit(items, `${items}/import`, { csv: 'text,stage\nReviews 943 476 5919 weekly,\nFine,sometime\n' });
+    expect(csvNhs.statusCode).toBe(400);
+    expect(textOf(csvNhs.body)).toContain('line 2: the text contains what looks like an NHS number (943 476 5919)');
+    expect(textOf(csvNhs.body)).toContain('line 3: stage "sometime" is not one of');
     const bad = await facilitator.submit(items, `${items}/import`, { csv: 'text,code\n,X1\nSomething,X1\nOther,X1\n' });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('line 2: has no text');
@@ -89,13 +99,18 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect(list).toContain('CP.1.1 Takes a comprehensive history');
     expect(list).toContain('Leads a regional network');
     expect(list).toContain('Shares learning across the system');
+    // Stages by name, never by key.
+    expect(list).toContain('Years 1 to 3 in post');
+    expect(list).not.toContain('years-1-3');
   });
 
   it('will not open a round without a panel, and refuses bad email addresses', async () => {
     await facilitator.get(base);
     const res = await facilitator.post(`${base}/rounds/1/open`, { _csrf: facilitator.csrf(), closesAt: future() });
-    expect(res.statusCode).toBe(302);
-    expect(textOf((await facilitator.get(base)).body)).toContain('Invite a panel before opening a round');
+    // Shown on the form, beside the closing date, with what was typed kept.
+    expect(res.statusCode).toBe(400);
+    expect(textOf(res.body)).toContain('Invite a panel before opening a round');
+    expect(res.body).toMatch(/id="closesAt-error"/);
     const bad = await facilitator.submit(`${base}/panel`, `${base}/panel`, { emails: 'ann@example.nhs.uk, not-an-email', stakeholderType: 'Clinician' });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('"not-an-email" is not an email address');
@@ -107,8 +122,12 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect(await countRows(t.app, 'delphi_panellists')).toBe(4);
     await facilitator.get(base);
     const past = await facilitator.post(`${base}/rounds/1/open`, { _csrf: facilitator.csrf(), closesAt: '2020-01-01T10:00' });
-    expect(past.statusCode).toBe(302);
-    expect(textOf((await facilitator.get(base)).body)).toContain('The closing date must be in the future');
+    expect(past.statusCode).toBe(400);
+    expect(textOf(past.body)).toContain('The closing date must be in the future');
+    expect(past.body).toContain('value="2020-01-01T10:00"');
+    const garbled = await facilitator.post(`${base}/rounds/1/open`, { _csrf: facilitator.csrf(), closesAt: 'next week' });
+    expect(garbled.statusCode).toBe(400);
+    expect(textOf(garbled.body)).toContain('Enter the closing date and time, like 2026-12-01T17:00');
     const opened = await facilitator.post(`${base}/rounds/1/open`, { _csrf: facilitator.csrf(), closesAt: future() });
     expect(opened.statusCode).toBe(302);
     await t.app.platform.jobs.runDue();
@@ -125,6 +144,13 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect(textOf(outOf.body)).toContain('Choose a rating from 1 to 9 for item CP.1.1');
     const partial = await answer(panel[0]!, { 'CP.1.1': '5' }, 'save');
     expect(partial.statusCode).toBe(302);
+    // Reasons and comments are bounded and checked for NHS numbers, every failing field at once; nothing is saved.
+    const c = panellists.get(panel[0]!)!;
+    const tooLong = await c.post(`/delphi/${base.split('/').pop()}/take`, { _csrf: c.csrf(), roundId: lastRoundId, action: 'save', itemIds: lastItemId, [`rating-${lastItemId}`]: '6', [`reason-${lastItemId}`]: 'x'.repeat(900_000), [`comment-${lastItemId}`]: 'Seen with 943 476 5919' });
+    expect(tooLong.statusCode).toBe(400);
+    expect(textOf(tooLong.body)).toContain('Your reason for item CP.1.1 must be 2,000 characters or fewer (it has 900,000)');
+    expect(textOf(tooLong.body)).toContain('Your comment on item CP.1.1 contains what looks like an NHS number (943 476 5919)');
+    expect((await queryRows<{ rating: number }>(t.app.platform.db, sql`select rating from delphi_ratings`)).map((r) => r.rating)).toEqual([5]);
     const incomplete = await answer(panel[0]!, { 'CP.1.2': '8' }, 'submit');
     expect(incomplete.statusCode).toBe(400);
     expect(textOf(incomplete.body)).toContain('Rate item CP.2.1, or choose "unable to rate"');
@@ -173,10 +199,20 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     };
     const lm = idOf('LM.1.1');
     const reword = `${base}/items/${lm}`;
+    const rewordNhs = await facilitator.submit(reword, reword, { text: 'Leads 943-476-5919 through change', domain: 'Leadership and management', stage: 'advanced' });
+    expect(rewordNhs.statusCode).toBe(400);
+    expect(textOf(rewordNhs.body)).toContain('contains what looks like an NHS number (943-476-5919)');
     expect((await facilitator.submit(reword, reword, { text: 'Leads the team through new or uncertain clinical situations', domain: 'Leadership and management', stage: 'advanced' })).statusCode).toBe(302);
     const merge = await facilitator.submit(`${base}/items`, `${base}/items/change`, { action: 'merge', items: undefined as unknown as string, mergeText: 'x' });
     expect(merge.statusCode).toBe(400);
     expect(textOf(merge.body)).toContain('Select two or more items to merge');
+    await facilitator.get(`${base}/items`);
+    const mergeNhs = new URLSearchParams({ _csrf: facilitator.csrf(), action: 'merge', mergeText: 'Supervises 9434765919' });
+    mergeNhs.append('items', idOf('ED.1.1'));
+    mergeNhs.append('items', idOf('ED.2.1'));
+    const refusedMerge = await t.app.inject({ method: 'POST', url: `${base}/items/change`, payload: mergeNhs.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...facilitator.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(refusedMerge.statusCode).toBe(400);
+    expect(textOf(refusedMerge.body)).toContain('The item contains what looks like an NHS number (9434765919)');
     await facilitator.get(`${base}/items`);
     const body = new URLSearchParams({ _csrf: facilitator.csrf(), action: 'merge', mergeText: 'Supervises, teaches and records their own development' });
     body.append('items', idOf('ED.1.1'));
@@ -199,6 +235,8 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect(page).toContain('Round 2');
     expect(page).toMatch(/CP\.1\.1\..*Your rating: 9 ?\. Panel median 8\.5 \(IQR 7\.75–9\), 100% rated 7–9\. Status: consensus in/);
     expect(page).toContain('the statement has been reworded since');
+    expect(page).toContain('stage: Advanced practice level');
+    expect(page).not.toMatch(/stage: advanced/);
     expect(page).not.toContain('ann@example.nhs.uk');
     // Ann's group (clinicians) had a median of 8 for CP.2.1; rating 2 is 6 points away.
     const all = (r: string) => Object.fromEntries(['CP.1.1', 'CP.1.2', 'CP.2.1', 'CP.2.2', 'LM.1.1', 'LM.2.1', 'RE.1.1', 'RE.2.1', '11', '13'].map((code) => [code, r]));

@@ -1,0 +1,149 @@
+import zlib from 'node:zlib';
+import { Document, Packer, Paragraph } from 'docx';
+import PDFDocument from 'pdfkit';
+import { describe, expect, it } from 'vitest';
+import { extractText } from './extract-text';
+import { readZip, UNPACK_LIMITS } from '../platform/storage/unpack-limits';
+
+interface Entry {
+  name: string;
+  /** Raw deflate data. */
+  deflated: Buffer;
+  /** What the central directory says it inflates to. */
+  declared: number;
+}
+
+/** A zip written by hand, so a test can say anything about sizes (the CRC is left 0: readers check sizes before it). */
+function zipOf(entries: Entry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt32LE(e.deflated.length, 18);
+    local.writeUInt32LE(e.declared, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(e.deflated.length, 20);
+    central.writeUInt32LE(e.declared, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, e.deflated);
+    centrals.push(central, name);
+    offset += local.length + name.length + e.deflated.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * Deflate data for `megabytes` MB of Word paragraphs, built without ever holding them: one megabyte is
+ * compressed once with a full flush (so it depends on nothing before it) and repeated.
+ */
+function hugeDocumentXml(megabytes: number): { deflated: Buffer; size: number } {
+  const head = '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
+  const para = '<w:p><w:r><w:t>The same words again and again. </w:t></w:r></w:p>';
+  const block = Buffer.from(para.repeat(Math.floor((1024 * 1024) / para.length)));
+  const tail = '</w:body></w:document>';
+  const flush = { finishFlush: zlib.constants.Z_FULL_FLUSH };
+  const parts = [zlib.deflateRawSync(Buffer.from(head), flush), ...Array<Buffer>(megabytes).fill(zlib.deflateRawSync(block, flush)), zlib.deflateRawSync(Buffer.from(tail))];
+  return { deflated: Buffer.concat(parts), size: head.length + block.length * megabytes + tail.length };
+}
+
+function docxBomb(megabytes: number, declare: 'truthfully' | 'falsely'): Buffer {
+  const xml = hugeDocumentXml(megabytes);
+  const small = (name: string, text: string): Entry => ({ name, deflated: zlib.deflateRawSync(Buffer.from(text)), declared: Buffer.byteLength(text) });
+  return zipOf([
+    small('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+    small('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'),
+    { name: 'word/document.xml', deflated: xml.deflated, declared: declare === 'truthfully' ? Math.min(xml.size, 0xffffffff) : 2000 },
+  ]);
+}
+
+async function refusedWithin(data: Buffer, name: string) {
+  global.gc?.();
+  const rss = process.memoryUsage().rss;
+  const started = Date.now();
+  const r = await extractText(name, data);
+  return { r, ms: Date.now() - started, grewMb: (process.memoryUsage().rss - rss) / 1024 / 1024 };
+}
+
+const realDocx = (paragraphs: string[]) => Packer.toBuffer(new Document({ sections: [{ children: paragraphs.map((p) => new Paragraph(p)) }] }));
+
+function realPdf(pages: string[]): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const doc = new PDFDocument({ autoFirstPage: false });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    for (const p of pages) doc.addPage().text(p);
+    doc.end();
+  });
+}
+
+describe('extractText: documents that expand when opened', () => {
+  it('refuses a DOCX whose document.xml says it is 1 GB, quickly and without inflating it', async () => {
+    const bomb = docxBomb(1024, 'truthfully');
+    // Under the 5 MB upload limit, as the real one was.
+    expect(bomb.length).toBeLessThan(5 * 1024 * 1024);
+    const { r, ms, grewMb } = await refusedWithin(bomb, 'transcript.docx');
+    expect(r).toEqual({ ok: false, message: 'transcript.docx expands to more than 10 MB when opened; split it or save it as plain text' });
+    // Generous bounds: inflating it would take gigabytes and many seconds.
+    expect(ms).toBeLessThan(5_000);
+    expect(grewMb).toBeLessThan(200);
+  });
+
+  it('refuses a DOCX that lies about its size, stopping as soon as it gives more than it declared', async () => {
+    const { r, ms, grewMb } = await refusedWithin(docxBomb(1024, 'falsely'), 'notes.docx');
+    expect(r).toEqual({ ok: false, message: 'notes.docx expands to more than 10 MB when opened; split it or save it as plain text' });
+    expect(ms).toBeLessThan(5_000);
+    expect(grewMb).toBeLessThan(200);
+  });
+
+  it('refuses a document with more text than the limit, and one holding too many files', async () => {
+    const docx = await realDocx(['A short paragraph of a transcript.', 'And another one.']);
+    expect(await extractText('ok.docx', docx)).toMatchObject({ ok: true, kind: 'docx', text: expect.stringContaining('A short paragraph') });
+    expect(await extractText('long.docx', docx, { ...UNPACK_LIMITS, maxTextChars: 20 })).toEqual({ ok: false, message: 'long.docx expands to more than 20 characters of text when opened; split it or save it as plain text' });
+    expect(await extractText('long.txt', Buffer.from('x'.repeat(21)), { ...UNPACK_LIMITS, maxTextChars: 20 })).toMatchObject({ ok: false });
+    expect(await extractText('many.docx', docx, { ...UNPACK_LIMITS, maxEntries: 3 })).toEqual({ ok: false, message: expect.stringMatching(/^many\.docx holds more than 3 files; split it/) });
+  });
+
+  it('reads a PDF page by page within the page, text and time limits', async () => {
+    const pdf = await realPdf(['First page of the notes', 'Second page', 'Third page']);
+    const read = await extractText('notes.pdf', pdf);
+    expect(read).toMatchObject({ ok: true, kind: 'pdf' });
+    expect(read.ok && read.text).toContain('Second page');
+    expect(read.ok && read.text).not.toMatch(/-- \d+ of \d+ --/);
+    expect(await extractText('notes.pdf', pdf, { ...UNPACK_LIMITS, maxPages: 2 })).toEqual({ ok: false, message: 'notes.pdf has 3 pages, more than 2; split it or save it as plain text' });
+    expect(await extractText('notes.pdf', pdf, { ...UNPACK_LIMITS, maxTextChars: 30 })).toEqual({ ok: false, message: 'notes.pdf expands to more than 30 characters of text when opened; split it or save it as plain text' });
+    expect(await extractText('notes.pdf', pdf, { ...UNPACK_LIMITS, maxMillis: 0 })).toEqual({ ok: false, message: 'notes.pdf took more than 0 seconds to read; split it or save it as plain text' });
+  });
+});
+
+describe('readZip', () => {
+  it('returns the entries asked for, inflated, and lists the rest', async () => {
+    const docx = await realDocx(['Kept']);
+    const { entries, files } = await readZip(docx, 'a.docx', (name) => name === 'word/document.xml');
+    expect(entries.map((e) => e.name)).toContain('[Content_Types].xml');
+    expect([...files.keys()]).toEqual(['word/document.xml']);
+    expect(files.get('word/document.xml')!.toString()).toContain('Kept');
+  });
+  it('refuses an archive whose parts together are too large', async () => {
+    const docx = await realDocx(['Kept']);
+    await expect(readZip(docx, 'a.qdpx', () => false, { ...UNPACK_LIMITS, maxTotalBytes: 100 })).rejects.toThrow('a.qdpx expands to more than 0 MB when opened');
+  });
+});
