@@ -14,6 +14,8 @@ import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
 import type { FrameworksService } from '../frameworks/service';
 import { parseItemsCsv } from './items-csv';
+import { ITEM_FIELD_MAX, ITEM_TEXT_MAX } from './bounds';
+import { roundStatusLabel, STAGE_OPTIONS, stageLabel } from './labels';
 import { personalReportDoc, studyReportDoc } from './report';
 import type { DelphiService, RatingInput, StudySettings } from './service';
 import type { Study } from './repository';
@@ -25,9 +27,9 @@ const settingsSchema = z
     title: z.string({ message: 'Enter a title' }).trim().min(1, 'Enter a title for the study').max(200, 'Title must be 200 characters or fewer'),
     purpose: z.string().trim().max(5000, 'Purpose must be 5,000 characters or fewer').default(''),
     scale: z.enum(['1-9', '1-5'], { message: 'Choose a rating scale' }),
-    lowLabel: z.string().trim().max(100).default(''),
-    midLabel: z.string().trim().max(100).default(''),
-    highLabel: z.string().trim().max(100).default(''),
+    lowLabel: z.string().trim().max(100, 'The label for low ratings must be 100 characters or fewer').default(''),
+    midLabel: z.string().trim().max(100, 'The label for middle ratings must be 100 characters or fewer').default(''),
+    highLabel: z.string().trim().max(100, 'The label for high ratings must be 100 characters or fewer').default(''),
     allowUnable: z.enum(['yes', 'no']).default('no'),
     rule: z.enum(['comet', 'percent', 'median-iqr', 'rand-ucla'], { message: 'Choose a consensus rule' }),
     cometIn: z.coerce.number({ message: 'Enter a percentage' }).min(50, 'The agreement threshold must be 50% or more').max(100, 'The agreement threshold must be 100% or less').default(70),
@@ -45,7 +47,7 @@ const settingsSchema = z
       .pipe(z.number({ message: 'Enter a whole number of points' }).int('Enter a whole number of points').min(1, 'Enter 1 or more').max(8, 'Enter 8 or fewer').nullable()),
     namesInExports: z.enum(['yes', 'no']).default('no'),
     withSuggestions: z.enum(['yes', 'no']).default('no'),
-    reason: z.string().trim().max(2000).default(''),
+    reason: z.string().trim().max(2000, 'The reason for the change must be 2,000 characters or fewer').default(''),
   })
   .refine((v) => v.rule !== 'rand-ucla' || v.scale === '1-9', { path: ['rule'], message: 'RAND/UCLA needs the 1 to 9 scale' })
   // The thresholds must fit the chosen scale, or no item could ever reach consensus.
@@ -111,13 +113,23 @@ function settingsForm(s: Study | undefined): FormState {
   });
 }
 
-const itemSchema = z.object({
-  text: z.string({ message: 'Enter the item' }).trim().min(1, 'Enter the item').max(2000, 'An item must be 2,000 characters or fewer'),
-  domain: z.string().trim().max(200).default(''),
-  stage: z.string().trim().max(60).optional().transform((v) => v || null),
-  area: z.string().trim().max(100).optional().transform((v) => v || null),
-});
+/** An item's fields. The stage is chosen from the list (or kept, when an item from a framework has a stage of its own). */
+const itemSchemaFor = (keep?: string | null) =>
+  z.object({
+    text: z.string({ message: 'Enter the item' }).trim().min(1, 'Enter the item').max(ITEM_TEXT_MAX, 'An item must be 2,000 characters or fewer'),
+    domain: z.string().trim().max(ITEM_FIELD_MAX, 'The domain must be 200 characters or fewer').default(''),
+    stage: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || null)
+      .refine((v) => v === null || v === keep || STAGE_OPTIONS.some((o) => o.value === v), 'Choose a stage from the list'),
+    area: z.string().trim().max(100, 'The clinical area must be 100 characters or fewer').optional().transform((v) => v || null),
+  });
+const itemSchema = itemSchemaFor();
 
+/** The stages an item's form offers: the pathway's, plus the item's own if a framework gave it another. */
+const stageOptionsFor = (stage: string | null | undefined) => (stage && !STAGE_OPTIONS.some((o) => o.value === stage) ? [...STAGE_OPTIONS, { value: stage, text: stageLabel(stage) }] : STAGE_OPTIONS);
 
 export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, programmes: ProgrammesService, frameworks: FrameworksService) {
   const base = (s: Study) => `/programmes/${s.programmeId}/delphi/${s.id}`;
@@ -166,13 +178,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     return reply.redirect(`/programmes/${programme.id}/delphi/${id}`);
   });
 
-  app.get('/programmes/:programmeId/delphi/:studyId', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
+  /** The study dashboard; `form` is the "open round" form, re-shown with its message when opening failed. */
+  async function dashboardPage(request: FastifyRequest, form: FormState = emptyForm({ closesAt: defaultCloseDate() })) {
     const { study, programme, canManage } = await studyOr404(request);
     const report = await delphi.report(study);
     const panel = await delphi.panel(study.id);
     const current = report.rounds.find((r) => r.status === 'open') ?? report.rounds[report.rounds.length - 1];
     const items = current ? await delphi.items(current.id) : [];
-    return reply.render('delphi/views/dashboard.njk', {
+    return {
       title: study.title,
       study,
       programme,
@@ -183,10 +196,13 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       currentItems: items,
       canManage,
       canSendToFramework: can(request.actor, 'delphi.to-framework', { programmeId: study.programmeId }),
+      roundStatusLabel,
       last: report.analyses[report.analyses.length - 1],
-      form: emptyForm({ closesAt: defaultCloseDate() }),
-    });
-  });
+      form,
+    };
+  }
+
+  app.get('/programmes/:programmeId/delphi/:studyId', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/dashboard.njk', await dashboardPage(request)));
 
   app.get('/programmes/:programmeId/delphi/:studyId/settings', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
     const { study, programme } = await studyOr404(request);
@@ -228,6 +244,9 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       items,
       fwVersions,
       suggestions: suggestions.filter((s) => !s.usedForItemId),
+      stageOptions: STAGE_OPTIONS,
+      stageLabel,
+      roundStatusLabel,
       form: emptyForm(),
       ...extra,
     };
@@ -251,7 +270,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   }
 
   app.post('/programmes/:programmeId/delphi/:studyId/items', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
-    const parsed = parseForm(itemSchema, request.body, ['text']);
+    const parsed = parseForm(itemSchema, request.body, ['text', 'domain', 'stage', 'area']);
     if (!parsed.ok) return reply.render('delphi/views/items.njk', await itemsPage(request, { form: parsed.form }), 400);
     return itemAction(request, reply, async (_s, round) => {
       const [item] = await delphi.addItems(round, [parsed.data], request.auditContext(), undefined, bodyField(request.body, '_submission') || undefined);
@@ -273,6 +292,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     itemAction(request, reply, async (_s, round) => {
       const body = request.body as { versionId?: string; stage?: string };
       if (!body.versionId || !z.uuid().safeParse(body.versionId).success) throw new FieldError('versionId', 'Choose a framework');
+      if (body.stage && !STAGE_OPTIONS.some((o) => o.value === body.stage)) throw new FieldError('stage', 'Choose a stage from the list');
       const items = await delphi.addFromFramework(round, body.versionId, body.stage || null, request.auditContext());
       return `${items.length} items added from the framework's statements.`;
     }),
@@ -320,14 +340,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
 
   const editPage = async (request: FastifyRequest, form?: FormState) => {
     const { study, programme, item, round } = await itemOr404(request);
-    return { title: `Item ${item.code}`, study, programme, item, round, base: base(study), form: form ?? emptyForm({ text: item.text, domain: item.domain, stage: item.stage, area: item.area }), splitForm: emptyForm() };
+    return { title: `Item ${item.code}`, study, programme, item, round, base: base(study), stageOptions: stageOptionsFor(item.stage), form: form ?? emptyForm({ text: item.text, domain: item.domain, stage: item.stage, area: item.area }), splitForm: emptyForm() };
   };
 
   app.get('/programmes/:programmeId/delphi/:studyId/items/:itemId', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/item.njk', await editPage(request)));
 
   app.post('/programmes/:programmeId/delphi/:studyId/items/:itemId', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
     const { study, item } = await itemOr404(request);
-    const parsed = parseForm(itemSchema, request.body, ['text']);
+    const parsed = parseForm(itemSchemaFor(item.stage), request.body, ['text', 'domain', 'stage', 'area']);
     if (!parsed.ok) return reply.render('delphi/views/item.njk', await editPage(request, parsed.form), 400);
     try {
       await delphi.editItem(item, parsed.data, request.auditContext());
@@ -386,19 +406,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       }
       return list.emails;
     }),
-    stakeholderType: z.string({ message: 'Choose a stakeholder group' }).trim().min(1, 'Choose a stakeholder group').max(100),
-    area: z.string().trim().max(100).optional().transform((v) => v || null),
+    stakeholderType: z.string({ message: 'Choose a stakeholder group' }).trim().min(1, 'Choose a stakeholder group').max(100, 'Choose a stakeholder group from the list'),
+    area: z.string().trim().max(100, 'Choose a clinical area from the list').optional().transform((v) => v || null),
   });
 
   app.post('/programmes/:programmeId/delphi/:studyId/panel', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
     const { study } = await studyOr404(request);
-    const body = request.body as Record<string, string>;
-    const parsed = inviteSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = String(issue.path[0] ?? 'emails');
-      return reply.render('delphi/views/panel.njk', await panelPage(request, { form: formWithErrors(body, { [field]: issue.message }, ['emails', 'stakeholderType']) }), 400);
-    }
+    const parsed = parseForm(inviteSchema, request.body, ['emails', 'stakeholderType', 'area']);
+    if (!parsed.ok) return reply.render('delphi/views/panel.njk', await panelPage(request, { form: parsed.form }), 400);
     const { added, already } = await delphi.invite(study, parsed.data.emails, parsed.data.stakeholderType, parsed.data.area, request.auditContext());
     request.flash('success', `${added.length} added to the panel.${already.length ? ` Already on the panel: ${already.join(', ')}.` : ''}`);
     return reply.redirect(`${base(study)}/panel`);
@@ -427,16 +442,22 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     }
   }
 
-  app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/open', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
-    roundAction(request, reply, async (_s, round) => {
-      const parsed = openSchema.safeParse(request.body);
-      if (!parsed.success) throw new FieldError('closesAt', parsed.error.issues[0]!.message);
+  // Opening a round is a form: a bad closing date (or anything else stopping it) is shown beside the field, not after a redirect.
+  app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/open', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
+    const { study } = await studyOr404(request);
+    const round = await roundByNumber(study, (request.params as { number: string }).number);
+    const parsed = parseForm(openSchema, request.body, ['closesAt']);
+    if (!parsed.ok) return reply.render('delphi/views/dashboard.njk', await dashboardPage(request, parsed.form), 400);
+    try {
       // A datetime-local value has no zone: it means UK time.
-      const closesAt = ukLocalToDate(parsed.data.closesAt);
-      await delphi.openRound(round, closesAt, request.auditContext());
-      return `Round ${round.number} is open. Every panellist has been emailed a link.`;
-    }),
-  );
+      await delphi.openRound(round, ukLocalToDate(parsed.data.closesAt), request.auditContext());
+    } catch (err) {
+      if (err instanceof FieldError) return reply.render('delphi/views/dashboard.njk', await dashboardPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, ['closesAt'])), 400);
+      throw err;
+    }
+    request.flash('success', `Round ${round.number} is open. Every panellist has been emailed a link.`);
+    return reply.redirect(base(study));
+  });
 
   app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/close', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
     roundAction(request, reply, async (_s, round) => ((await delphi.closeRound(round, request.auditContext())) ? `Round ${round.number} is closed.` : `Round ${round.number} was already closed.`)),
@@ -484,6 +505,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       scale: study.scale,
       hasPrevious: feedback.length > 0,
       concordance,
+      roundStatusLabel,
     });
   });
 
@@ -641,6 +663,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       completedAt: page.completedAt,
       form: { values: typed ?? {}, errors, errorList },
       suggestionsOpen: page.round?.number === 0,
+      stageLabel,
     };
   }
 

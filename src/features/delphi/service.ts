@@ -3,9 +3,7 @@ import { once } from '../../platform/db/idempotency';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
-import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { activeLinkTokens, checkLinkToken, issueLinkToken, type LinkProblem } from '../../platform/tokens/link-tokens';
-import { secretLink } from '../../platform/mail/mailer';
 import { analyseRound, type Analysis, type ItemResult, type Rating } from '../../stats/delphi';
 import { kendallW, type KendallResult } from '../../stats/kendall';
 import { describeRule, type ConsensusRule, type Scale } from '../../stats/consensus';
@@ -14,6 +12,7 @@ import type { FrameworksService } from '../frameworks/service';
 import { ancestry, comparablePrevious, roundChanges, type LineageEdge } from './lineage';
 import * as repo from './repository';
 import { createAgreedParts } from './agreed';
+import { itemProblem, RESPONSE_TEXT_MAX, textProblem } from './bounds';
 
 export const PANEL_LINK_PURPOSE = 'delphi-panel';
 const LINK_TTL_MS = 21 * 86_400_000;
@@ -101,7 +100,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         '',
         'Open this link to take part (you do not need a password). It is yours alone: please do not forward it.',
         '',
-        secretLink(`${config.baseUrl}/delphi/${study.id}/enter/${token}`),
+        `${config.baseUrl}/delphi/${study.id}/enter/${token}`,
         '',
         'The link keeps working until the round closes, so you can save your answers and come back later from this email. Other panellists never see who said what.',
       ].join('\n'),
@@ -227,8 +226,13 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     // ---- items --------------------------------------------------------------------
 
     /** Adds items to a draft round, numbered after the last. */
-    async addItems(round: repo.Round, items: { text: string; domain: string; stage: string | null; area: string | null; sourceIdentifier?: string | null; code?: string }[], ctx: AuditContext, on: Db = db, submissionKey?: string) {
-      if (round.status !== 'draft') throw new FieldError('text', `Round ${round.number} is ${round.status}; items can only change before a round opens`);
+    async addItems(round: repo.Round, items: { text: string; domain: string; stage: string | null; area: string | null; sourceIdentifier?: string | null; code?: string }[], ctx: AuditContext, on: Db = db, submissionKey?: string, field = 'text') {
+      if (round.status !== 'draft') throw new FieldError(field, `Round ${round.number} is ${round.status}; items can only change before a round opens`);
+      // Every way in (typed, CSV, framework, merged, split, a suggestion) passes here: length and NHS numbers checked once.
+      for (const [n, i] of items.entries()) {
+        const problem = itemProblem(i, items.length === 1 ? 'the item' : i.code ? `item ${i.code}` : `item ${n + 1} of ${items.length}`);
+        if (problem) throw new FieldError(field, problem);
+      }
       return once(on, submissionKey, ctx.actorId ?? null, async (tx) => {
         const existing = await repo.itemsOf(tx, round.id);
         const codes = new Set(existing.map((i) => i.code));
@@ -272,6 +276,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async editItem(item: repo.Item, values: { text: string; domain: string; stage: string | null; area: string | null }, ctx: AuditContext) {
       const round = (await repo.getRound(db, item.roundId))!;
       if (round.status !== 'draft') throw new FieldError('text', `Round ${round.number} is ${round.status}; items can only change before a round opens`);
+      const problem = itemProblem(values);
+      if (problem) throw new FieldError('text', problem);
       await db.transaction(async (tx) => {
         await repo.updateItem(tx, item.id, values);
         if (values.text !== item.text) await repo.setLineageKind(tx, item.id, 'carried', 'reworded');
@@ -297,7 +303,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (!text.trim()) throw new FieldError('mergeText', 'Enter the wording of the merged item');
       return db.transaction(async (tx) => {
         const parents = await repo.lineageOfItems(tx, items.map((i) => i.id));
-        const [merged] = await this.addItems(round, [{ text: text.trim(), domain: items[0]!.domain, stage: items[0]!.stage, area: items.every((i) => i.area === items[0]!.area) ? items[0]!.area : null }], ctx, tx);
+        const [merged] = await this.addItems(round, [{ text: text.trim(), domain: items[0]!.domain, stage: items[0]!.stage, area: items.every((i) => i.area === items[0]!.area) ? items[0]!.area : null }], ctx, tx, undefined, 'mergeText');
         await repo.insertLineage(tx, [...new Set(parents.map((p) => p.parentId))].map((parentId) => ({ itemId: merged!.id, parentId, kind: 'merged' })));
         await repo.deleteItems(tx, items.map((i) => i.id));
         await recordAudit(tx, ctx, { action: 'delphi.items-merged', entityType: 'delphi_item', entityId: merged!.id, details: { from: items.map((i) => i.code) } });
@@ -313,7 +319,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (parts.length < 2) throw new FieldError('splitText', 'Enter at least two items, one per line');
       return db.transaction(async (tx) => {
         const parents = await repo.lineageOfItems(tx, [item.id]);
-        const made = await this.addItems(round, parts.map((text) => ({ text, domain: item.domain, stage: item.stage, area: item.area, sourceIdentifier: null })), ctx, tx);
+        const made = await this.addItems(round, parts.map((text) => ({ text, domain: item.domain, stage: item.stage, area: item.area, sourceIdentifier: null })), ctx, tx, undefined, 'splitText');
         await repo.insertLineage(tx, made.flatMap((m) => parents.map((p) => ({ itemId: m.id, parentId: p.parentId, kind: 'split' }))));
         await repo.deleteItems(tx, [item.id]);
         await recordAudit(tx, ctx, { action: 'delphi.item-split', entityType: 'delphi_item', entityId: item.id, details: { into: made.map((m) => m.code) } });
@@ -609,12 +615,12 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         if (typeof input.value === 'number' && (!Number.isInteger(input.value) || input.value < scale.min || input.value > scale.max)) {
           errors[field] = `Choose a rating from ${scale.min} to ${scale.max} for item ${item.code}`;
         }
-        if (input.comment.length > 2000) errors[`comment-${item.id}`] = `Comment on item ${item.code} must be 2,000 characters or fewer`;
-        const nhsComment = nhsNumberProblem(input.comment, `your comment on item ${item.code}`);
-        if (nhsComment) errors[`comment-${item.id}`] = nhsComment;
-        const nhsReason = nhsNumberProblem(input.reason, `your reason for item ${item.code}`);
-        if (nhsReason) errors[`reason-${item.id}`] = nhsReason;
-        if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id), study.reasonDistance) && !input.reason.trim()) {
+        // The rating form has a comment and a reason per item, outside parseForm: both go through the shared guard here.
+        const comment = textProblem(input.comment, `your comment on item ${item.code}`, RESPONSE_TEXT_MAX);
+        if (comment) errors[`comment-${item.id}`] = comment;
+        const reason = textProblem(input.reason, `your reason for item ${item.code}`, RESPONSE_TEXT_MAX);
+        if (reason) errors[`reason-${item.id}`] = reason;
+        else if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id), study.reasonDistance) && !input.reason.trim()) {
           errors[`reason-${item.id}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from your group's median last round. Say briefly why`;
         }
       }
@@ -644,9 +650,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const round = (await repo.roundsOf(db, study.id)).find((r) => r.status === 'open' && r.number === 0);
       if (!round) throw new FieldError('suggestion', 'The suggestions round is not open');
       if (!text.trim()) throw new FieldError('suggestion', 'Enter your suggestion');
-      if (text.length > 2000) throw new FieldError('suggestion', 'A suggestion must be 2,000 characters or fewer');
-      const nhs = nhsNumberProblem(text, 'your suggestion');
-      if (nhs) throw new FieldError('suggestion', nhs);
+      const problem = textProblem(text, 'your suggestion', RESPONSE_TEXT_MAX);
+      if (problem) throw new FieldError('suggestion', problem);
       await db.transaction(async (tx) => {
         await repo.markStarted(tx, panellist.id, round.id, new Date());
         await repo.insertSuggestion(tx, { roundId: round.id, panellistId: panellist.id, text: text.trim() });
