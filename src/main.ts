@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, decideListen, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
 import { restoreBackupFile, writeBackupFile } from './platform/db/backup';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
+import { demoAccounts } from './features/demo/seed';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
 import { detectFormat, MAX_IMPORT_BYTES } from './features/frameworks/service';
@@ -81,12 +82,24 @@ async function serve(config: Config) {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
   const app = await createApp(config, { database });
+  // A throw left in a callback somewhere must not end every other request: log it and go on serving.
+  process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection'));
+  for (const warning of config.warnings) app.log.warn(warning);
   await app.services.guides.ensureShipped();
-  if (config.demo && (await app.services.accounts.countUsers()) === 0) {
+  const seeding = config.demo && (await app.services.accounts.countUsers()) === 0;
+  const demoPresent = async () => (await Promise.all(demoAccounts().map((a) => app.services.accounts.findUserByEmail(a.email)))).some(Boolean);
+  const listen = decideListen(config, seeding || (await demoPresent()));
+  if (!listen.ok) {
+    await app.close();
+    await database.close();
+    fail(listen.message);
+  }
+  if (seeding) {
     await app.services.seedDemo();
     app.log.info('Demo data loaded: the sign-in page lists the demo accounts');
   }
-  await app.listen({ port: config.port, host: config.host });
+  app.log.info(listen.message);
+  await app.listen({ port: config.port, host: listen.host });
   app.log.info({ driver: database.driver, startupMs: Date.now() - started, url: config.baseUrl }, `Waymark is ready at ${config.baseUrl}`);
 
   let closing = false;

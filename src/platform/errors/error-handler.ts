@@ -27,10 +27,43 @@ function classify(err: FastifyError | HttpError | Error): { status: number; code
   if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
   }
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, code: 'bad_request', message: fe.message };
-  }
+  const known = fe.code ? FASTIFY_MESSAGES[fe.code] : undefined;
+  if (known) return { status: known[0], code: 'bad_request', message: known[1] };
+  if (isBadDatabaseInput(err)) return { status: 400, code: 'bad_request', message: NOT_UNDERSTOOD };
+  // A library's own words (and its internals) are not for users: any other 4xx gets ours.
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, code: 'bad_request', message: NOT_UNDERSTOOD };
   return { status: 500, code: 'internal', message: 'Something went wrong on our side.' };
+}
+
+const NOT_UNDERSTOOD = 'We could not understand that request. Go back to the page, reload it and try again.';
+const FORM_NOT_UNDERSTOOD = 'Part of the form was not in the form we expected. Go back to the page, reload it and try again.';
+
+/** Waymark's words for Fastify's and its plugins' 4xx errors, whose own messages are written for developers. */
+const FASTIFY_MESSAGES: Record<string, [number, string]> = {
+  FST_ERR_BAD_URL: [400, 'That web address is not valid. Check it and try again.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'The request was cut short or its length was wrong. Try again.'],
+  FST_ERR_CTP_EMPTY_TYPE: [415, 'Send JSON or a form.'],
+  FST_ERR_CTP_INVALID_TYPE: [415, 'Send JSON or a form.'],
+  FST_ERR_CTP_INVALID_PARAMETER: [415, 'Send JSON or a form.'],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'Send the file from the upload form.'],
+  FST_PARTS_LIMIT: [413, 'The form has too many parts. Send it again from its page.'],
+  FST_FIELDS_LIMIT: [413, 'The form has too many fields. Send it again from its page.'],
+  FST_PROTO_VIOLATION: [400, FORM_NOT_UNDERSTOOD],
+  FST_INVALID_JSON_FIELD_ERROR: [400, FORM_NOT_UNDERSTOOD],
+  FST_ERR_VALIDATION: [400, FORM_NOT_UNDERSTOOD],
+};
+
+/**
+ * The database refusing a value it cannot store or compare (a malformed UUID, a NUL byte, a number
+ * out of range): the request was bad, not the service. The input guards stop most before any query.
+ */
+function isBadDatabaseInput(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    // 22P02 invalid text representation, 22021 bad byte sequence (NUL), 22003 numeric out of range, 22007/22008 bad date/time.
+    if (typeof code === 'string' && ['22P02', '22021', '22003', '22007', '22008'].includes(code)) return true;
+  }
+  return false;
 }
 
 const PAGES: Record<number, string> = { 401: 'errors/403.njk', 403: 'errors/403.njk', 404: 'errors/404.njk', 429: 'errors/429.njk' };
@@ -38,6 +71,14 @@ const PAGES: Record<number, string> = { 401: 'errors/403.njk', 403: 'errors/403.
 /** Errors and unknown pages answer in HTML pages that help the user on, or in the API's JSON shape. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // Already answered (or the headers are out): another answer would throw again, this time outside any handler.
+    if (reply.sent || reply.raw.headersSent) {
+      request.log.error({ err }, 'request failed after its reply was sent');
+      return;
+    }
+    // Headers set for the answer that failed (a redirect's Location, a download's name) do not belong on an error page.
+    reply.removeHeader('location');
+    reply.removeHeader('content-disposition');
     const c = classify(err);
     if (c.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: c.code, status: c.status }, c.message);

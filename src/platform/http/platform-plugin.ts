@@ -16,7 +16,11 @@ import { DatabaseSessionStore } from '../auth/session-store';
 import { getOrCreateSetting } from '../db/settings';
 import { nhsukDist, platformViews } from '../views/render';
 import { HttpError } from '../errors/http-error';
-import type { Platform, ProgrammeRoleSource } from './types';
+import type { Platform, ProgrammeRoleSource, RouteEntry } from './types';
+import { headerSafeLocation, safeReturnTo } from './redirects';
+import { guardIdParams, registerInputGuards } from './input-guards';
+
+export { safeReturnTo };
 
 export interface NavigationItem {
   href: string;
@@ -46,6 +50,9 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   const { platform, views } = opts;
   const { config, db } = platform;
   app.decorate('platform', platform);
+  // Every route with its permission, as registered: for walking all of them (the fuzz and permission tests).
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
 
   // Every route must say who may use it. The static file routes registered below cannot carry
   // route config (@fastify/static's wildcard route takes none), so their prefixes are public here.
@@ -56,6 +63,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     if (!isPermission(cfg.permission)) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare a known permission`);
     }
+    guardIdParams(route);
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, permission: cfg.permission });
   });
 
   await app.register(fastifyHelmet, {
@@ -81,6 +90,9 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    // Node throws on a control or non-ASCII character in a header, after the reply is committed; never let a Location carry one.
+    const location = reply.getHeader('location');
+    if (typeof location === 'string') reply.header('location', headerSafeLocation(location));
   });
 
   await app.register(fastifyStatic, {
@@ -107,13 +119,14 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   // Uploads arrive as fields on the body (so the CSRF check sees _csrf); one file, size-limited.
   await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 20 } });
   await app.register(fastifyRateLimit, { global: false });
+  registerInputGuards(app, (request) => request.url.startsWith(API_PREFIX));
 
   await app.register(fastifyCookie);
   const secret = config.sessionSecret ?? (await getOrCreateSetting(db, 'session_secret', () => randomToken()));
   await app.register(fastifySession, {
     secret,
     cookieName: 'waymark_session',
-    store: new DatabaseSessionStore(db, config.sessionTtlHours * 3600_000),
+    store: new DatabaseSessionStore(db, config.sessionTtlHours * 3600_000, (err) => app.log.error({ err }, 'session store callback failed')),
     saveUninitialized: false,
     // Saving on every response would write to the database on every page; the session lasts SESSION_TTL_HOURS from sign-in.
     rolling: false,
@@ -127,13 +140,13 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/session',
+    // Never from the query string: a token in a URL ends up in logs, history and Referer headers.
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
-      const query = req.query as Record<string, unknown> | undefined;
       const fromHeader = req.headers['csrf-token'] ?? req.headers['x-csrf-token'];
-      const field = body?._csrf;
+      const field = body && typeof body === 'object' ? body._csrf : undefined;
       const fromBody = field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field;
-      return String(fromBody ?? query?._csrf ?? (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? '');
+      return String(fromBody ?? (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? '');
     },
   });
 
@@ -206,9 +219,9 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     if (can(request.actor, permission, resource)) return;
     if (!request.user) {
       if (request.isApi) throw new HttpError(401, 'Sign in or send a personal access token', 'unauthenticated');
-      const back = request.method === 'GET' ? request.url : sameOriginReferer(request) ?? '/';
-      request.session.returnTo = back;
-      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(back)}`);
+      // The way back travels in the sign-in link only: storing it would give every anonymous visitor a session row.
+      const back = safeReturnTo(request.method === 'GET' ? request.url : sameOriginReferer(request));
+      return reply.redirect(back === '/' ? '/sign-in' : `/sign-in?returnTo=${encodeURIComponent(back)}`);
     }
     throw new HttpError(403, 'You do not have permission to see this page or do this', 'forbidden');
   });
@@ -269,11 +282,4 @@ export async function startSession(request: FastifyRequest, userId: string): Pro
   await request.session.regenerate();
   request.session.userId = userId;
   return safeReturnTo(returnTo);
-}
-
-/** Only local paths are followed after sign-in, so a link cannot send people to another site. */
-export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string') return '/';
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  return value;
 }

@@ -28,6 +28,13 @@ export interface RoutePermission {
   resource?: (request: FastifyRequest) => Resource | Promise<Resource>;
 }
 
+/** One registered route, as the platform saw it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: Permission;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission;
@@ -35,6 +42,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     platform: Platform;
+    routeTable: readonly RouteEntry[];
   }
   interface FastifyRequest {
     actor: Actor;
