@@ -4,6 +4,7 @@ import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './platform/db/database';
 import { JobRunner, pruneJobs } from './platform/jobs/runner';
 import { Mailer } from './platform/mail/mailer';
+import { loggerOptions } from './platform/tokens/log-redaction';
 import { EventBus } from './platform/events/bus';
 import { createViewEnvironment } from './platform/views/render';
 import { registerPlatform } from './platform/http/platform-plugin';
@@ -72,7 +73,8 @@ const HOUR = 3600_000;
 /** Builds the whole application on the database it is given. Nothing listens until the caller says so. */
 export async function createApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel },
+    // Secrets in request URLs and credential headers are hidden from every log line (platform/tokens/log-redaction.ts).
+    logger: deps.logger === undefined ? loggerOptions(config.logLevel) : typeof deps.logger === 'object' ? { ...loggerOptions(config.logLevel), ...deps.logger } : deps.logger,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
-import { buildProgramme, buildUser, lastEmailTo, linkIn } from '../helpers/factories';
+import { buildProgramme, buildUser, linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import { expectAccessible, hasChromium, launchBrowser, signIn } from './browser';
@@ -46,7 +47,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates ro
   it('completes round 1, moves to round 2 and shows the feedback, with no axe violations', async () => {
     // The panellist follows the link in their email and rates with the keyboard.
     const panellist = await (await browser.newContext()).newPage();
-    await panellist.goto(base + linkIn((await lastEmailTo(t.app, 'panel.one@example.nhs.uk'))!.text));
+    await panellist.goto(base + linkIn((await liveMessageTo(t.app, 'panel.one@example.nhs.uk'))!.text));
     await panellist.waitForURL(/\/take$/);
     expect(await panellist.textContent('main')).toContain('0 of 2 items answered');
     await expectAccessible(panellist);
@@ -80,7 +81,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates ro
 
     // The panellist comes back through the new link and sees the panel's feedback.
     await t.app.platform.jobs.runDue();
-    await panellist.goto(base + linkIn((await lastEmailTo(t.app, 'panel.one@example.nhs.uk'))!.text));
+    await panellist.goto(base + linkIn((await liveMessageTo(t.app, 'panel.one@example.nhs.uk'))!.text));
     await panellist.waitForURL(/\/take$/);
     const main = await panellist.textContent('main');
     expect(main).toContain('Round 2');

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp, type TestApp } from '../helpers/app';
-import { lastEmailTo, linkIn } from '../helpers/factories';
+import { linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { DEMO_PASSWORD, DEMO_PROGRAMME } from '../../src/features/demo/seed';
 import { expectAccessible, hasChromium, launchBrowser, signIn, visit as visitPage } from './browser';
 
@@ -48,6 +49,11 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await page.getByLabel('Email address').fill(NEW_USER.email);
     await page.getByLabel('Create a password', { exact: true }).fill(NEW_USER.password);
     await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await page.textContent('main')).toContain('Check your email');
+    await expectAccessible(page);
+    // The account is made when the emailed link is opened.
+    await visit(page, linkIn((await liveMessageTo(app, NEW_USER.email))!.text));
+    await page.getByRole('button', { name: 'Create my account' }).click();
     await page.waitForURL(`${base}/account`);
     expect(await page.textContent('main')).toContain(NEW_USER.email);
     await expectAccessible(page);
@@ -91,7 +97,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     await expectAccessible(page);
 
     // The invited person accepts in their own browser
-    const link = linkIn((await lastEmailTo(app, NEW_USER.email))!.text);
+    const link = linkIn((await liveMessageTo(app, NEW_USER.email))!.text);
     const invitee = await (await browser.newContext()).newPage();
     await visit(invitee, link);
     await invitee.getByRole('link', { name: 'Sign in to accept the invitation' }).click();

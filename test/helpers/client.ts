@@ -10,7 +10,11 @@ export class TestClient {
   cookies = new Map<string, string>();
   lastHtml = '';
 
-  constructor(readonly app: FastifyInstance) {}
+  /** `remoteAddress`: the network address requests come from (sign-in throttling counts per address). */
+  constructor(
+    readonly app: FastifyInstance,
+    readonly remoteAddress = '127.0.0.1',
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -25,7 +29,7 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    const res = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
+    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader(), ...headers } });
     this.keep(res);
     return res;
   }
@@ -55,6 +59,7 @@ export class TestClient {
     const res = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       payload,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader() },
     });
@@ -66,7 +71,7 @@ export class TestClient {
   async upload(from: string, action: string, fields: Record<string, string>, file?: { field: string; filename: string; content: string | Buffer; type?: string }) {
     await this.get(from);
     const { payload, contentType } = multipart({ _csrf: this.csrf(), ...fields }, file);
-    const res = await this.app.inject({ method: 'POST', url: action, payload, headers: { 'content-type': contentType, cookie: this.cookieHeader() } });
+    const res = await this.app.inject({ method: 'POST', url: action, remoteAddress: this.remoteAddress, payload, headers: { 'content-type': contentType, cookie: this.cookieHeader() } });
     this.keep(res);
     return res;
   }
@@ -81,6 +86,7 @@ export class TestClient {
     return this.app.inject({
       method,
       url,
+      remoteAddress: this.remoteAddress,
       payload: body === undefined ? undefined : JSON.stringify(body),
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), cookie: this.cookieHeader(), ...headers },
     });

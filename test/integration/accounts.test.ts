@@ -5,6 +5,8 @@ import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildUser, countRows, lastEmailTo, linkIn, PASSWORD } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
+import { HIDDEN_LINK } from '../../src/platform/mail/mailer';
 
 describe.each(DRIVERS)('accounts (%s)', (driver) => {
   let t: TestApp;
@@ -14,18 +16,30 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
   afterAll(async () => t?.close());
 
   describe('registering', () => {
-    it('creates an account, signs the person in and records it in the audit log', async () => {
+    it('creates the account only when the emailed link is opened, then signs the person in', async () => {
       const c = new TestClient(t.app);
       const res = await c.submit('/register', '/register', { name: 'Nia Jones', email: ' Nia.Jones@Example.NHS.uk ', password: PASSWORD, profession: 'Physiotherapist' });
-      expect(res.statusCode).toBe(302);
+      expect(res.statusCode).toBe(200);
+      expect(textOf(res.body)).toContain('Check your email');
+      expect(await t.app.services.accounts.findUserByEmail('nia.jones@example.nhs.uk')).toBeUndefined();
+      // Nobody can sign in with it yet: the address is not proven theirs.
+      expect((await new TestClient(t.app, '10.1.0.1').submit('/sign-in', '/sign-in', { email: 'nia.jones@example.nhs.uk', password: PASSWORD })).statusCode).toBe(400);
+
+      const mail = await liveMessageTo(t.app, 'nia.jones@example.nhs.uk');
+      expect(mail?.subject).toBe('Finish creating your Waymark account');
+      const link = linkIn(mail!.text);
+      expect(textOf((await c.get(link)).body)).toContain('Finish creating your account');
+      expect(await t.app.services.accounts.findUserByEmail('nia.jones@example.nhs.uk')).toBeUndefined();
+      const done = await c.post(link, { _csrf: c.csrf() });
+      expect(done.headers.location).toBe('/account');
       const account = await c.get('/account');
-      expect(account.statusCode).toBe(200);
       expect(textOf(account.body)).toContain('nia.jones@example.nhs.uk');
       expect(textOf(account.body)).toContain('Physiotherapist');
       const user = await t.app.services.accounts.findUserByEmail('nia.jones@example.nhs.uk');
       expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
-      const audit = await t.app.inject({ method: 'GET', url: '/healthz' });
-      expect(audit.statusCode).toBe(200);
+      const again = await new TestClient(t.app).get(link);
+      expect(again.statusCode).toBe(400);
+      expect(textOf(again.body)).toContain('already been used');
     });
 
     it.each([
@@ -53,12 +67,19 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(res.body).not.toContain('value="short"');
     });
 
-    it('refuses an email address that already has an account', async () => {
+    it('answers an email that has an account exactly as a new one, and tells the owner instead', async () => {
       const u = await buildUser(t.app);
-      const c = new TestClient(t.app);
-      const res = await c.submit('/register', '/register', { name: 'Again', email: u.email.toUpperCase(), password: PASSWORD });
-      expect(res.statusCode).toBe(400);
-      expect(textOf(res.body)).toContain('An account with this email address already exists');
+      const users = await countRows(t.app, 'users');
+      const taken = await new TestClient(t.app).submit('/register', '/register', { name: 'Again', email: u.email.toUpperCase(), password: PASSWORD });
+      const fresh = await new TestClient(t.app).submit('/register', '/register', { name: 'Again', email: 'brand-new-person@example.nhs.uk', password: PASSWORD });
+      expect(taken.statusCode).toBe(fresh.statusCode);
+      const page = (body: string, email: string) => textOf(body).replace(email, 'EMAIL');
+      expect(page(taken.body, u.email)).toBe(page(fresh.body, 'brand-new-person@example.nhs.uk'));
+      expect(await countRows(t.app, 'users')).toBe(users);
+      const mail = await liveMessageTo(t.app, u.email);
+      expect(mail?.subject).toBe('Someone tried to create a Waymark account with your email address');
+      expect(mail?.text).toContain('/forgot-password');
+      expect(mail?.text).not.toContain('/register/confirm/');
     });
 
     it('refuses a form posted without the CSRF token and changes nothing', async () => {
@@ -120,7 +141,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
 
     it('says the email or password is wrong without saying which', async () => {
       const u = await buildUser(t.app);
-      const c = new TestClient(t.app);
+      const c = new TestClient(t.app, '10.2.0.1');
       const wrong = await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'not the password at all' });
       const unknown = await c.submit('/sign-in', '/sign-in', { email: 'nobody-here@example.nhs.uk', password: 'not the password at all' });
       expect(wrong.statusCode).toBe(400);
@@ -128,16 +149,48 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(textOf(unknown.body)).toContain('Enter a correct email address and password');
     });
 
-    it('locks an address after repeated failures, even for the right password, and says so', async () => {
+    it('blocks an address after repeated failures, even for the right password, and says so', async () => {
       const u = await buildUser(t.app);
-      const c = new TestClient(t.app);
+      const c = new TestClient(t.app, '10.3.0.1');
       for (let i = 0; i < 2; i++) expect((await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' })).statusCode).toBe(400);
       const third = await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' });
       expect(third.statusCode).toBe(429);
-      expect(textOf(third.body)).toContain('Too many failed attempts');
+      expect(textOf(third.body)).toContain('Too many failed attempts from your network');
       const right = await c.submit('/sign-in', '/sign-in', { email: u.email, password: u.password });
       expect(right.statusCode).toBe(429);
       expect(textOf(right.body)).toContain('reset your password');
+      // The block is on the address, whichever account it tries next.
+      const other = await buildUser(t.app);
+      expect((await c.submit('/sign-in', '/sign-in', { email: other.email, password: other.password })).statusCode).toBe(429);
+    });
+
+    it('never locks the real owner out: guessing only delays the account, briefly, for everyone', async () => {
+      const u = await buildUser(t.app);
+      const guesser = new TestClient(t.app, '10.4.0.1');
+      for (let i = 0; i < 3; i++) await guesser.submit('/sign-in', '/sign-in', { email: u.email, password: 'a wrong guess here' });
+      const owner = new TestClient(t.app, '10.4.0.2');
+      const early = await owner.submit('/sign-in', '/sign-in', { email: u.email, password: u.password });
+      expect(early.statusCode).toBe(429);
+      expect(textOf(early.body)).toMatch(/Wait \d+ seconds?, then try again/);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await owner.signIn(u.email, u.password);
+      expect((await owner.get('/account')).statusCode).toBe(200);
+    });
+
+    it('makes the account wait longer after each further failure, and forgets once the owner signs in', async () => {
+      const u = await buildUser(t.app);
+      const accounts = t.app.services.accounts;
+      const at = (seconds: number) => new Date(Date.UTC(2030, 0, 1, 9) + seconds * 1000);
+      const from = (n: number) => ({ actorId: null, actorLabel: 'anonymous', ip: `10.5.0.${n}` });
+      // Each guess from a new address, so no address is blocked: only the account slows.
+      for (let i = 0; i < 3; i++) expect((await accounts.signIn(u.email, 'a wrong guess', from(i), at(i))).ok).toBe(false);
+      expect(await accounts.signIn(u.email, u.password, from(9), at(2.5))).toEqual({ ok: false, reason: 'wait', seconds: 1 });
+      expect((await accounts.signIn(u.email, 'a wrong guess', from(3), at(4))).ok).toBe(false);
+      expect(await accounts.signIn(u.email, u.password, from(9), at(5))).toEqual({ ok: false, reason: 'wait', seconds: 1 });
+      expect(await accounts.signIn(u.email, u.password, from(9), at(4.5))).toEqual({ ok: false, reason: 'wait', seconds: 2 });
+      expect((await accounts.signIn(u.email, u.password, from(9), at(6))).ok).toBe(true);
+      expect((await accounts.signIn(u.email, 'a wrong guess', from(4), at(7))).ok).toBe(false);
+      expect((await accounts.signIn(u.email, u.password, from(9), at(7.1))).ok).toBe(true);
     });
   });
 
@@ -146,7 +199,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      await c.submit('/account/tokens', '/account/tokens', { name: 'Mine', expiresInDays: '30' });
+      await c.submit('/account/tokens', '/account/tokens', { name: 'Mine', access: 'read', areas: 'all', expiresInDays: '30' });
       const res = await c.get('/account/export');
       expect(res.headers['content-disposition']).toContain('waymark-my-data.json');
       const data = res.json();
@@ -196,9 +249,13 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const c = new TestClient(t.app);
       const asked = await c.submit('/forgot-password', '/forgot-password', { email: u.email });
       expect(textOf(asked.body)).toContain('Check your email');
-      const email = await lastEmailTo(t.app, u.email);
+      const email = await liveMessageTo(t.app, u.email);
       expect(email?.subject).toBe('Reset your Waymark password');
       const link = linkIn(email!.text);
+      // What the outbox keeps (and admins read) has the link hidden.
+      const kept = await lastEmailTo(t.app, u.email);
+      expect(kept!.text).toContain(HIDDEN_LINK);
+      expect(kept!.text).not.toContain(link);
 
       expect((await c.get(link)).statusCode).toBe(200);
       const weak = await c.post(link, { _csrf: c.csrf(), password: 'password1234' });
@@ -212,6 +269,20 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(textOf(again.body)).toContain('already been used');
       const fresh = new TestClient(t.app);
       await fresh.signIn(u.email, 'a brand new long passphrase');
+    });
+
+    it('retires the earlier link when a new one is asked for', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.submit('/forgot-password', '/forgot-password', { email: u.email });
+      const first = linkIn((await liveMessageTo(t.app, u.email))!.text);
+      await c.submit('/forgot-password', '/forgot-password', { email: u.email });
+      const second = linkIn((await liveMessageTo(t.app, u.email))!.text);
+      expect(second).not.toBe(first);
+      const old = await c.get(first);
+      expect(old.statusCode).toBe(400);
+      expect(textOf(old.body)).toContain('already been used');
+      expect((await c.get(second)).statusCode).toBe(200);
     });
 
     it('answers the same for an address with no account, and sends nothing', async () => {
@@ -252,7 +323,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Scripts', expiresInDays: '30' });
+      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Scripts', access: 'write', areas: 'all', expiresInDays: '30' });
       expect(created.statusCode).toBe(201);
       const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
       expect((await c.get('/account/tokens')).body).not.toContain(token);
@@ -274,7 +345,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
       await c.get('/account/tokens');
-      const form = { _csrf: c.csrf(), _submission: c.hidden('_submission'), name: 'Refreshed', expiresInDays: '30' };
+      const form = { _csrf: c.csrf(), _submission: c.hidden('_submission'), name: 'Refreshed', access: 'read', areas: 'all', expiresInDays: '30' };
       const first = await c.post('/account/tokens', form);
       expect(first.statusCode).toBe(201);
       expect(first.body).toMatch(/wm_pat_/);
@@ -284,11 +355,76 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`))[0]!.n).toBe(1);
     });
 
+    it('lets a read-only token use GET routes only', async () => {
+      const u = await buildUser(t.app, { roles: ['admin'] });
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Reader', access: 'read', areas: 'all', expiresInDays: '7' });
+      expect(textOf(created.body)).toContain('Read only: every area');
+      const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
+      const auth = { authorization: `Bearer ${token}` };
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: auth })).statusCode).toBe(200);
+      const before = await countRows(t.app, 'programmes');
+      const write = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Made by a reader' }) });
+      expect(write.statusCode).toBe(403);
+      expect(write.json().error.code).toBe('insufficient_scope');
+      expect(write.json().error.message).toContain('its scopes are read');
+      expect(await countRows(t.app, 'programmes')).toBe(before);
+    });
+
+    it('keeps a token to the areas chosen for it', async () => {
+      const u = await buildUser(t.app, { roles: ['admin'] });
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Frameworks only', access: 'write', areas: 'frameworks', expiresInDays: '30' });
+      expect(textOf(created.body)).toContain('Read and change: Frameworks');
+      const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
+      const auth = { authorization: `Bearer ${token}` };
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/frameworks', headers: auth })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: auth })).statusCode).toBe(403);
+      const programmes = await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: auth });
+      expect(programmes.statusCode).toBe(403);
+      expect(programmes.json().error.code).toBe('insufficient_scope');
+    });
+
+    it('gives every token an expiry of a year at most, 90 days unless chosen', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const page = await c.get('/account/tokens');
+      expect(page.body).toMatch(/value="90"[^>]*checked|checked[^>]*value="90"/);
+      for (const expiresInDays of ['never', '730', '']) {
+        const res = await c.submit('/account/tokens', '/account/tokens', { name: 'Forever', access: 'read', areas: 'all', expiresInDays });
+        expect(res.statusCode).toBe(400);
+        expect(textOf(res.body)).toContain('a token lasts a year at most');
+      }
+      const made = await c.submit('/account/tokens', '/account/tokens', { name: 'Year', access: 'read', areas: 'all', expiresInDays: '365' });
+      expect(made.statusCode).toBe(201);
+      const [row] = await queryRows<{ expires_at: Date; scopes: string[] }>(t.app.platform.db, sql`select expires_at, scopes from api_tokens where user_id = ${u.id}`);
+      const days = (new Date(row!.expires_at).getTime() - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(364);
+      expect(days).toBeLessThanOrEqual(365);
+      expect(row!.scopes).toEqual(['read']);
+    });
+
+    it('refuses a token without its access or areas, with a specific message', async () => {
+      const u = await buildUser(t.app);
+      const c = new TestClient(t.app);
+      await c.signIn(u.email, u.password);
+      const res = await c.submit('/account/tokens', '/account/tokens', { name: 'Vague', expiresInDays: '30' });
+      expect(res.statusCode).toBe(400);
+      expect(textOf(res.body)).toContain('Choose whether the token can only read, or read and change');
+      expect(textOf(res.body)).toContain('Choose at least one area the token can use');
+      const odd = await c.submit('/account/tokens', '/account/tokens', { name: 'Odd', access: 'read', areas: 'admin', expiresInDays: '30' });
+      expect(textOf(odd.body)).toContain('Choose areas from the list');
+      expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`))[0]!.n).toBe(0);
+    });
+
     it('refuses a token without a name', async () => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const res = await c.submit('/account/tokens', '/account/tokens', { name: '', expiresInDays: '30' });
+      const res = await c.submit('/account/tokens', '/account/tokens', { name: '', access: 'read', areas: 'all', expiresInDays: '30' });
       expect(res.statusCode).toBe(400);
       expect(textOf(res.body)).toContain('Enter a name for the token');
     });

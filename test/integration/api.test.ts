@@ -12,7 +12,7 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
   beforeAll(async () => {
     t = await buildTestApp(driver);
     const admin = await buildUser(t.app, { roles: ['admin'] });
-    adminToken = (await t.app.services.accounts.createApiToken(admin.id, 'test', null, { actorId: admin.id, actorLabel: admin.email })).token!;
+    adminToken = (await t.app.services.accounts.createApiToken(admin.id, { name: 'test', expiresInDays: 30, scopes: ['write'] }, { actorId: admin.id, actorLabel: admin.email })).token!;
   });
   afterAll(async () => t?.close());
 

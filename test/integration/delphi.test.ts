@@ -5,6 +5,7 @@ import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildProgramme, buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
@@ -23,7 +24,7 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
 
   async function enter(email: string) {
     const c = new TestClient(t.app);
-    const link = linkIn((await lastEmailTo(t.app, email))!.text);
+    const link = linkIn((await liveMessageTo(t.app, email))!.text);
     const res = await c.get(link);
     expect(res.statusCode).toBe(302);
     panellists.set(email, c);

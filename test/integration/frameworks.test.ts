@@ -296,7 +296,7 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
 
   describe('API', () => {
     it('lists, reads, compares and exports; imports for those who manage frameworks', async () => {
-      const token = (await t.app.services.accounts.createApiToken(admin.id, 'api', null, SYSTEM_CONTEXT)).token;
+      const token = (await t.app.services.accounts.createApiToken(admin.id, { name: 'api', expiresInDays: 30, scopes: ['write'] }, SYSTEM_CONTEXT)).token;
       const auth = { authorization: `Bearer ${token}` };
       const list = (await t.app.inject('/api/v1/frameworks')).json();
       expect(list.frameworks.map((f: { shortName: string }) => f.shortName)).toEqual(expect.arrayContaining(['WM-CONSULTANT', 'WM-MSK']));

@@ -4,6 +4,7 @@ import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 
@@ -60,7 +61,7 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
     expect(swap.statusCode).toBe(400);
     expect(textOf(swap.body)).toContain('stay as they are: withdraw the request first');
     expect(await countRows(t.app, 'evidence_links')).toBe(0);
-    const mail = (await lastEmailTo(t.app, 'okafor@trust.example'))!;
+    const mail = (await liveMessageTo(t.app, 'okafor@trust.example'))!;
     expect(mail.subject).toBe('Priya Practitioner asks you to confirm their evidence');
     const link = linkIn(mail.text);
 
@@ -99,7 +100,7 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
   it('refuses an expired link and one whose request was withdrawn', async () => {
     const item = await addEvidence('Taught the advanced practice cohort');
     await me.submit(item, `${item}/confirmation`, { name: 'Mo', email: 'mo@trust.example', includeReflection: 'yes' });
-    const link = linkIn((await lastEmailTo(t.app, 'mo@trust.example'))!.text);
+    const link = linkIn((await liveMessageTo(t.app, 'mo@trust.example'))!.text);
     const guest = new TestClient(t.app);
     expect(textOf((await guest.get(link)).body)).toContain('About Taught'); // the reflection was shared this time
     await t.app.platform.db.execute(sql`update link_tokens set expires_at = now() - interval '1 minute' where purpose = 'evidence-confirmation' and used_at is null`);
@@ -111,7 +112,7 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
     expect((await me.post(`${item}/withdraw`, { _csrf: me.csrf() })).statusCode).toBe(302);
     expect(await statusOf(item)).toBe('draft');
     await me.submit(item, `${item}/confirmation`, { name: 'Mo', email: 'mo2@trust.example' });
-    const second = linkIn((await lastEmailTo(t.app, 'mo2@trust.example'))!.text);
+    const second = linkIn((await liveMessageTo(t.app, 'mo2@trust.example'))!.text);
     await me.get(item);
     await me.post(`${item}/withdraw`, { _csrf: me.csrf() });
     const gone = await guest.get(second);

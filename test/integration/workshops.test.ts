@@ -308,7 +308,7 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
 
   it('works through the API with the same rules', async () => {
     const lead = (await t.app.services.accounts.listUsers({ limit: 10, offset: 0 })).rows.find((u) => u.email.startsWith('user-'))!;
-    const token = (await t.app.services.accounts.createApiToken(lead.id, 'api', null, SYSTEM_CONTEXT)).token;
+    const token = (await t.app.services.accounts.createApiToken(lead.id, { name: 'api', expiresInDays: 30, scopes: ['write'] }, SYSTEM_CONTEXT)).token;
     const auth = { authorization: `Bearer ${token}` };
     const programmeId = base.split('/')[2]!;
     const detail = await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}`, headers: auth });
@@ -323,7 +323,7 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     const bad = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}/control`, headers: auth, payload: { action: 'reveal' } });
     expect(bad.json().error.fields.activityId).toBe('Give the activity this applies to');
     const other = await buildUser(t.app);
-    const otherToken = (await t.app.services.accounts.createApiToken(other.id, 'api', null, SYSTEM_CONTEXT)).token;
+    const otherToken = (await t.app.services.accounts.createApiToken(other.id, { name: 'api', expiresInDays: 30, scopes: ['write'] }, SYSTEM_CONTEXT)).token;
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${programmeId}/workshops/${workshopId}`, headers: { authorization: `Bearer ${otherToken}` } })).statusCode).toBe(403);
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendAttachment, bodyField } from '../../platform/http/route-helpers';
 import { z } from 'zod';
-import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
+import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { safeReturnTo, startSession } from '../../platform/http/platform-plugin';
 import { PASSWORD_HINT } from '../../platform/auth/passwords';
 import { sha256 } from '../../platform/auth/secrets';
@@ -22,10 +22,14 @@ import {
   resetSchema,
   signInSchema,
   tokenSchema,
+  DEFAULT_TOKEN_DAYS,
 } from './schema';
+import { TOKEN_AREAS, type TokenArea } from '../../platform/auth/policy';
 
-const lockMessage = (until: Date) =>
-  `Too many failed attempts. For your security, signing in with this email address is paused until ${until.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}. You can reset your password instead.`;
+const blockedMessage = (until: Date) =>
+  `Too many failed attempts from your network. For your security, signing in from here is paused until ${until.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}. You can reset your password instead.`;
+const waitMessage = (seconds: number) =>
+  `Too many failed attempts for this email address. Wait ${seconds === 1 ? '1 second' : `${seconds} seconds`}, then try again, or reset your password.`;
 
 
 /** Gathers what Waymark holds about a person, from each feature, for "download your data". */
@@ -37,11 +41,21 @@ export type PersonalDataSource = (userId: string) => Promise<Record<string, unkn
  */
 export type PrepareDeletion = (userId: string) => Promise<() => Promise<void>>;
 
+/** A token's scopes in words, e.g. "Read only: Frameworks, Workshops". */
+export function describeScopes(scopes: readonly string[]): string {
+  const access = scopes.some((x) => x.endsWith('write')) ? 'Read and change' : 'Read only';
+  if (scopes.includes('read') || scopes.includes('write')) return `${access}: every area`;
+  const areas = scopes.map((x) => TOKEN_AREAS[x.split(':')[0] as TokenArea] ?? x.split(':')[0]);
+  return `${access}: ${[...new Set(areas)].join(', ')}`;
+}
+
 const RESET_AGAIN = { retryHref: '/forgot-password', retryText: 'Ask for a new password reset link' };
 
 export function accountRoutes(app: FastifyInstance, accounts: AccountsService, demo: () => Promise<DemoAccount[]>, personalData: PersonalDataSource, prepareDeletion: PrepareDeletion = async () => async () => {}) {
   // Per address, per route: slows password guessing and form flooding.
   const signInLimit = { rateLimit: { max: app.platform.config.rateLimitPerMinute, timeWindow: '1 minute' } };
+
+  const tokenParam = z.object({ token: z.string().min(10).max(200) });
 
   // ---- register -------------------------------------------------------------
   app.get('/register', { config: { permission: 'public' } }, async (request, reply) => {
@@ -55,14 +69,38 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
       reply.render('accounts/views/register.njk', { title: 'Create an account', form, passwordHint: PASSWORD_HINT }, 400);
     if (!parsed.ok) return show(parsed.form);
     try {
-      const user = await accounts.register(parsed.data, request.auditContext());
-      const next = await startSession(request, user.id);
-      request.flash('success', `Welcome to Waymark, ${user.name}. Your account has been created.`);
-      return reply.redirect(next === '/' ? '/account' : next);
+      await accounts.requestRegistration(parsed.data, request.auditContext());
     } catch (err) {
       if (err instanceof FieldError) return show(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, registerOrder));
       throw err;
     }
+    // The same page whether or not the address already has an account, so registering reveals nothing.
+    return reply.render('accounts/views/register-check-email.njk', { title: 'Check your email', email: parsed.data.email });
+  });
+
+  const registrationProblem = {
+    invalid: 'This link to finish creating your account is not valid. Check you copied the whole link from the email.',
+    expired: 'This link to finish creating your account has expired. Links work for 24 hours.',
+    used: 'This link to finish creating your account has already been used. Sign in with your email address and password.',
+    taken: 'An account with this email address already exists. Sign in, or reset your password if you have forgotten it.',
+  } as const;
+  const REGISTER_AGAIN = { retryHref: '/register', retryText: 'Start creating an account again' };
+
+  // Opening the link shows a button: mail scanners that fetch links must not create the account.
+  app.get('/register/confirm/:token', { config: { permission: 'public' } }, async (request, reply) => {
+    const p = tokenParam.safeParse(request.params);
+    const checked = p.success ? await accounts.checkRegistrationToken(p.data.token) : ({ ok: false, problem: 'invalid' } as const);
+    if (!checked.ok) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: registrationProblem[checked.problem], ...REGISTER_AGAIN }, 400);
+    return reply.render('accounts/views/register-confirm.njk', { title: 'Finish creating your account', email: checked.token.subject });
+  });
+
+  app.post('/register/confirm/:token', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
+    const p = tokenParam.safeParse(request.params);
+    const result = p.success ? await accounts.completeRegistration(p.data.token, request.auditContext()) : ({ ok: false, problem: 'invalid' } as const);
+    if (!result.ok) return reply.render('errors/link-problem.njk', { title: 'Link not valid', message: registrationProblem[result.problem], ...REGISTER_AGAIN }, 400);
+    const next = await startSession(request, result.user.id);
+    request.flash('success', `Welcome to Waymark, ${result.user.name}. Your account has been created.`);
+    return reply.redirect(next === '/' ? '/account' : next);
   });
 
   // ---- sign in / out ------------------------------------------------------------
@@ -80,8 +118,9 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
     if (!parsed.ok) return show(parsed.form);
     const result = await accounts.signIn(parsed.data.email, parsed.data.password, request.auditContext());
     if (!result.ok) {
-      const message = result.reason === 'locked' ? lockMessage(result.until) : 'Enter a correct email address and password';
-      return show(formWithErrors({ email: parsed.data.email }, { email: message }), result.reason === 'locked' ? 429 : 400);
+      const message =
+        result.reason === 'blocked' ? blockedMessage(result.until) : result.reason === 'wait' ? waitMessage(result.seconds) : 'Enter a correct email address and password';
+      return show(formWithErrors({ email: parsed.data.email }, { email: message }), result.reason === 'invalid' ? 400 : 429);
     }
     const next = await startSession(request, result.user.id);
     return reply.redirect(next === '/' ? '/programmes' : next);
@@ -108,7 +147,6 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
     return reply.render('accounts/views/check-email.njk', { title: 'Check your email', email: parsed.data.email });
   });
 
-  const tokenParam = z.object({ token: z.string().min(10).max(200) });
   const linkProblemText = {
     invalid: 'This password reset link is not valid. Check you copied the whole link from the email.',
     expired: 'This password reset link has expired. Links work for 1 hour.',
@@ -186,7 +224,7 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
       exportedAt: new Date().toISOString(),
       account: { id: u.id, email: u.email, name: u.name, profession: u.profession, organisation: u.organisation, createdAt: u.createdAt, lastSignInAt: u.lastSignInAt },
       platformRoles: await accounts.rolesOf(u.id),
-      accessTokens: (await accounts.listApiTokens(u.id)).map((t) => ({ name: t.name, endsIn: t.hint, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt })),
+      accessTokens: (await accounts.listApiTokens(u.id)).map((t) => ({ name: t.name, endsIn: t.hint, scopes: t.scopes, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt })),
       ...(await personalData(u.id)),
     };
     return sendAttachment(reply, 'waymark-my-data.json', 'application/json; charset=utf-8', `${JSON.stringify(data, null, 2)}\n`);
@@ -214,22 +252,31 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsService, d
   app.get('/account-deleted', { config: { permission: 'public' } }, async (_request, reply) => reply.render('accounts/views/deleted.njk', { title: 'Your account has been deleted' }));
 
   // ---- personal access tokens ------------------------------------------------------
-  const tokensPage = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    title: 'Personal access tokens',
-    tokens: await accounts.listApiTokens(request.user!.id),
-    form: emptyForm({ expiresInDays: '90' }),
-    ...extra,
-  });
+  const tokensPage = async (request: FastifyRequest, extra: { form?: FormState; [k: string]: unknown } = {}) => {
+    const form = extra.form ?? emptyForm({ expiresInDays: DEFAULT_TOKEN_DAYS, access: 'read', areas: ['all'] });
+    const raw = form.values.areas;
+    const chosen = Array.isArray(raw) ? raw : [raw];
+    return {
+      title: 'Personal access tokens',
+      tokens: (await accounts.listApiTokens(request.user!.id)).map((t) => ({ ...t, scopeText: describeScopes(t.scopes) })),
+      ...extra,
+      form,
+      areaItems: [
+        { value: 'all', text: 'Every area, including ones added later', checked: chosen.includes('all') },
+        { divider: 'or' },
+        ...Object.entries(TOKEN_AREAS).map(([value, text]) => ({ value, text, checked: chosen.includes(value) })),
+      ],
+    };
+  };
 
   app.get('/account/tokens', { config: { permission: 'signed-in' } }, async (request, reply) =>
     reply.render('accounts/views/tokens.njk', await tokensPage(request)),
   );
 
   app.post('/account/tokens', { config: { permission: 'signed-in' } }, async (request, reply) => {
-    const parsed = parseForm(tokenSchema, request.body, ['name', 'expiresInDays']);
+    const parsed = parseForm(tokenSchema, request.body, ['name', 'access', 'areas', 'expiresInDays']);
     if (!parsed.ok) return reply.render('accounts/views/tokens.njk', await tokensPage(request, { form: parsed.form }), 400);
-    const days = parsed.data.expiresInDays === 'never' ? null : Number(parsed.data.expiresInDays);
-    const created = await accounts.createApiToken(request.user!.id, parsed.data.name, days, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+    const created = await accounts.createApiToken(request.user!.id, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     if (!created.token) {
       // The same form sent again (a refresh or a double click): the token exists, and its secret was shown the first time.
       request.flash('info', `Token “${parsed.data.name}” was already created from this form; its value was shown once. If you did not copy it, revoke it and create another.`);

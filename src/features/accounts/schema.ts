@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailField } from '../../platform/auth/email';
+import { TOKEN_ACCESS, TOKEN_AREAS, type TokenArea } from '../../platform/auth/policy';
 
 const name = z.string().trim().min(1, 'Enter your full name').max(200, 'Full name must be 200 characters or fewer');
 const optionalText = (label: string) =>
@@ -41,7 +42,25 @@ export const profileSchema = z.object({
   organisation: optionalText('Organisation'),
 });
 
-export const tokenSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name for the token, like "Analysis scripts"').max(100, 'Name must be 100 characters or fewer'),
-  expiresInDays: z.enum(['30', '90', '365', 'never'], { message: 'Choose when the token expires' }),
-});
+/** Every token expires: 90 days unless chosen otherwise, never more than a year. */
+export const TOKEN_LIFETIMES = ['7', '30', '90', '365'] as const;
+export const DEFAULT_TOKEN_DAYS = '90';
+const areaChoices = ['all', ...(Object.keys(TOKEN_AREAS) as TokenArea[])] as const;
+
+export const tokenSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name for the token, like "Analysis scripts"').max(100, 'Name must be 100 characters or fewer'),
+    access: z.enum(TOKEN_ACCESS, { message: 'Choose whether the token can only read, or read and change' }),
+    // One ticked box arrives as a string, several as a list.
+    areas: z
+      .union([z.string(), z.array(z.string())], { message: 'Choose at least one area the token can use' })
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.enum(areaChoices, { message: 'Choose areas from the list' })).min(1, 'Choose at least one area the token can use')),
+    expiresInDays: z.enum(TOKEN_LIFETIMES, { message: 'Choose when the token expires: a token lasts a year at most' }),
+  })
+  .transform(({ name, access, areas, expiresInDays }) => ({
+    name,
+    expiresInDays: Number(expiresInDays),
+    // "Every area" covers areas added later too; otherwise one scope per chosen area.
+    scopes: areas.includes('all') ? [access] : areas.map((a) => `${a}:${access}`),
+  }));

@@ -7,18 +7,25 @@ import * as repo from '../../platform/auth/repository';
 import { randomToken, sha256 } from '../../platform/auth/secrets';
 import { consumeLinkToken, issueLinkToken, retireLinkTokens, checkLinkToken } from '../../platform/tokens/link-tokens';
 import { FieldError } from '../../platform/forms/forms';
-import { isPlatformRole, type PlatformRole } from '../../platform/auth/policy';
+import { isPlatformRole, isTokenScope, type PlatformRole } from '../../platform/auth/policy';
 import { emailField } from '../../platform/auth/email';
+import { accountDelayMs, accountKey, addressBlockedUntil, addressKey, FAILURE_WINDOW_MINUTES } from '../../platform/auth/throttle';
+import { secretLink } from '../../platform/mail/mailer';
 
 const RESET_PURPOSE = 'password-reset';
 const RESET_TTL_MS = 60 * 60_000;
-// Failures are counted over this window before the lock applies.
-const FAILURE_WINDOW_MINUTES = 15;
+const REGISTER_PURPOSE = 'registration';
+const REGISTER_TTL_MS = 24 * 3600_000;
+/** The longest a personal access token can last. */
+const MAX_TOKEN_DAYS = 365;
 
 export type SignInResult =
   | { ok: true; user: repo.User }
   | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; until: Date };
+  /** This network address failed too often: blocked until then. */
+  | { ok: false; reason: 'blocked'; until: Date }
+  /** This account failed too often: the next attempt must wait. */
+  | { ok: false; reason: 'wait'; seconds: number };
 
 export interface NewUser {
   email: string;
@@ -56,29 +63,117 @@ export function createAccountsService(platform: Platform) {
 
     createUser,
 
+    /**
+     * Starts a registration without saying whether the email has an account:
+     * a new address gets a link that creates the account when opened; the owner
+     * of an existing account gets an email saying someone tried. The caller shows
+     * the same page either way. Throws FieldError only for what the form alone
+     * shows (a weak password), before anything is looked up.
+     */
+    async requestRegistration(input: NewUser, ctx: AuditContext): Promise<void> {
+      const problem = passwordProblem(input.password, [input.email, input.name]);
+      if (problem) throw new FieldError('password', problem);
+      // Hashed either way, so both answers take the same time.
+      const passwordHash = await hashPassword(input.password);
+      await db.transaction(async (tx) => {
+        const existing = await repo.findUserByEmail(tx, input.email);
+        if (existing) {
+          await mailer.send(tx, {
+            to: existing.email,
+            subject: 'Someone tried to create a Waymark account with your email address',
+            text: [
+              `Hello ${existing.name},`,
+              '',
+              'Someone tried to create a Waymark account with this email address, which already has one. If it was you, sign in instead:',
+              '',
+              `${config.baseUrl}/sign-in`,
+              '',
+              `If you have forgotten your password, reset it: ${config.baseUrl}/forgot-password`,
+              '',
+              'If it was not you, you can ignore this email: nothing about your account has changed.',
+            ].join('\n'),
+          });
+          await recordAudit(tx, { ...ctx, actorLabel: input.email }, { action: 'account.registration-for-existing', entityType: 'user', entityId: existing.id });
+          return;
+        }
+        await retireLinkTokens(tx, REGISTER_PURPOSE, input.email);
+        const data = { email: input.email, name: input.name, passwordHash, profession: input.profession ?? null, organisation: input.organisation ?? null };
+        const token = await issueLinkToken(tx, { purpose: REGISTER_PURPOSE, subject: input.email, ttlMs: REGISTER_TTL_MS, data });
+        await mailer.send(tx, {
+          to: input.email,
+          subject: 'Finish creating your Waymark account',
+          text: [
+            `Hello ${input.name},`,
+            '',
+            'To finish creating your Waymark account, open this link within 24 hours:',
+            '',
+            secretLink(`${config.baseUrl}/register/confirm/${token}`),
+            '',
+            'If you did not ask for an account, you can ignore this email: nothing will be created.',
+          ].join('\n'),
+        });
+      });
+    },
+
+    checkRegistrationToken(token: string) {
+      return checkLinkToken(db, REGISTER_PURPOSE, token);
+    },
+
+    /** Creates the account a registration link was sent for: the link proves the email is theirs. */
+    async completeRegistration(token: string, ctx: AuditContext): Promise<{ ok: true; user: repo.User } | { ok: false; problem: 'invalid' | 'expired' | 'used' | 'taken' }> {
+      return db.transaction(async (tx) => {
+        const used = await consumeLinkToken(tx, REGISTER_PURPOSE, token);
+        if (!used.ok) return used;
+        const d = used.token.data as { email: string; name: string; passwordHash: string; profession: string | null; organisation: string | null };
+        const user = await repo.insertUser(tx, d);
+        if (!user) return { ok: false as const, problem: 'taken' as const };
+        await recordAudit(tx, { ...ctx, actorId: user.id, actorLabel: user.email }, { action: 'account.created', entityType: 'user', entityId: user.id, details: { email: user.email, roles: [] } });
+        return { ok: true as const, user };
+      });
+    },
+
+    /**
+     * Checks a password, throttled per network address and per account (see
+     * platform/auth/throttle.ts): a blocked address or an account still waiting
+     * is refused before the password is looked at.
+     */
     async signIn(email: string, password: string, ctx: AuditContext, now = new Date()): Promise<SignInResult> {
-      const throttle = await repo.getThrottle(db, email);
-      if (throttle?.lockedUntil && throttle.lockedUntil > now) return { ok: false, reason: 'locked', until: throttle.lockedUntil };
+      const account = accountKey(email);
+      const address = addressKey(ctx.ip ?? 'unknown');
+      const rows = await repo.getFailures(db, [account, address]);
+      const blocked = rows.find((r) => r.key === address)?.notBefore;
+      if (blocked && blocked > now) return { ok: false, reason: 'blocked', until: blocked };
+      const waitUntil = rows.find((r) => r.key === account)?.notBefore;
+      if (waitUntil && waitUntil > now) return { ok: false, reason: 'wait', seconds: Math.ceil((waitUntil.getTime() - now.getTime()) / 1000) };
       const user = await repo.findUserByEmail(db, email);
       // Verify against a real hash even for unknown emails so timing does not reveal who has an account.
       const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
       if (!user || !valid) {
-        const row = await repo.recordFailure(db, email, now, FAILURE_WINDOW_MINUTES, config.signInMaxFailures, config.signInLockMinutes);
-        await recordAudit(db, { ...ctx, actorLabel: email }, { action: 'account.sign-in-failed', entityType: 'user', entityId: user?.id ?? null, details: { failures: row.failures } });
-        if (row.lockedUntil && row.lockedUntil > now) return { ok: false, reason: 'locked', until: row.lockedUntil };
+        const [byAccount, byAddress] = [await repo.countFailure(db, account, now, FAILURE_WINDOW_MINUTES), await repo.countFailure(db, address, now, FAILURE_WINDOW_MINUTES)];
+        const delay = accountDelayMs(byAccount.failures, config.signInMaxFailures);
+        if (delay > 0) await repo.setNotBefore(db, account, new Date(now.getTime() + delay));
+        const until = addressBlockedUntil(byAddress.failures, config.signInMaxFailures, config.signInLockMinutes, now);
+        if (until) await repo.setNotBefore(db, address, until);
+        await recordAudit(db, { ...ctx, actorLabel: email }, { action: 'account.sign-in-failed', entityType: 'user', entityId: user?.id ?? null, details: { failures: byAccount.failures, fromAddress: byAddress.failures } });
+        if (until) return { ok: false, reason: 'blocked', until };
         return { ok: false, reason: 'invalid' };
       }
-      await repo.clearThrottle(db, email);
+      // The account's count ends with a success; the address keeps its own, or a guesser could reset it with an account of theirs.
+      await repo.clearFailures(db, account);
       await repo.updateUser(db, user.id, { lastSignInAt: now });
       await recordAudit(db, { ...ctx, actorId: user.id, actorLabel: user.email }, { action: 'account.signed-in', entityType: 'user', entityId: user.id });
       return { ok: true, user };
     },
 
-    /** Always behaves the same whether or not the address has an account. */
+    /**
+     * Always behaves the same whether or not the address has an account. A new
+     * link retires the earlier ones, so only the latest email works.
+     */
     async requestPasswordReset(email: string, ctx: AuditContext): Promise<void> {
       const user = await repo.findUserByEmail(db, email);
       if (!user) return;
       await db.transaction(async (tx) => {
+        await retireLinkTokens(tx, RESET_PURPOSE, user.id);
         const token = await issueLinkToken(tx, { purpose: RESET_PURPOSE, subject: user.id, ttlMs: RESET_TTL_MS });
         await mailer.send(tx, {
           to: user.email,
@@ -88,9 +183,9 @@ export function createAccountsService(platform: Platform) {
             '',
             'Someone asked to reset the password for your Waymark account. If it was you, open this link within 1 hour:',
             '',
-            `${config.baseUrl}/reset-password/${token}`,
+            secretLink(`${config.baseUrl}/reset-password/${token}`),
             '',
-            'The link works once. If you did not ask for this, you can ignore this email: your password has not changed.',
+            'The link works once, and only the latest one sent works. If you did not ask for this, you can ignore this email: your password has not changed.',
           ].join('\n'),
         });
         await recordAudit(tx, { ...ctx, actorLabel: email }, { action: 'account.password-reset-requested', entityType: 'user', entityId: user.id });
@@ -116,7 +211,7 @@ export function createAccountsService(platform: Platform) {
         await retireLinkTokens(tx, RESET_PURPOSE, user.id);
         await repo.updateUser(tx, user.id, { passwordHash });
         await repo.deleteSessionsOfUser(tx, user.id);
-        await repo.clearThrottle(tx, user.email);
+        await repo.clearFailures(tx, accountKey(user.email));
         await recordAudit(tx, { ...ctx, actorId: user.id, actorLabel: user.email }, { action: 'account.password-reset', entityType: 'user', entityId: user.id });
         return { ok: true as const, user };
       });
@@ -142,19 +237,22 @@ export function createAccountsService(platform: Platform) {
       });
     },
 
-    /** Returns the raw token; it is shown once and only its hash is kept. */
     /**
-     * Creates a token and returns it (the only time it exists in clear). A
-     * repeated submit of the same form creates nothing and returns no token:
-     * only the id is remembered, never the secret.
+     * Creates a token and returns it (the only time it exists in clear; only its
+     * hash is kept). It expires after `expiresInDays` (a year at most) and can do
+     * only what its scopes allow. A repeated submit of the same form creates
+     * nothing and returns no token: only the id is remembered, never the secret.
      */
-    async createApiToken(userId: string, name: string, expiresInDays: number | null, ctx: AuditContext, submissionKey?: string): Promise<{ token?: string; id: string }> {
+    async createApiToken(userId: string, input: { name: string; expiresInDays: number; scopes: string[] }, ctx: AuditContext, submissionKey?: string): Promise<{ token?: string; id: string }> {
+      if (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > MAX_TOKEN_DAYS) throw new FieldError('expiresInDays', 'Choose when the token expires: a token lasts a year at most');
+      if (input.scopes.length === 0 || !input.scopes.every(isTokenScope)) throw new FieldError('areas', 'Choose areas from the list');
       const token = randomToken('wm_pat_');
-      const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
+      const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
+      const { name, scopes } = input;
       let created = false;
       const id = await once(db, submissionKey, userId, async (tx) => {
-        const row = await repo.insertApiToken(tx, { userId, name, tokenHash: sha256(token), hint: token.slice(-4), expiresAt });
-        await recordAudit(tx, ctx, { action: 'api-token.created', entityType: 'api_token', entityId: row.id, details: { name, expiresAt } });
+        const row = await repo.insertApiToken(tx, { userId, name, tokenHash: sha256(token), hint: token.slice(-4), expiresAt, scopes });
+        await recordAudit(tx, ctx, { action: 'api-token.created', entityType: 'api_token', entityId: row.id, details: { name, expiresAt, scopes } });
         created = true;
         return row.id;
       });

@@ -4,6 +4,7 @@ import { ukLocalToDate } from '../../platform/forms/dates';
 import { z } from 'zod';
 import { auditEntityTypes, listAudit } from '../../platform/audit/audit';
 import { findOutboxMessage, listOutbox } from '../../platform/mail/mailer';
+import { emailParagraphs } from '../../platform/mail/secret-links';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, zodFieldErrors } from '../../platform/forms/forms';
 import { PLATFORM_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
@@ -47,7 +48,8 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     const id = z.uuid().safeParse((request.params as { id: string }).id);
     const message = id.success ? await findOutboxMessage(db, id.data) : undefined;
     if (!message) throw notFound('message');
-    return reply.render('admin/views/outbox-message.njk', { title: message.subject, message });
+    // Shown as the recipient's mail program shows it, with the secret links hidden.
+    return reply.render('admin/views/outbox-message.njk', { title: message.subject, message, paragraphs: emailParagraphs(message.text) });
   });
 
   app.get('/admin/audit', { config: { permission: 'audit.view' } }, async (request, reply) => {

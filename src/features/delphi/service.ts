@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { activeLinkTokens, checkLinkToken, issueLinkToken, type LinkProblem } from '../../platform/tokens/link-tokens';
+import { secretLink } from '../../platform/mail/mailer';
 import { analyseRound, type Analysis, type ItemResult, type Rating } from '../../stats/delphi';
 import { kendallW, type KendallResult } from '../../stats/kendall';
 import { describeRule, type ConsensusRule, type Scale } from '../../stats/consensus';
@@ -100,7 +101,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         '',
         'Open this link to take part (you do not need a password). It is yours alone: please do not forward it.',
         '',
-        `${config.baseUrl}/delphi/${study.id}/enter/${token}`,
+        secretLink(`${config.baseUrl}/delphi/${study.id}/enter/${token}`),
         '',
         'The link keeps working until the round closes, so you can save your answers and come back later from this email. Other panellists never see who said what.',
       ].join('\n'),

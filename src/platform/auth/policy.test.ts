@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, can, isPermission, PERMISSIONS, PLATFORM_ROLES, PROGRAMME_ROLES, type Actor, type PlatformRole, type ProgrammeRole } from './policy';
+import { ANONYMOUS, can, isPermission, isTokenScope, PERMISSIONS, PLATFORM_ROLES, PROGRAMME_ROLES, tokenAllows, tokenAreaOf, type Actor, type PlatformRole, type ProgrammeRole } from './policy';
 
 const P1 = '11111111-1111-4111-8111-111111111111';
 const P2 = '22222222-2222-4222-8222-222222222222';
@@ -122,5 +122,38 @@ describe('policy', () => {
     expect(isPermission('toString')).toBe(false);
     expect(isPermission(undefined)).toBe(false);
     expect(PLATFORM_ROLES).toEqual(['admin', 'practitioner', 'supervisor']);
+  });
+});
+
+describe('personal access token scopes', () => {
+  it('lets a read scope use GET routes only', () => {
+    expect(tokenAllows(['read'], 'programme.view', 'GET')).toBe(true);
+    expect(tokenAllows(['read'], 'programme.manage', 'POST')).toBe(false);
+    expect(tokenAllows(['read'], 'workshop.run', 'PUT')).toBe(false);
+  });
+
+  it('lets a write scope read and change', () => {
+    expect(tokenAllows(['write'], 'workshop.run', 'POST')).toBe(true);
+    expect(tokenAllows(['write'], 'framework.view', 'GET')).toBe(true);
+  });
+
+  it('keeps an area scope to routes whose permission is in that area', () => {
+    expect(tokenAllows(['frameworks:read'], 'framework.view', 'GET')).toBe(true);
+    expect(tokenAllows(['frameworks:read'], 'programme.list', 'GET')).toBe(false);
+    expect(tokenAllows(['frameworks:read'], 'framework.manage', 'POST')).toBe(false);
+    expect(tokenAllows(['workshops:write'], 'workshop.run', 'POST')).toBe(true);
+    expect(tokenAllows(['account:read'], 'signed-in', 'GET')).toBe(true);
+    expect(tokenAllows(['account:read', 'programmes:write'], 'programme.create', 'POST')).toBe(true);
+  });
+
+  it('reaches a permission outside every area only with an all-areas scope', () => {
+    expect(tokenAreaOf('delphi.view')).toBeUndefined();
+    expect(tokenAllows(['programmes:write', 'frameworks:write', 'workshops:write', 'account:write'], 'delphi.view', 'GET')).toBe(false);
+    expect(tokenAllows(['read'], 'delphi.view', 'GET')).toBe(true);
+  });
+
+  it('knows the scopes it can grant', () => {
+    expect(['read', 'write', 'frameworks:read', 'account:write'].every(isTokenScope)).toBe(true);
+    expect(['admin', 'frameworks:delete', 'delphi:read', 'read:frameworks', ''].some(isTokenScope)).toBe(false);
   });
 });

@@ -139,3 +139,48 @@ export function isPlatformRole(value: unknown): value is PlatformRole {
 export function isProgrammeRole(value: unknown): value is ProgrammeRole {
   return typeof value === 'string' && (PROGRAMME_ROLES as readonly string[]).includes(value);
 }
+
+// ---- personal access token scopes ---------------------------------------------------
+
+/**
+ * The parts of the API a token can be limited to. A permission belongs to the
+ * area named by its first word (programme.view → programmes); one with no
+ * area here is reachable only with an all-areas scope.
+ */
+export const TOKEN_AREAS = {
+  programmes: 'Programmes and their members',
+  frameworks: 'Frameworks',
+  workshops: 'Workshops',
+  account: 'Your account',
+} as const;
+export type TokenArea = keyof typeof TOKEN_AREAS;
+
+const AREA_OF: Record<string, TokenArea> = { programme: 'programmes', framework: 'frameworks', workshop: 'workshops', account: 'account', 'signed-in': 'account' };
+
+/** The area a permission belongs to, if any. */
+export function tokenAreaOf(permission: Permission): TokenArea | undefined {
+  return AREA_OF[permission.split('.')[0]!];
+}
+
+/** `read` or `write` everywhere, or `AREA:read` / `AREA:write` in one area. */
+export const TOKEN_ACCESS = ['read', 'write'] as const;
+
+export function isTokenScope(value: string): boolean {
+  const [a, b] = value.split(':');
+  if (b === undefined) return (TOKEN_ACCESS as readonly string[]).includes(a!);
+  return Object.hasOwn(TOKEN_AREAS, a!) && (TOKEN_ACCESS as readonly string[]).includes(b);
+}
+
+/**
+ * May a token with these scopes call a route? Reading (GET, HEAD) needs a read
+ * or write scope, anything else a write scope, for the route's area or for all
+ * areas. The route's permission is still checked as for its owner: a scope only
+ * ever narrows what the owner may do.
+ */
+export function tokenAllows(scopes: readonly string[], permission: Permission, method: string): boolean {
+  const reading = method === 'GET' || method === 'HEAD';
+  if (permission === 'public' && reading) return true;
+  const area = tokenAreaOf(permission);
+  const grants = (prefix: string) => scopes.includes(`${prefix}write`) || (reading && scopes.includes(`${prefix}read`));
+  return grants('') || (!!area && grants(`${area}:`));
+}

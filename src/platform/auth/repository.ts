@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database';
-import { apiTokens, sessions, signInThrottle, userRoles, users } from './tables';
+import { apiTokens, sessions, signInFailures, userRoles, users } from './tables';
 import type { PlatformRole } from './policy';
 
 export type User = typeof users.$inferSelect;
@@ -120,7 +120,7 @@ export async function deleteExpiredSessions(db: Db): Promise<number> {
 
 // ---- API tokens --------------------------------------------------------------
 
-export async function insertApiToken(db: Db, values: { userId: string; name: string; tokenHash: string; hint: string; expiresAt: Date | null }) {
+export async function insertApiToken(db: Db, values: { userId: string; name: string; tokenHash: string; hint: string; expiresAt: Date; scopes: string[] }) {
   const [row] = await db.insert(apiTokens).values(values).returning();
   return row!;
 }
@@ -138,7 +138,7 @@ export async function findActiveApiToken(db: Db, tokenHash: string): Promise<Api
       and(
         eq(apiTokens.tokenHash, tokenHash),
         isNull(apiTokens.revokedAt),
-        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+        gt(apiTokens.expiresAt, now),
       ),
     );
   return row;
@@ -157,37 +157,42 @@ export async function revokeApiToken(db: Db, userId: string, id: string): Promis
   return rows.length > 0;
 }
 
-// ---- sign-in throttle ------------------------------------------------------------
+// ---- failed sign-ins ------------------------------------------------------------
 
-export async function getThrottle(db: Db, email: string) {
-  const [row] = await db.select().from(signInThrottle).where(eq(signInThrottle.email, email));
-  return row;
+export type FailureRow = typeof signInFailures.$inferSelect;
+
+export async function getFailures(db: Db, keys: string[]): Promise<FailureRow[]> {
+  if (keys.length === 0) return [];
+  return db.select().from(signInFailures).where(inArray(signInFailures.key, keys));
 }
 
 /**
- * Counts one failed sign-in inside a rolling window and locks the address once
- * `maxFailures` is reached. One statement, so concurrent failures all count.
+ * Counts one failed sign-in for `key` inside a rolling window (a failure after
+ * the window starts the count again). One statement, so concurrent failures all count.
  */
-export async function recordFailure(db: Db, email: string, now: Date, windowMinutes: number, maxFailures: number, lockMinutes: number) {
+export async function countFailure(db: Db, key: string, now: Date, windowMinutes: number): Promise<FailureRow> {
   const windowStart = new Date(now.getTime() - windowMinutes * 60_000);
-  const lockUntil = new Date(now.getTime() + lockMinutes * 60_000);
+  const stale = sql`${signInFailures.firstFailureAt} < ${windowStart}`;
   const [row] = await db
-    .insert(signInThrottle)
-    .values({ email, failures: 1, firstFailureAt: now, lockedUntil: maxFailures <= 1 ? lockUntil : null })
+    .insert(signInFailures)
+    .values({ key, failures: 1, firstFailureAt: now })
     .onConflictDoUpdate({
-      target: signInThrottle.email,
+      target: signInFailures.key,
       set: {
-        failures: sql`case when ${signInThrottle.firstFailureAt} < ${windowStart} then 1 else ${signInThrottle.failures} + 1 end`,
-        firstFailureAt: sql`case when ${signInThrottle.firstFailureAt} < ${windowStart} then ${now} else ${signInThrottle.firstFailureAt} end`,
-        lockedUntil: sql`case when (case when ${signInThrottle.firstFailureAt} < ${windowStart} then 1 else ${signInThrottle.failures} + 1 end) >= ${maxFailures} then ${lockUntil} else ${signInThrottle.lockedUntil} end`,
+        failures: sql`case when ${stale} then 1 else ${signInFailures.failures} + 1 end`,
+        firstFailureAt: sql`case when ${stale} then ${now} else ${signInFailures.firstFailureAt} end`,
       },
     })
     .returning();
   return row!;
 }
 
-export async function clearThrottle(db: Db, email: string) {
-  await db.delete(signInThrottle).where(eq(signInThrottle.email, email));
+export async function setNotBefore(db: Db, key: string, notBefore: Date): Promise<void> {
+  await db.update(signInFailures).set({ notBefore }).where(eq(signInFailures.key, key));
+}
+
+export async function clearFailures(db: Db, key: string) {
+  await db.delete(signInFailures).where(eq(signInFailures.key, key));
 }
 
 /** Deletes an account; foreign keys remove its sessions, tokens and roles and unlink what it made. */

@@ -53,11 +53,27 @@ export const apiTokens = pgTable(
     hint: text('hint').notNull(),
     createdAt: createdAt(),
     lastUsedAt: tstz('last_used_at'),
-    expiresAt: tstz('expires_at'),
+    /** Every token expires (at most a year after it was made). */
+    expiresAt: tstz('expires_at').notNull(),
+    /** What the token may do: read or write, everywhere or in one area (see tokenAllows in policy.ts). */
+    scopes: jsonb('scopes').$type<string[]>().notNull().default(['write']),
     revokedAt: tstz('revoked_at'),
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
+
+/**
+ * Failed sign-ins, counted twice: per account (key `account:EMAIL`, known or not,
+ * so nothing reveals who has an account) and per network address (`address:IP`).
+ * `notBefore` is when the next attempt is checked: a short, growing delay for an
+ * account; a block for an address that keeps failing.
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  firstFailureAt: tstz('first_failure_at').notNull(),
+  notBefore: tstz('not_before'),
+});
 
 /** Failed sign-ins per email address (known or not, so lockout reveals nothing about who has an account). */
 export const signInThrottle = pgTable('sign_in_throttle', {

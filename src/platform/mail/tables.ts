@@ -1,7 +1,11 @@
 import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from '../db/columns';
 
-/** Every message Waymark sends. Without SMTP it is kept here for admins to read. */
+/**
+ * Every message Waymark sends. `text` has every secret link hidden (admins read
+ * it); `sealed` is the text as sent, encrypted with the outbox key, kept only
+ * until it has been sent.
+ */
 export const outbox = pgTable(
   'outbox',
   {
@@ -9,6 +13,7 @@ export const outbox = pgTable(
     to: text('to').notNull(),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
+    sealed: text('sealed'),
     /** queued → sent (SMTP) | kept (no SMTP configured) | failed */
     status: text('status').notNull().default('queued'),
     error: text('error'),

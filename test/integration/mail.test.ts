@@ -1,0 +1,147 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { sql } from 'drizzle-orm';
+import { DRIVERS, freshDatabase } from '../helpers/database';
+import { buildTestApp, testConfig, type TestApp } from '../helpers/app';
+import { TestClient, textOf } from '../helpers/client';
+import { buildUser, linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
+import { createApp } from '../../src/app';
+import { queryRows } from '../../src/platform/db/database';
+import { HIDDEN_LINK, secretLink } from '../../src/platform/mail/mailer';
+
+const outboxRow = async (t: TestApp, to: string) =>
+  (await queryRows<{ id: string; text: string; sealed: string | null; status: string }>(t.app.platform.db, sql`select id, text, sealed, status from outbox where "to" = ${to} order by created_at desc limit 1`))[0]!;
+
+describe.each(DRIVERS)('email secrets (%s)', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+  });
+  afterAll(async () => t?.close());
+
+  it('keeps no usable reset link in the outbox, where an admin could read it', async () => {
+    const admin = await buildUser(t.app, { roles: ['admin'] });
+    const victim = await buildUser(t.app);
+    // The takeover this stops: an admin asks for a reset for someone else and reads the link.
+    const c = new TestClient(t.app);
+    await c.signIn(admin.email, admin.password);
+    await c.submit('/forgot-password', '/forgot-password', { email: victim.email });
+    await t.app.platform.jobs.runDue();
+
+    const live = linkIn((await liveMessageTo(t.app, victim.email))!.text);
+    const token = live.split('/').pop()!;
+    const row = await outboxRow(t, victim.email);
+    expect(row.status).toBe('kept');
+    expect(row.text).toContain(HIDDEN_LINK);
+    expect(row.text).not.toContain(token);
+    expect(row.sealed).not.toContain(token);
+    const list = await c.get('/admin/outbox');
+    const page = await c.get(`/admin/outbox/${row.id}`);
+    expect(page.statusCode).toBe(200);
+    for (const body of [list.body, page.body]) expect(body).not.toContain(token);
+    expect(textOf(page.body)).toContain('[link sent to the recipient — hidden here]');
+    // The recipient's link still works.
+    expect((await new TestClient(t.app).get(live)).statusCode).toBe(200);
+  });
+
+  it('shows a message as its recipient sees it: paragraphs, links as links, nothing wider than the page', async () => {
+    const admin = await buildUser(t.app, { roles: ['admin'] });
+    const id = await t.app.platform.mailer.send(t.app.platform.db, {
+      to: 'format@example.nhs.uk',
+      subject: 'Formatted',
+      text: `Hello Ada,\n\nFirst line\nsecond line.\n\nYour plan: http://localhost:3000/pathway\n\n${secretLink('http://localhost:3000/confirm/a-long-secret-token-that-nobody-else-may-read')}`,
+    });
+    const c = new TestClient(t.app);
+    await c.signIn(admin.email, admin.password);
+    const body = (await c.get(`/admin/outbox/${id}`)).body;
+    expect(body).toContain('<p>Hello Ada,</p>');
+    expect(body).toContain('<p>First line<br>second line.</p>');
+    expect(body).toContain('<a href="http://localhost:3000/pathway">http://localhost:3000/pathway</a>');
+    expect(body).toContain('class="wm-email"');
+    expect(body).not.toContain('<pre');
+    expect(body).not.toContain('a-long-secret-token');
+  });
+
+  it('hides a token link even in an email that forgot to mark it', async () => {
+    const token = 'Zx9_unmarked-token-that-must-not-be-kept-in-clear';
+    await t.app.platform.mailer.send(t.app.platform.db, { to: 'unmarked@example.nhs.uk', subject: 'Unmarked', text: `Open http://localhost:3000/shared/${token} now.` });
+    expect((await outboxRow(t, 'unmarked@example.nhs.uk')).text).toBe(`Open ${HIDDEN_LINK} now.`);
+    expect((await liveMessageTo(t.app, 'unmarked@example.nhs.uk'))!.text).toContain(token);
+  });
+});
+
+describe('email over SMTP, with secrets', () => {
+  it('sends the live link, then keeps nothing that opens it', async () => {
+    const received: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, callback) {
+        let data = '';
+        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
+        stream.on('end', () => {
+          received.push(data);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.server.address() as { port: number }).port;
+    const t = await buildTestApp('pglite', { smtpUrl: `smtp://127.0.0.1:${port}` });
+    try {
+      const link = 'http://localhost:3000/reset-password/Qm8dL2vXk9_pT4rW7yZ1aB3cE5fG6hJ0nS-uV2xYz4A';
+      const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Reset', text: `Open ${secretLink(link)}` });
+      await t.app.platform.jobs.runDue();
+      expect(received).toHaveLength(1);
+      expect(received[0]!.replace(/=\r\n/g, '')).toContain(link);
+      const row = await outboxRow(t, 'real@example.nhs.uk');
+      expect(row.status).toBe('sent');
+      expect(row.sealed).toBeNull();
+      const after = await t.app.platform.mailer.liveMessage(t.app.platform.db, id);
+      expect(after?.restored).toBe(false);
+      expect(after?.text).toBe(`Open ${HIDDEN_LINK}`);
+    } finally {
+      await t.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('the log', () => {
+  it('holds no email text, no token from a URL, no cookie and no authorization header', async () => {
+    let log = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        log += chunk.toString();
+        done();
+      },
+    });
+    const database = await freshDatabase('pglite');
+    const app = await createApp(testConfig({ logLevel: 'info' }), { database, logger: { level: 'info', stream } });
+    try {
+      await app.ready();
+      const u = await buildUser(app);
+      const c = new TestClient(app);
+      await c.submit('/forgot-password', '/forgot-password', { email: u.email });
+      await app.platform.jobs.runDue();
+      const live = linkIn((await liveMessageTo(app, u.email))!.text);
+      await c.get(live);
+      await c.get(`/sign-in?returnTo=${encodeURIComponent('/invitations/some-invitation-token-here')}`);
+      await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer wm_pat_not-a-real-token-but-secret' } });
+
+      const token = live.split('/').pop()!;
+      expect(log).toContain('/reset-password/[hidden]');
+      expect(log).toContain('email kept in the outbox');
+      expect(log).not.toContain(token);
+      expect(log).not.toContain('Someone asked to reset');
+      expect(log).not.toContain('some-invitation-token-here');
+      expect(log).not.toContain('wm_pat_not-a-real-token');
+      expect(log).not.toContain('waymark_session=');
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
