@@ -79,6 +79,11 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(textOf(goal.body)).toContain('contains what looks like an NHS number');
     expect(await countRows(t.app, 'plan_goals')).toBe(0);
 
+    const team = await me.submit(`${path}/teams`, `${path}/teams`, { name: `Team ${NHS}` });
+    expect(team.statusCode).toBe(400);
+    expect(textOf(team.body)).toContain('contains what looks like an NHS number');
+    expect(await n(sql`select count(*)::int as n from pathway_groups`)).toBe(0);
+
     await sup.get(`/supervision/${meUser.id}`);
     const meeting = await sup.post(`/supervision/${meUser.id}/meetings`, { _csrf: sup.csrf(), heldOn: dayFromNow(0), notes: `Discussed ${NHS}`, agreedActions: `Call ${NHS}` });
     expect(meeting.statusCode).toBe(400);

@@ -147,10 +147,10 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
 
   app.post('/pathway/:pathwayId/teams', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
-    const parsed = teamSchema.safeParse(request.body);
-    if (!parsed.success) {
+    const parsed = parseForm(teamSchema, request.body, ['name']);
+    if (!parsed.ok) {
       const memberships = (await groups.memberships(p.userId)).filter((m) => m.group.frameworkVersionId === p.frameworkVersionId);
-      return reply.render('pathway/views/teams.njk', { title: 'Teams', pathway: p, memberships, kinds: GROUP_KINDS, form: formWithErrors({}, { name: parsed.error.issues[0]!.message }) }, 400);
+      return reply.render('pathway/views/teams.njk', { title: 'Teams', pathway: p, memberships, kinds: GROUP_KINDS, form: parsed.form }, 400);
     }
     const g = await groups.create(request.user!.id, { kind: 'team', name: parsed.data.name, versionId: p.frameworkVersionId, programmeId: null }, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     request.flash('success', `Team “${g.name}” created. Invite your colleagues.`);

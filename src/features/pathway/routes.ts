@@ -37,7 +37,7 @@ export interface PathwayDeps {
 const profileSchema = z.object({
   profession: z.string().trim().max(200, 'Profession must be 200 characters or fewer').default(''),
   registration: z.string().trim().max(200, 'Registration must be 200 characters or fewer').default(''),
-  clinicalArea: z.string().trim().max(100).optional().transform((v) => v || null),
+  clinicalArea: z.string().trim().max(100, 'Clinical area must be 100 characters or fewer').optional().transform((v) => v || null),
   currentPost: z.string().trim().max(200, 'Post must be 200 characters or fewer').default(''),
   employer: z.string().trim().max(200, 'Employer must be 200 characters or fewer').default(''),
   consultantPostStart: z
