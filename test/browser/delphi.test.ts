@@ -47,9 +47,11 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates ro
   it('completes round 1, moves to round 2 and shows the feedback, with no axe violations', async () => {
     // The panellist follows the link in their email and rates with the keyboard.
     const panellist = await (await browser.newContext()).newPage();
-    await panellist.goto(base + linkIn((await liveMessageTo(t.app, 'panel.one@example.nhs.uk'))!.text));
+    const round1Link = base + linkIn((await liveMessageTo(t.app, 'panel.one@example.nhs.uk'))!.text);
+    await panellist.goto(round1Link);
     await panellist.waitForURL(/\/take$/);
     expect(await panellist.textContent('main')).toContain('0 of 2 items answered');
+    expect(await panellist.textContent('main')).toContain('stage: Transition from advanced to consultant practice');
     await expectAccessible(panellist);
     await panellist.getByRole('button', { name: 'Submit my answers' }).click();
     expect(await panellist.textContent('.nhsuk-error-summary')).toContain('Rate item 1, or choose "unable to rate"');
@@ -67,7 +69,21 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a panellist rates ro
     expect(new URL(facilitator.url()).pathname).toBe('/programmes');
     await facilitator.goto(base + studyPath);
     await expectAccessible(facilitator);
+    // The same emailed link, opened again on another device, brings back what was saved.
+    const again = await (await browser.newContext()).newPage();
+    await again.goto(round1Link);
+    await again.waitForURL(/\/take$/);
+    expect(await again.textContent('main')).toContain('2 of 2 items answered');
     await facilitator.getByRole('button', { name: 'Close round 1 now' }).click();
+    // Once the round has closed, the link says so and offers a new one.
+    await again.goto(round1Link);
+    expect(await again.textContent('h1')).toBe('This round has closed');
+    await expectAccessible(again);
+    await again.getByRole('link', { name: /Email me a new link/ }).click();
+    await again.getByLabel('Email address').fill('panel.one@example.nhs.uk');
+    await again.getByRole('button', { name: 'Email me a new link' }).click();
+    expect(await again.textContent('h1')).toBe('Check your email');
+    await expectAccessible(again);
     await facilitator.getByRole('button', { name: 'Prepare the next round' }).click();
     await facilitator.waitForURL(/\/items$/);
     await expectAccessible(facilitator);

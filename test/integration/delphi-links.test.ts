@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories';
+import { buildProgramme, buildUser, countRows, linkIn } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import type { Study } from '../../src/features/delphi/repository';
@@ -27,7 +28,7 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     itemId = item!.id;
     await delphi.invite(study, [ann, 'bob.links@example.nhs.uk'], 'Clinician', null, SYSTEM_CONTEXT);
     await delphi.openRound(r1, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
-    link = linkIn((await lastEmailTo(t.app, ann))!.text);
+    link = linkIn((await liveMessageTo(t.app, ann))!.text);
   });
   afterAll(async () => t?.close());
 
@@ -59,7 +60,7 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     const member = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: 'Bob.Links@example.nhs.uk' });
     expect(textOf(member.body).replace(/bob\.links@example\.nhs\.uk|Bob\.Links@example\.nhs\.uk/i, 'X')).toBe(textOf(stranger.body).replace(/nobody@example\.nhs\.uk/, 'X'));
     expect(await countRows(t.app, 'outbox')).toBe(before + 1);
-    const mail = (await lastEmailTo(t.app, 'bob.links@example.nhs.uk'))!;
+    const mail = (await liveMessageTo(t.app, 'bob.links@example.nhs.uk'))!;
     expect(mail.subject).toContain('Your new link to round 1 of "Links study"');
     expect((await new TestClient(t.app).get(linkIn(mail.text))).headers.location).toBe(`/delphi/${study.id}/take`);
     // Asking again at once sends nothing more: the form cannot flood an inbox.
