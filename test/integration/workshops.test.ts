@@ -102,6 +102,15 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect(typed.headers.location).toBe(`/join/${code}`);
     const noType = await c.submit(`/join/${code}`, `/join/${code}`, {});
     expect(textOf(noType.body)).toContain('Choose which of these describes you');
+    // Every wrong field at once: a type and an area that are not the programme's (no name is asked for here: it is anonymous).
+    const joinedBefore0 = await countRows(t.app, 'workshop_participants');
+    const wrong3 = await c.submit(`/join/${code}`, `/join/${code}`, { name: 'n'.repeat(101), stakeholderType: 'Wizard', area: 'Atlantis' });
+    expect(wrong3.statusCode).toBe(400);
+    const said = textOf(wrong3.body);
+    expect(said).not.toContain('Name must be');
+    expect(said).toContain('Choose which of these describes you, from the list');
+    expect(said).toContain('Choose a clinical area from the list');
+    expect(await countRows(t.app, 'workshop_participants')).toBe(joinedBefore0);
     await join('Ann', 'Clinician');
     await join('Jo', 'Patient or citizen');
     // A guest's join form sent twice (a double click) joins once.

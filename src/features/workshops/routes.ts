@@ -17,7 +17,7 @@ import { safeFilename } from '../../platform/storage/files';
 import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
 import { PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUS_LABELS } from './board';
-import { joinSchema, workshopFormOrder, workshopFormSchema } from './schema';
+import { joinOrder, joinSchemaFor, workshopFormOrder, workshopFormSchema } from './schema';
 import { channelOf, MAX_NOTE, type ControlAction, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
@@ -331,10 +331,12 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   app.post('/join/:code', { config: { permission: 'public' } }, async (request, reply) => {
     const found = await workshops.byCode((request.params as { code: string }).code);
     if (!found.ok) return joinPage(request, reply, emptyForm(), 400);
-    const parsed = parseForm(joinSchema, request.body, ['name', 'stakeholderType']);
+    const [types, areas] = await Promise.all([programmes.stakeholderTypesOf(found.workshop.programmeId), programmes.areasOf(found.workshop.programmeId)]);
+    const schema = joinSchemaFor(types.map((t) => t.name), areas.map((a) => a.name));
+    // Where nobody may see names the form asks for none, so a name sent anyway is dropped, not checked.
+    const hidesNames = found.workshop.anonymous && !found.workshop.facilitatorsSeeIdentity;
+    const parsed = parseForm(schema, hidesNames ? { ...(request.body as Record<string, unknown>), name: '' } : request.body, joinOrder);
     if (!parsed.ok) return joinPage(request, reply, parsed.form, 400);
-    const types = await programmes.stakeholderTypesOf(found.workshop.programmeId);
-    if (!types.some((t) => t.name === parsed.data.stakeholderType)) return joinPage(request, reply, formWithErrors(request.body as Record<string, unknown>, { stakeholderType: 'Choose from the list' }), 400);
     const { _submission, ...input } = parsed.data;
     const p = await workshops.join(found.workshop, { ...input, userId: request.user?.id ?? null }, _submission);
     request.session.workshops = { ...(request.session.workshops ?? {}), [found.workshop.id]: p.id };

@@ -87,3 +87,11 @@ export const joinSchema = z.object({
   area: z.string().trim().max(LIMITS.area, 'Choose a clinical area from the list').optional().transform((v) => v || null),
   _submission: z.string().max(100).optional(),
 });
+
+/** The join form for one programme: the stakeholder type and area must be the programme's own, checked with the rest at once. */
+export const joinSchemaFor = (types: string[], areas: string[]) =>
+  joinSchema.superRefine((v, ctx) => {
+    if (v.stakeholderType && !types.includes(v.stakeholderType)) ctx.addIssue({ code: 'custom', path: ['stakeholderType'], message: 'Choose which of these describes you, from the list' });
+    if (v.area && !areas.includes(v.area)) ctx.addIssue({ code: 'custom', path: ['area'], message: 'Choose a clinical area from the list, or "Not one area"' });
+  });
+export const joinOrder = ['name', 'stakeholderType', 'area'];
