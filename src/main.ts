@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './platform/db/database';
 import { restoreBackupFile, writeBackupFile } from './platform/db/backup';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
+import { printableMessage } from './platform/mail/mailer';
 import { demoAccounts } from './features/demo/seed';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
@@ -28,6 +29,7 @@ Commands:
   delphi analyse RESPONSES.csv [--rule comet|comet:70:15|percent:75|median-iqr:7:1|rand-ucla]
          [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]
                                  Analyse a Delphi round (CSV: panellist,group,item,rating) and print JSON
+  mail show ID                   Print an outbox message as its recipient gets it, secret links included
   backup --out FILE              Write every row of every table to FILE (gzipped JSON)
   restore FILE                   Replace all data with the backup in FILE
 
@@ -249,6 +251,16 @@ export async function main(argv: string[], deps: CommandDeps = {}): Promise<void
         } catch (err) {
           refuse(err instanceof Error ? err.message : String(err));
         }
+      }, deps.database);
+      return;
+    }
+    case 'mail': {
+      const [sub, id] = rest;
+      if (sub !== 'show' || !id) refuse('Usage: waymark mail show ID (the ID ends the message\'s address in the admin outbox)');
+      await withApp(config, async (app) => {
+        const text = await printableMessage(app.platform.mailer, app.platform.db, id);
+        if (text === undefined) refuse(`There is no message ${id} in the outbox`);
+        process.stdout.write(text);
       }, deps.database);
       return;
     }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { sql } from 'drizzle-orm';
 import { DRIVERS, freshDatabase } from '../helpers/database';
@@ -8,6 +8,7 @@ import { TestClient, textOf } from '../helpers/client';
 import { buildUser, linkIn } from '../helpers/factories';
 import { liveMessageTo } from '../helpers/mail';
 import { createApp } from '../../src/app';
+import { CommandError, main } from '../../src/main';
 import { queryRows } from '../../src/platform/db/database';
 import { HIDDEN_LINK, secretLink } from '../../src/platform/mail/mailer';
 
@@ -62,6 +63,26 @@ describe.each(DRIVERS)('email secrets (%s)', (driver) => {
     expect(body).toContain('class="wm-email"');
     expect(body).not.toContain('<pre');
     expect(body).not.toContain('a-long-secret-token');
+  });
+
+  it('prints a message with its secret links on the command line (waymark mail show ID)', async () => {
+    const link = 'http://localhost:3000/invitations/Hn4_kP8sWq2-Lx7vBz1cRt5yMe9uJa3dGf6oIi0TpQw';
+    const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'shell@example.nhs.uk', subject: 'Invitation', text: `Hello,\n\nAccept: ${secretLink(link)}` });
+    let out = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      await main(['mail', 'show', id], { config: t.config, database: t.database });
+      await expect(main(['mail', 'show', '3f2b8c1e-9d4a-4b7e-8f00-1234567890ab'], { config: t.config, database: t.database })).rejects.toThrow(CommandError);
+      await expect(main(['mail', 'show'], { config: t.config, database: t.database })).rejects.toThrow('Usage: waymark mail show ID');
+    } finally {
+      write.mockRestore();
+    }
+    expect(out).toContain('To: shell@example.nhs.uk');
+    expect(out).toContain('Subject: Invitation');
+    expect(out).toContain(`Accept: ${link}`);
   });
 
   it('hides a token link even in an email that forgot to mark it', async () => {

@@ -74,11 +74,3 @@ export const signInFailures = pgTable('sign_in_failures', {
   firstFailureAt: tstz('first_failure_at').notNull(),
   notBefore: tstz('not_before'),
 });
-
-/** Failed sign-ins per email address (known or not, so lockout reveals nothing about who has an account). */
-export const signInThrottle = pgTable('sign_in_throttle', {
-  email: text('email').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  firstFailureAt: tstz('first_failure_at').notNull(),
-  lockedUntil: tstz('locked_until'),
-});
