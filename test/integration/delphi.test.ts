@@ -74,6 +74,9 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     expect(ok.statusCode).toBe(302);
     base = ok.headers.location as string;
     expect(textOf((await facilitator.get(base)).body)).toContain('at least 70% rated 7–9 and fewer than 15% rated 1–3');
+    // Round statuses in words, not keys.
+    expect(textOf((await facilitator.get(`/programmes/${programmeId}/delphi`)).body)).toContain('Round 1: being prepared');
+    expect(textOf((await facilitator.get(base)).body)).toContain('Being prepared');
   });
 
   it('adds items from the framework, typed and from CSV; refuses a bad CSV', async () => {

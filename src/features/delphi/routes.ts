@@ -157,7 +157,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     if (!programme) throw notFound('programme');
     const studies = await delphi.studiesOf(programme.id);
     const withRounds = await Promise.all(studies.map(async (s) => ({ ...s, rounds: await delphi.rounds(s.id) })));
-    return reply.render('delphi/views/studies.njk', { title: `Delphi studies – ${programme.name}`, programme, studies: withRounds, canManage: can(request.actor, 'delphi.manage', { programmeId }) });
+    return reply.render('delphi/views/studies.njk', { title: `Delphi studies – ${programme.name}`, programme, studies: withRounds, canManage: can(request.actor, 'delphi.manage', { programmeId }), roundStatusLabel });
   });
 
   const settingsPage = (title: string, action: string, form: FormState, extra: Record<string, unknown> = {}) => ({ title, action, form, ...extra });
