@@ -96,6 +96,7 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     expect(report.final.find((f) => f.item.code === 'D')!.item.text).toBe('Delta: publishes research in the agreed wording');
     expect(report.final.find((f) => f.item.code === 'A')!.retired).toBe(true);
     expect(report.changes[0]).toMatchObject({ retired: ['A'], dropped: ['C'], reworded: ['D'] });
+    expect(textOf((await facilitator.get(base)).body)).toContain('Final list so far: 3 items agreed across the closed rounds, 1 of them retired as agreed');
     // The Word report carries the same list, with stage labels and each item's agreeing figures.
     const docx = await facilitator.get(`${base}/report.docx`);
     const extracted = await extractText('report.docx', docx.rawPayload);
