@@ -76,20 +76,25 @@ describe('the waymark entry point', () => {
     // Without demo data: seeding is tested in-process above, and here it only made the start slower.
     const child = spawnWaymark(['serve'], { DATA_DIR: tempDir(), PORT: String(port), HOST: '127.0.0.1', DEMO: 'false' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let up = false;
-    for (let i = 0; i < 300 && !up; i++) {
-      try {
-        up = (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
+    try {
+      let up = false;
+      for (const until = Date.now() + 110_000; Date.now() < until && !up; ) {
+        try {
+          up = (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
       }
+      expect(up).toBe(true);
+      const signIn = await fetch(`http://127.0.0.1:${port}/sign-in`);
+      expect(signIn.status).toBe(200);
+      expect(await signIn.text()).not.toContain('Demo accounts');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      // Never leave a server running (or its data directory in use) when the test fails.
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
-    expect(up).toBe(true);
-    const signIn = await fetch(`http://127.0.0.1:${port}/sign-in`);
-    expect(signIn.status).toBe(200);
-    expect(await signIn.text()).not.toContain('Demo accounts');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
   });
 });
 
