@@ -50,15 +50,19 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     study = (await delphi.getStudy(id))!;
     base = `/programmes/${p.id}/delphi/${id}`;
     const r1 = await round(1);
+    // E comes from a framework statement; the panel agrees it only once reworded, in round 2.
+    const fw = t.app.services.frameworks;
+    const statement = (await fw.itemsOf((await fw.find('WM-ADVANCED', '1.0', true))!.version.id)).find((i) => i.code === 'CP.1.1')!;
     await delphi.addItems(r1, [
       { code: 'A', text: 'Alpha: leads clinical practice across a system', domain: 'Clinical practice', stage: 'advanced', area: null },
       { code: 'B', text: 'Beta: develops leadership in others', domain: 'Leadership and management', stage: 'advanced', area: null },
       { code: 'C', text: 'Gamma: teaches on a programme', domain: 'Education', stage: 'advanced', area: null },
       { code: 'D', text: 'Delta: publishes research in the agreed wording', domain: 'Research', stage: 'advanced', area: null },
+      { code: 'E', text: statement.text, domain: 'Clinical practice', stage: 'advanced', area: null, sourceIdentifier: statement.identifier },
     ], SYSTEM_CONTEXT);
     await delphi.invite(study, ['p1@example.nhs.uk', 'p2@example.nhs.uk', 'p3@example.nhs.uk', 'p4@example.nhs.uk'], 'Clinician', null, SYSTEM_CONTEXT);
     await delphi.openRound(r1, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
-    await rate(r1, { A: [8, 8, 9, 9], B: [2, 5, 8, 5], C: [7, 8, 8, 9], D: [9, 9, 8, 8] });
+    await rate(r1, { A: [8, 8, 9, 9], B: [2, 5, 8, 5], C: [7, 8, 8, 9], D: [9, 9, 8, 8], E: [2, 5, 8, 5] });
     await delphi.closeRound(r1, SYSTEM_CONTEXT);
     for (const i of await delphi.items(r1.id)) ids[i.code] = i.id;
   });
@@ -73,30 +77,33 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const refused = await change('retire', (await copy('B')).id);
     expect(refused.statusCode).toBe(400);
     expect(textOf(refused.body)).toContain('Item B did not reach consensus "in" in round 1');
-    expect((await delphi.items(draft.id)).map((i) => i.code)).toEqual(['A', 'B', 'C', 'D']);
+    expect((await delphi.items(draft.id)).map((i) => i.code)).toEqual(['A', 'B', 'C', 'D', 'E']);
     const retired = await change('retire', (await copy('A')).id);
     expect(retired.statusCode).toBe(302);
     expect((await change('drop', (await copy('C')).id)).statusCode).toBe(302);
     await delphi.editItem(await copy('D'), { text: 'Delta: publishes and shares research (reworded)', domain: 'Research', stage: 'advanced', area: null }, SYSTEM_CONTEXT);
-    expect((await delphi.items(draft.id)).map((i) => i.code)).toEqual(['B', 'D']);
+    const e = await copy('E');
+    await delphi.editItem(e, { text: 'Takes a history that includes what matters to the person', domain: e.domain, stage: e.stage, area: null }, SYSTEM_CONTEXT);
+    expect((await delphi.items(draft.id)).map((i) => i.code)).toEqual(['B', 'D', 'E']);
   });
 
   it('lists A (round 1 figures), B (round 2 figures) and D in its agreed wording on the final list, not C', async () => {
     const delphi = t.app.services.delphi;
     const r2 = (await delphi.getRound(draftId))!;
     await delphi.openRound(r2, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
-    await rate(r2, { B: [8, 8, 9, 7], D: [2, 5, 8, 5] });
+    await rate(r2, { B: [8, 8, 9, 7], D: [2, 5, 8, 5], E: [9, 9, 8, 8] });
     await delphi.closeRound(r2, SYSTEM_CONTEXT);
     const report = await delphi.report(study);
     expect(report.final.map((f) => [f.item.code, f.round.number, f.item.text.split(':')[0]])).toEqual([
       ['A', 1, 'Alpha'],
       ['D', 1, 'Delta'],
       ['B', 2, 'Beta'],
+      ['E', 2, 'Takes a history that includes what matters to the person'],
     ]);
     expect(report.final.find((f) => f.item.code === 'D')!.item.text).toBe('Delta: publishes research in the agreed wording');
     expect(report.final.find((f) => f.item.code === 'A')!.retired).toBe(true);
-    expect(report.changes[0]).toMatchObject({ retired: ['A'], dropped: ['C'], reworded: ['D'] });
-    expect(textOf((await facilitator.get(base)).body)).toContain('Final list so far: 3 items agreed across the closed rounds, 1 of them retired as agreed');
+    expect(report.changes[0]).toMatchObject({ retired: ['A'], dropped: ['C'], reworded: ['D', 'E'] });
+    expect(textOf((await facilitator.get(base)).body)).toContain('Final list so far: 4 items agreed across the closed rounds, 1 of them retired as agreed');
     // The Word report carries the same list, with stage labels and each item's agreeing figures.
     const docx = await facilitator.get(`${base}/report.docx`);
     const extracted = await extractText('report.docx', docx.rawPayload);
@@ -118,7 +125,7 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const url = `${base}/to-framework`;
     expect((await facilitator.submit(url, url, { versionId: draft.id })).statusCode).toBe(302);
     const first = textOf((await facilitator.get(base)).body);
-    expect(first).toContain('added 3 new statement(s)');
+    expect(first).toContain('Linked 1 statement(s) to the study and added 3 new statement(s)');
     const items = await fw.itemsOf(draft.id);
     expect(items.length).toBe(before + 3);
     const texts = items.map((i) => i.text);
@@ -130,10 +137,14 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const alpha = items.find((i) => i.text.startsWith('Alpha'))!;
     const page = textOf((await facilitator.get(`/frameworks/WM-ADVANCED/versions/1.1-across/statements/${alpha.code}`)).body);
     expect(page).toMatch(/Across rounds, round 1, item A – n = 4; 100% rated 7–9/);
+    // A statement the panel agreed in other words keeps its own; the editor sees both.
+    const linked = textOf((await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-across/statements/CP.1.1')).body);
+    expect(linked).toContain('Across rounds, round 2, item E');
+    expect(linked).toContain('the panel agreed this wording: "Takes a history that includes what matters to the person"');
 
     expect((await facilitator.submit(url, url, { versionId: draft.id })).statusCode).toBe(302);
     const again = textOf((await facilitator.get(base)).body);
-    expect(again).toContain('Nothing new was sent. Already sent to this version, so not sent again: A (round 1), D (round 1), B (round 2)');
+    expect(again).toContain('Nothing new was sent. Already sent to this version, so not sent again: A (round 1), D (round 1), B (round 2), E (round 2)');
     expect(again).not.toContain('no domain of the same name');
     expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
   });

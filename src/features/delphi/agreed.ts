@@ -134,7 +134,11 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
             }
             target = await frameworks.addStatement(version, { parentCode: domain.code, text: item.text, stage: item.stage, area: item.area }, ctx, tx);
             result.added.push(label);
-          } else result.linked.push(label);
+          } else {
+            result.linked.push(label);
+            // The statement keeps its own words; the editor sees the agreed wording beside them and chooses.
+            if (target.text.trim() !== item.text.trim()) link.detail += `; the panel agreed this wording: "${item.text}"`;
+          }
           await frameworks.addProvenance(target.id, link, ctx.actorId, ctx, tx);
         }
         await recordAudit(tx, ctx, { action: 'delphi.sent-to-framework', entityType: 'delphi_study', entityId: study.id, details: { versionId, ...result } });
