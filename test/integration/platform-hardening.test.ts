@@ -156,11 +156,13 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
     });
 
     it('strips NUL and other stray control characters from forms and queries, keeping tabs and newlines', async () => {
+      const admin = await buildUser(t.app, { roles: ['admin'] });
       const c = new TestClient(t.app);
-      const email = `nul-${Date.now()}@example.nhs.uk`;
-      const res = await c.submit('/register', '/register', { name: 'Ada\u0000 Love\u0007lace', email, password: 'a long enough pass phrase 2026', organisation: 'Line one\nline\ttwo' });
-      expect(res.statusCode).toBe(302);
-      expect(await t.app.services.accounts.findUserByEmail(email)).toMatchObject({ name: 'Ada Lovelace', organisation: 'Line one\nline\ttwo' });
+      await c.signIn(admin.email, admin.password);
+      const res = await c.submit('/programmes/new', '/programmes', { name: 'Null\u0000 programme\u0007', description: 'Line one\nline\ttwo\u0000', areas: 'Cancer\u0000 Care', stakeholderTypes: 'Clinician' });
+      expect(res.statusCode, textOf(res.body).slice(0, 600)).toBe(302);
+      const id = String(res.headers.location).split('/').pop()!;
+      expect(await t.app.services.programmes.get(id)).toMatchObject({ name: 'Null programme', description: 'Line one\nline\ttwo' });
       expect((await t.app.inject('/frameworks?q=%00nurse')).statusCode).toBe(200);
       expect((await t.app.inject('/frameworks/%00x')).statusCode).toBe(404);
     });
