@@ -1,3 +1,4 @@
+import { maskEmail } from '../../platform/auth/email';
 import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
@@ -14,12 +15,6 @@ export const GROUP_KINDS = { team: 'Team', cohort: 'Cohort' } as const;
 export const INVITATION_PURPOSE = 'group-invitation';
 const INVITATION_TTL_MS = 30 * 86_400_000;
 
-/** An address with most of it hidden (a***@nhs.net): enough to recognise, not enough to learn someone's address. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '***';
-  return `${email[0]}***${email.slice(at)}`;
-}
 export type GroupKind = keyof typeof GROUP_KINDS;
 
 /**

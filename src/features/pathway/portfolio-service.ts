@@ -16,7 +16,7 @@ import * as repo from './repository';
 import { readRules, rulesProblems } from './rules';
 import { textProblems } from '../../platform/forms/text-guard';
 import { portfolioLimitProblem } from './portfolio-limits';
-import { maskEmail } from './group-service';
+import { maskEmail } from '../../platform/auth/email';
 import { deriveStage, STATUS_NAMES, EVIDENCE_KINDS, levelNamesOf, LEVELS, STAGE_NAMES, TEMPLATES, type Level, type PathwayStage } from './stage';
 
 export const SHARE_PURPOSE = 'portfolio-share';

@@ -7,9 +7,8 @@ import { notFound } from '../../platform/errors/http-error';
 import { can, PROGRAMME_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
 import { PASSWORD_HINT } from '../../platform/auth/passwords';
 import { startSession } from '../../platform/http/platform-plugin';
-import { normaliseEmail } from '../../platform/auth/email';
+import { maskEmail, normaliseEmail } from '../../platform/auth/email';
 import type { ProgrammesService } from './service';
-import { maskEmail } from './mask-email';
 import { acceptNewAccountSchema, inviteOrder, inviteSchema, programmeOrder, programmeSchema, stageSchema } from './schema';
 import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, isStageKey, PROGRAMME_STAGES, STAGE_STATE_LABELS, STAGE_STATES } from './stages';
 
