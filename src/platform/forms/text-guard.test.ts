@@ -75,3 +75,13 @@ describe('fields that carry a whole file', () => {
     expect(textProblems({ content: 'x'.repeat(11) }, { files: { content: 10 } }).content).toBe('This must be 10 characters or fewer (it has 11)');
   });
 });
+
+describe('objects that point back at each other', () => {
+  it('are walked once each (without that, four links back make 4^20 visits and the walk never ends)', () => {
+    const body: Record<string, unknown> = { note: 'fine' };
+    const part: Record<string, unknown> = { value: 'see 943 476 5919' };
+    Object.assign(part, { a: body, b: body, c: part, d: part });
+    Object.assign(body, { file: part, again: part });
+    expect(textProblems(body)).toEqual({ file: expect.stringContaining('NHS number') });
+  });
+});

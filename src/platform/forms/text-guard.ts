@@ -35,8 +35,14 @@ export function textProblems(value: unknown, options: TextGuardOptions = {}): Re
   const allowed = new Set(options.allowNhsNumbers ?? []);
   const problems: Record<string, string> = {};
   const files = options.files ?? {};
+  // Parsed bodies can hold objects that point back at each other (a multipart part at its body): visit each once.
+  const seen = new WeakSet<object>();
   const visit = (v: unknown, field: string, depth: number): void => {
     if (problems[field] || depth > 20) return;
+    if (v && typeof v === 'object') {
+      if (seen.has(v)) return;
+      seen.add(v);
+    }
     if (typeof v === 'string') {
       const fileLimit = Object.hasOwn(files, field) ? files[field] : undefined;
       const limit = fileLimit ?? max;
