@@ -34,4 +34,13 @@ describe('CSV formula injection (OWASP)', () => {
     const read = readCsv(writeCsv([['a', 'b', 'c', 'd', 'e', 'f', 'g'], ...rows]));
     expect(read.ok && Object.values(read.records[0]!.record)).toEqual(rows[0]);
   });
+
+  it('quotes a cell with a line break, so a formula after the break stays inside its cell', () => {
+    const note = "Great idea\n=cmd|' /C calc'!A0";
+    const text = toCsvText(['note', 'votes'], [[note, 3], ['two\r\nlines', 1]]);
+    expect(text).toBe('\uFEFFnote,votes\r\n"Great idea\n=cmd|\' /C calc\'!A0",3\r\n"two\r\nlines",1\r\n');
+    // A strict reader sees one record per row, and the text comes back whole.
+    const read = readCsv(text);
+    expect(read.ok && read.records.map((r) => r.record.note)).toEqual([note, 'two\r\nlines']);
+  });
 });

@@ -31,10 +31,14 @@ export interface CsvWriteOptions {
   recordDelimiter?: '\r\n' | '\n';
 }
 
-/** Rows as CSV, every text cell neutralised; escaped cells are always quoted. */
+/**
+ * Rows as CSV, every text cell neutralised. Escaped cells are always quoted, and so is any cell with a line
+ * break: csv-stringify leaves a bare LF unquoted under a CRLF record delimiter, and a spreadsheet would then
+ * start a new row there — where a formula after the break would run.
+ */
 export function writeCsv(rows: (string | number | null | undefined)[][], options: CsvWriteOptions = {}): string {
   const cells = rows.map((row) => row.map((c) => (typeof c === 'number' ? c : neutraliseCell(c ?? ''))));
-  const text = stringify(cells, { record_delimiter: options.recordDelimiter ?? '\r\n', quoted_match: /^'/ });
+  const text = stringify(cells, { record_delimiter: options.recordDelimiter ?? '\r\n', quoted_match: [/^'/, /[\r\n]/] });
   return options.bom === false ? text : `\uFEFF${text}`;
 }
 
