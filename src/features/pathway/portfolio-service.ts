@@ -3,10 +3,9 @@ import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { findUserById } from '../../platform/auth/repository';
-import { activeLinkTokens, checkLinkToken, issueLinkToken, revokeLinkToken } from '../../platform/tokens/link-tokens';
+import { activeLinkTokens, checkLinkToken, issueLinkTokenWithId, revokeLinkToken } from '../../platform/tokens/link-tokens';
 import { FileProblem } from '../../platform/storage/files';
 import { once } from '../../platform/db/idempotency';
-import { sha256 } from '../../platform/auth/secrets';
 import { toPdf } from '../../exports/pdf';
 import type { Block } from '../../exports/report';
 import type { FrameworksService } from '../frameworks/service';
@@ -389,8 +388,8 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
     async share(p: repo.Pathway, input: { label: string; days: number }, ctx: AuditContext, submissionKey?: string): Promise<{ id: string; link: string | null }> {
       let raw: string | null = null;
       const id = await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
-        raw = await issueLinkToken(tx, { purpose: SHARE_PURPOSE, subject: p.id, ttlMs: input.days * 86_400_000, data: { label: input.label } });
-        const made = (await activeLinkTokens(tx, SHARE_PURPOSE, p.id)).find((t) => t.tokenHash === sha256(raw!))!;
+        const made = await issueLinkTokenWithId(tx, { purpose: SHARE_PURPOSE, subject: p.id, ttlMs: input.days * 86_400_000, data: { label: input.label } });
+        raw = made.token;
         await recordAudit(tx, ctx, { action: 'pathway.portfolio-shared', entityType: 'pathway', entityId: p.id, details: { label: input.label, days: input.days, tokenId: made.id } });
         return made.id;
       });

@@ -14,16 +14,27 @@ export async function issueLinkToken(
   db: Db,
   opts: { purpose: string; subject: string; ttlMs: number; data?: Record<string, unknown>; now?: Date },
 ): Promise<string> {
+  return (await issueLinkTokenWithId(db, opts)).token;
+}
+
+/** As issueLinkToken, also giving the new token's row id (to record or revoke it later). */
+export async function issueLinkTokenWithId(
+  db: Db,
+  opts: { purpose: string; subject: string; ttlMs: number; data?: Record<string, unknown>; now?: Date },
+): Promise<{ id: string; token: string }> {
   const token = randomToken();
   const now = opts.now ?? new Date();
-  await db.insert(linkTokens).values({
-    purpose: opts.purpose,
-    subject: opts.subject,
-    tokenHash: sha256(token),
-    data: opts.data ?? {},
-    expiresAt: new Date(now.getTime() + opts.ttlMs),
-  });
-  return token;
+  const [row] = await db
+    .insert(linkTokens)
+    .values({
+      purpose: opts.purpose,
+      subject: opts.subject,
+      tokenHash: sha256(token),
+      data: opts.data ?? {},
+      expiresAt: new Date(now.getTime() + opts.ttlMs),
+    })
+    .returning({ id: linkTokens.id });
+  return { id: row!.id, token };
 }
 
 /** Looks a token up without using it: for showing the page a link opens. */
