@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { fastifyTrustProxy, type Config } from './config';
 import type { Database } from './platform/db/database';
 import { JobRunner, pruneJobs } from './platform/jobs/runner';
-import { Mailer } from './platform/mail/mailer';
+import { Mailer, outboxKey } from './platform/mail/mailer';
 import { loggerOptions } from './platform/tokens/log-redaction';
 import { EventBus } from './platform/events/bus';
 import { createViewEnvironment } from './platform/views/render';
@@ -87,7 +87,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
 
   const { database } = deps;
   const jobs = new JobRunner(database.db, app.log, config.jobsPollMs);
-  const mailer = new Mailer(jobs, app.log, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+  // Read (or made) here on the database itself, never in a caller's transaction, which could roll it back.
+  const mailer = new Mailer(jobs, app.log, { smtpUrl: config.smtpUrl, from: config.mailFrom, key: await outboxKey(database.db) });
   const events = new EventBus(database, app.log);
   const platform: Platform = { config, database, db: database.db, jobs, mailer, events };
 

@@ -1,16 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { sql } from 'drizzle-orm';
 import { DRIVERS, freshDatabase } from '../helpers/database';
 import { buildTestApp, testConfig, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildUser, linkIn } from '../helpers/factories';
-import { liveMessageTo } from '../helpers/mail';
+import { liveMessageTo, withSmtpServer } from '../helpers/mail';
 import { createApp } from '../../src/app';
 import { CommandError, main } from '../../src/main';
 import { queryRows } from '../../src/platform/db/database';
-import { HIDDEN_LINK, secretLink } from '../../src/platform/mail/mailer';
+import { HIDDEN_LINK, Mailer, outboxKey, secretLink, UNREADABLE_MESSAGE } from '../../src/platform/mail/mailer';
+import { seal } from '../../src/platform/mail/seal';
+import { findJob, JobRunner } from '../../src/platform/jobs/runner';
 
 const outboxRow = async (t: TestApp, to: string) =>
   (await queryRows<{ id: string; text: string; sealed: string | null; status: string }>(t.app.platform.db, sql`select id, text, sealed, status from outbox where "to" = ${to} order by created_at desc limit 1`))[0]!;
@@ -93,40 +95,76 @@ describe.each(DRIVERS)('email secrets (%s)', (driver) => {
   });
 });
 
-describe('email over SMTP, with secrets', () => {
-  it('sends the live link, then keeps nothing that opens it', async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          received.push(data);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as { port: number }).port;
-    const t = await buildTestApp('pglite', { smtpUrl: `smtp://127.0.0.1:${port}` });
+describe.each(DRIVERS)('the outbox key (%s)', (driver) => {
+  const resetText = (token: string) => `Open ${secretLink(`http://localhost:3000/reset-password/${token}`)}`;
+
+  it('outlives a rolled-back first message: a later one still opens on another instance', async () => {
+    // A database of its own, so the first message sent here is the first this installation ever sends.
+    const t = await buildTestApp(driver);
     try {
-      const link = 'http://localhost:3000/reset-password/Qm8dL2vXk9_pT4rW7yZ1aB3cE5fG6hJ0nS-uV2xYz4A';
-      const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Reset', text: `Open ${secretLink(link)}` });
-      await t.app.platform.jobs.runDue();
-      expect(received).toHaveLength(1);
-      expect(received[0]!.replace(/=\r\n/g, '')).toContain(link);
-      const row = await outboxRow(t, 'real@example.nhs.uk');
-      expect(row.status).toBe('sent');
-      expect(row.sealed).toBeNull();
-      const after = await t.app.platform.mailer.liveMessage(t.app.platform.db, id);
-      expect(after?.restored).toBe(false);
-      expect(after?.text).toBe(`Open ${HIDDEN_LINK}`);
+      const { db, mailer } = t.app.platform;
+      await expect(
+        db.transaction(async (tx) => {
+          await mailer.send(tx, { to: 'first@example.nhs.uk', subject: 'Reset', text: resetText('Rb7_first-token-that-was-rolled-back-with-its-change') });
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      const token = 'Kp2_second-token-sent-after-the-rollback-4hJ8sLq0';
+      const id = await db.transaction((tx) => mailer.send(tx, { to: 'second@example.nhs.uk', subject: 'Reset', text: resetText(token) }));
+
+      // After a restart, or on another instance: only the stored key is known.
+      const jobs = new JobRunner(db, t.app.log);
+      const fresh = new Mailer(jobs, t.app.log, { from: t.config.mailFrom, key: await outboxKey(db) });
+      const live = await fresh.liveMessage(db, id);
+      expect(live?.restored).toBe(true);
+      expect(live?.text).toContain(token);
+      await jobs.runDue();
+      expect((await outboxRow(t, 'second@example.nhs.uk')).status).toBe('kept');
     } finally {
       await t.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('fails a message whose sealed text no longer opens, once, saying why, instead of retrying', async () => {
+    const t = await buildTestApp(driver);
+    try {
+      const { db, mailer } = t.app.platform;
+      const id = await mailer.send(db, { to: 'lost@example.nhs.uk', subject: 'Reset', text: resetText('Lx4_token-sealed-with-a-key-nobody-has-any-more0') });
+      await db.execute(sql`update outbox set sealed = ${seal(randomBytes(32), 'text', 'lost@example.nhs.uk')} where id = ${id}`);
+      await t.app.platform.jobs.runDue();
+      const [row] = await queryRows<{ status: string; error: string | null; job_id: string }>(db, sql`select status, error, job_id from outbox where id = ${id}`);
+      expect(row).toMatchObject({ status: 'failed', error: UNREADABLE_MESSAGE });
+      expect((await findJob(db, row!.job_id))?.state).toBe('done');
+      const admin = await buildUser(t.app, { roles: ['admin'] });
+      const c = new TestClient(t.app);
+      await c.signIn(admin.email, admin.password);
+      expect(textOf((await c.get(`/admin/outbox/${id}`)).body)).toContain('Ask the recipient to request it again');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('email over SMTP, with secrets', () => {
+  it('sends the live link, then keeps nothing that opens it', async () => {
+    await withSmtpServer(async ({ url, received }) => {
+      const t = await buildTestApp('pglite', { smtpUrl: url });
+      try {
+        const link = 'http://localhost:3000/reset-password/Qm8dL2vXk9_pT4rW7yZ1aB3cE5fG6hJ0nS-uV2xYz4A';
+        const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Reset', text: `Open ${secretLink(link)}` });
+        await t.app.platform.jobs.runDue();
+        expect(received).toHaveLength(1);
+        expect(received[0]!.replace(/=\r\n/g, '')).toContain(link);
+        const row = await outboxRow(t, 'real@example.nhs.uk');
+        expect(row.status).toBe('sent');
+        expect(row.sealed).toBeNull();
+        const after = await t.app.platform.mailer.liveMessage(t.app.platform.db, id);
+        expect(after?.restored).toBe(false);
+        expect(after?.text).toBe(`Open ${HIDDEN_LINK}`);
+      } finally {
+        await t.close();
+      }
+    });
   });
 });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildProgramme, buildUser, countRows } from '../helpers/factories';
+import { withSmtpServer } from '../helpers/mail';
 import { findJob } from '../../src/platform/jobs/runner';
 import { createBackup, restoreBackup } from '../../src/platform/db/backup';
 import { createApp } from '../../src/app';
@@ -123,38 +123,24 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
 
 describe('email over SMTP', () => {
   it('delivers through a real SMTP server and marks the message sent', async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          received.push(data);
-          callback();
-        });
-      },
+    await withSmtpServer(async ({ url, received }) => {
+      const t = await buildTestApp('pglite', { smtpUrl: url });
+      try {
+        const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Over the wire', text: 'Delivered text' });
+        await t.app.platform.jobs.runDue();
+        expect(received).toHaveLength(1);
+        expect(received[0]).toContain('Subject: Over the wire');
+        expect(received[0]).toContain('Delivered text');
+        const c = await countRows(t.app, 'outbox');
+        expect(c).toBe(1);
+        const admin = await buildUser(t.app, { roles: ['admin'] });
+        const client = new TestClient(t.app);
+        await client.signIn(admin.email, admin.password);
+        expect(textOf((await client.get(`/admin/outbox/${id}`)).body)).toContain('sent');
+      } finally {
+        await t.close();
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as { port: number }).port;
-    const t = await buildTestApp('pglite', { smtpUrl: `smtp://127.0.0.1:${port}` });
-    try {
-      const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Over the wire', text: 'Delivered text' });
-      await t.app.platform.jobs.runDue();
-      expect(received).toHaveLength(1);
-      expect(received[0]).toContain('Subject: Over the wire');
-      expect(received[0]).toContain('Delivered text');
-      const c = await countRows(t.app, 'outbox');
-      expect(c).toBe(1);
-      const admin = await buildUser(t.app, { roles: ['admin'] });
-      const client = new TestClient(t.app);
-      await client.signIn(admin.email, admin.password);
-      expect(textOf((await client.get(`/admin/outbox/${id}`)).body)).toContain('sent');
-    } finally {
-      await t.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
   });
 });
 

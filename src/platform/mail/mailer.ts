@@ -4,10 +4,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database';
 import type { JobRunner } from '../jobs/runner';
 import { outbox } from './tables';
-import { outboxKey, seal, unseal } from './seal';
+import { seal, unseal } from './seal';
 import { splitSecrets } from './secret-links';
 
 export { secretLink, HIDDEN_LINK } from './secret-links';
+export { outboxKey } from './seal';
 
 export type OutboxMessage = typeof outbox.$inferSelect;
 
@@ -20,6 +21,10 @@ export interface Message {
 
 export const MAIL_JOB = 'mail.send';
 
+/** The outbox row's error when a sealed text no longer opens: in words an admin can act on. */
+export const UNREADABLE_MESSAGE =
+  'This message cannot be sent: its links were sealed with an outbox key this installation no longer has (the outbox_key setting changed or was lost). Ask the recipient to request it again.';
+
 /**
  * Every message is written to the outbox and sent by a background job, so a
  * failing mail server never loses a message or slows a page. With SMTP_URL
@@ -28,16 +33,21 @@ export const MAIL_JOB = 'mail.send';
  * The outbox never holds a usable secret: the readable text has every secret
  * link hidden, and the text as sent is kept encrypted (`sealed`) only until the
  * job has sent it. Nothing logs a message's text.
+ *
+ * The key (`outboxKey`) is read once at startup on the database itself, never
+ * inside a caller's transaction: a key made in a transaction that then rolled
+ * back would be stored nowhere, and every message sealed with it lost.
  */
 export class Mailer {
   private readonly transport: Transporter | null;
-  private key: Promise<Buffer> | undefined;
+  private readonly key: Buffer;
 
   constructor(
     private readonly jobs: JobRunner,
     private readonly log: FastifyBaseLogger,
-    private readonly opts: { smtpUrl?: string; from: string },
+    private readonly opts: { smtpUrl?: string; from: string; key: Buffer },
   ) {
+    this.key = opts.key;
     this.transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
     jobs.register(MAIL_JOB, (payload, ctx) => this.deliver(ctx.db, String(payload.outboxId)), { baseDelayMs: 10_000 });
   }
@@ -46,19 +56,10 @@ export class Mailer {
     return this.transport !== null;
   }
 
-  private outboxKey(db: Db): Promise<Buffer> {
-    // Made once per installation; a failed read is retried next time rather than remembered.
-    this.key ??= outboxKey(db).catch((err: unknown) => {
-      this.key = undefined;
-      throw err;
-    });
-    return this.key;
-  }
-
   /** Queues a message. Pass the transaction of the change that causes it. */
   async send(db: Db, message: Message): Promise<string> {
     const { live, shown, hidden } = splitSecrets(message.text);
-    const sealed = hidden > 0 ? seal(await this.outboxKey(db), live, message.to) : null;
+    const sealed = hidden > 0 ? seal(this.key, live, message.to) : null;
     const [row] = await db.insert(outbox).values({ to: message.to, subject: message.subject, text: shown, sealed }).returning({ id: outbox.id });
     const jobId = await this.jobs.enqueue(db, MAIL_JOB, { outboxId: row!.id });
     await db.update(outbox).set({ jobId }).where(eq(outbox.id, row!.id));
@@ -69,18 +70,29 @@ export class Mailer {
    * A message as its recipient gets it, secret links restored: for sending, and
    * for `waymark mail show` (whoever has the shell already holds the database
    * and its key). `restored` is false once the message has been sent, as the
-   * secrets are not kept after that.
+   * secrets are not kept after that; `unreadable` is true when the sealed text
+   * does not open with this installation's key (the text then has them hidden).
    */
-  async liveMessage(db: Db, id: string): Promise<(OutboxMessage & { restored: boolean }) | undefined> {
+  async liveMessage(db: Db, id: string): Promise<(OutboxMessage & { restored: boolean; unreadable: boolean }) | undefined> {
     const [msg] = await db.select().from(outbox).where(eq(outbox.id, id));
     if (!msg) return undefined;
-    if (!msg.sealed) return { ...msg, restored: false };
-    return { ...msg, text: unseal(await this.outboxKey(db), msg.sealed, msg.to), restored: true };
+    if (!msg.sealed) return { ...msg, restored: false, unreadable: false };
+    try {
+      return { ...msg, text: unseal(this.key, msg.sealed, msg.to), restored: true, unreadable: false };
+    } catch {
+      return { ...msg, restored: false, unreadable: true };
+    }
   }
 
   private async deliver(db: Db, outboxId: string): Promise<void> {
     const msg = await this.liveMessage(db, outboxId);
     if (!msg || msg.status === 'sent' || msg.status === 'kept') return;
+    if (msg.unreadable) {
+      // Retrying cannot help: the key will not come back. Fail once, where admins see it, and end the job.
+      await db.update(outbox).set({ status: 'failed', error: UNREADABLE_MESSAGE }).where(eq(outbox.id, outboxId));
+      this.log.error({ outboxId }, 'email cannot be sent: its sealed text does not open with this outbox key');
+      return;
+    }
     if (!this.transport) {
       await db.update(outbox).set({ status: 'kept' }).where(eq(outbox.id, outboxId));
       // The id only: the text (even hidden) stays out of the log.
@@ -140,6 +152,7 @@ export async function printableMessage(mailer: Mailer, db: Db, id: string): Prom
     `Subject: ${m.subject}`,
     `Status: ${m.status}${m.sentAt ? ` (sent ${m.sentAt.toISOString()})` : ''}`,
     ...(!m.restored && m.status === 'sent' ? ['Note: secret links are not kept once a message is sent; they are hidden below.'] : []),
+    ...(m.unreadable ? ['Note: the secret links in this message do not open with this installation\'s outbox key; they are hidden below.'] : []),
     '',
     m.text,
     '',

@@ -6,7 +6,7 @@ import { getOrCreateSetting } from '../db/settings';
 export const OUTBOX_KEY_SETTING = 'outbox_key';
 const VERSION = 'v1';
 
-/** The outbox key (AES-256), created on first use. */
+/** The outbox key (AES-256), made if missing. Call it on the database itself at startup, never inside a transaction that might roll back. */
 export async function outboxKey(db: Db): Promise<Buffer> {
   const value = await getOrCreateSetting(db, OUTBOX_KEY_SETTING, () => randomBytes(32).toString('base64url'));
   const key = Buffer.from(value, 'base64url');
