@@ -9,6 +9,8 @@ describe('loadConfig', () => {
     expect(c.demo).toBe(true);
     expect(c.baseUrl).toBe('http://localhost:3000');
     expect(c.dataDir).toMatch(/data$/);
+    // An account slows after 5 failures; a network address, shared by a whole trust, only after 50.
+    expect([c.signInMaxFailures, c.signInAddressMaxFailures, c.signInLockMinutes]).toEqual([5, 50, 15]);
   });
   it('never seeds demo data in production by default', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).demo).toBe(false);
@@ -26,6 +28,7 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '99' }, 'TRUST_PROXY: must be at most 10 hops'],
     [{ DEMO_ALLOW_NETWORK: 'sure' }, 'DEMO_ALLOW_NETWORK'],
     [{ NODE_ENV: 'production', DEMO: 'true' }, 'DEMO: demo data is never seeded'],
+    [{ SIGN_IN_ADDRESS_MAX_FAILURES: '0' }, 'SIGN_IN_ADDRESS_MAX_FAILURES'],
   ])('stops on %o naming the variable', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(named);

@@ -63,11 +63,13 @@ export const envSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Run the background job runner in this process. */
   JOBS_WORKER: boolish.default(true),
-  /** Failed sign-ins before an account is locked. */
+  /** Failed sign-ins for one account before each further attempt must wait (1 s, doubling, at most a minute). */
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Failed sign-ins from one network address (any accounts) before it is paused: a trust shares one address. */
+  SIGN_IN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
   /** Sign-in, registration and password-reset form posts allowed per minute from one address. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
-  /** Minutes an account stays locked after too many failed sign-ins. */
+  /** The longest an address is paused after too many failed sign-ins (a minute first, doubling). */
   SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Largest file a practitioner can attach to a piece of evidence, in megabytes. */
   ATTACHMENT_MAX_MB: z.coerce.number().min(0.01).max(100).default(10),
@@ -98,6 +100,7 @@ export interface Config {
   jobsPollMs: number;
   jobsWorker: boolean;
   signInMaxFailures: number;
+  signInAddressMaxFailures: number;
   signInLockMinutes: number;
   rateLimitPerMinute: number;
   attachmentMaxBytes: number;
@@ -186,6 +189,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsPollMs: e.JOBS_POLL_MS,
     jobsWorker: e.JOBS_WORKER,
     signInMaxFailures: e.SIGN_IN_MAX_FAILURES,
+    signInAddressMaxFailures: e.SIGN_IN_ADDRESS_MAX_FAILURES,
     signInLockMinutes: e.SIGN_IN_LOCK_MINUTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     attachmentMaxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),

@@ -11,7 +11,8 @@ import { HIDDEN_LINK } from '../../src/platform/mail/mailer';
 describe.each(DRIVERS)('accounts (%s)', (driver) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp(driver, { signInMaxFailures: 3, signInLockMinutes: 15 });
+    // Small limits, so these tests reach them quickly; the defaults are tested on their own below.
+    t = await buildTestApp(driver, { signInMaxFailures: 3, signInAddressMaxFailures: 3, signInLockMinutes: 15 });
   });
   afterAll(async () => t?.close());
 
@@ -443,5 +444,37 @@ describe('rate limit', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe.each(DRIVERS)('sign-in limits as configured by default (%s)', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+  });
+  afterAll(async () => t?.close());
+
+  it('lets others behind the same address sign in after one person fails five times', async () => {
+    // A trust's staff share one outbound address: A's typos slow A's account, nobody else.
+    const a = await buildUser(t.app);
+    const b = await buildUser(t.app);
+    const trust = new TestClient(t.app, '10.20.0.1');
+    for (let i = 0; i < 5; i++) expect((await trust.submit('/sign-in', '/sign-in', { email: a.email, password: 'a wrong password here' })).statusCode).toBe(400);
+    const colleague = new TestClient(t.app, '10.20.0.1');
+    const res = await colleague.submit('/sign-in', '/sign-in', { email: b.email, password: b.password });
+    expect(res.statusCode).toBe(302);
+    expect((await colleague.get('/account')).statusCode).toBe(200);
+  });
+
+  it('pauses an address after 50 failures, whichever accounts they were for', async () => {
+    const b = await buildUser(t.app);
+    const c = new TestClient(t.app, '10.21.0.1');
+    for (let i = 0; i < 49; i++) expect((await c.submit('/sign-in', '/sign-in', { email: `guess-${i}@example.nhs.uk`, password: 'a wrong password here' })).statusCode).toBe(400);
+    const fiftieth = await c.submit('/sign-in', '/sign-in', { email: 'guess-49@example.nhs.uk', password: 'a wrong password here' });
+    expect(fiftieth.statusCode).toBe(429);
+    expect(textOf(fiftieth.body)).toContain('Too many failed attempts from your network');
+    expect((await c.submit('/sign-in', '/sign-in', { email: b.email, password: b.password })).statusCode).toBe(429);
+    // Another address is not affected.
+    expect((await new TestClient(t.app, '10.21.0.2').submit('/sign-in', '/sign-in', { email: b.email, password: b.password })).statusCode).toBe(302);
   });
 });

@@ -22,7 +22,7 @@ const MAX_TOKEN_DAYS = 365;
 export type SignInResult =
   | { ok: true; user: repo.User }
   | { ok: false; reason: 'invalid' }
-  /** This network address failed too often: blocked until then. */
+  /** This network address failed too often (SIGN_IN_ADDRESS_MAX_FAILURES): paused until then. */
   | { ok: false; reason: 'blocked'; until: Date }
   /** This account failed too often: the next attempt must wait. */
   | { ok: false; reason: 'wait'; seconds: number };
@@ -152,7 +152,8 @@ export function createAccountsService(platform: Platform) {
         const [byAccount, byAddress] = [await repo.countFailure(db, account, now, FAILURE_WINDOW_MINUTES), await repo.countFailure(db, address, now, FAILURE_WINDOW_MINUTES)];
         const delay = accountDelayMs(byAccount.failures, config.signInMaxFailures);
         if (delay > 0) await repo.setNotBefore(db, account, new Date(now.getTime() + delay));
-        const until = addressBlockedUntil(byAddress.failures, config.signInMaxFailures, config.signInLockMinutes, now);
+        // The address has its own, much higher limit: many people can share it.
+        const until = addressBlockedUntil(byAddress.failures, config.signInAddressMaxFailures, config.signInLockMinutes, now);
         if (until) await repo.setNotBefore(db, address, until);
         await recordAudit(db, { ...ctx, actorLabel: email }, { action: 'account.sign-in-failed', entityType: 'user', entityId: user?.id ?? null, details: { failures: byAccount.failures, fromAddress: byAddress.failures } });
         if (until) return { ok: false, reason: 'blocked', until };

@@ -12,9 +12,14 @@ describe('sign-in throttle rule', () => {
     expect(accountDelayMs(10_000, 5)).toBe(MAX_ACCOUNT_DELAY_MS);
   });
 
-  it('blocks an address once it reaches the limit, for the configured minutes', () => {
+  it('pauses an address once it reaches its own limit: a minute first, doubling, at most the configured minutes', () => {
     const now = new Date('2026-03-01T10:00:00Z');
-    expect(addressBlockedUntil(4, 5, 15, now)).toBeNull();
-    expect(addressBlockedUntil(5, 5, 15, now)).toEqual(new Date('2026-03-01T10:15:00Z'));
+    const minutes = (failures: number) => {
+      const until = addressBlockedUntil(failures, 50, 15, now);
+      return until && (until.getTime() - now.getTime()) / 60_000;
+    };
+    expect([0, 5, 49].map(minutes)).toEqual([null, null, null]);
+    expect([50, 51, 52, 53, 54, 55].map(minutes)).toEqual([1, 2, 4, 8, 15, 15]);
+    expect(minutes(100_000)).toBe(15);
   });
 });
