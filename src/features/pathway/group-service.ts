@@ -5,6 +5,7 @@ import { FieldError } from '../../platform/forms/forms';
 import { findUserByEmail, findUserById, rolesOf } from '../../platform/auth/repository';
 import { checkLinkToken, issueLinkToken, retireLinkTokens, type LinkProblem } from '../../platform/tokens/link-tokens';
 import { once } from '../../platform/db/idempotency';
+import { secretLink } from '../../platform/mail/mailer';
 import type { FrameworksService } from '../frameworks/service';
 import type { PathwayService } from './service';
 import * as repo from './repository';
@@ -70,7 +71,7 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
               : `You are invited to join the cohort “${group.name}”. If you accept, whoever runs it${group.programmeId ? ' and the leads of the programme it belongs to' : ''} see your progress figures (stage, coverage by domain, last activity) — never your reflections.`,
             '',
             `Sign in as ${user.email} to accept or decline:`,
-            `${config.baseUrl}/pathway/invitations/${token}`,
+            secretLink(`${config.baseUrl}/pathway/invitations/${token}`),
             '',
             `The invitation is also on your pathway page: ${config.baseUrl}/pathway`,
           ].join('\n'),
