@@ -8,6 +8,8 @@ import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import type { Round, Study } from '../../src/features/delphi/repository';
 import { extractText } from '../../src/exports/extract-text';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/platform/db/database';
 
 /**
  * A hand-built two-round study. Round 1: A, C and D reach consensus in, B does
@@ -147,5 +149,47 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     expect(again).toContain('Nothing new was sent. Already sent to this version, so not sent again: A (round 1), D (round 1), B (round 2), E (round 2)');
     expect(again).not.toContain('no domain of the same name');
     expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
+  });
+  /** Provenance links from this study's items to statements of a version, per statement and Delphi item. */
+  const linksIn = (versionId: string) =>
+    queryRows<{ item_id: string; source_id: string; n: number }>(
+      t.app.platform.db,
+      sql`select p.item_id, p.source_id, count(*)::int as n from provenance_links p join framework_items i on i.id = p.item_id where i.version_id = ${versionId} and p.source_type = 'delphi-item' group by p.item_id, p.source_id`,
+    );
+
+  it('two sends at once (a double click with two keys) leave one link per item and no error', async () => {
+    const fw = t.app.services.frameworks;
+    const published = (await fw.find('WM-ADVANCED', '1.0', true))!.version;
+    const draft = await fw.newDraft(published, '1.2-race', study.createdBy!, SYSTEM_CONTEXT);
+    const before = (await fw.itemsOf(draft.id)).length;
+    const url = `${base}/to-framework`;
+    await facilitator.get(url);
+    const csrf = facilitator.csrf();
+    const sends = await Promise.all(['a', 'b'].map(() => facilitator.post(url, { _csrf: csrf, _submission: crypto.randomUUID(), versionId: draft.id })));
+    expect(sends.map((r) => r.statusCode)).toEqual([302, 302]);
+    const links = await linksIn(draft.id);
+    expect(links.length).toBe(4);
+    expect(links.every((l) => l.n === 1)).toBe(true);
+    expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
+  });
+
+  it('the same form sent twice (one submission key) sends once and says what the first send did', async () => {
+    const fw = t.app.services.frameworks;
+    const published = (await fw.find('WM-ADVANCED', '1.0', true))!.version;
+    const draft = await fw.newDraft(published, '1.3-twice', study.createdBy!, SYSTEM_CONTEXT);
+    const before = (await fw.itemsOf(draft.id)).length;
+    const url = `${base}/to-framework`;
+    await facilitator.get(url);
+    const key = facilitator.hidden('_submission');
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const csrf = facilitator.csrf();
+    const audits = async () => (await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from audit_events where action = 'delphi.sent-to-framework' and details->>'versionId' = ${draft.id}`))[0]!.n;
+    for (let n = 0; n < 2; n++) {
+      expect((await facilitator.post(url, { _csrf: csrf, _submission: key, versionId: draft.id })).statusCode).toBe(302);
+      expect(textOf((await facilitator.get(base)).body)).toContain('Linked 1 statement(s) to the study and added 3 new statement(s)');
+    }
+    expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
+    expect((await linksIn(draft.id)).length).toBe(4);
+    expect(await audits()).toBe(1);
   });
 });

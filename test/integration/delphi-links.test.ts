@@ -68,6 +68,16 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     expect(await countRows(t.app, 'outbox')).toBe(before + 1);
   });
 
+  it('sends one new link when two requests for it arrive at once', async () => {
+    const url = `/delphi/${study.id}/new-link`;
+    const clients = [new TestClient(t.app), new TestClient(t.app)];
+    for (const c of clients) await c.get(url);
+    const before = await countRows(t.app, 'outbox');
+    const answers = await Promise.all(clients.map((c) => c.post(url, { _csrf: c.csrf(), email: ann })));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(await countRows(t.app, 'outbox')).toBe(before + 1);
+  });
+
   it('shows a closed page, offering a new link, once the round has closed', async () => {
     const delphi = t.app.services.delphi;
     await delphi.closeRound((await delphi.rounds(study.id))[0]!, SYSTEM_CONTEXT);

@@ -216,13 +216,24 @@ describe.each(DRIVERS)('Delphi study (%s)', (driver) => {
     mergeNhs.append('items', idOf('ED.2.1'));
     const refusedMerge = await t.app.inject({ method: 'POST', url: `${base}/items/change`, payload: mergeNhs.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...facilitator.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     expect(refusedMerge.statusCode).toBe(400);
-    expect(textOf(refusedMerge.body)).toContain('The item contains what looks like an NHS number (9434765919)');
+    expect(textOf(refusedMerge.body)).toContain('The merged item contains what looks like an NHS number (9434765919)');
+    expect(refusedMerge.body).toMatch(/id="mergeText-error"[^]*looks like an NHS number \(9434765919\)/);
     await facilitator.get(`${base}/items`);
     const body = new URLSearchParams({ _csrf: facilitator.csrf(), action: 'merge', mergeText: 'Supervises, teaches and records their own development' });
     body.append('items', idOf('ED.1.1'));
     body.append('items', idOf('ED.2.1'));
     const merged = await t.app.inject({ method: 'POST', url: `${base}/items/change`, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...facilitator.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     expect(merged.statusCode).toBe(302);
+    // Every field of a form read field by field goes through the shared guard, even one this action does not use: nothing is dropped.
+    await facilitator.get(`${base}/items`);
+    const countItems = async () => (await t.app.services.delphi.items((await t.app.services.delphi.rounds(base.split('/').pop()!)).find((r) => r.status === 'draft')!.id)).length;
+    const itemsBefore = await countItems();
+    const dropNhs = new URLSearchParams({ _csrf: facilitator.csrf(), action: 'drop', mergeText: 'Seen with 943 476 5919' });
+    dropNhs.append('items', idOf('12'));
+    const refusedDrop = await t.app.inject({ method: 'POST', url: `${base}/items/change`, payload: dropNhs.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...facilitator.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(refusedDrop.statusCode).toBe(400);
+    expect(textOf(refusedDrop.body)).toContain('The merged item contains what looks like an NHS number (943 476 5919)');
+    expect(await countItems()).toBe(itemsBefore);
     await facilitator.get(`${base}/items`);
     const drop = new URLSearchParams({ _csrf: facilitator.csrf(), action: 'drop' });
     drop.append('items', idOf('12'));

@@ -253,6 +253,28 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect(textOf((await facilitator.get(base)).body)).toMatch(/minutes\.pdf \(PDF, \d+ characters\)/);
   });
 
+  it('puts multipart forms through the free-text guard too: text fields and an uploaded file\'s name', async () => {
+    const { multipart } = await import('../helpers/client');
+    const send = async (url: string, fields: Record<string, string>, file?: { field: string; filename: string; content: string }) => {
+      await facilitator.get(base);
+      const { payload, contentType } = multipart({ _csrf: facilitator.csrf(), ...fields }, file);
+      return t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType, cookie: cookieOf(facilitator) } });
+    };
+    const activities = await countRows(t.app, 'workshop_activities');
+    const nhs = await send(`${base}/activities`, { prompt: 'What happened to patient 943 476 5919?' });
+    expect(nhs.statusCode).toBe(400);
+    expect(textOf(nhs.body)).toContain('This contains what looks like an NHS number (943 476 5919)');
+    const long = await send(`${base}/activities`, { prompt: 'x'.repeat(20_001) });
+    expect(long.statusCode).toBe(400);
+    expect(textOf(long.body)).toContain('This must be 20,000 characters or fewer (it has 20,001)');
+    expect(await countRows(t.app, 'workshop_activities')).toBe(activities);
+    const sources = await countRows(t.app, 'workshop_sources');
+    const named = await send(`${base}/sources`, {}, { field: 'file', filename: 'patient 9434765919.txt', content: 'We talked about protected time.' });
+    expect(named.statusCode).toBe(400);
+    expect(named.body).toMatch(/id="file-error"[^]*looks like an NHS number \(9434765919\)/);
+    expect(await countRows(t.app, 'workshop_sources')).toBe(sources);
+  });
+
   it('exports the record (CSV, Excel) with stakeholder types but no names in an anonymous workshop', async () => {
     const csv = await facilitator.get(`${base}/record.csv`);
     expect(csv.headers['content-disposition']).toContain('attachment');

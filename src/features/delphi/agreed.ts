@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
+import { once } from '../../platform/db/idempotency';
 import type { Analysis, ItemResult } from '../../stats/delphi';
 import type { Scale } from '../../stats/consensus';
 import type { FrameworksService } from '../frameworks/service';
@@ -102,9 +103,10 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
      * links to that statement; a new item becomes a statement under the domain
      * of the same name. Each gets a provenance link with the study, round and
      * figures. Items sent before (in this or an earlier wording) are reported
-     * as already sent and add nothing.
+     * as already sent and add nothing. The same submission key gives the
+     * first result back; two different sends at once take turns on the study.
      */
-    async sendToFramework(study: repo.Study, versionId: string, ctx: AuditContext): Promise<{ linked: string[]; added: string[]; already: string[]; skipped: string[] }> {
+    async sendToFramework(study: repo.Study, versionId: string, ctx: AuditContext, submissionKey?: string): Promise<{ linked: string[]; added: string[]; already: string[]; skipped: string[] }> {
       const version = await frameworks.findVersionById(versionId);
       if (!version || version.status !== 'draft') throw new FieldError('versionId', 'Choose a draft framework version; published versions never change');
       const { list, edges } = await agreed(study);
@@ -114,8 +116,11 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
       }
       const fwItems = await frameworks.itemsOf(version.id);
       const scale = study.scale as Scale;
-      const result = { linked: [] as string[], added: [] as string[], already: [] as string[], skipped: [] as string[] };
-      await db.transaction(async (tx) => {
+      return once(db, submissionKey, ctx.actorId, async (tx) => {
+        // Checking "already sent" and adding must be one step: without the lock two sends at once both
+        // see nothing sent (READ COMMITTED) and both add. The second waits here, then sees the first's links.
+        await repo.lockStudy(tx, study.id);
+        const result = { linked: [] as string[], added: [] as string[], already: [] as string[], skipped: [] as string[] };
         for (const { item, round, stats } of list) {
           const label = `${item.code} (round ${round.number})`;
           let sent = false;
@@ -142,8 +147,8 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
           await frameworks.addProvenance(target.id, link, ctx.actorId, ctx, tx);
         }
         await recordAudit(tx, ctx, { action: 'delphi.sent-to-framework', entityType: 'delphi_study', entityId: study.id, details: { versionId, ...result } });
+        return result;
       });
-      return result;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemProblem, textProblem } from './bounds';
+import { formTextProblems, itemProblem, textProblem } from './bounds';
 
 describe('Delphi text bounds', () => {
   it('names the field in length and NHS-number messages', () => {
@@ -12,5 +12,12 @@ describe('Delphi text bounds', () => {
     expect(itemProblem({ text: 'Sees 943 476 5919' }, 'item 4')).toMatch(/^Item 4 contains what looks like an NHS number/);
     expect(itemProblem({ text: 'Fine', domain: 'd'.repeat(201) }, 'item 4')).toBe('The domain of item 4 must be 200 characters or fewer (it has 201)');
     expect(itemProblem({ text: 'Fine', domain: 'Research', area: null })).toBeNull();
+  });
+
+  it('checks every field of a whole form, naming those it knows, each problem under its own field', () => {
+    const problems = formTextProblems({ mergeText: 'Sees 943 476 5919', action: 'drop', other: 'x'.repeat(21) }, (f) => (f === 'mergeText' ? 'the merged item' : undefined), { maxLength: 20 });
+    expect(problems.mergeText).toMatch(/^The merged item contains what looks like an NHS number \(943 476 5919\)/);
+    expect(problems.other).toBe('This must be 20 characters or fewer (it has 21)');
+    expect(problems.action).toBeUndefined();
   });
 });

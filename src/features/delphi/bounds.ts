@@ -1,4 +1,4 @@
-import { textProblems } from '../../platform/forms/text-guard';
+import { textProblems, type TextGuardOptions } from '../../platform/forms/text-guard';
 
 /** The longest item wording, and the longest comment, reason or suggestion a panellist can give. */
 export const ITEM_TEXT_MAX = 2000;
@@ -12,8 +12,24 @@ export const ITEM_FIELD_MAX = 200;
  */
 export function textProblem(text: string, what: string, max: number): string | null {
   const problem = textProblems({ text }, { maxLength: max }).text;
-  if (!problem) return null;
-  return problem.replace(/^This\b/, `${what[0]!.toUpperCase()}${what.slice(1)}`);
+  return problem ? named(problem, what) : null;
+}
+
+/** The shared guard's "This must be…" with "This" replaced by what the text is. */
+const named = (message: string, what: string) => message.replace(/^This\b/, `${what[0]!.toUpperCase()}${what.slice(1)}`);
+
+/**
+ * The shared guard over a whole form that a route reads field by field (not through parseForm):
+ * every field, not only those the service checks, so nothing the form carries escapes it. Each
+ * problem is keyed by its field, to be shown beside it, and names the field where `names` knows it.
+ */
+export function formTextProblems(body: unknown, names: (field: string) => string | undefined = () => undefined, options: TextGuardOptions = {}): Record<string, string> {
+  const problems = textProblems(body, options);
+  for (const [field, message] of Object.entries(problems)) {
+    const what = names(field);
+    if (what) problems[field] = named(message, what);
+  }
+  return problems;
 }
 
 /** The first problem with an item's wording and labels, or null. */

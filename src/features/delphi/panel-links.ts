@@ -81,9 +81,12 @@ export function createPanelLinks(platform: Platform) {
     const round = (await repo.roundsOf(db, study.id)).find((r) => r.status === 'open');
     if (!panellist || !round) return;
     if (!(await repo.participationOf(db, [round.id])).some((p) => p.panellistId === panellist.id)) return;
-    const asked = (await activeLinkTokens(db, PANEL_LINK_PURPOSE, panellist.id)).find((t) => (t.data as { kind?: string }).kind === 'new-link');
-    if (asked && Date.now() - asked.createdAt.getTime() < 60_000) return;
     await db.transaction(async (tx) => {
+      // The once-a-minute check and the new link are one step, with the panellist held: two requests at
+      // once would otherwise both find no recent link and both send one.
+      await repo.lockPanellist(tx, panellist.id);
+      const asked = (await activeLinkTokens(tx, PANEL_LINK_PURPOSE, panellist.id)).find((t) => (t.data as { kind?: string }).kind === 'new-link');
+      if (asked && Date.now() - asked.createdAt.getTime() < 60_000) return;
       await sendPanelLink(tx, study, panellist, round, 'new-link');
       await recordAudit(tx, ctx, { action: 'delphi.new-link-sent', entityType: 'delphi_panellist', entityId: panellist.id, details: { round: round.number } });
     });

@@ -6,6 +6,7 @@ import { emptyForm, FieldError, parseForm, type FormState } from '../../platform
 import { fileSlug, formList as toArray, sendAttachment as sendFile } from '../../platform/http/route-helpers';
 import { toPdf } from '../../exports/pdf';
 import type { Scale } from '../../stats/consensus';
+import { formTextProblems, RESPONSE_TEXT_MAX } from './bounds';
 import { stageLabel } from './labels';
 import { personalReportDoc } from './report';
 import type { DelphiService, RatingInput } from './service';
@@ -45,10 +46,8 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
     return reply.redirect(`/delphi/${entered.panellist.studyId}/take`);
   }
 
-  app.get('/delphi/:studyId/enter/:token', { config: { permission: 'public' } }, async (request, reply) => {
-    const { studyId } = request.params as { studyId: string };
-    return enterByLink(request, reply, z.uuid().safeParse(studyId).success ? studyId : undefined);
-  });
+  // The platform's input guard has already answered "not found" for a studyId that is not a UUID.
+  app.get('/delphi/:studyId/enter/:token', { config: { permission: 'public' } }, async (request, reply) => enterByLink(request, reply, (request.params as { studyId: string }).studyId));
   // Links in emails sent before links named their study.
   app.get('/delphi/enter/:token', { config: { permission: 'public' } }, async (request, reply) => enterByLink(request, reply));
 
@@ -57,13 +56,11 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
 
   app.get('/delphi/:studyId/new-link', { config: { permission: 'public' } }, async (request, reply) => {
     const { studyId } = request.params as { studyId: string };
-    if (!z.uuid().safeParse(studyId).success) throw notFound('study');
     return reply.render('delphi/views/new-link.njk', newLinkPage(studyId, emptyForm()));
   });
 
   app.post('/delphi/:studyId/new-link', { config: { permission: 'public', ...signInLimit } }, async (request, reply) => {
     const { studyId } = request.params as { studyId: string };
-    if (!z.uuid().safeParse(studyId).success) throw notFound('study');
     const parsed = parseForm(newLinkSchema, request.body, ['email']);
     if (!parsed.ok) return reply.render('delphi/views/new-link.njk', newLinkPage(studyId, parsed.form), 400);
     await delphi.requestNewLink(studyId, parsed.data.email, request.auditContext());
@@ -127,6 +124,18 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
   app.post('/delphi/:studyId/take', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
     const { study, panellist } = await panellistOr403(request);
     const body = request.body as Record<string, string>;
+    // The whole form through the shared free-text guard first, each problem beside its field and naming the item.
+    const problems = formTextProblems(body, undefined, { maxLength: RESPONSE_TEXT_MAX });
+    if (Object.keys(problems).length) {
+      const round = body.roundId ? await delphi.getRound(String(body.roundId)) : undefined;
+      const codes = new Map(round?.studyId === study.id ? (await delphi.items(round.id)).map((i) => [i.id, i.code]) : []);
+      const names = (field: string) => {
+        const m = /^(comment|reason)-(.+)$/.exec(field);
+        const code = m ? codes.get(m[2]!) : undefined;
+        return m && code ? (m[1] === 'comment' ? `your comment on item ${code}` : `your reason for item ${code}`) : undefined;
+      };
+      return reply.render('delphi/views/take.njk', await takePage(request, formTextProblems(body, names, { maxLength: RESPONSE_TEXT_MAX }), body), 400);
+    }
     const itemIds = toArray(body.itemIds);
     const inputs: RatingInput[] = itemIds.map((itemId) => {
       const raw = body[`rating-${itemId}`];
@@ -151,6 +160,8 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
 
   app.post('/delphi/:studyId/suggest', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
     const { study, panellist } = await panellistOr403(request);
+    const problems = formTextProblems(request.body, (f) => (f === 'suggestion' ? 'your suggestion' : undefined), { maxLength: RESPONSE_TEXT_MAX });
+    if (Object.keys(problems).length) return reply.render('delphi/views/take.njk', await takePage(request, problems, request.body as Record<string, unknown>), 400);
     try {
       await delphi.suggest(study, panellist, String((request.body as { suggestion?: string }).suggestion ?? ''));
     } catch (err) {

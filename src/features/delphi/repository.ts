@@ -31,6 +31,18 @@ export async function getStudy(db: Db, id: string): Promise<Study | undefined> {
   return row;
 }
 
+/** Reads a study and holds it until the transaction ends, so two sends of its final list take turns. */
+export async function lockStudy(db: Db, id: string): Promise<Study | undefined> {
+  const [row] = await db.select().from(delphiStudies).where(eq(delphiStudies.id, id)).for('update');
+  return row;
+}
+
+/** Reads a panellist and holds them until the transaction ends, so two requests for a new link take turns. */
+export async function lockPanellist(db: Db, id: string): Promise<Panellist | undefined> {
+  const [row] = await db.select().from(delphiPanellists).where(eq(delphiPanellists.id, id)).for('update');
+  return row;
+}
+
 export async function studiesOf(db: Db, programmeId: string): Promise<Study[]> {
   return db.select().from(delphiStudies).where(eq(delphiStudies.programmeId, programmeId)).orderBy(desc(delphiStudies.createdAt));
 }

@@ -5,6 +5,7 @@ import { can } from '../../platform/auth/policy';
 import { parseEmailList } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
+import type { TextGuardOptions } from '../../platform/forms/text-guard';
 import { GRADE_9, LIKERT_5, describeRule, parseRule, type ConsensusRule, type Scale } from '../../stats/consensus';
 import { toCsvText } from '../../exports/csv';
 import { writeDocx } from '../../exports/docx';
@@ -15,7 +16,7 @@ import type { ProgrammesService } from '../programmes/service';
 import type { FrameworksService } from '../frameworks/service';
 import { parseItemsCsv } from './items-csv';
 import { delphiPanellistRoutes } from './panellist-routes';
-import { ITEM_FIELD_MAX, ITEM_TEXT_MAX } from './bounds';
+import { formTextProblems, ITEM_FIELD_MAX, ITEM_TEXT_MAX } from './bounds';
 import { roundStatusLabel, STAGE_OPTIONS, stageLabel } from './labels';
 import { studyReportDoc } from './report';
 import type { DelphiService, StudySettings } from './service';
@@ -127,6 +128,11 @@ const itemSchemaFor = (keep?: string | null) =>
   });
 const itemSchema = itemSchemaFor();
 
+/** What the item forms' free-text fields hold, for the shared guard's messages. */
+const ITEM_FIELD_NAMES: Record<string, string> = { text: 'the item', mergeText: 'the merged item', splitText: 'the text of the new items', csv: 'the CSV' };
+/** A pasted CSV of items: room for hundreds of items at their longest. */
+const MAX_ITEMS_CSV_CHARS = 1_000_000;
+
 /** The stages an item's form offers: the pathway's, plus the item's own if a framework gave it another. */
 const stageOptionsFor = (stage: string | null | undefined) => (stage && !STAGE_OPTIONS.some((o) => o.value === stage) ? [...STAGE_OPTIONS, { value: stage, text: stageLabel(stage) }] : STAGE_OPTIONS);
 
@@ -136,8 +142,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   /** The study named in the URL, checked to belong to the programme in the URL. */
   async function studyOr404(request: FastifyRequest) {
     const p = request.params as { programmeId: string; studyId: string };
-    const ok = z.uuid().safeParse(p.studyId).success && z.uuid().safeParse(p.programmeId).success;
-    const study = ok ? await delphi.getStudy(p.studyId) : undefined;
+    const study = await delphi.getStudy(p.studyId);
     if (!study || study.programmeId !== p.programmeId) throw notFound('study');
     const programme = (await programmes.get(study.programmeId))!;
     return { study, programme, canManage: can(request.actor, 'delphi.manage', { programmeId: study.programmeId }) };
@@ -152,7 +157,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   // ---- studies ----------------------------------------------------------------------
   app.get('/programmes/:programmeId/delphi', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => {
     const { programmeId } = request.params as { programmeId: string };
-    const programme = z.uuid().safeParse(programmeId).success ? await programmes.get(programmeId) : undefined;
+    const programme = await programmes.get(programmeId);
     if (!programme) throw notFound('programme');
     const studies = await delphi.studiesOf(programme.id);
     const withRounds = await Promise.all(studies.map(async (s) => ({ ...s, rounds: await delphi.rounds(s.id) })));
@@ -253,9 +258,15 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
 
   app.get('/programmes/:programmeId/delphi/:studyId/items', { config: { permission: 'delphi.view', resource: programmeResource } }, async (request, reply) => reply.render('delphi/views/items.njk', await itemsPage(request)));
 
-  /** Runs an item change on the draft round and re-shows the page with the error if it fails. */
-  async function itemAction(request: FastifyRequest, reply: FastifyReply, work: (study: Study, round: NonNullable<Awaited<ReturnType<typeof delphi.getRound>>>) => Promise<string>) {
+  /**
+   * Runs an item change on the draft round and re-shows the page with the error if it fails. These
+   * forms are read field by field, so the shared free-text guard runs over the whole form first
+   * (`guard` passes a file's size limit, e.g. the CSV's).
+   */
+  async function itemAction(request: FastifyRequest, reply: FastifyReply, work: (study: Study, round: NonNullable<Awaited<ReturnType<typeof delphi.getRound>>>) => Promise<string>, guard: TextGuardOptions = {}) {
     const { study } = await studyOr404(request);
+    const problems = formTextProblems(request.body, (f) => ITEM_FIELD_NAMES[f], guard);
+    if (Object.keys(problems).length) return reply.render('delphi/views/items.njk', await itemsPage(request, { form: formWithErrors(request.body as Record<string, unknown>, problems) }), 400);
     const draft = (await delphi.rounds(study.id)).find((r) => r.status === 'draft' && r.number > 0);
     try {
       if (!draft) throw new FieldError('text', 'There is no round being prepared. Prepare the next round first');
@@ -284,13 +295,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       if (!parsed.ok) throw new FieldError('csv', parsed.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
       const items = await delphi.addItems(round, parsed.items, request.auditContext());
       return `${items.length} items added from the CSV.`;
-    }),
+    }, { files: { csv: MAX_ITEMS_CSV_CHARS } }),
   );
 
   app.post('/programmes/:programmeId/delphi/:studyId/items/from-framework', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
     itemAction(request, reply, async (_s, round) => {
       const body = request.body as { versionId?: string; stage?: string };
-      if (!body.versionId || !z.uuid().safeParse(body.versionId).success) throw new FieldError('versionId', 'Choose a framework');
+      // Not a UUID was refused by the platform's input guard; only "none chosen" is left.
+      if (!body.versionId) throw new FieldError('versionId', 'Choose a framework');
       if (body.stage && !STAGE_OPTIONS.some((o) => o.value === body.stage)) throw new FieldError('stage', 'Choose a stage from the list');
       const items = await delphi.addFromFramework(round, body.versionId, body.stage || null, request.auditContext());
       return `${items.length} items added from the framework's statements.`;
@@ -322,7 +334,6 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       const text = String((request.body as { text?: string }).text ?? '').trim();
       if (!text) throw new FieldError('text', 'Enter the wording of the item');
       const suggestionId = (request.params as { suggestionId: string }).suggestionId;
-      if (!z.uuid().safeParse(suggestionId).success) throw new FieldError('text', 'That suggestion is not part of this study');
       const item = await delphi.useSuggestion(round, suggestionId, text, request.auditContext());
       return `Suggestion turned into item ${item.code}.`;
     }),
@@ -331,7 +342,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   async function itemOr404(request: FastifyRequest) {
     const { study, programme } = await studyOr404(request);
     const id = (request.params as { itemId: string }).itemId;
-    const item = z.uuid().safeParse(id).success ? await delphi.getItem(id) : undefined;
+    const item = await delphi.getItem(id);
     const round = item ? await delphi.getRound(item.roundId) : undefined;
     if (!item || !round || round.studyId !== study.id) throw notFound('item');
     return { study, programme, item, round };
@@ -360,16 +371,16 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
 
   app.post('/programmes/:programmeId/delphi/:studyId/items/:itemId/split', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
     const { study, item } = await itemOr404(request);
+    const splitPage = async (errors: Record<string, string>) => reply.render('delphi/views/item.njk', { ...(await editPage(request)), splitForm: formWithErrors(request.body as Record<string, unknown>, errors) }, 400);
+    const problems = formTextProblems(request.body, (f) => ITEM_FIELD_NAMES[f]);
+    if (Object.keys(problems).length) return splitPage(problems);
     const texts = String((request.body as { splitText?: string }).splitText ?? '').split(/\r?\n/);
     try {
       const made = await delphi.splitItem(item, texts, request.auditContext());
       request.flash('success', `Item ${item.code} split into ${made.map((m) => m.code).join(', ')}.`);
       return reply.redirect(`${base(study)}/items`);
     } catch (err) {
-      if (err instanceof FieldError) {
-        const page = await editPage(request);
-        return reply.render('delphi/views/item.njk', { ...page, splitForm: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }) }, 400);
-      }
+      if (err instanceof FieldError) return splitPage({ [err.field]: err.message });
       throw err;
     }
   });
@@ -546,8 +557,9 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
     const versionId = String((request.body as { versionId?: string }).versionId ?? '');
     try {
       // Adding statements to a framework is framework work too: the person needs that permission as well.
-      if (!z.uuid().safeParse(versionId).success) throw new FieldError('versionId', 'Choose a draft framework version');
-      const r = await delphi.sendToFramework(study, versionId, request.auditContext());
+      // The platform's input guard has already refused a versionId that is not a UUID; only "none chosen" is left.
+      if (!versionId) throw new FieldError('versionId', 'Choose a draft framework version');
+      const r = await delphi.sendToFramework(study, versionId, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       const nothingNew = r.linked.length + r.added.length === 0;
       const parts = [nothingNew ? 'Nothing new was sent.' : `Linked ${r.linked.length} statement(s) to the study and added ${r.added.length} new statement(s).`];
       if (r.already.length) parts.push(`Already sent to this version, so not sent again: ${r.already.join(', ')}.`);

@@ -30,8 +30,19 @@ const wantsJson = (request: FastifyRequest) => String(request.headers.accept ?? 
 /** The most text a transcript may hold once read (a long day's transcript is well under this). */
 const MAX_SOURCE_CHARS = 1_000_000;
 
-/** First problem per field of the shared free-text guard, for forms read field by field (not through parseForm). */
-const guardProblems = (request: FastifyRequest) => (request.isMultipart() ? {} : textProblems(request.body));
+/**
+ * First problem per field of the shared free-text guard, for forms read field by field (not through
+ * parseForm). Multipart bodies too: the platform has made their text fields plain strings; an
+ * uploaded file is checked by its name here (the name is kept with the source) and by its text
+ * where it is read.
+ */
+const guardProblems = (request: FastifyRequest) => {
+  const body = request.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return textProblems(body);
+  const isFile = (v: unknown): v is { filename?: unknown } => !!v && typeof v === 'object' && (v as { type?: unknown }).type === 'file';
+  const asText = Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => (isFile(x) ? String(x.filename ?? '') : x)) : isFile(v) ? String(v.filename ?? '') : v]));
+  return textProblems(asText);
+};
 
 export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService, programmes: ProgrammesService) {
   const consolePath = (w: Workshop) => `/programmes/${w.programmeId}/workshops/${w.id}`;
