@@ -5,6 +5,7 @@ import type { Database } from './platform/db/database';
 import { JobRunner, pruneJobs } from './platform/jobs/runner';
 import { Mailer, outboxKey } from './platform/mail/mailer';
 import { loggerOptions } from './platform/tokens/log-redaction';
+import { pruneLinkTokens } from './platform/tokens/link-tokens';
 import { EventBus } from './platform/events/bus';
 import { createViewEnvironment } from './platform/views/render';
 import { registerPlatform } from './platform/http/platform-plugin';
@@ -111,11 +112,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const groups = createGroupService(platform, frameworks, pathway);
   const portfolio = createPortfolioService(platform, frameworks, pathway, plans);
 
-  // Housekeeping: expired sessions and old finished jobs, once an hour across all instances.
+  // Housekeeping: expired sessions, old finished jobs and spent link tokens, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
   jobs.register('housekeeping', async (_payload, { db }) => {
     await deleteExpiredSessions(db);
     await pruneJobs(db, 7);
+    await pruneLinkTokens(db);
     await frameworks.prunePendingImports();
     const next = Date.now() + HOUR;
     await jobs.enqueue(db, 'housekeeping', {}, { runAt: new Date(next), singletonKey: hourKey(next) });

@@ -33,6 +33,9 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(await t.app.services.accounts.findUserByEmail('nia.jones@example.nhs.uk')).toBeUndefined();
       const done = await c.post(link, { _csrf: c.csrf() });
       expect(done.headers.location).toBe('/account');
+      // The spent link keeps no copy of the password hash or details.
+      const spent = await queryRows<{ data: unknown }>(t.app.platform.db, sql`select data from link_tokens where purpose = 'registration' and subject = 'nia.jones@example.nhs.uk'`);
+      expect(spent.map((r) => r.data)).toEqual([{}]);
       const account = await c.get('/account');
       expect(textOf(account.body)).toContain('nia.jones@example.nhs.uk');
       expect(textOf(account.body)).toContain('Physiotherapist');

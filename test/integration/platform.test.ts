@@ -6,9 +6,10 @@ import { TestClient, textOf } from '../helpers/client';
 import { buildProgramme, buildUser, countRows } from '../helpers/factories';
 import { withSmtpServer } from '../helpers/mail';
 import { findJob } from '../../src/platform/jobs/runner';
+import { issueLinkToken } from '../../src/platform/tokens/link-tokens';
 import { createBackup, restoreBackup } from '../../src/platform/db/backup';
 import { createApp } from '../../src/app';
-import { openDatabase } from '../../src/platform/db/database';
+import { openDatabase, queryRows } from '../../src/platform/db/database';
 
 describe.each(DRIVERS)('platform (%s)', (driver) => {
   let t: TestApp;
@@ -81,6 +82,23 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
     job = await findJob(t.app.platform.db, id);
     expect(job).toMatchObject({ state: 'failed', attempts: 2 });
     expect(calls).toBe(2);
+  });
+
+  it('housekeeping deletes link tokens used or expired over a day ago, and keeps live and recent ones', async () => {
+    const { db, jobs } = t.app.platform;
+    const hours = (n: number) => new Date(Date.now() + n * 3600_000);
+    const issue = (subject: string, expiresAt: Date) => issueLinkToken(db, { purpose: 'housekeeping-test', subject, ttlMs: expiresAt.getTime() - Date.now() });
+    await issue('live', hours(24));
+    await issue('expired-an-hour-ago', hours(-1));
+    await issue('expired-two-days-ago', hours(-48));
+    await issue('used-an-hour-ago', hours(24));
+    await issue('used-two-days-ago', hours(24));
+    await db.execute(sql`update link_tokens set used_at = ${hours(-1)} where subject = 'used-an-hour-ago'`);
+    await db.execute(sql`update link_tokens set used_at = ${hours(-48)} where subject = 'used-two-days-ago'`);
+    await jobs.enqueue(db, 'housekeeping', {});
+    await jobs.runDue();
+    const left = await queryRows<{ subject: string }>(db, sql`select subject from link_tokens where purpose = 'housekeeping-test' order by subject`);
+    expect(left.map((r) => r.subject)).toEqual(['expired-an-hour-ago', 'live', 'used-an-hour-ago']);
   });
 
   it('keeps one queued job per singleton key, and picks up a job whose worker died', async () => {

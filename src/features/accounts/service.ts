@@ -5,7 +5,7 @@ import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/auth/passwords';
 import * as repo from '../../platform/auth/repository';
 import { randomToken, sha256 } from '../../platform/auth/secrets';
-import { consumeLinkToken, issueLinkToken, retireLinkTokens, checkLinkToken } from '../../platform/tokens/link-tokens';
+import { consumeLinkToken, issueLinkToken, retireLinkTokens, checkLinkToken, clearLinkTokenData } from '../../platform/tokens/link-tokens';
 import { FieldError } from '../../platform/forms/forms';
 import { isPlatformRole, isTokenScope, type PlatformRole } from '../../platform/auth/policy';
 import { emailField } from '../../platform/auth/email';
@@ -125,6 +125,8 @@ export function createAccountsService(platform: Platform) {
         const used = await consumeLinkToken(tx, REGISTER_PURPOSE, token);
         if (!used.ok) return used;
         const d = used.token.data as { email: string; name: string; passwordHash: string; profession: string | null; organisation: string | null };
+        // The link is spent: its copy of the password hash and details goes now, whatever happens next.
+        await clearLinkTokenData(tx, used.token.id);
         const user = await repo.insertUser(tx, d);
         if (!user) return { ok: false as const, problem: 'taken' as const };
         await recordAudit(tx, { ...ctx, actorId: user.id, actorLabel: user.email }, { action: 'account.created', entityType: 'user', entityId: user.id, details: { email: user.email, roles: [] } });

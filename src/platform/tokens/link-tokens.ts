@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { randomToken, sha256 } from '../auth/secrets';
 import { linkTokens } from './tables';
@@ -102,4 +102,26 @@ export async function revokeLinkToken(db: Db, purpose: string, subject: string, 
     .where(and(eq(linkTokens.id, id), eq(linkTokens.purpose, purpose), eq(linkTokens.subject, subject), isNull(linkTokens.usedAt)))
     .returning({ id: linkTokens.id });
   return rows.length > 0;
+}
+
+/** Forgets what a token carried (e.g. a registration's password hash) once it has served its purpose. */
+export async function clearLinkTokenData(db: Db, id: string): Promise<void> {
+  await db.update(linkTokens).set({ data: {} }).where(eq(linkTokens.id, id));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Deletes tokens used or expired more than `keepMs` ago (a day by default), for
+ * the hourly housekeeping: they open nothing, and some carried personal details.
+ * The day kept lets a link opened late still say "used" or "expired" rather
+ * than "not recognised". Returns how many went.
+ */
+export async function pruneLinkTokens(db: Db, now = new Date(), keepMs = DAY_MS): Promise<number> {
+  const before = new Date(now.getTime() - keepMs);
+  const rows = await db
+    .delete(linkTokens)
+    .where(or(lt(linkTokens.usedAt, before), lt(linkTokens.expiresAt, before)))
+    .returning({ id: linkTokens.id });
+  return rows.length;
 }
