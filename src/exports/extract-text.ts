@@ -1,6 +1,5 @@
-import mammoth from 'mammoth';
-import { PDFParse } from 'pdf-parse';
-import { readZip, textLimitMessage, tooLargeWhenOpened, UNPACK_LIMITS, UnpackLimitError, type UnpackLimits } from '../platform/storage/unpack-limits';
+import { Worker } from 'node:worker_threads';
+import { mb, readZip, textLimitMessage, tooLargeWhenOpened, UNPACK_LIMITS, UnpackLimitError, type UnpackLimits } from '../platform/storage/unpack-limits';
 
 export type ExtractResult = { ok: true; kind: 'txt' | 'docx' | 'pdf'; text: string } | { ok: false; message: string };
 
@@ -8,7 +7,55 @@ function tookTooLong(filename: string, limits: UnpackLimits) {
   return new UnpackLimitError(`${filename} took more than ${limits.maxMillis / 1000} seconds to read; split it or save it as plain text`);
 }
 
-async function docxText(filename: string, data: Buffer, limits: UnpackLimits): Promise<string> {
+const workerFile = new URL('./extract-worker.mjs', import.meta.url);
+
+/** What extract-worker.mjs is given, and what it posts back (facts; the messages are worded here). */
+interface WorkerJob {
+  kind: 'docx' | 'pdf';
+  data: Uint8Array;
+  maxPages: number;
+  maxTextChars: number;
+}
+type WorkerReply = { text: string } | { pages: number } | { tooMuchText: true } | { failed: string };
+
+/**
+ * Runs mammoth or pdf.js in a worker thread: neither can be interrupted once it starts on a part, so the
+ * time limit stops the thread itself and V8 stops it at the memory limit, instead of checking afterwards.
+ */
+function inWorker(filename: string, kind: WorkerJob['kind'], data: Buffer, limits: UnpackLimits, started: number): Promise<string> {
+  const job: WorkerJob = { kind, data: new Uint8Array(data), maxPages: limits.maxPages, maxTextChars: limits.maxTextChars };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile, {
+      workerData: job,
+      // Not the parent's flags: under tsx they carry its loader, which makes the thread transform all of pdf.js (seconds).
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: Math.round(limits.maxMemoryBytes / 1024 / 1024), maxYoungGenerationSizeMb: 32 },
+    });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => settle(() => reject(tookTooLong(filename, limits))), Math.max(0, limits.maxMillis - (Date.now() - started)));
+    worker.on('message', (reply: WorkerReply) =>
+      settle(() => {
+        if ('text' in reply) resolve(reply.text);
+        else if ('pages' in reply) reject(new UnpackLimitError(`${filename} has ${reply.pages.toLocaleString('en-GB')} pages, more than ${limits.maxPages.toLocaleString('en-GB')}; split it or save it as plain text`));
+        else if ('tooMuchText' in reply) reject(tooLargeWhenOpened(filename, textLimitMessage(limits)));
+        else reject(new Error(reply.failed));
+      }),
+    );
+    worker.on('error', (err: Error & { code?: string }) =>
+      settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooLargeWhenOpened(filename, `${mb(limits.maxMemoryBytes)} of memory`) : err)),
+    );
+    worker.on('exit', (code) => settle(() => reject(new Error(`the reader stopped (exit code ${code})`))));
+  });
+}
+
+async function docxText(filename: string, data: Buffer, limits: UnpackLimits, started: number): Promise<string> {
   // Sizes and count from the central directory, then every part inflated and counted, before mammoth sees it:
   // a 408 KB DOCX once became 419 million characters and 1.5 GB of memory.
   const { files } = await readZip(data, filename, (name) => name === 'word/document.xml', limits);
@@ -18,34 +65,12 @@ async function docxText(filename: string, data: Buffer, limits: UnpackLimits): P
   let chars = 0;
   for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) chars += m[1]!.replace(/&[#a-z0-9]+;/gi, '_').length;
   if (chars > limits.maxTextChars) throw tooLargeWhenOpened(filename, textLimitMessage(limits));
-  const { value } = await mammoth.extractRawText({ buffer: data });
-  return value;
-}
-
-async function pdfText(filename: string, data: Buffer, limits: UnpackLimits, started: number): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(data) });
-  try {
-    const { total } = await parser.getInfo();
-    if (total > limits.maxPages) throw new UnpackLimitError(`${filename} has ${total.toLocaleString('en-GB')} pages, more than ${limits.maxPages.toLocaleString('en-GB')}; split it or save it as plain text`);
-    // Page by page, so the text and time limits stop reading part-way instead of after the whole document.
-    const pages: string[] = [];
-    let chars = 0;
-    for (let page = 1; page <= total; page++) {
-      const { text } = await parser.getText({ partial: [page], pageJoiner: '' });
-      chars += text.length;
-      if (chars > limits.maxTextChars) throw tooLargeWhenOpened(filename, textLimitMessage(limits));
-      if (Date.now() - started > limits.maxMillis) throw tookTooLong(filename, limits);
-      pages.push(text);
-    }
-    return pages.join('\n');
-  } finally {
-    await parser.destroy();
-  }
+  return inWorker(filename, 'docx', data, limits, started);
 }
 
 /**
  * Plain text from an uploaded TXT, DOCX or PDF, for analysis. Refuses other files, and any document
- * that opens to more than the unpacking limits (text length, size of its parts, pages, time), with a reason.
+ * that opens to more than the unpacking limits (text length, size of its parts, pages, memory, time), with a reason.
  */
 export async function extractText(filename: string, data: Buffer, limits: UnpackLimits = UNPACK_LIMITS): Promise<ExtractResult> {
   const lower = filename.toLowerCase();
@@ -60,11 +85,11 @@ export async function extractText(filename: string, data: Buffer, limits: Unpack
     } else if (lower.endsWith('.docx')) {
       if (data.subarray(0, 2).toString() !== 'PK') return { ok: false, message: `${filename} is not a Word document` };
       kind = 'docx';
-      text = await docxText(filename, data, limits);
+      text = await docxText(filename, data, limits, started);
     } else if (lower.endsWith('.pdf')) {
       if (data.subarray(0, 5).toString() !== '%PDF-') return { ok: false, message: `${filename} is not a PDF` };
       kind = 'pdf';
-      text = await pdfText(filename, data, limits, started);
+      text = await inWorker(filename, 'pdf', data, limits, started);
     } else {
       return { ok: false, message: 'Upload a TXT, DOCX or PDF file' };
     }

@@ -9,9 +9,9 @@ export interface UnpackLimits {
   /** Files in one archive. */
   maxEntries: number;
   /**
-   * Bytes one file in the archive may inflate to (the XML part of a document). Mammoth holds about 55 times
+   * Bytes one file in the archive may inflate to (the XML part of a document). Mammoth holds up to 55 times
    * the XML in memory (8 MB of document.xml peaked at 700 MB), so this is kept close to what 2 million
-   * characters of heavily formatted Word text needs (about 5 MB).
+   * characters of formatted Word text needs (2 million characters in bold 50-character runs is 4.5 MB).
    */
   maxEntryBytes: number;
   /** Bytes the whole archive may inflate to. */
@@ -20,17 +20,23 @@ export interface UnpackLimits {
   maxTextChars: number;
   /** Pages of a PDF. */
   maxPages: number;
-  /** Milliseconds reading one document may take. */
+  /** Milliseconds reading one document may take (the reader is stopped when they run out, not checked afterwards). */
   maxMillis: number;
+  /**
+   * Memory the reader of one document (mammoth, pdf.js, in a worker thread) may use for its objects; the
+   * thread is stopped when it needs more. 2 million characters of formatted Word text need about 200 MB.
+   */
+  maxMemoryBytes: number;
 }
 
 export const UNPACK_LIMITS: UnpackLimits = {
   maxEntries: 2_000,
-  maxEntryBytes: 10 * 1024 * 1024,
+  maxEntryBytes: 5 * 1024 * 1024,
   maxTotalBytes: 50 * 1024 * 1024,
   maxTextChars: 2_000_000,
   maxPages: 2_000,
   maxMillis: 20_000,
+  maxMemoryBytes: 256 * 1024 * 1024,
 };
 
 /** A file refused because opening it would take more than the limits allow; the message is for the user. */
@@ -38,7 +44,8 @@ export class UnpackLimitError extends Error {
   override name = 'UnpackLimitError';
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+/** Bytes in Waymark's words ("5 MB"). */
+export const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** Waymark's words for a document that is too big once opened. */
 export function tooLargeWhenOpened(filename: string, what: string): UnpackLimitError {
