@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { HttpError, notFound } from '../errors/http-error';
+import { isUuid } from '../ids';
 
 /**
  * Malformed input is stopped here, once, before any handler or query sees it: a database refuses a
@@ -7,7 +8,6 @@ import { HttpError, notFound } from '../errors/http-error';
  * Each of these used to be a server error.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** C0 controls except tab, line feed and carriage return, which people do type into text boxes. */
 // eslint-disable-next-line no-control-regex
 const STRAY_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
@@ -19,7 +19,7 @@ const ID_NAME = /^(id|.+Id)$/;
 const ID_LIST_NAME = /^.+Ids$/;
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+export { isUuid };
 
 /** The parameters a route path names, e.g. `/programmes/:programmeId/items/:itemId` → programmeId, itemId. */
 export function pathParams(url: string): string[] {

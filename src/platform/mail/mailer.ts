@@ -6,6 +6,7 @@ import type { JobRunner } from '../jobs/runner';
 import { outbox } from './tables';
 import { seal, unseal } from './seal';
 import { splitSecrets } from './secret-links';
+import { isUuid } from '../ids';
 
 export { secretLink, HIDDEN_LINK } from './secret-links';
 export { outboxKey } from './seal';
@@ -137,14 +138,13 @@ export async function findOutboxMessage(db: Db, id: string): Promise<Omit<Outbox
   return row;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A message from the outbox as its recipient gets it, for `waymark mail show`:
  * a developer without SMTP reads their links here. Undefined if there is no such message.
  */
 export async function printableMessage(mailer: Mailer, db: Db, id: string): Promise<string | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const m = await mailer.liveMessage(db, id);
   if (!m) return undefined;
   return [

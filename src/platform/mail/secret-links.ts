@@ -1,3 +1,5 @@
+import { isUuid } from '../ids';
+
 /**
  * Secret links in emails (password resets, panel links, confirmations,
  * invitations) must reach the recipient and nobody else: not the outbox that
@@ -18,14 +20,13 @@ export function secretLink(url: string): string {
   return `${OPEN}${url}${CLOSE}`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A path segment or query value shaped like a generated secret: 32 or more
  * URL-safe characters (Waymark's tokens have 43) that is not a record's UUID.
  */
 export function looksLikeSecret(value: string): boolean {
-  return value.length >= 32 && /^[A-Za-z0-9_-]+$/.test(value) && !UUID.test(value);
+  return value.length >= 32 && /^[A-Za-z0-9_-]+$/.test(value) && !isUuid(value);
 }
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>"]+/g;

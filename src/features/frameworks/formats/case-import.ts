@@ -3,6 +3,7 @@ import { frameworkDocSchema, ITEM_TYPES, type FrameworkDoc, type FrameworkItem, 
 import { canonical } from '../order';
 import { validateDoc } from '../validate';
 import { arr, CASE_TO_STATUS, cfItemOf, childEdgeOf, documentOf, EXTENDS_GROUPING, itemRef, obj, ownDefinitions, stageRefs, str, type Json, type NodeRef } from './case';
+import { isUuid } from '../../../platform/ids';
 
 /**
  * Reads any CASE 1.0 or 1.1 package, not only Waymark's own:
@@ -39,9 +40,8 @@ const ASSOC_KEYS = new Set(['identifier', 'associationType', 'sequenceNumber', '
 const DEFINITION_LISTS = ['CFConcepts', 'CFSubjects', 'CFLicenses', 'CFItemTypes', 'CFAssociationGroupings'];
 const WAYMARK_TYPE_NAMES = new Set<string>(ITEM_TYPES);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** PostgreSQL stores UUIDs lower-case, so references are compared lower-case too. */
-const lowerId = (v: string) => (UUID.test(v) ? v.toLowerCase() : v);
+const lowerId = (v: string) => (isUuid(v) ? v.toLowerCase() : v);
 const normaliseLink = (v: unknown) => (obj(v).identifier ? { ...obj(v), identifier: lowerId(str(obj(v).identifier)) } : v);
 
 /**
@@ -91,7 +91,7 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
   const d = tidy(obj(raw.CFDocument), DOC_KEYS);
   const docId = lowerId(str(d.identifier));
   if (!docId) problems.push({ where: 'CFDocument', message: 'has no identifier; give the CFDocument a UUID identifier' });
-  else if (!UUID.test(docId)) problems.push({ where: 'CFDocument', message: `identifier "${docId}" is not a UUID; CASE identifiers are UUIDs` });
+  else if (!isUuid(docId)) problems.push({ where: 'CFDocument', message: `identifier "${docId}" is not a UUID; CASE identifiers are UUIDs` });
   if (!str(d.title).trim()) problems.push({ where: 'CFDocument', message: 'has no title; give the CFDocument a title' });
   const docExt = obj(obj(d.extensions).waymark);
   const isWaymark = Object.keys(docExt).length > 0;
@@ -115,7 +115,7 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
     const id = lowerId(str(it.identifier));
     const at = `CFItem ${n + 1}${str(it.humanCodingScheme) ? ` (${str(it.humanCodingScheme)})` : ''}`;
     if (!id) return problems.push({ where: at, message: 'has no identifier; give every CFItem a UUID identifier' });
-    if (!UUID.test(id)) problems.push({ where: at, message: `identifier "${id}" is not a UUID; CASE identifiers are UUIDs` });
+    if (!isUuid(id)) problems.push({ where: at, message: `identifier "${id}" is not a UUID; CASE identifiers are UUIDs` });
     if (byId.has(id)) return problems.push({ where: at, message: `identifier ${id} is used by another CFItem too; every CFItem needs its own identifier` });
     if (!str(it.fullStatement).trim()) problems.push({ where: at, message: 'has no fullStatement; every CFItem needs the text of its statement' });
     byId.set(id, { ...it, identifier: id });
