@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 import type { PlatformRole, ProgrammeRole } from '../../src/platform/auth/policy';
 import { queryRows } from '../../src/platform/db/database';
+import { TestClient } from './client';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -46,4 +47,21 @@ export function linkIn(text: string): string {
 export async function countRows(app: FastifyInstance, table: string): Promise<number> {
   const rows = await queryRows<{ n: number }>(app.platform.db, sql`select count(*)::int as n from ${sql.identifier(table)}`);
   return rows[0]!.n;
+}
+
+/**
+ * A practitioner and a supervisor, each signed in on their own client, with the practitioner following the
+ * illustrative consultant framework (the shipped frameworks must be loaded). `path` is the new pathway's page.
+ */
+export async function startPractitionerWithSupervisor(app: FastifyInstance, names: { practitioner: string; supervisor: string }) {
+  const meUser = await buildUser(app, { name: names.practitioner, roles: ['practitioner'] });
+  const supUser = await buildUser(app, { name: names.supervisor, roles: ['supervisor'] });
+  const me = new TestClient(app);
+  await me.signIn(meUser.email, meUser.password);
+  const sup = new TestClient(app);
+  await sup.signIn(supUser.email, supUser.password);
+  await me.get('/pathway');
+  const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(me.lastHtml)![1]!;
+  const path = (await me.post('/pathway/start', { _csrf: me.csrf(), versionId })).headers.location as string;
+  return { meUser, supUser, me, sup, path };
 }

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildUser, countRows, linkIn } from '../helpers/factories';
+import { buildUser, countRows, linkIn, startPractitionerWithSupervisor } from '../helpers/factories';
+import { liveMessageTo } from '../helpers/mail';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 import { extractText } from '../../src/exports/extract-text';
@@ -27,25 +28,15 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
   }
   /** The link in the latest email to `to`, as the recipient gets it (the outbox may show secret links hidden). */
   async function linkSentTo(to: string) {
-    const [row] = await queryRows<{ id: string; text: string }>(t.app.platform.db, sql`select id, text from outbox where "to" = ${to} order by created_at desc limit 1`);
-    const mailer = t.app.platform.mailer as unknown as { liveMessage?: (db: unknown, id: string) => Promise<{ text: string } | undefined> };
-    const live = mailer.liveMessage ? await mailer.liveMessage(t.app.platform.db, row!.id) : undefined;
-    return linkIn(live?.text ?? row!.text);
+    return linkIn((await liveMessageTo(t.app, to))!.text);
   }
   const n = async (query: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(t.app.platform.db, query))[0]!.n;
 
   beforeAll(async () => {
     t = await buildTestApp(driver);
     await loadShippedFrameworks(t.app.services.frameworks);
-    meUser = await buildUser(t.app, { name: 'Nia Practitioner', roles: ['practitioner'] });
-    const supUser = await buildUser(t.app, { name: 'Sol Supervisor', roles: ['supervisor'] });
-    me = new TestClient(t.app);
-    await me.signIn(meUser.email, meUser.password);
-    sup = new TestClient(t.app);
-    await sup.signIn(supUser.email, supUser.password);
-    await me.get('/pathway');
-    const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(me.lastHtml)![1]!;
-    path = (await me.post('/pathway/start', { _csrf: me.csrf(), versionId })).headers.location as string;
+    let supUser: Awaited<ReturnType<typeof buildUser>>;
+    ({ meUser, supUser, me, sup, path } = await startPractitionerWithSupervisor(t.app, { practitioner: 'Nia Practitioner', supervisor: 'Sol Supervisor' }));
     pid = path.split('/').pop()!;
     expect((await me.submit('/pathway/profile', '/pathway/supervisors', { email: supUser.email })).statusCode).toBe(302);
   });

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildUser, countRows, lastEmailTo, linkIn } from '../helpers/factories';
+import { buildUser, countRows, lastEmailTo, linkIn, startPractitionerWithSupervisor } from '../helpers/factories';
 import { liveMessageTo } from '../helpers/mail';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
@@ -28,15 +28,7 @@ describe.each(DRIVERS)('confirmation, supervision and badges (%s)', (driver) => 
   beforeAll(async () => {
     t = await buildTestApp(driver);
     await loadShippedFrameworks(t.app.services.frameworks);
-    meUser = await buildUser(t.app, { name: 'Priya Practitioner', roles: ['practitioner'] });
-    supUser = await buildUser(t.app, { name: 'Sam Supervisor', roles: ['supervisor'] });
-    me = new TestClient(t.app);
-    await me.signIn(meUser.email, meUser.password);
-    sup = new TestClient(t.app);
-    await sup.signIn(supUser.email, supUser.password);
-    await me.get('/pathway');
-    const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(me.lastHtml)![1]!;
-    path = (await me.post('/pathway/start', { _csrf: me.csrf(), versionId })).headers.location as string;
+    ({ meUser, supUser, me, sup, path } = await startPractitionerWithSupervisor(t.app, { practitioner: 'Priya Practitioner', supervisor: 'Sam Supervisor' }));
   });
   afterAll(async () => t?.close());
 
