@@ -40,6 +40,10 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
     const res = await t.app.inject('/nhsuk/nhsuk-frontend.min.css');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/css');
+    // Nothing from another site: the Frutiger @font-face rules (fonts on assets.nhs.uk) are left out.
+    expect(res.body).toContain('.nhsuk-header');
+    expect(res.body).not.toContain('assets.nhs.uk');
+    expect((await t.app.inject({ url: '/nhsuk/nhsuk-frontend.min.css', headers: { 'if-none-match': String(res.headers.etag) } })).statusCode).toBe(304);
     expect((await t.app.inject('/assets/images/favicon.ico')).statusCode).toBe(200);
     expect((await t.app.inject('/nhsuk/index.js')).statusCode).toBe(404);
   });

@@ -19,6 +19,7 @@ import { HttpError } from '../errors/http-error';
 import type { Platform, ProgrammeRoleSource, RouteEntry } from './types';
 import { headerSafeLocation, safeReturnTo } from './redirects';
 import { guardIdParams, registerInputGuards } from './input-guards';
+import { nhsukCssRoute } from './nhsuk-css';
 
 export { safeReturnTo };
 
@@ -108,6 +109,7 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     decorateReply: false,
     allowedPath: (pathname) => /^\/nhsuk-frontend\.min\.(css|js)(\.map)?$/.test(pathname),
   });
+  nhsukCssRoute(app);
   await app.register(fastifyStatic, {
     root: path.join(platformViews, '..', 'static'),
     prefix: '/static/',
