@@ -145,6 +145,16 @@ describe.each(DRIVERS)('workshops (%s)', (driver) => {
     expect(seen).not.toContain('Ann');
   });
 
+  it('gives a very long note the note\'s own limit, not the shared guard\'s generic one, and adds nothing', async () => {
+    const before = await countRows(t.app, 'workshop_notes');
+    const long = await note(people[0]!, 'x'.repeat(25_000));
+    expect(long.statusCode).toBe(400);
+    const said = textOf(long.body);
+    expect(said).toContain('A note must be 500 characters or fewer (this one is 25,000)');
+    expect(said).not.toContain('20,000 characters or fewer');
+    expect(await countRows(t.app, 'workshop_notes')).toBe(before);
+  });
+
   it('stops notes while paused, with a message that keeps what was written', async () => {
     await control('pause');
     const paused = await note(people[0]!, 'Written during the pause');

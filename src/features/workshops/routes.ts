@@ -17,7 +17,7 @@ import { ukLocalToDate } from '../../platform/forms/dates';
 import type { ProgrammesService } from '../programmes/service';
 import { PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUS_LABELS } from './board';
 import { joinOrder, joinSchemaFor, workshopFormOrder, workshopFormSchema } from './schema';
-import { channelOf, MAX_NOTE, type ControlAction, type WorkshopsService } from './service';
+import { channelOf, MAX_NOTE, noteTextProblem, NOTE_EDIT_EMPTY, NOTE_EMPTY, type ControlAction, type WorkshopsService } from './service';
 import type { Workshop } from './repository';
 
 /** Transcripts and notes uploaded as sources. */
@@ -35,13 +35,24 @@ const MAX_SOURCE_CHARS = 1_000_000;
  * uploaded file is checked by its name here (the name is kept with the source) and by its text
  * where it is read.
  */
-const guardProblems = (request: FastifyRequest) => {
+const guardProblems = (request: FastifyRequest, own: OwnChecks = {}) => {
   const body = request.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return textProblems(body);
   const isFile = (v: unknown): v is { filename?: unknown } => !!v && typeof v === 'object' && (v as { type?: unknown }).type === 'file';
   const asText = Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => (isFile(x) ? String(x.filename ?? '') : x)) : isFile(v) ? String(v.filename ?? '') : v]));
-  return textProblems(asText);
+  const problems = textProblems(asText);
+  // A field's own message (its limit, in its words) wins; the guard's generic one only where the field has none.
+  for (const [name, check] of Object.entries(own)) {
+    const mine = typeof asText[name] === 'string' ? check(asText[name]) : null;
+    if (mine) problems[name] = mine;
+  }
+  return problems;
 };
+
+/** Per-field checks a route makes before the shared guard, so their messages come first. */
+type OwnChecks = Record<string, (value: string) => string | null>;
+const newNote: OwnChecks = { text: (v) => noteTextProblem(v, NOTE_EMPTY) };
+const changedNote: OwnChecks = { text: (v) => noteTextProblem(v, NOTE_EDIT_EMPTY) };
 
 export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService, programmes: ProgrammesService) {
   const consolePath = (w: Workshop) => `/programmes/${w.programmeId}/workshops/${w.id}`;
@@ -136,10 +147,10 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   });
 
   /** Runs a facilitator action, then back to the console (or the error shown on it). */
-  async function act(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop) => Promise<string>) {
+  async function act(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop) => Promise<string>, own: OwnChecks = {}) {
     const workshop = await workshopOr404(request);
     // The shared free-text guard over every field, all at once, before anything is done.
-    const problems = guardProblems(request);
+    const problems = guardProblems(request, own);
     if (Object.keys(problems).length) {
       if (wantsJson(request)) return reply.code(400).send(apiError('validation', Object.values(problems)[0]!, problems));
       return reply.render('workshops/views/console.njk', await consoleModel(request, formWithErrors(request.body as Record<string, unknown>, problems)), 400);
@@ -235,7 +246,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     act(request, reply, async (w) => {
       await workshops.addNote(w, { activityId: field(request, 'activityId'), text: field(request, 'text'), clientKey: field(request, 'clientKey'), participant: null, enteredBy: request.user!.id }, request.auditContext());
       return 'Note added for the room.';
-    }),
+    }, newNote),
   );
 
   app.post('/programmes/:programmeId/workshops/:workshopId/invite', { config: run }, async (request, reply) =>
@@ -378,9 +389,9 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
   });
 
   /** A participant's action; JSON for the page's script, a redirect (or the form again) without it. */
-  async function participantAct(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop, p: NonNullable<Awaited<ReturnType<WorkshopsService['getParticipant']>>>) => Promise<{ message: string; data?: unknown }>) {
+  async function participantAct(request: FastifyRequest, reply: FastifyReply, work: (w: Workshop, p: NonNullable<Awaited<ReturnType<WorkshopsService['getParticipant']>>>) => Promise<{ message: string; data?: unknown }>, own: OwnChecks = {}) {
     const { workshop, participant } = await participantOf(request);
-    const problems = guardProblems(request);
+    const problems = guardProblems(request, own);
     if (Object.keys(problems).length) {
       if (wantsJson(request)) return reply.code(400).send(apiError('validation', Object.values(problems)[0]!, problems));
       return reply.render('workshops/views/board.njk', await boardModel(request, formWithErrors(request.body as Record<string, unknown>, problems)), 400);
@@ -403,7 +414,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
     participantAct(request, reply, async (w, p) => {
       const r = await workshops.addNote(w, { activityId: field(request, 'activityId'), text: field(request, 'text'), clientKey: field(request, 'clientKey'), participant: p, enteredBy: null }, request.auditContext());
       return { message: r.fresh ? 'Note added.' : 'Note already added.', data: { id: r.note.id, text: r.note.text } };
-    }),
+    }, newNote),
   );
 
   app.post('/workshops/:workshopId/notes/:noteId', { config: joined }, async (request, reply) =>
@@ -415,7 +426,7 @@ export function workshopRoutes(app: FastifyInstance, workshops: WorkshopsService
       }
       await workshops.changeOwnNote(w, p, noteId, { text: field(request, 'text') });
       return { message: 'Note changed.' };
-    }),
+    }, field(request, 'action') === 'withdraw' ? {} : changedNote),
   );
 
   app.post('/workshops/:workshopId/votes', { config: joined }, async (request, reply) =>

@@ -10,6 +10,21 @@ import { definitionProblems, LIMITS } from './schema';
 import * as repo from './repository';
 
 export const MAX_NOTE = 500;
+
+export const NOTE_EMPTY = 'Write your note before adding it';
+export const NOTE_EDIT_EMPTY = 'Write your note, or withdraw it instead';
+
+/**
+ * What is wrong with a note's text, in the note's own words, or null. Routes check this before
+ * the shared free-text guard so a very long note gets the note's limit, not the guard's generic one.
+ */
+export function noteTextProblem(raw: string, emptyMessage: string): string | null {
+  const text = raw.trim();
+  if (!text) return emptyMessage;
+  if (text.length > MAX_NOTE) return `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length.toLocaleString('en-GB')})`;
+  return nhsNumberProblem(text, 'your note');
+}
+
 const CODE_TTL_MS = 30 * 86_400_000;
 
 export const channelOf = (workshopId: string) => `workshop:${workshopId}`;
@@ -193,10 +208,8 @@ export function createWorkshopsService(platform: Platform, deps: WorkshopsDeps =
      */
     async addNote(workshop: repo.Workshop, input: { activityId: string; text: string; clientKey: string; participant: repo.Participant | null; enteredBy: string | null }, ctx: AuditContext) {
       const text = input.text.trim();
-      if (!text) throw new FieldError('text', 'Write your note before adding it');
-      if (text.length > MAX_NOTE) throw new FieldError('text', `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length})`);
-      const nhs = nhsNumberProblem(text, 'your note');
-      if (nhs) throw new FieldError('text', nhs);
+      const problem = noteTextProblem(text, NOTE_EMPTY);
+      if (problem) throw new FieldError('text', problem);
       if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.clientKey)) throw new FieldError('text', 'The form was out of date. Reload the page and add your note again');
       const activity = await activityOf(workshop, input.activityId);
       if (input.participant && input.participant.workshopId !== workshop.id) throw new FieldError('text', 'You have not joined this workshop');
@@ -226,10 +239,8 @@ export function createWorkshopsService(platform: Platform, deps: WorkshopsDeps =
       if ('withdraw' in change) values = { withdrawnAt: new Date() };
       else {
         const text = change.text.trim();
-        if (!text) throw new FieldError('text', 'Write your note, or withdraw it instead');
-        if (text.length > MAX_NOTE) throw new FieldError('text', `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length})`);
-        const nhs = nhsNumberProblem(text, 'your note');
-        if (nhs) throw new FieldError('text', nhs);
+        const problem = noteTextProblem(text, NOTE_EDIT_EMPTY);
+        if (problem) throw new FieldError('text', problem);
         values = { text };
       }
       await db.transaction(async (tx) => {
