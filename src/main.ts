@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, decideListen, loadConfig, type Config } from './config';
-import { openDatabase, type Database } from './platform/db/database';
+import { DatabaseInUseError, openDatabase, type Database } from './platform/db/database';
 import { restoreBackupFile, writeBackupFile } from './platform/db/backup';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
@@ -56,9 +56,19 @@ export interface CommandDeps {
   database?: Database;
 }
 
+/** Opens the configured database; an embedded one held by a running server is refused with a message, not a stack trace. */
+async function open(config: Config): Promise<Database> {
+  try {
+    return await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  } catch (err) {
+    if (err instanceof DatabaseInUseError) refuse(err.message);
+    throw err;
+  }
+}
+
 async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>, given?: Database): Promise<T> {
   if (given) return work(given);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const database = await open(config);
   try {
     await database.migrate();
     return await work(database);
@@ -81,7 +91,7 @@ async function withApp<T>(config: Config, work: (app: FastifyInstance) => Promis
 
 async function serve(config: Config) {
   const started = Date.now();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const database = await open(config);
   await database.migrate();
   const app = await createApp(config, { database });
   // A throw left in a callback somewhere must not end every other request: log it and go on serving.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DRIVERS, freshDatabase, type TestDatabase } from '../helpers/database';
 import { testConfig } from '../helpers/app';
 import { CommandError, main, type CommandDeps } from '../../src/main';
-import type { Driver } from '../../src/platform/db/database';
+import { openDatabase, type Driver } from '../../src/platform/db/database';
 
 // Commands run in-process on one shared database (starting tsx and migrating a new database per command was
 // what made this file slow on a busy machine); the entry point itself is spawned only where it matters.
@@ -58,6 +58,22 @@ describe('the waymark entry point', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('PORT');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a command on an embedded database a running server holds, with a message and no stack trace', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir();
+    const server = await openDatabase({ dataDir });
+    try {
+      const r = await waymark(['framework', 'list'], { config: testConfig({ dataDir }) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `The embedded database in DATA_DIR (${dataDir}) is in use by another Waymark process (pid ${process.pid}). Stop it first (or use PostgreSQL with DATABASE_URL to run commands beside a running server).`,
+      );
+    } finally {
+      await server.close();
+    }
+    // Once the server has stopped, the command runs.
+    expect((await waymark(['framework', 'list'], { config: testConfig({ dataDir }) })).code).toBe(0);
   });
 
   it('ends quietly when the reader closes the pipe early (waymark … | head -3)', async () => {

@@ -52,14 +52,93 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options.dataDir);
 }
 
+/** The embedded database's directory is held by another open database, in this process or another. */
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in DATA_DIR (${dataDir}) is in use by another Waymark process (pid ${pid}). ` +
+        'Stop it first (or use PostgreSQL with DATABASE_URL to run commands beside a running server).',
+    );
+  }
+}
+
+// Lock files this process holds, so a lock naming our own pid is told apart from a stale one left by an
+// earlier process that had the same pid (pid 1 in a container, after a crash).
+const heldLocks = new Set<string>();
+let exitHookSet = false;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one Postgres in one process: a second process opening the same directory (a CLI command beside
+ * `npm start`) ends in `RuntimeError: Aborted()` and can corrupt the files. So the directory is held with a
+ * lock file naming our pid, created exclusively; a lock whose process is gone is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, 'waymark.lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
+    }
+    let pid = Number.NaN;
+    try {
+      pid = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
+    } catch {
+      continue; // Removed between our create and read: try again.
+    }
+    const ours = pid === process.pid && heldLocks.has(lockPath);
+    if (Number.isInteger(pid) && pid > 0 && (ours || (pid !== process.pid && pidAlive(pid)))) {
+      throw new DatabaseInUseError(dataDir, pid);
+    }
+    fs.rmSync(lockPath, { force: true });
+  }
+  heldLocks.add(lockPath);
+  if (!exitHookSet) {
+    exitHookSet = true;
+    // A process that exits without closing (process.exit on a refusal) leaves no lock behind.
+    process.on('exit', () => heldLocks.forEach((p) => fs.rmSync(p, { force: true })));
+  }
+  return () => {
+    if (!heldLocks.delete(lockPath)) return;
+    try {
+      if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.rmSync(lockPath, { force: true });
+    } catch {
+      // Already gone.
+    }
+  };
+}
+
 async function openPglite(dataDir?: string): Promise<Database> {
   let location: string | undefined;
+  let unlock = () => undefined as void;
   if (dataDir && !dataDir.startsWith('memory://')) {
     location = path.join(dataDir, 'pglite');
     fs.mkdirSync(location, { recursive: true });
+    unlock = lockDataDir(dataDir);
   }
-  const client = location ? new PGlite(location) : new PGlite();
-  await client.waitReady;
+  let client: PGlite;
+  try {
+    client = location ? new PGlite(location) : new PGlite();
+    await client.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = drizzlePglite({ client }) as unknown as Db;
   return {
     db,
@@ -77,7 +156,11 @@ async function openPglite(dataDir?: string): Promise<Database> {
       };
     },
     async close() {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
