@@ -56,8 +56,8 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     it('filters by area, showing what the area framework adds to each statement', async () => {
       const res = await t.app.inject(`${V}?area=Musculoskeletal`);
       const text = textOf(res.body);
-      expect(text).toContain('Musculoskeletal (extends): MSK.1.1 Manages people with persistent pain');
-      expect(text).not.toContain('Cancer Care (');
+      expect(text).toContain('Musculoskeletal: MSK.1.1 Manages people with persistent pain and several long-term conditions, coordinating care with other services. (extends this statement)');
+      expect(text).not.toContain('Cancer Care:');
     });
 
     it('searches with PostgreSQL text search, stemming words', async () => {
@@ -79,6 +79,25 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       expect(text).toContain('LDA.1.1');
       expect(text).toContain('Nothing is linked to this statement yet');
       expect((await t.app.inject(`${V}/statements/9.9.9`)).statusCode).toBe(404);
+    });
+
+    it('opening Compare on a framework with one version says there is nothing to compare yet, not an error', async () => {
+      const res = await t.app.inject('/frameworks/WM-LDA/compare');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('There is a problem');
+      expect(textOf(res.body)).toContain('There is only one version of this framework (1.0), so there is nothing to compare yet');
+      expect(res.body).not.toContain('id="from"');
+    });
+
+    it('words mappings both ways: "Exact match of WM-CONSULTANT 1.2.2 …" from the area statement, "(an exact match of this statement)" back', async () => {
+      const area = textOf((await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.1.1')).body);
+      expect(area).toContain('Exact match of WM-CONSULTANT 1.2.2 Adapts care for people for whom standard approaches do not work');
+      const related = await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.1.2');
+      expect(textOf(related.body)).toContain('Related to WM-CONSULTANT 1.2.1');
+      expect(textOf(related.body)).not.toContain('Related of');
+      expect(related.body).toContain('href="/frameworks/WM-CONSULTANT/versions/1.0/statements/1.2.1"');
+      expect(textOf((await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.2.1')).body)).toContain('Extends WM-CONSULTANT 5.3.2');
+      expect(textOf((await t.app.inject(`${V}/statements/1.2.2`)).body)).toContain('(an exact match of this statement)');
     });
 
     it('shows provenance links added by later features', async () => {
@@ -239,10 +258,20 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       expect(textOf(dup.body)).toContain('Version 1.0 already exists');
     });
 
-    it('asks for both versions when comparing', async () => {
-      const res = await t.app.inject('/frameworks/WM-CONSULTANT/compare?from=1.0');
+    it('asks for both versions when a comparison is submitted with one missing, linking to a field on the page', async () => {
+      const res = await t.app.inject('/frameworks/WM-ADVANCED/compare?from=1.0&to=');
       expect(res.statusCode).toBe(400);
       expect(textOf(res.body)).toContain('Choose the version to compare with');
+      expect(res.body).toContain('href="#to"');
+      expect(res.body).toContain('id="to"');
+    });
+
+    it('opening Compare with nothing chosen shows the form at previous → latest, without an error', async () => {
+      const res = await t.app.inject('/frameworks/WM-ADVANCED/compare');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('There is a problem');
+      expect(res.body).toMatch(/<option value="1\.0" selected>/);
+      expect(res.body).toMatch(/<option value="1\.1" selected>/);
     });
   });
 

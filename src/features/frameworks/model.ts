@@ -10,6 +10,10 @@ export type ItemType = (typeof ITEM_TYPES)[number];
 export const MAPPING_KINDS = ['exact', 'related', 'extends'] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
 export const MAPPING_LABELS: Record<MappingKind, string> = { exact: 'Exact match', related: 'Related', extends: 'Extends' };
+/** How a mapping reads from the statement that maps ("Related to WM-CONSULTANT 1.2") … */
+export const MAPPING_PHRASES: Record<MappingKind, string> = { exact: 'Exact match of', related: 'Related to', extends: 'Extends' };
+/** … and from the statement it maps onto ("LDA.1.1 … (extends this statement)"). */
+export const MAPPED_FROM_PHRASES: Record<MappingKind, string> = { exact: 'an exact match of this statement', related: 'related to this statement', extends: 'extends this statement' };
 export const ITEM_TYPE_LABELS: Record<ItemType, string> = { domain: 'Domain', capability: 'Capability', statement: 'Statement', impact: 'Impact' };
 
 export const VERSION_STATUSES = ['draft', 'published', 'superseded'] as const;

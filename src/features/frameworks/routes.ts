@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
-import { FORMAT_LABELS, FORMATS, isIllustrative, MAPPING_LABELS, UNSTAGED_KEY, UNSTAGED_LABEL, VERSION_STATUS_LABELS, type Format } from './model';
+import { FORMAT_LABELS, FORMATS, isIllustrative, MAPPED_FROM_PHRASES, MAPPING_PHRASES, UNSTAGED_KEY, UNSTAGED_LABEL, VERSION_STATUS_LABELS, type Format } from './model';
 import { detectFormat, MAX_IMPORT_BYTES, PROVENANCE_SOURCES, type FrameworksService, type TreeFilter } from './service';
 import type { Framework, Version } from './repository';
 
@@ -134,7 +134,8 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
         filter,
         tree,
         base: versionPath(framework, version),
-        mappingLabels: MAPPING_LABELS,
+        mappingPhrases: MAPPING_PHRASES,
+        mappedFromPhrases: MAPPED_FROM_PHRASES,
         illustrative: isIllustrative(version),
       }),
     );
@@ -153,7 +154,8 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
         version,
         base: versionPath(framework, version),
         ...found,
-        mappingLabels: MAPPING_LABELS,
+        mappingPhrases: MAPPING_PHRASES,
+        mappedFromPhrases: MAPPED_FROM_PHRASES,
         sourceLabels: PROVENANCE_SOURCES,
         illustrative: isIllustrative(version),
         canEdit: canManage(request) && version.status === 'draft',
@@ -192,12 +194,17 @@ export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksServ
     const q = request.query as { from?: string; to?: string };
     const withDrafts = canManage(request);
     const [a, b] = await Promise.all([q.from ? frameworks.find(framework.shortName, q.from, withDrafts) : undefined, q.to ? frameworks.find(framework.shortName, q.to, withDrafts) : undefined]);
-    const versions = await frameworks.versions(framework.id, withDrafts);
     if (!a || !b) {
+      const versions = (await frameworks.versions(framework.id, withDrafts)).map((v) => ({ ...v, href: versionPath(framework, v) }));
+      // Opening Compare is never an error: with one version there is nothing to compare, and with
+      // nothing chosen yet the form starts at previous → latest. Only a submitted choice is checked.
+      const submitted = q.from !== undefined || q.to !== undefined;
+      const choose = (form: FormState, status = 200) => reply.render('frameworks/views/compare-choose.njk', page(request, { title: `Compare versions of ${framework.title}`, framework, versions, form }), status);
+      if (versions.length < 2 || !submitted) return choose(emptyForm({ from: versions[1]?.label, to: versions[0]?.label }));
       const errors: Record<string, string> = {};
       if (!a) errors.from = 'Choose the version to compare from';
       if (!b) errors.to = 'Choose the version to compare with';
-      return reply.render('frameworks/views/history.njk', page(request, { title: `Versions of ${framework.title}`, framework, versions: versions.map((v) => ({ ...v, href: versionPath(framework, v) })), form: formWithErrors(q, errors, ['from', 'to']) }), 400);
+      return choose(formWithErrors(q, errors, ['from', 'to']), 400);
     }
     const diff = await frameworks.diff(a.version, b.version);
     const stages = Object.fromEntries([...(a.version.stages as Stage[]), ...(b.version.stages as Stage[])].map((s) => [s.key, s.label]));

@@ -306,7 +306,17 @@ export function createFrameworksService(platform: Platform) {
       }
       const current = await Promise.all((await repo.listFrameworks(db)).map((f) => currentVersion(f.id, false)));
       const into = (await repo.mappingsInto(db, framework.shortName, current.filter((v): v is repo.Version => !!v).map((v) => v.id))).filter((m) => m.toCode === code);
-      const outOf = (await repo.mappingsOf(db, version.id)).filter((m) => m.fromCode === code);
+      const outOf = await Promise.all(
+        (await repo.mappingsOf(db, version.id))
+          .filter((m) => m.fromCode === code)
+          // The target's words and a link to it in its current version, when that framework is here.
+          .map(async (m) => {
+            const target = await repo.findFrameworkByShortName(db, m.toFramework);
+            const targetVersion = target ? await currentVersion(target.id, false) : undefined;
+            const targetItem = targetVersion ? await repo.findItem(db, targetVersion.id, m.toCode) : undefined;
+            return { ...m, toLabel: targetItem ? targetVersion!.label : null, toText: targetItem?.text ?? null };
+          }),
+      );
       const stages = version.stages as Stage[];
       return {
         item,
