@@ -218,7 +218,7 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(first.body).toMatch(/id="new-link"[^>]*value="http:\/\/localhost:3000\/shared\//);
     expect((await me.post(`${page}/share`, form)).statusCode).toBe(302);
     const second = await me.get(page);
-    expect(textOf(second.body)).toContain('This share link for Consultant panel was already made, and shown once when it was');
+    expect(textOf(second.body)).toContain('The share link “Consultant panel” was already made, and shown once when it was');
     expect(second.body).not.toContain('id="new-link"');
     expect(await n(sql`select count(*)::int as n from link_tokens where purpose = 'portfolio-share'`)).toBe(1);
     const raw = /\/shared\/([A-Za-z0-9_-]+)/.exec(first.body)![1]!;

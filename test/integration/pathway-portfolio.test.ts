@@ -197,8 +197,19 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     const bad = await me.submit(page, `${page}/share`, { label: '', days: '400' });
     expect(textOf(bad.body)).toContain('Say who the link is for');
     expect(textOf(bad.body)).toContain('at most 90 days');
-    expect((await me.submit(page, `${page}/share`, { label: 'Consultant panel', days: '14' })).statusCode).toBe(302);
+    for (const days of ['abc', '', '2.5']) {
+      const notNumber = await me.submit(page, `${page}/share`, { label: 'Consultant panel', days });
+      expect(notNumber.statusCode).toBe(400);
+      expect(textOf(notNumber.body)).toContain('Enter the number of days as a whole number from 1 to 90');
+    }
+    expect((await me.submit(page, `${page}/share`, { label: 'For my interview panel', days: '14' })).statusCode).toBe(302);
     const shown = await me.get(page);
+    // The label is quoted, not joined into the sentence ("made for For my interview panel").
+    expect(textOf(shown.body)).toContain('Share link “For my interview panel” made. Copy it now');
+    // The whole link, in a full-width readonly box, with the same Copy button as new access tokens.
+    expect(shown.body).toMatch(/<input class="nhsuk-input nhsuk-u-width-full" id="new-link" type="text" readonly/);
+    expect(shown.body).toContain('data-copy-target="new-link"');
+    expect(shown.body).toContain('id="new-link-status"');
     const link = /value="http:\/\/localhost:3000(\/shared\/[^"]+)"/.exec(shown.body)![1]!;
     expect((await me.get(page)).body).not.toContain(link); // shown once only
     const panel = new TestClient(t.app);

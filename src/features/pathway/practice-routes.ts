@@ -260,9 +260,14 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
 
   app.get('/pathway/portfolio.schema.json', { config: { permission: 'public' } }, async (_request, reply) => reply.type('application/schema+json').send(portfolioJsonSchema()));
 
+  const DAYS_MESSAGE = 'Enter the number of days as a whole number from 1 to 90';
   const shareSchema = z.object({
     label: z.string({ message: 'Say who the link is for' }).trim().min(1, 'Say who the link is for, like “Consultant panel, March”').max(120, 'Keep it to 120 characters or fewer'),
-    days: z.coerce.number({ message: 'Enter how many days the link should work' }).int('Enter a whole number of days').min(1, 'The link must work for at least 1 day').max(90, 'A share link can work for at most 90 days'),
+    days: z.preprocess(
+      // An empty box is "no number", not 0.
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce.number({ message: DAYS_MESSAGE }).int(DAYS_MESSAGE).min(1, 'The link must work for at least 1 day').max(90, 'A share link can work for at most 90 days'),
+    ),
   });
 
   app.post('/pathway/:pathwayId/portfolio/share', { config: follow }, async (request, reply) => {
@@ -272,8 +277,9 @@ export function practiceRoutes(app: FastifyInstance, deps: PathwayDeps, ownOr404
     const { link } = await portfolio.share(p, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
     if (link) {
       request.session.oneTimeLink = link;
-      request.flash('success', `Share link made for ${parsed.data.label}. Copy it now: it is shown only once.`);
-    } else request.flash('success', `This share link for ${parsed.data.label} was already made, and shown once when it was. If you did not copy it, stop it below and make a new one.`);
+      // The label is the person's own words ("For my interview panel"), so it is quoted, never joined into a sentence.
+      request.flash('success', `Share link “${parsed.data.label}” made. Copy it now: it is shown only once.`);
+    } else request.flash('success', `The share link “${parsed.data.label}” was already made, and shown once when it was. If you did not copy it, stop it below and make a new one.`);
     return reply.redirect(`/pathway/${p.id}/portfolio`);
   });
 

@@ -10,7 +10,8 @@ for (const button of document.querySelectorAll('[data-copy-target]')) {
     const target = document.getElementById(button.getAttribute('data-copy-target'));
     if (!target) return;
     try {
-      await navigator.clipboard.writeText(target.textContent.trim());
+      // A readonly input (share links) holds its text in value; a <code> block (tokens) in its text.
+      await navigator.clipboard.writeText((target instanceof HTMLInputElement ? target.value : target.textContent).trim());
       const status = document.getElementById(`${target.id}-status`);
       if (status) status.textContent = 'Copied to the clipboard';
     } catch {
