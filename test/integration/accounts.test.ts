@@ -86,6 +86,38 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(mail?.text).not.toContain('/register/confirm/');
     });
 
+    it('retires the earlier registration link when the address asks again, so only the latest email creates the account', async () => {
+      const email = 'asks-twice@example.nhs.uk';
+      await new TestClient(t.app).submit('/register', '/register', { name: 'First Try', email, password: PASSWORD });
+      const first = linkIn((await liveMessageTo(t.app, email))!.text);
+      await new TestClient(t.app).submit('/register', '/register', { name: 'Second Try', email: ' Asks-Twice@Example.NHS.uk ', password: PASSWORD });
+      const second = linkIn((await liveMessageTo(t.app, email))!.text);
+      expect(second).not.toBe(first);
+
+      const old = new TestClient(t.app);
+      expect((await old.get(first)).statusCode).toBe(400);
+      await old.get('/register');
+      const refused = await old.post(first, { _csrf: old.csrf() });
+      expect(refused.statusCode).toBe(400);
+      expect(await t.app.services.accounts.findUserByEmail(email)).toBeUndefined();
+
+      const c = new TestClient(t.app);
+      await c.get(second);
+      expect((await c.post(second, { _csrf: c.csrf() })).headers.location).toBe('/account');
+      expect((await t.app.services.accounts.findUserByEmail(email))?.name).toBe('Second Try');
+    });
+
+    it('leaves one live registration link when the same address asks several times at once', async () => {
+      const email = 'asks-at-once@example.nhs.uk';
+      const ctx = { ip: '10.9.0.1' };
+      await Promise.all(['A', 'B', 'C', 'D'].map((n) => t.app.services.accounts.requestRegistration({ name: `Try ${n}`, email, password: PASSWORD }, ctx)));
+      const live = await queryRows<{ n: number }>(
+        t.app.platform.db,
+        sql`select count(*)::int as n from link_tokens where purpose = 'registration' and subject = ${email} and used_at is null`,
+      );
+      expect(live[0]!.n).toBe(1);
+    });
+
     it('refuses a form posted without the CSRF token and changes nothing', async () => {
       const before = await countRows(t.app, 'users');
       const c = new TestClient(t.app);
@@ -287,6 +319,16 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(old.statusCode).toBe(400);
       expect(textOf(old.body)).toContain('already been used');
       expect((await c.get(second)).statusCode).toBe(200);
+    });
+
+    it('leaves one live reset link when several are asked for at once', async () => {
+      const u = await buildUser(t.app);
+      await Promise.all([1, 2, 3, 4].map(() => t.app.services.accounts.requestPasswordReset(u.email, { ip: '10.9.0.2' })));
+      const live = await queryRows<{ n: number }>(
+        t.app.platform.db,
+        sql`select count(*)::int as n from link_tokens where purpose = 'password-reset' and subject = ${u.id} and used_at is null`,
+      );
+      expect(live[0]!.n).toBe(1);
     });
 
     it('answers the same for an address with no account, and sends nothing', async () => {

@@ -1,6 +1,6 @@
 import type { Platform } from '../../platform/http/types';
 import { once } from '../../platform/db/idempotency';
-import type { Db } from '../../platform/db/database';
+import { sql, type Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/auth/passwords';
 import * as repo from '../../platform/auth/repository';
@@ -18,6 +18,17 @@ const REGISTER_PURPOSE = 'registration';
 const REGISTER_TTL_MS = 24 * 3600_000;
 /** The longest a personal access token can last. */
 const MAX_TOKEN_DAYS = 365;
+
+/**
+ * Retires a subject's earlier links and issues a new one, holding a lock on the subject for the rest of the
+ * transaction: without it, requests sent at the same moment (a double click, a script) each retire nothing
+ * and every one of their links stays live.
+ */
+async function replaceLinkToken(tx: Db, input: Parameters<typeof issueLinkToken>[1]): Promise<string> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${input.purpose}:${input.subject}`}))`);
+  await retireLinkTokens(tx, input.purpose, input.subject);
+  return issueLinkToken(tx, input);
+}
 
 export type SignInResult =
   | { ok: true; user: repo.User }
@@ -96,9 +107,8 @@ export function createAccountsService(platform: Platform) {
           await recordAudit(tx, { ...ctx, actorLabel: input.email }, { action: 'account.registration-for-existing', entityType: 'user', entityId: existing.id });
           return;
         }
-        await retireLinkTokens(tx, REGISTER_PURPOSE, input.email);
         const data = { email: input.email, name: input.name, passwordHash, profession: input.profession ?? null, organisation: input.organisation ?? null };
-        const token = await issueLinkToken(tx, { purpose: REGISTER_PURPOSE, subject: input.email, ttlMs: REGISTER_TTL_MS, data });
+        const token = await replaceLinkToken(tx, { purpose: REGISTER_PURPOSE, subject: input.email, ttlMs: REGISTER_TTL_MS, data });
         await mailer.send(tx, {
           to: input.email,
           subject: 'Finish creating your Waymark account',
@@ -176,8 +186,7 @@ export function createAccountsService(platform: Platform) {
       const user = await repo.findUserByEmail(db, email);
       if (!user) return;
       await db.transaction(async (tx) => {
-        await retireLinkTokens(tx, RESET_PURPOSE, user.id);
-        const token = await issueLinkToken(tx, { purpose: RESET_PURPOSE, subject: user.id, ttlMs: RESET_TTL_MS });
+        const token = await replaceLinkToken(tx, { purpose: RESET_PURPOSE, subject: user.id, ttlMs: RESET_TTL_MS });
         await mailer.send(tx, {
           to: user.email,
           subject: 'Reset your Waymark password',
