@@ -153,6 +153,11 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(checkText).toContain('Evidence still missing for this stage');
     expect(checkText.indexOf('no evidence')).toBeLessThan(checkText.indexOf('Sign off and issue the badge'));
     expect(checkText).not.toContain('This is an earlier stage');
+    // The supervisor's pages speak about the practitioner; the practitioner's own matrix speaks to them.
+    expect(checkText).toContain('their pathway asks for at least 1');
+    expect(textOf(person.body)).toContain('their pathway asks for at least 1');
+    for (const page of [checkText, textOf(person.body)]) expect(page).not.toMatch(/your pathway (asks|allows)/);
+    expect(textOf((await me.get(`/pathway/${pid}/matrix`)).body)).toContain('your pathway asks for at least 1');
 
     const signoff = `/supervision/${meUser.id}/pathways/${pid}/signoff`;
     const nothing = await sup.post(signoff, { _csrf: sup.csrf(), stage: 'years-1-3', comment: 'x'.repeat(2001) });

@@ -62,5 +62,11 @@ describe('evidence rules', () => {
       { level: 'over', message: '3 pieces of evidence in all, more than the 2 your pathway allows' },
     ]);
     expect(ruleFindings(rules({}), caps, 3)).toEqual([]);
+    // On a supervisor's pages the same findings speak about the practitioner.
+    expect(ruleFindings(rules({ minPerCapability: 2, maxItems: 2 }), caps, 3, 'their').map((f) => f.message)).toEqual([
+      '1.1 A: no evidence yet; their pathway asks for at least 2',
+      '1.2 B: only 1 piece; their pathway asks for at least 2',
+      '3 pieces of evidence in all, more than the 2 their pathway allows',
+    ]);
   });
 });

@@ -81,16 +81,19 @@ export interface RuleFinding {
  * Where the portfolio stands against the rules now (rules can be tightened
  * after evidence exists, so "over" can happen): capabilities below the fewest
  * or above the most, and the total over the limit.
+ *
+ * `whose` is the possessive the messages speak with: "your" to the
+ * practitioner, "their" (or "Nia’s") on a supervisor's pages about them.
  */
-export function ruleFindings(r: EvidenceRules, capabilities: { code: string; text: string; evidenceIds: ReadonlySet<string> }[], itemsNow: number): RuleFinding[] {
+export function ruleFindings(r: EvidenceRules, capabilities: { code: string; text: string; evidenceIds: ReadonlySet<string> }[], itemsNow: number, whose = 'your'): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const c of capabilities) {
     const n = c.evidenceIds.size;
     if (r.minPerCapability !== null && n < r.minPerCapability)
-      out.push({ level: 'gap', capabilityCode: c.code, message: `${c.code} ${c.text}: ${n === 0 ? 'no evidence yet' : `only ${plural(n, 'piece', 'pieces')}`}; your pathway asks for at least ${r.minPerCapability}` });
+      out.push({ level: 'gap', capabilityCode: c.code, message: `${c.code} ${c.text}: ${n === 0 ? 'no evidence yet' : `only ${plural(n, 'piece', 'pieces')}`}; ${whose} pathway asks for at least ${r.minPerCapability}` });
     if (r.maxPerCapability !== null && n > r.maxPerCapability)
-      out.push({ level: 'over', capabilityCode: c.code, message: `${c.code} ${c.text}: ${plural(n, 'piece', 'pieces')} of evidence, more than the ${r.maxPerCapability} your pathway allows` });
+      out.push({ level: 'over', capabilityCode: c.code, message: `${c.code} ${c.text}: ${plural(n, 'piece', 'pieces')} of evidence, more than the ${r.maxPerCapability} ${whose} pathway allows` });
   }
-  if (r.maxItems !== null && itemsNow > r.maxItems) out.push({ level: 'over', message: `${plural(itemsNow, 'piece', 'pieces')} of evidence in all, more than the ${r.maxItems} your pathway allows` });
+  if (r.maxItems !== null && itemsNow > r.maxItems) out.push({ level: 'over', message: `${plural(itemsNow, 'piece', 'pieces')} of evidence in all, more than the ${r.maxItems} ${whose} pathway allows` });
   return out;
 }

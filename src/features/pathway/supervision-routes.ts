@@ -42,7 +42,7 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const [profile, list, meetings] = await Promise.all([pathway.profile(id), pathway.pathways(id), review.meetingsOf(id)]);
     const pathways = await Promise.all(
       list.map(async (p) => {
-        const [view, evidence, signoffs, matrix] = await Promise.all([pathway.view(p), pathway.evidenceList(p), review.signoffsOf(p.id), pathway.matrix(p, profile.stage)]);
+        const [view, evidence, signoffs, matrix] = await Promise.all([pathway.view(p), pathway.evidenceList(p), review.signoffsOf(p.id), pathway.matrix(p, profile.stage, [], 'their')]);
         const signedStages = signoffs.map((s) => s.stage);
         return { ...p, view, evidence, signoffs, matrix, signedStages, defaultStage: defaultSignoffStage(profile.stage, signedStages) };
       }),
