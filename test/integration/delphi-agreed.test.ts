@@ -127,7 +127,7 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const url = `${base}/to-framework`;
     expect((await facilitator.submit(url, url, { versionId: draft.id })).statusCode).toBe(302);
     const first = textOf((await facilitator.get(base)).body);
-    expect(first).toContain('Linked 1 statement(s) to the study and added 3 new statement(s)');
+    expect(first).toContain('Linked 1 statement to the study and added 3 new statements');
     const items = await fw.itemsOf(draft.id);
     expect(items.length).toBe(before + 3);
     const texts = items.map((i) => i.text);
@@ -186,7 +186,7 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const audits = async () => (await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from audit_events where action = 'delphi.sent-to-framework' and details->>'versionId' = ${draft.id}`))[0]!.n;
     for (let n = 0; n < 2; n++) {
       expect((await facilitator.post(url, { _csrf: csrf, _submission: key, versionId: draft.id })).statusCode).toBe(302);
-      expect(textOf((await facilitator.get(base)).body)).toContain('Linked 1 statement(s) to the study and added 3 new statement(s)');
+      expect(textOf((await facilitator.get(base)).body)).toContain('Linked 1 statement to the study and added 3 new statements');
     }
     expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
     expect((await linksIn(draft.id)).length).toBe(4);

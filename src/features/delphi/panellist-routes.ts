@@ -9,6 +9,7 @@ import type { Scale } from '../../stats/consensus';
 import { formTextProblems, RESPONSE_TEXT_MAX } from './bounds';
 import { stageLabel } from './labels';
 import { personalReportDoc } from './report';
+import { WITHHELD } from './disclosure';
 import type { DelphiService, RatingInput } from './service';
 
 const panellistResource = (request: FastifyRequest) => ({ studyId: (request.params as { studyId?: string }).studyId, panellistStudyId: request.session?.delphi?.studyId });
@@ -116,6 +117,7 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
       form: { values: typed ?? {}, errors, errorList },
       suggestionsOpen: page.round?.number === 0,
       stageLabel,
+      withheldText: WITHHELD,
     };
   }
 
@@ -174,7 +176,7 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
 
   app.get('/delphi/:studyId/my-feedback', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {
     const { study, panellist } = await panellistOr403(request);
-    return reply.render('delphi/views/my-feedback.njk', { title: `Your feedback – ${study.title}`, study, panellist, rounds: await delphi.personalReport(study, panellist), scale: study.scale });
+    return reply.render('delphi/views/my-feedback.njk', { title: `Your feedback – ${study.title}`, study, panellist, rounds: await delphi.personalReport(study, panellist), scale: study.scale, withheldText: WITHHELD });
   });
 
   app.get('/delphi/:studyId/my-feedback.pdf', { config: { permission: 'delphi.panellist', resource: panellistResource } }, async (request, reply) => {

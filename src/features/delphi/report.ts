@@ -4,6 +4,7 @@ import type { DelphiService } from './service';
 import type { Panellist, Study } from './repository';
 import { agreedFigures } from './agreed';
 import { roundStatusLabel, stageLabel } from './labels';
+import { MIN_GROUP_SIZE, plural, WITHHELD } from './disclosure';
 
 type Report = Awaited<ReturnType<DelphiService['report']>>;
 type Personal = Awaited<ReturnType<DelphiService['personalReport']>>;
@@ -25,7 +26,7 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
   blocks.push({ kind: 'paragraph', text: r.study.purpose || 'Not stated.' });
   blocks.push({ kind: 'heading', level: 1, text: 'Consensus definition' });
   blocks.push({ kind: 'paragraph', text: r.ruleText });
-  blocks.push({ kind: 'paragraph', text: `Rating scale ${scale.min}–${scale.max}: ${scale.labels?.low ?? ''}; ${scale.labels?.mid ?? ''}; ${scale.labels?.high ?? ''}. ${r.settings.allowUnable ? 'Panellists could choose "unable to rate"; those answers are excluded from percentages.' : 'There was no "unable to rate" option.'}${r.settings.everyGroup ? ' Consensus had to be reached in every stakeholder group.' : ''}` });
+  blocks.push({ kind: 'paragraph', text: `Rating scale ${scale.min}–${scale.max}: ${scale.labels?.low ?? ''}; ${scale.labels?.mid ?? ''}; ${scale.labels?.high ?? ''}. ${r.settings.allowUnable ? 'Panellists could choose "unable to rate"; those answers are excluded from percentages.' : 'There was no "unable to rate" option.'}${r.settings.everyGroup ? ` Consensus had to be reached in every stakeholder group. A group's figures are withheld when fewer than ${MIN_GROUP_SIZE} of its panellists rated an item, but the group still counts towards this rule with its real figures.` : ''}` });
   blocks.push({ kind: 'paragraph', text: r.study.lockedAt ? `These settings were fixed when round 1 opened on ${date(r.study.lockedAt)}.` : 'Round 1 has not opened yet.' });
   if (r.settingChanges.length) {
     blocks.push({ kind: 'heading', level: 2, text: 'Changes after round 1 opened' });
@@ -67,7 +68,7 @@ export function studyReportDoc(r: Report, programmeName: string): ReportDoc {
     const counts = { in: 0, out: 0, none: 0 };
     a.analysis.items.forEach((i) => counts[i.verdict]++);
     blocks.push({ kind: 'heading', level: 1, text: `Round ${a.round.number} results` });
-    blocks.push({ kind: 'paragraph', text: `${counts.in} items reached consensus in, ${counts.out} consensus out, ${counts.none} no consensus.` });
+    blocks.push({ kind: 'paragraph', text: `${plural(counts.in, 'item')} reached consensus in, ${counts.out} consensus out, ${counts.none} no consensus.` });
     if (a.concordance) blocks.push({ kind: 'paragraph', text: `Kendall's W = ${a.concordance.w.toFixed(3)} (${a.concordance.m} panellists who rated every item, ${a.concordance.n} items; chi-square ${a.concordance.chiSquare.toFixed(2)} on ${a.concordance.n - 1} degrees of freedom).` });
     blocks.push({
       kind: 'table',
@@ -121,7 +122,7 @@ export function personalReportDoc(study: Study, panellist: Panellist, rounds: Pe
     blocks.push({
       kind: 'table',
       head: ['Item', 'Statement', 'You', 'Panel median (IQR)', 'Your group median', 'Verdict'],
-      rows: r.items.map((x) => [x.item.code, x.item.text, x.own === null ? 'not rated' : x.own === 'unable' ? 'unable to rate' : x.own, `${fmt(x.stats.median)} (${fmt(x.stats.q1)}–${fmt(x.stats.q3)})`, fmt(x.group?.median), VERDICT[x.stats.verdict]]),
+      rows: r.items.map((x) => [x.item.code, x.item.text, x.own === null ? 'not rated' : x.own === 'unable' ? 'unable to rate' : x.own, `${fmt(x.stats.median)} (${fmt(x.stats.q1)}–${fmt(x.stats.q3)})`, x.group?.withheld === false ? fmt(x.group.median) : x.group ? WITHHELD : '–', VERDICT[x.stats.verdict]]),
     });
   }
   if (rounds.length === 0) blocks.push({ kind: 'paragraph', text: 'No round has closed yet.' });

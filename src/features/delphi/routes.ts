@@ -19,6 +19,7 @@ import { delphiPanellistRoutes } from './panellist-routes';
 import { formTextProblems, ITEM_FIELD_MAX, ITEM_TEXT_MAX } from './bounds';
 import { roundStatusLabel, STAGE_OPTIONS, stageLabel } from './labels';
 import { studyReportDoc } from './report';
+import { MIN_GROUP_SIZE, plural, shownItem, WITHHELD } from './disclosure';
 import type { DelphiService, StudySettings } from './service';
 import type { Study } from './repository';
 
@@ -294,7 +295,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       const parsed = parseItemsCsv(text);
       if (!parsed.ok) throw new FieldError('csv', parsed.problems.map((p) => `${p.where}: ${p.message}`).join('; '));
       const items = await delphi.addItems(round, parsed.items, request.auditContext());
-      return `${items.length} items added from the CSV.`;
+      return `${plural(items.length, 'item')} added from the CSV.`;
     }, { files: { csv: MAX_ITEMS_CSV_CHARS } }),
   );
 
@@ -305,7 +306,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       if (!body.versionId) throw new FieldError('versionId', 'Choose a framework');
       if (body.stage && !STAGE_OPTIONS.some((o) => o.value === body.stage)) throw new FieldError('stage', 'Choose a stage from the list');
       const items = await delphi.addFromFramework(round, body.versionId, body.stage || null, request.auditContext());
-      return `${items.length} items added from the framework's statements.`;
+      return `${plural(items.length, 'item')} added from the framework's statements.`;
     }),
   );
 
@@ -315,7 +316,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       const ids = toArray(body.items);
       if (body.action === 'drop') {
         await delphi.dropItems(round, ids, request.auditContext());
-        return `${ids.length} item(s) dropped from round ${round.number}.`;
+        return `${plural(ids.length, 'item')} dropped from round ${round.number}.`;
       }
       if (body.action === 'retire') {
         const codes = await delphi.retireItems(study, round, ids, request.auditContext());
@@ -474,11 +475,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
   );
 
   app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/remind', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
-    roundAction(request, reply, async (_s, round) => `Reminder sent to ${await delphi.remind(round, request.auditContext())} panellist(s) who have not completed round ${round.number}.`),
+    roundAction(request, reply, async (_s, round) => {
+      const n = await delphi.remind(round, request.auditContext());
+      return `Reminder sent to ${plural(n, 'panellist')} who ${n === 1 ? 'has' : 'have'} not completed round ${round.number}.`;
+    }),
   );
 
   app.post('/programmes/:programmeId/delphi/:studyId/rounds/:number/reinvite', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) =>
-    roundAction(request, reply, async (_s, round) => `Invited ${await delphi.reinviteMissed(round, request.auditContext())} panellist(s) who missed the previous round.`),
+    roundAction(request, reply, async (_s, round) => `Invited ${plural(await delphi.reinviteMissed(round, request.auditContext()), 'panellist')} who missed the previous round.`),
   );
 
   app.post('/programmes/:programmeId/delphi/:studyId/rounds/next', { config: { permission: 'delphi.manage', resource: programmeResource } }, async (request, reply) => {
@@ -509,12 +513,14 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       programme,
       base: base(study),
       round,
-      rows: items.map((item, n) => ({ item, stats: analysis.items[n]! })),
+      rows: items.map((item, n) => ({ item, stats: shownItem(analysis.items[n]!) })),
       groups: [...new Set(analysis.items.flatMap((i) => Object.keys(i.groups ?? {})))].sort(),
       ruleText: describeRule(study.rule as ConsensusRule, study.scale as Scale, study.quartileMethod as 7 | 6),
       scale: study.scale,
       hasPrevious: feedback.length > 0,
       concordance,
+      withheldText: WITHHELD,
+      minGroupSize: MIN_GROUP_SIZE,
       roundStatusLabel,
     });
   });
@@ -561,7 +567,7 @@ export function delphiRoutes(app: FastifyInstance, delphi: DelphiService, progra
       if (!versionId) throw new FieldError('versionId', 'Choose a draft framework version');
       const r = await delphi.sendToFramework(study, versionId, request.auditContext(), bodyField(request.body, '_submission') || undefined);
       const nothingNew = r.linked.length + r.added.length === 0;
-      const parts = [nothingNew ? 'Nothing new was sent.' : `Linked ${r.linked.length} statement(s) to the study and added ${r.added.length} new statement(s).`];
+      const parts = [nothingNew ? 'Nothing new was sent.' : `Linked ${plural(r.linked.length, 'statement')} to the study and added ${plural(r.added.length, 'new statement')}.`];
       if (r.already.length) parts.push(`Already sent to this version, so not sent again: ${r.already.join(', ')}.`);
       if (r.skipped.length) parts.push(`Not sent (no domain of the same name in the framework, or no stage): ${r.skipped.join(', ')}.`);
       request.flash('success', parts.join(' '));

@@ -13,6 +13,7 @@ import * as repo from './repository';
 import { createAgreedParts } from './agreed';
 import { createPanelLinks } from './panel-links';
 import { itemProblem, RESPONSE_TEXT_MAX, textProblem } from './bounds';
+import { exportLabels, shownGroup, shownItem } from './disclosure';
 
 
 export interface StudySettings {
@@ -470,8 +471,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
 
     /**
      * Feedback on each item of `round` from the comparable item of `prevRound`:
-     * the panellist's own previous rating, the panel's and each group's
-     * distribution, median and IQR, anonymised comments and the status so far.
+     * the panellist's own previous rating, the panel's distribution, median
+     * and IQR, each group's median and IQR (withheld for a group of fewer than
+     * MIN_GROUP_SIZE), anonymised comments and the status so far.
      */
     async feedbackFor(study: repo.Study, prevRound: repo.Round, round: repo.Round, panellist: repo.Panellist | null) {
       const { byCode, items: prevItems } = await analyse(study, prevRound);
@@ -494,7 +496,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         const dist = (rows: typeof mineRows) => values.map((v) => ({ value: v, count: rows.filter((r) => r.rating === v).length }));
         const groups = [...new Set(mineRows.map((r) => panel.get(r.panellistId)?.stakeholderType).filter((g): g is string => !!g))].sort();
         const own = panellist ? mineRows.find((r) => r.panellistId === panellist.id) : undefined;
-        const stats = byCode.get(prev.code)!;
+        const stats = shownItem(byCode.get(prev.code)!);
+        const mine = panellist ? stats.groups[panellist.stakeholderType] : undefined;
         out.push({
           itemId: item.id,
           previousCode: prev.code,
@@ -504,8 +507,10 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           stats,
           distribution: dist(mineRows),
           unable: mineRows.filter((r) => r.rating === null).length,
-          groups: groups.map((g) => ({ name: g, stats: stats.groups?.[g], distribution: dist(mineRows.filter((r) => panel.get(r.panellistId)?.stakeholderType === g)) })),
-          groupMedian: panellist ? (stats.groups?.[panellist.stakeholderType]?.median ?? null) : null,
+          groups: groups.map((g) => ({ name: g, stats: stats.groups[g] })),
+          // A rating far from this median needs a reason. A withheld group's median would show through that question, so the panel's stands in.
+          compareWith: mine && !mine.withheld ? ('group' as const) : ('panel' as const),
+          compareMedian: panellist ? (mine && !mine.withheld ? mine.median : stats.median) : null,
           // Anonymised: no names, in alphabetical order so position reveals nothing.
           comments: mineRows.map((r) => r.comment.trim()).filter(Boolean).sort((a, b) => a.localeCompare(b)),
         });
@@ -526,10 +531,10 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const itemById = new Map(items.map((i) => [i.id, i]));
       const scale = study.scale as Scale;
       const errors: Record<string, string> = {};
-      const previousMedians = new Map<string, number | null>();
+      const previousMedians = new Map<string, { median: number | null; whose: string }>();
       if (study.reasonDistance !== null) {
         const prev = (await repo.roundsOf(db, study.id)).find((r) => r.number === round.number - 1 && r.number > 0);
-        if (prev) for (const f of await this.feedbackFor(study, prev, round, panellist)) previousMedians.set(f.itemId, f.groupMedian);
+        if (prev) for (const f of await this.feedbackFor(study, prev, round, panellist)) previousMedians.set(f.itemId, { median: f.compareMedian, whose: f.compareWith === 'group' ? "your group's" : "the panel's" });
       }
       for (const input of inputs) {
         const item = itemById.get(input.itemId);
@@ -547,8 +552,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         if (comment) errors[`comment-${item.id}`] = comment;
         const reason = textProblem(input.reason, `your reason for item ${item.code}`, RESPONSE_TEXT_MAX);
         if (reason) errors[`reason-${item.id}`] = reason;
-        else if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id), study.reasonDistance) && !input.reason.trim()) {
-          errors[`reason-${item.id}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from your group's median last round. Say briefly why`;
+        else if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id)?.median, study.reasonDistance) && !input.reason.trim()) {
+          errors[`reason-${item.id}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from ${previousMedians.get(item.id)!.whose} median last round. Say briefly why`;
         }
       }
       if (submit) {
@@ -639,19 +644,25 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         const mine = new Map((await repo.ratingsOfPanellist(db, panellist.id, items.map((i) => i.id))).map((r) => [r.itemId, r]));
         out.push({
           round,
-          items: items.map((item, n) => ({ item, stats: analysis.items[n]!, own: mine.has(item.id) ? (mine.get(item.id)!.rating ?? 'unable') : null, group: analysis.items[n]!.groups?.[panellist.stakeholderType] })),
+          items: items.map((item, n) => ({ item, stats: shownItem(analysis.items[n]!), own: mine.has(item.id) ? (mine.get(item.id)!.rating ?? 'unable') : null, group: shownGroup(analysis.items[n]!.groups?.[panellist.stakeholderType]) })),
         });
       }
       return out;
     },
 
-    /** Every rating, with pseudonyms (P001…) unless the study allows names in exports. */
+    /**
+     * Every rating, with pseudonyms (P001…) unless the study allows names in
+     * exports. Without names, a group or area of fewer than MIN_GROUP_SIZE
+     * people who answered is written as "Other (fewer than 3)", so no row can
+     * be tied to one person by its labels.
+     */
     async responses(study: repo.Study) {
       const rounds = (await repo.roundsOf(db, study.id)).filter((r) => r.number > 0 && r.status !== 'draft');
       const panel = await repo.panelOf(db, study.id);
       const byId = new Map(panel.map((p) => [p.id, p]));
-      const pseudonym = new Map(panel.map((p, i) => [p.id, `P${String(i + 1).padStart(3, '0')}`]));
-      const rows: { round: number; panellist: string; name: string; group: string; area: string; item: string; rating: number | 'NA'; comment: string; reason: string }[] = [];
+      // Numbered in the order of the random ids: invitation order or email would tell the study team who P001 is.
+      const pseudonym = new Map([...panel].sort((a, b) => a.id.localeCompare(b.id)).map((p, i) => [p.id, `P${String(i + 1).padStart(3, '0')}`]));
+      const rows: { round: number; panellistId: string; panellist: string; name: string; group: string; area: string; item: string; rating: number | 'NA'; comment: string; reason: string }[] = [];
       for (const round of rounds) {
         const items = new Map((await repo.itemsOf(db, round.id)).map((i) => [i.id, i]));
         for (const r of await repo.ratingsOfRound(db, round.id)) {
@@ -659,6 +670,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           if (!p) continue;
           rows.push({
             round: round.number,
+            panellistId: p.id,
             panellist: pseudonym.get(p.id)!,
             name: study.namesInExports ? p.name || p.email : '',
             group: p.stakeholderType,
@@ -671,7 +683,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         }
       }
       rows.sort((a, b) => a.round - b.round || a.item.localeCompare(b.item, 'en', { numeric: true }) || a.panellist.localeCompare(b.panellist));
-      return rows;
+      if (study.namesInExports) return rows.map(({ panellistId: _, ...row }) => row);
+      const labels = exportLabels(new Map(rows.map((r) => [r.panellistId, { group: r.group, area: r.area }])));
+      return rows.map(({ panellistId, ...row }) => ({ ...row, ...labels.get(panellistId)! }));
     },
   };
 }
