@@ -7,6 +7,7 @@ import { buildProgramme, buildUser, countRows, lastEmailTo } from '../helpers/fa
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 import { extractText } from '../../src/exports/extract-text';
+import { ukDate } from '../../src/platform/forms/dates';
 import { portfolioSchema } from '../../src/features/pathway/portfolio-service';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -150,6 +151,9 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     const text = await extractText('p.pdf', pdf.rawPayload);
     expect(text.ok && text.text).toContain('Rhys Practitioner');
     expect(text.ok && text.text).toContain('Service evaluation one');
+    // The long UK date used on every page ("2 December 2026"), not "2026-12-02".
+    expect(text.ok && text.text.replace(/\s+/g, ' ')).toContain(`Exported ${ukDate(new Date())} from Waymark`);
+    expect(text.ok && text.text).not.toMatch(/Exported \d{4}-\d\d-\d\d/);
 
     const json = await me.get(`${path}/portfolio.json`);
     const doc = portfolioSchema.parse(JSON.parse(json.body));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
+import { ukDate } from '../../platform/forms/dates';
 import { findUserById } from '../../platform/auth/repository';
 import { activeLinkTokens, checkLinkToken, issueLinkTokenWithId, revokeLinkToken } from '../../platform/tokens/link-tokens';
 import { FileProblem } from '../../platform/storage/files';
@@ -219,7 +220,7 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
       },
       { kind: 'heading', level: 1, text: 'Stages signed off' },
       doc.signoffs.length
-        ? { kind: 'list', items: doc.signoffs.map((s) => `${STAGE_NAMES[s.stage as PathwayStage] ?? s.stage}: signed off by ${s.supervisorName} on ${s.signedAt.slice(0, 10)}. Check the badge at ${s.verifyAt}`) }
+        ? { kind: 'list', items: doc.signoffs.map((s) => `${STAGE_NAMES[s.stage as PathwayStage] ?? s.stage}: signed off by ${s.supervisorName} on ${ukDate(s.signedAt)}. Check the badge at ${s.verifyAt}`) }
         : { kind: 'paragraph', text: 'No stage has been signed off yet.' },
       { kind: 'heading', level: 1, text: 'Statements, self-assessment and evidence' },
       {
@@ -236,19 +237,19 @@ export function createPortfolioService(platform: Platform, frameworks: Framework
     ];
     for (const e of doc.evidence) {
       blocks.push({ kind: 'heading', level: 2, text: e.title });
-      blocks.push({ kind: 'paragraph', text: `${EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind}${e.occurredOn ? `, ${e.occurredOn}` : ''}. Status: ${STATUS_NAMES[e.status] ?? 'Unknown'}.` });
+      blocks.push({ kind: 'paragraph', text: `${EVIDENCE_KINDS[e.kind as keyof typeof EVIDENCE_KINDS] ?? e.kind}${e.occurredOn ? `, ${ukDate(e.occurredOn)}` : ''}. Status: ${STATUS_NAMES[e.status] ?? 'Unknown'}.` });
       if (e.links.length) blocks.push({ kind: 'list', items: e.links.map((l) => `${l.code} ${byId.get(l.statement)?.text ?? ''}${l.reason ? ` — ${l.reason}` : ''}`) });
       for (const c of e.confirmations.filter((x) => x.outcome === 'confirmed'))
-        blocks.push({ kind: 'paragraph', text: `${c.method === 'imported' ? 'Imported from another Waymark, not checked here: confirmed' : 'Confirmed'} by ${c.confirmerName} (${[c.confirmerRole, c.confirmerOrganisation, c.confirmerRegistration && `registration ${c.confirmerRegistration}`].filter(Boolean).join(', ')}) on ${c.decidedAt?.slice(0, 10)}: “${c.statement}”` });
+        blocks.push({ kind: 'paragraph', text: `${c.method === 'imported' ? 'Imported from another Waymark, not checked here: confirmed' : 'Confirmed'} by ${c.confirmerName} (${[c.confirmerRole, c.confirmerOrganisation, c.confirmerRegistration && `registration ${c.confirmerRegistration}`].filter(Boolean).join(', ')}) on ${ukDate(c.decidedAt)}: “${c.statement}”` });
       // Paragraphs at blank lines; single line breaks stay inside a paragraph, as the practitioner wrote them.
       if (e.reflection) for (const para of e.reflection.split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: para.trim() });
       if (e.attachments.length) blocks.push({ kind: 'paragraph', text: `Attached: ${e.attachments.map((a) => a.filename).join(', ')}` });
     }
     if (doc.plan.length) {
       blocks.push({ kind: 'heading', level: 1, text: 'Development plan' });
-      blocks.push({ kind: 'table', head: ['Goal', 'Status', 'Target', 'Actions'], rows: doc.plan.map((g) => [g.title, GOAL_STATUSES[g.status], g.targetOn ?? '', g.actions.map((a) => `${a.done ? '✓ ' : ''}${a.text}`).join('; ')]) });
+      blocks.push({ kind: 'table', head: ['Goal', 'Status', 'Target', 'Actions'], rows: doc.plan.map((g) => [g.title, GOAL_STATUSES[g.status], ukDate(g.targetOn), g.actions.map((a) => `${a.done ? '✓ ' : ''}${a.text}`).join('; ')]) });
     }
-    return { title: `Portfolio: ${doc.practitioner.name}`, subtitle: `${doc.framework.title}, version ${doc.framework.versionLabel}. ${stageName}. Exported ${doc.exportedAt.slice(0, 10)} from Waymark.`, blocks };
+    return { title: `Portfolio: ${doc.practitioner.name}`, subtitle: `${doc.framework.title}, version ${doc.framework.versionLabel}. ${stageName}. Exported ${ukDate(doc.exportedAt)} from Waymark.`, blocks };
   }
 
   return {

@@ -6,3 +6,11 @@ export function ukLocalToDate(value: string): Date {
   const utc = new Date(asUtc.toLocaleString('en-US', { timeZone: 'UTC' }));
   return new Date(asUtc.getTime() - (london.getTime() - utc.getTime()));
 }
+
+const longDateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+
+/** "2 December 2026", in the UK: the `date` filter in views, and documents such as the portfolio PDF. */
+export const ukDate = (d: Date | string | null | undefined): string => (d ? longDate.format(new Date(d)) : '');
+/** "2 December 2026 at 5:00 pm", in the UK: the `dateTime` filter in views. */
+export const ukDateTime = (d: Date | string | null | undefined): string => (d ? longDateTime.format(new Date(d)) : '');

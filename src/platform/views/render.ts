@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { ukDate, ukDateTime } from '../forms/dates';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -11,17 +12,14 @@ export const nhsukDist = path.join(path.dirname(require.resolve('nhsuk-frontend/
 export const platformViews = here;
 export const featuresDir = path.resolve(here, '../../features');
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
-const dateOnly = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-
 /** The one Nunjucks environment: autoescape on, templates from the platform, each feature and nhsuk-frontend. */
 export function createViewEnvironment(opts: { watch?: boolean } = {}): nunjucks.Environment {
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([platformViews, featuresDir, nhsukDist], { watch: opts.watch ?? false, noCache: false }),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
-  env.addFilter('dateTime', (d: Date | string | null | undefined) => (d ? dateTime.format(new Date(d)) : ''));
-  env.addFilter('date', (d: Date | string | null | undefined) => (d ? dateOnly.format(new Date(d)) : ''));
+  env.addFilter('dateTime', ukDateTime);
+  env.addFilter('date', ukDate);
   env.addFilter('isoDate', (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : ''));
   env.addFilter('json', (v: unknown) => JSON.stringify(v, null, 2));
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
