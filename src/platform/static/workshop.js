@@ -147,12 +147,46 @@ async function flushQueue() {
       if (!res.ok) {
         const text = form.querySelector('textarea');
         if (text && !text.value) text.value = entry.text;
-        if (status) status.textContent = `A note could not be added: ${message || 'please add it again'}`;
+        showNoteError(message || 'Your note could not be added. Add it again');
       }
     }
   } finally {
     flushing = false;
   }
+}
+
+// ---- the note's error, drawn exactly as the server draws it (nhsuk-frontend's textarea with an error) ----
+/** Takes away any earlier error for the note (inline and in the page's summary): one message at a time. */
+function clearNoteError() {
+  const text = form.querySelector('textarea');
+  if (!text) return;
+  document.getElementById(`${text.id}-error`)?.remove();
+  text.closest('.nhsuk-form-group')?.classList.remove('nhsuk-form-group--error');
+  text.classList.remove('nhsuk-textarea--error');
+  const described = (text.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== `${text.id}-error`);
+  if (described.length) text.setAttribute('aria-describedby', described.join(' '));
+  else text.removeAttribute('aria-describedby');
+  document.querySelector('.nhsuk-error-summary')?.remove();
+}
+
+function showNoteError(message) {
+  clearNoteError();
+  const text = form.querySelector('textarea');
+  if (!text) return;
+  const error = document.createElement('span');
+  error.className = 'nhsuk-error-message';
+  error.id = `${text.id}-error`;
+  const hidden = document.createElement('span');
+  hidden.className = 'nhsuk-u-visually-hidden';
+  hidden.textContent = 'Error: ';
+  error.append(hidden, message);
+  text.before(error);
+  text.closest('.nhsuk-form-group')?.classList.add('nhsuk-form-group--error');
+  text.classList.add('nhsuk-textarea--error');
+  text.setAttribute('aria-describedby', [...(text.getAttribute('aria-describedby') || '').split(' ').filter(Boolean), error.id].join(' '));
+  if (status) status.textContent = '';
+  // Back in the field, a screen reader reads the label, the hint and this message together.
+  text.focus();
 }
 
 if (form && window.fetch && window.localStorage) {
@@ -170,9 +204,10 @@ if (form && window.fetch && window.localStorage) {
       const res = await send(entry);
       const body = await res.json().catch(() => ({}));
       if (!res.ok) {
-        if (status) status.textContent = body.error ? body.error.message : 'Your note could not be added.';
+        showNoteError(body.error ? (body.error.fields && body.error.fields.text) || body.error.message : 'Your note could not be added. Try again');
         return;
       }
+      clearNoteError();
       if (body.data) addNote({ id: body.data.id, text: body.data.text, author: 'You' });
       if (status) status.textContent = 'Note added.';
     } catch {
