@@ -109,7 +109,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
 
     it('leaves one live registration link when the same address asks several times at once', async () => {
       const email = 'asks-at-once@example.nhs.uk';
-      const ctx = { ip: '10.9.0.1' };
+      const ctx = { actorId: null, actorLabel: email, ip: '10.9.0.1' };
       await Promise.all(['A', 'B', 'C', 'D'].map((n) => t.app.services.accounts.requestRegistration({ name: `Try ${n}`, email, password: PASSWORD }, ctx)));
       const live = await queryRows<{ n: number }>(
         t.app.platform.db,
@@ -323,7 +323,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
 
     it('leaves one live reset link when several are asked for at once', async () => {
       const u = await buildUser(t.app);
-      await Promise.all([1, 2, 3, 4].map(() => t.app.services.accounts.requestPasswordReset(u.email, { ip: '10.9.0.2' })));
+      await Promise.all([1, 2, 3, 4].map(() => t.app.services.accounts.requestPasswordReset(u.email, { actorId: null, actorLabel: u.email, ip: '10.9.0.2' })));
       const live = await queryRows<{ n: number }>(
         t.app.platform.db,
         sql`select count(*)::int as n from link_tokens where purpose = 'password-reset' and subject = ${u.id} and used_at is null`,
@@ -414,7 +414,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const write = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Made by a reader' }) });
       expect(write.statusCode).toBe(403);
       expect(write.json().error.code).toBe('insufficient_scope');
-      expect(write.json().error.message).toContain('its scopes are read');
+      expect(write.json().error.message).toBe('This token cannot do this: it needs the programmes:write scope (or write), and its scopes are read. Create a token with that scope');
       expect(await countRows(t.app, 'programmes')).toBe(before);
     });
 
@@ -431,6 +431,7 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const programmes = await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: auth });
       expect(programmes.statusCode).toBe(403);
       expect(programmes.json().error.code).toBe('insufficient_scope');
+      expect(programmes.json().error.message).toContain('it needs the programmes:read scope (or programmes:write, read or write), and its scopes are frameworks:write');
     });
 
     it('gives every token an expiry of a year at most, 90 days unless chosen', async () => {

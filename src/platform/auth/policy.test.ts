@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, can, isPermission, isTokenScope, PERMISSIONS, PLATFORM_ROLES, PROGRAMME_ROLES, tokenAllows, tokenAreaOf, type Actor, type PlatformRole, type ProgrammeRole } from './policy';
+import { ANONYMOUS, can, isPermission, isTokenScope, PERMISSIONS, PLATFORM_ROLES, PROGRAMME_ROLES, scopeNeeded, tokenAllows, tokenAreaOf, type Actor, type PlatformRole, type ProgrammeRole } from './policy';
 
 const P1 = '11111111-1111-4111-8111-111111111111';
 const P2 = '22222222-2222-4222-8222-222222222222';
@@ -150,6 +150,13 @@ describe('personal access token scopes', () => {
     expect(tokenAreaOf('delphi.view')).toBeUndefined();
     expect(tokenAllows(['programmes:write', 'frameworks:write', 'workshops:write', 'account:write'], 'delphi.view', 'GET')).toBe(false);
     expect(tokenAllows(['read'], 'delphi.view', 'GET')).toBe(true);
+  });
+
+  it('names the scope a refused route needs, and the broader ones that would also do', () => {
+    expect(scopeNeeded('framework.manage', 'POST')).toBe('the frameworks:write scope (or write)');
+    expect(scopeNeeded('programme.list', 'GET')).toBe('the programmes:read scope (or programmes:write, read or write)');
+    expect(scopeNeeded('delphi.view', 'GET')).toBe('the read scope (or write)');
+    expect(scopeNeeded('delphi.manage', 'DELETE')).toBe('the write scope');
   });
 
   it('knows the scopes it can grant', () => {

@@ -184,3 +184,16 @@ export function tokenAllows(scopes: readonly string[], permission: Permission, m
   const grants = (prefix: string) => scopes.includes(`${prefix}write`) || (reading && scopes.includes(`${prefix}read`));
   return grants('') || (!!area && grants(`${area}:`));
 }
+
+/**
+ * The scope a route needs, in words for the refusal, naming the broader scopes that would also do:
+ * "the frameworks:write scope (or write)".
+ */
+export function scopeNeeded(permission: Permission, method: string): string {
+  const access = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+  const area = tokenAreaOf(permission);
+  const wanted = area ? `${area}:${access}` : access;
+  const also = [...(area && access === 'read' ? [`${area}:write`] : []), ...(area ? [access] : []), ...(access === 'read' ? ['write'] : [])];
+  const alternatives = also.length > 1 ? `${also.slice(0, -1).join(', ')} or ${also.at(-1)}` : also[0];
+  return `the ${wanted} scope${alternatives ? ` (or ${alternatives})` : ''}`;
+}

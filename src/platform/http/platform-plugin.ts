@@ -9,7 +9,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Environment } from 'nunjucks';
-import { ANONYMOUS, can, isPermission, isProgrammeRole, isPlatformRole, tokenAllows, type Actor, type PlatformRole, type ProgrammeRole } from '../auth/policy';
+import { ANONYMOUS, can, isPermission, isProgrammeRole, isPlatformRole, scopeNeeded, tokenAllows, type Actor, type PlatformRole, type ProgrammeRole } from '../auth/policy';
 import { findActiveApiToken, findUserById, rolesOf, touchApiToken, type User } from '../auth/repository';
 import { randomToken, sha256 } from '../auth/secrets';
 import { DatabaseSessionStore } from '../auth/session-store';
@@ -194,7 +194,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
       // A token's scopes narrow what its owner may do: reading only, or some areas only.
       const permission = request.routeOptions.config.permission;
       if (permission && !tokenAllows(token.scopes, permission, request.method)) {
-        throw new HttpError(403, `This access token cannot do this: its scopes are ${token.scopes.join(', ')}. Create a token with the scope this needs`, 'insufficient_scope');
+        const needed = scopeNeeded(permission, request.method);
+        throw new HttpError(403, `This token cannot do this: it needs ${needed}, and its scopes are ${token.scopes.join(', ')}. Create a token with that scope`, 'insufficient_scope');
       }
       request.user = user;
       request.authVia = 'token';
