@@ -35,3 +35,8 @@ export async function visit(page: Page, base: string, path: string): Promise<voi
   await page.goto(base + path);
   await expectAccessible(page);
 }
+
+/** How wide the page has become, in CSS pixels: more than the viewport means people must scroll sideways. */
+export function pageWidth(page: Page): Promise<number> {
+  return page.locator('html').evaluate((html) => html.scrollWidth);
+}

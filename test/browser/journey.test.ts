@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../helpers/app';
 import { linkIn } from '../helpers/factories';
 import { liveMessageTo } from '../helpers/mail';
 import { DEMO_PASSWORD, DEMO_PROGRAMME } from '../../src/features/demo/seed';
-import { expectAccessible, hasChromium, launchBrowser, signIn, visit as visitPage } from './browser';
+import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn, visit as visitPage } from './browser';
 
 const NEW_USER = { name: 'Bea Browser', email: 'bea.browser@example.nhs.uk', password: 'a long browser passphrase' };
 
@@ -169,7 +169,7 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: register, sign in, o
     const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     const fitsTheScreen = async (path: string) => {
       await visit(page, path);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      expect(await pageWidth(page), path).toBeLessThanOrEqual(390);
     };
     await fitsTheScreen('/sign-in');
     // The demo accounts table is wider than a phone: it scrolls in a named, focusable region instead.

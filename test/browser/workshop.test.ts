@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { buildProgramme, buildUser } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
-import { expectAccessible, hasChromium, launchBrowser, signIn } from './browser';
+import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn } from './browser';
 
 describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with a facilitator and two participants', { timeout: 120_000 }, () => {
   let t: TestApp;
@@ -121,7 +121,6 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with
     expect(await facilitator.locator('[data-countdown]').count()).toBe(0);
   });
 
-  const widthOf = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
   // A second workshop, live while the first has ended: the next two checks share it.
   let longCode: string;
 
@@ -142,21 +141,21 @@ describe.runIf(hasChromium || process.env.CI)('in Chromium: a live workshop with
     await guest.getByLabel('Your note').fill(long);
     await guest.getByRole('button', { name: 'Add note' }).click();
     await guest.getByText(long).waitFor();
-    expect(await widthOf(guest)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(guest)).toBeLessThanOrEqual(390);
 
     await facilitator.goto(url);
     await facilitator.getByText(long).first().waitFor();
-    expect(await widthOf(facilitator)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(facilitator)).toBeLessThanOrEqual(390);
     // The code in the join link is typed by hand: never split over two lines.
     expect(await facilitator.locator('.wm-join-code').evaluate((el) => el.getClientRects().length)).toBe(1);
     expect(await facilitator.locator('.wm-join-code').textContent()).toBe(longCode);
     await facilitator.goto(`${url}/summary`);
-    expect(await widthOf(facilitator)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(facilitator)).toBeLessThanOrEqual(390);
 
     const projector = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState: await facilitator.context().storageState() })).newPage();
     await projector.goto(`${url}/projector`);
     await projector.getByText(long).waitFor();
-    expect(await widthOf(projector)).toBeLessThanOrEqual(1280);
+    expect(await pageWidth(projector)).toBeLessThanOrEqual(1280);
     await expectAccessible(projector);
   });
 
