@@ -10,6 +10,11 @@ describe('textProblems', () => {
       notes: expect.stringContaining('looks like an NHS number (943 476 5919)'),
     });
   });
+  it('never reads a submission key or another id as an NHS number (ab943476-5919-… holds 943476-5919, a valid one)', () => {
+    const key = 'ab943476-5919-4abc-8def-0123456789ab';
+    expect(textProblems({ note: 'see 943476-5919' }).note).toMatch(/NHS number/);
+    expect(textProblems({ _submission: key, _anything: 'x 943 476 5919', parent: key, choices: [key] })).toEqual({});
+  });
   it('leaves identifiers, keys, emails and secrets alone', () => {
     expect(textProblems({ versionId: '9434765919', submissionKey: '9434765919', email: '9434765919@x.nhs.uk', password: '9434765919' })).toEqual({});
   });

@@ -1,3 +1,4 @@
+import { isUuid } from '../ids';
 import { nhsNumberProblem } from './nhs-number';
 
 /**
@@ -9,8 +10,12 @@ import { nhsNumberProblem } from './nhs-number';
  */
 export const MAX_TEXT_LENGTH = 20_000;
 
-/** Fields that hold no free text (secrets, identifiers, keys): never checked for NHS numbers. */
-const NOT_FREE_TEXT = /^(_csrf|password|newPassword|currentPassword|confirmPassword|submissionKey|idempotencyKey|token|email|emails|.*Id|id|ids)$/;
+/**
+ * Fields that hold no free text (secrets, identifiers, keys, and the form machinery whose names start with `_`,
+ * such as `_csrf` and `_submission`): never checked for NHS numbers. A random key or UUID can hold ten digits that
+ * pass the Modulus 11 check (about one in a thousand submission keys did), which refused forms at random.
+ */
+const NOT_FREE_TEXT = /^(_.*|password|newPassword|currentPassword|confirmPassword|submissionKey|idempotencyKey|token|email|emails|.*Id|id|ids)$/;
 
 export interface TextGuardOptions {
   /** The longest any one string may be (default MAX_TEXT_LENGTH). */
@@ -52,7 +57,7 @@ export function textProblems(value: unknown, options: TextGuardOptions = {}): Re
       }
       if (fileLimit !== undefined) return;
       const key = field.split('.').pop() ?? field;
-      if (!NOT_FREE_TEXT.test(key) && !allowed.has(field)) {
+      if (!NOT_FREE_TEXT.test(key) && !allowed.has(field) && !isUuid(v)) {
         const nhs = nhsNumberProblem(v, 'this');
         if (nhs) problems[field] = nhs;
       }
