@@ -18,7 +18,12 @@ export default tseslint.config(
     // Platform knows no feature (DESIGN.md: dependencies point one way).
     files: ['src/platform/**/*.ts', 'src/stats/**/*.ts', 'src/exports/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**'], message: 'Platform, stats and exports must not import a feature.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/features/**'], message: 'Platform, stats and exports must not import a feature.' }],
+        },
+      ],
     },
   },
   {

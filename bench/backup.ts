@@ -43,7 +43,16 @@ const restore = await peakDuring(() => restoreBackupFile(source.db, file));
 await source.close();
 
 const total = Object.values(backup.result).reduce((a, b) => a + b, 0);
-console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${total} rows, file ${mb(fs.statSync(file).size)} gzipped`);
-console.log(`backup:  ${(backup.ms / 1000).toFixed(1)} s, RSS before ${mb(baseline)}, peak ${mb(backup.peak)} (+${mb(backup.peak - baseline)})`);
-console.log(`restore: ${(restore.ms / 1000).toFixed(1)} s, RSS before ${mb(restoreBaseline)}, peak ${mb(restore.peak)} (+${mb(restore.peak - restoreBaseline)})`);
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${total} rows, file ${mb(fs.statSync(file).size)} gzipped`,
+);
+console.log(
+  `backup:  ${(backup.ms / 1000).toFixed(1)} s, RSS before ${mb(baseline)}, peak ${mb(backup.peak)} (+${mb(backup.peak - baseline)})`,
+);
+console.log(
+  `restore: ${(restore.ms / 1000).toFixed(1)} s, RSS before ${mb(restoreBaseline)}, peak ${mb(restore.peak)} (+${mb(restore.peak - restoreBaseline)})`,
+);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ const ROUNDS = 3;
 const GROUPS = ['clinician', 'educator', 'manager', 'patient-citizen', 'professional-body', 'other'];
 
 let seed = 20261121;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 /** Ratings that drift towards each item's centre round by round, with 3% unable to rate and 10% attrition per round. */
 function generate(): Rating[][] {
@@ -34,7 +34,10 @@ function generate(): Rating[][] {
           continue;
         }
         const before = previous.get(key);
-        const target = before === undefined ? centres[i]! + (rand() - 0.5) * 4 : before + (centres[i]! - before) * 0.5 + (rand() - 0.5);
+        const target =
+          before === undefined
+            ? centres[i]! + (rand() - 0.5) * 4
+            : before + (centres[i]! - before) * 0.5 + (rand() - 0.5);
         const rating = Math.min(9, Math.max(1, Math.round(target)));
         next.set(key, rating);
         ratings.push({ panellist: `p${p}`, group, item: `item-${i}`, rating });
@@ -76,7 +79,11 @@ for (let run = 0; run < 7; run++) {
 }
 const a = summarise(times);
 const b = summarise(baseTimes);
-console.log(`Delphi analysis: ${PANELLISTS} panellists × ${ITEMS} items × ${ROUNDS} rounds, ${GROUPS.length} groups (${total.toLocaleString('en-GB')} ratings), overall + per group + stability`);
-console.log(`  full analysis: median ${ms(a.p50)}, worst of 7 runs ${ms(a.max)}  (budget 1000 ms: ${a.max < 1000 ? 'within' : 'OVER'})`);
+console.log(
+  `Delphi analysis: ${PANELLISTS} panellists × ${ITEMS} items × ${ROUNDS} rounds, ${GROUPS.length} groups (${total.toLocaleString('en-GB')} ratings), overall + per group + stability`,
+);
+console.log(
+  `  full analysis: median ${ms(a.p50)}, worst of 7 runs ${ms(a.max)}  (budget 1000 ms: ${a.max < 1000 ? 'within' : 'OVER'})`,
+);
 console.log(`  baseline (read every rating once): median ${ms(b.p50)}; ratio ×${(a.p50 / b.p50).toFixed(1)}`);
 console.log(`  round 3 verdicts: ${verdicts.in} in, ${verdicts.out} out, ${verdicts.none} no consensus`);

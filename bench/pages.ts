@@ -32,7 +32,10 @@ const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).
 
 // Sign in as the demo lead the way a browser does, and keep the cookie.
 const signInPage = await fetch(`${base}/sign-in`);
-const cookie = signInPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const cookie = signInPage.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
 const signedIn = await fetch(`${base}/sign-in`, {
   method: 'POST',
@@ -40,18 +43,43 @@ const signedIn = await fetch(`${base}/sign-in`, {
   headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
   body: new URLSearchParams({ _csrf: csrf, email: 'lead@waymark.example', password: DEMO_PASSWORD }),
 });
-const session = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const session = signedIn.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 const pageUrl = `${base}/programmes/${programme.id}`;
 const check = await fetch(pageUrl, { headers: { cookie: session } });
 if (check.status !== 200) throw new Error(`signed-in page answered ${check.status}`);
 
 /** Runs the load generator in its own process and collects its latencies. */
-function loadFrom(url: string, users: number, total: number, thinkMs: number, cookie = ''): Promise<{ latencies: number[]; elapsedMs: number; errors: number }> {
+function loadFrom(
+  url: string,
+  users: number,
+  total: number,
+  thinkMs: number,
+  cookie = '',
+): Promise<{ latencies: number[]; elapsedMs: number; errors: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load-worker.ts', url, String(users), String(total), String(SECONDS), String(thinkMs), cookie], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/load-worker.ts',
+        url,
+        String(users),
+        String(total),
+        String(SECONDS),
+        String(thinkMs),
+        cookie,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
@@ -62,7 +90,10 @@ await loadFrom(bareUrl, 10, 300, 0);
 
 const line = (name: string, r: { latencies: number[]; elapsedMs: number; errors: number }) => {
   const s = summarise(r.latencies);
-  return { s, text: `  ${name} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  ${(s.n / (r.elapsedMs / 1000)).toFixed(0)} req/s  ${s.n} requests, ${r.errors} errors` };
+  return {
+    s,
+    text: `  ${name} p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  ${(s.n / (r.elapsedMs / 1000)).toFixed(0)} req/s  ${s.n} requests, ${r.errors} errors`,
+  };
 };
 
 for (const [label, think, total] of [
@@ -74,7 +105,9 @@ for (const [label, think, total] of [
   console.log(`Signed-in programme page on PostgreSQL — ${label}`);
   console.log(`${page.text}  (budget p95 < 100 ms: ${page.s.p95 < 100 ? 'within' : 'OVER'})`);
   console.log(`${base.text}  (bare Fastify route, same programme query, JSON)`);
-  console.log(`  ratio page/baseline: p50 ×${(page.s.p50 / base.s.p50).toFixed(2)}  p95 ×${(page.s.p95 / base.s.p95).toFixed(2)}`);
+  console.log(
+    `  ratio page/baseline: p50 ×${(page.s.p50 / base.s.p50).toFixed(2)}  p95 ×${(page.s.p95 / base.s.p95).toFixed(2)}`,
+  );
 }
 
 await bare.close();

@@ -58,8 +58,19 @@ const STAGE_POOL = `(case n % 3 when 0 then $1::uuid[] when 1 then $2::uuid[] el
 const ALL_POOL = `($4::uuid[])`;
 const pick = (pool: string, index: string) => `${pool}[1 + (${index}) % cardinality(${pool})]`;
 
-const sqlArray = (values: readonly string[]) => `(array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}])`;
-const KINDS = sqlArray(['practice-episode', 'improvement', 'knowledge-translation', 'inquiry', 'innovation', 'teaching', 'leadership', 'experiential', 'reflection']);
+const sqlArray = (values: readonly string[]) =>
+  `(array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}])`;
+const KINDS = sqlArray([
+  'practice-episode',
+  'improvement',
+  'knowledge-translation',
+  'inquiry',
+  'innovation',
+  'teaching',
+  'leadership',
+  'experiential',
+  'reflection',
+]);
 const TITLES = sqlArray([
   'Complex case review with the multidisciplinary team',
   'Redesign of the referral pathway',
@@ -73,13 +84,76 @@ const TITLES = sqlArray([
   'Placement in a neighbouring trust',
 ]);
 // draft 20 %, submitted 20 %, confirmed 50 %, returned 10 %.
-const STATUSES = sqlArray(['draft', 'draft', 'submitted', 'submitted', 'confirmed', 'confirmed', 'confirmed', 'confirmed', 'confirmed', 'returned']);
+const STATUSES = sqlArray([
+  'draft',
+  'draft',
+  'submitted',
+  'submitted',
+  'confirmed',
+  'confirmed',
+  'confirmed',
+  'confirmed',
+  'confirmed',
+  'returned',
+]);
 const TEMPLATES = sqlArray(['none', 'gibbs', 'what-so-what']);
 const LEVELS = sqlArray(['not-yet', 'developing', 'confident', 'evidenced']);
 const GOAL_STATUSES = sqlArray(['not-started', 'in-progress', 'done']);
-const FIRST = sqlArray(['Aisha', 'Ben', 'Chloe', 'Dev', 'Ellen', 'Femi', 'Grace', 'Hamza', 'Isla', 'Jon', 'Kiran', 'Lucy', 'Marek', 'Nia', 'Owen', 'Priya', 'Rhys', 'Sara', 'Tomasz', 'Uma']);
-const LAST = sqlArray(['Ahmed', 'Brown', 'Clarke', 'Davies', 'Evans', 'Fraser', 'Green', 'Hughes', 'Iqbal', 'Jones', 'Khan', 'Lewis', 'Morgan', 'Nowak', 'Okafor', 'Patel', 'Roberts', 'Singh', 'Taylor', 'Walsh', 'Young']);
-const PROFESSIONS = sqlArray(['Advanced clinical practitioner', 'Nurse consultant', 'Consultant physiotherapist', 'Consultant pharmacist', 'Consultant radiographer', 'Consultant midwife', 'Consultant paramedic', 'Clinical scientist']);
+const FIRST = sqlArray([
+  'Aisha',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Ellen',
+  'Femi',
+  'Grace',
+  'Hamza',
+  'Isla',
+  'Jon',
+  'Kiran',
+  'Lucy',
+  'Marek',
+  'Nia',
+  'Owen',
+  'Priya',
+  'Rhys',
+  'Sara',
+  'Tomasz',
+  'Uma',
+]);
+const LAST = sqlArray([
+  'Ahmed',
+  'Brown',
+  'Clarke',
+  'Davies',
+  'Evans',
+  'Fraser',
+  'Green',
+  'Hughes',
+  'Iqbal',
+  'Jones',
+  'Khan',
+  'Lewis',
+  'Morgan',
+  'Nowak',
+  'Okafor',
+  'Patel',
+  'Roberts',
+  'Singh',
+  'Taylor',
+  'Walsh',
+  'Young',
+]);
+const PROFESSIONS = sqlArray([
+  'Advanced clinical practitioner',
+  'Nurse consultant',
+  'Consultant physiotherapist',
+  'Consultant pharmacist',
+  'Consultant radiographer',
+  'Consultant midwife',
+  'Consultant paramedic',
+  'Clinical scientist',
+]);
 const AREAS = sqlArray(['Musculoskeletal', 'Cancer Care', 'Learning Disabilities & Autism']);
 
 /** True when the kept database already holds this shape of data. */
@@ -90,15 +164,26 @@ export async function hasData(client: pg.ClientBase, shape: Shape): Promise<bool
             exists (select 1 from pathway_groups where id = ${COHORT_ID_SQL}) as cohort`,
   );
   const r = rows[0]!;
-  return Number(r.practitioners) === shape.practitioners && Number(r.evidence) >= shape.practitioners * shape.evidenceEach && r.cohort;
+  return (
+    Number(r.practitioners) === shape.practitioners &&
+    Number(r.evidence) >= shape.practitioners * shape.evidenceEach &&
+    r.cohort
+  );
 }
 
 /** Generates everything in one transaction and returns each step's row count and time. */
-export async function generate(client: pg.ClientBase, shape: Shape, versionId: string, pools: StatementPools, passwordHash: string): Promise<Step[]> {
+export async function generate(
+  client: pg.ClientBase,
+  shape: Shape,
+  versionId: string,
+  pools: StatementPools,
+  passwordHash: string,
+): Promise<Step[]> {
   const { practitioners: P, evidenceEach: E, cohortSize: C } = shape;
   if (P % C !== 0) throw new Error('the practitioner count must be a multiple of the cohort size');
   const poolParams = [pools.transition, pools['years-1-3'], pools['years-3-5'], pools.all];
-  for (const [i, pool] of poolParams.entries()) if (pool.length < 3) throw new Error(`statement pool ${i + 1} has fewer than 3 statements`);
+  for (const [i, pool] of poolParams.entries())
+    if (pool.length < 3) throw new Error(`statement pool ${i + 1} has fewer than 3 statements`);
   const stagePools = poolParams.slice(0, 3);
   const steps: Step[] = [];
   const step = async (name: string, text: string, params: unknown[] = poolParams) => {
@@ -120,7 +205,11 @@ export async function generate(client: pg.ClientBase, shape: Shape, versionId: s
        from ${people}`,
       [passwordHash],
     );
-    await step('user_roles', `insert into user_roles (user_id, role) select ${userIdOf('n')}, 'practitioner' from ${people}`, []);
+    await step(
+      'user_roles',
+      `insert into user_roles (user_id, role) select ${userIdOf('n')}, 'practitioner' from ${people}`,
+      [],
+    );
     await step(
       'practitioner_profiles',
       `insert into practitioner_profiles (user_id, profession, registration, clinical_area, current_post, employer, consultant_post_start)
@@ -219,10 +308,24 @@ export async function generate(client: pg.ClientBase, shape: Shape, versionId: s
   return steps;
 }
 
-export const COUNTED_TABLES = ['users', 'user_roles', 'practitioner_profiles', 'pathways', 'self_assessments', 'evidence', 'evidence_links', 'plan_goals', 'plan_actions', 'pathway_groups', 'group_members'] as const;
+export const COUNTED_TABLES = [
+  'users',
+  'user_roles',
+  'practitioner_profiles',
+  'pathways',
+  'self_assessments',
+  'evidence',
+  'evidence_links',
+  'plan_goals',
+  'plan_actions',
+  'pathway_groups',
+  'group_members',
+] as const;
 
 export async function tableCounts(client: pg.ClientBase): Promise<Record<string, number>> {
-  const { rows } = await client.query<Record<string, string>>(`select ${COUNTED_TABLES.map((t) => `(select count(*) from ${t}) as ${t}`).join(', ')}`);
+  const { rows } = await client.query<Record<string, string>>(
+    `select ${COUNTED_TABLES.map((t) => `(select count(*) from ${t}) as ${t}`).join(', ')}`,
+  );
   return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
 }
 

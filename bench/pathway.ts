@@ -26,7 +26,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARM_SECONDS = 5;
 const THINK_MS = 1000;
 const PASSWORD = 'bench pathway quiet river 2026';
-const SHAPE: Shape = { practitioners: Number(process.env.BENCH_PRACTITIONERS ?? 50_000), evidenceEach: 20, cohortSize: 500 };
+const SHAPE: Shape = {
+  practitioners: Number(process.env.BENCH_PRACTITIONERS ?? 50_000),
+  evidenceEach: 20,
+  cohortSize: 500,
+};
 
 /** One virtual user: the pages it asks for in turn, with its session cookie. */
 interface VirtualUser {
@@ -64,7 +68,10 @@ async function worker() {
         const a = performance.now();
         let status = 'error';
         try {
-          const res = await fetch(user.urls[k % user.urls.length]!, { headers: user.cookie ? { cookie: user.cookie } : {}, redirect: 'manual' });
+          const res = await fetch(user.urls[k % user.urls.length]!, {
+            headers: user.cookie ? { cookie: user.cookie } : {},
+            redirect: 'manual',
+          });
           await res.arrayBuffer();
           status = String(res.status);
         } catch {
@@ -76,16 +83,22 @@ async function worker() {
       }
     }),
   );
-  process.stdout.write(`${JSON.stringify({ latencies, elapsedMs: performance.now() - t0, statuses } satisfies WorkerResult)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ latencies, elapsedMs: performance.now() - t0, statuses } satisfies WorkerResult)}\n`,
+  );
 }
 
 /** Runs the load generator in its own process and collects what it measured. */
 function loadFrom(users: VirtualUser[], seconds: number, thinkMs: number): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pathway.ts', '--worker'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pathway.ts', '--worker'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`load generator exited ${code}`)),
+    );
     child.stdin.end(JSON.stringify({ users, seconds, thinkMs } satisfies WorkerSpec));
   });
 }
@@ -119,7 +132,15 @@ function statusText(statuses: Record<string, number>) {
 
 async function main() {
   // The app is loaded here, not at the top, so the load generator process stays small.
-  const [{ createApp }, { testConfig }, { openDatabase }, { hashPassword }, { PATHWAY_STAGES }, data, { default: Fastify }] = await Promise.all([
+  const [
+    { createApp },
+    { testConfig },
+    { openDatabase },
+    { hashPassword },
+    { PATHWAY_STAGES },
+    data,
+    { default: Fastify },
+  ] = await Promise.all([
     import('../src/app'),
     import('../test/helpers/app'),
     import('../src/platform/db/database'),
@@ -161,7 +182,10 @@ async function main() {
       },
     },
   };
-  const app = await createApp(testConfig({ demo: true, databaseUrl: url.toString(), databasePoolSize: 10 }), { database, logger });
+  const app = await createApp(testConfig({ demo: true, databaseUrl: url.toString(), databasePoolSize: 10 }), {
+    database,
+    logger,
+  });
   await app.ready();
   await app.services.seedDemo();
   const client = await database.pool!.connect();
@@ -181,9 +205,17 @@ async function main() {
     for (const r of (await frameworks.list(false)).filter((x) => x.framework.kind === 'core')) {
       const statements = (await frameworks.itemsOf(r.version!.id)).filter((i) => i.type === 'statement');
       const byStage = (stage: string) => statements.filter((s) => s.stage === stage).map((s) => s.identifier);
-      const pools: StatementPools = { transition: byStage('transition'), 'years-1-3': byStage('years-1-3'), 'years-3-5': byStage('years-3-5'), all: statements.map((s) => s.identifier) };
+      const pools: StatementPools = {
+        transition: byStage('transition'),
+        'years-1-3': byStage('years-1-3'),
+        'years-3-5': byStage('years-3-5'),
+        all: statements.map((s) => s.identifier),
+      };
       const atStages = PATHWAY_STAGES.reduce((n, s) => n + pools[s].length, 0);
-      if (PATHWAY_STAGES.every((s) => pools[s].length >= 3) && (!chosen || atStages > PATHWAY_STAGES.reduce((n, s) => n + chosen!.pools[s].length, 0))) {
+      if (
+        PATHWAY_STAGES.every((s) => pools[s].length >= 3) &&
+        (!chosen || atStages > PATHWAY_STAGES.reduce((n, s) => n + chosen!.pools[s].length, 0))
+      ) {
         chosen = { versionId: r.version!.id, title: `${r.framework.title} (version ${r.version!.label})`, pools };
       }
     }
@@ -191,25 +223,39 @@ async function main() {
     const { pools } = chosen;
 
     const scale = `${SHAPE.practitioners.toLocaleString('en-GB')} practitioners / ${(SHAPE.practitioners * SHAPE.evidenceEach).toLocaleString('en-GB')} evidence items`;
-    console.log(`Framework: ${chosen.title}: ${pools.all.length} statements (${PATHWAY_STAGES.map((s) => `${s} ${pools[s].length}`).join(', ')})`);
+    console.log(
+      `Framework: ${chosen.title}: ${pools.all.length} statements (${PATHWAY_STAGES.map((s) => `${s} ${pools[s].length}`).join(', ')})`,
+    );
     if (reuse) {
       console.log(`Data: reusing ${scale} in ${DATABASE} (BENCH_KEEP=1)`);
     } else {
       const t = performance.now();
       const steps = await data.generate(client, SHAPE, chosen.versionId, pools, await hashPassword(PASSWORD));
-      console.log(`Data: generated ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s (one transaction, then VACUUM ANALYZE)`);
-      for (const s of steps) console.log(`  ${s.name.padEnd(22)} ${s.rows.toLocaleString('en-GB').padStart(10)} rows  ${(s.ms / 1000).toFixed(1).padStart(6)} s`);
+      console.log(
+        `Data: generated ${scale} in ${((performance.now() - t) / 1000).toFixed(1)} s (one transaction, then VACUUM ANALYZE)`,
+      );
+      for (const s of steps)
+        console.log(
+          `  ${s.name.padEnd(22)} ${s.rows.toLocaleString('en-GB').padStart(10)} rows  ${(s.ms / 1000).toFixed(1).padStart(6)} s`,
+        );
     }
     const counts = await data.tableCounts(client);
-    console.log(`  rows now: ${Object.entries(counts).map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`).join(', ')}`);
+    console.log(
+      `  rows now: ${Object.entries(counts)
+        .map(([t, n]) => `${t} ${n.toLocaleString('en-GB')}`)
+        .join(', ')}`,
+    );
 
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     const bare = Fastify({ logger: false });
-    bare.get<{ Params: { pathwayId: string }; Querystring: { user: string } }>('/bare/:pathwayId', async (request, reply) => {
-      const p = await app.services.pathway.own(request.params.pathwayId, request.query.user);
-      return p ?? reply.code(404).send({ error: 'not found' });
-    });
+    bare.get<{ Params: { pathwayId: string }; Querystring: { user: string } }>(
+      '/bare/:pathwayId',
+      async (request, reply) => {
+        const p = await app.services.pathway.own(request.params.pathwayId, request.query.user);
+        return p ?? reply.code(404).send({ error: 'not found' });
+      },
+    );
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const bareBase = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 
@@ -223,23 +269,37 @@ async function main() {
     const ownerCookie = await signIn(base, data.COHORT_OWNER_EMAIL);
     const groupId = await data.cohortId(client);
 
-    const perPerson = (path: (p: (typeof people)[number]) => string) => people.map((p, i) => ({ urls: [`${base}${path(p)}`], cookie: cookies[i]! }));
+    const perPerson = (path: (p: (typeof people)[number]) => string) =>
+      people.map((p, i) => ({ urls: [`${base}${path(p)}`], cookie: cookies[i]! }));
     const targets: { name: string; users: VirtualUser[] }[] = [
       { name: 'dashboard: GET /pathway', users: perPerson(() => '/pathway') },
       { name: 'dashboard: GET /pathway/:id', users: perPerson((p) => `/pathway/${p.pathway_id}`) },
       { name: 'matrix: GET /pathway/:id/matrix', users: perPerson((p) => `/pathway/${p.pathway_id}/matrix`) },
-      { name: `cohort: GET /cohorts/:id (${SHAPE.cohortSize})`, users: Array.from({ length: USERS }, () => ({ urls: [`${base}/cohorts/${groupId}`], cookie: ownerCookie })) },
+      {
+        name: `cohort: GET /cohorts/:id (${SHAPE.cohortSize})`,
+        users: Array.from({ length: USERS }, () => ({ urls: [`${base}/cohorts/${groupId}`], cookie: ownerCookie })),
+      },
     ];
-    const baseline = { name: 'baseline: bare route, 1 query', users: people.map((p) => ({ urls: [`${bareBase}/bare/${p.pathway_id}?user=${p.user_id}`], cookie: '' })) };
+    const baseline = {
+      name: 'baseline: bare route, 1 query',
+      users: people.map((p) => ({ urls: [`${bareBase}/bare/${p.pathway_id}?user=${p.user_id}`], cookie: '' })),
+    };
 
     // Each page once per user first: a page that does not answer 200 is reported and left out.
     const measured: typeof targets = [];
     for (const target of [...targets, baseline]) {
-      const answers = await Promise.all(target.users.map(async (u) => (await fetch(u.urls[0]!, { headers: u.cookie ? { cookie: u.cookie } : {}, redirect: 'manual' })).status));
+      const answers = await Promise.all(
+        target.users.map(
+          async (u) =>
+            (await fetch(u.urls[0]!, { headers: u.cookie ? { cookie: u.cookie } : {}, redirect: 'manual' })).status,
+        ),
+      );
       const wrong = answers.filter((s) => s !== 200);
       if (wrong.length) {
         const notBuilt = target === targets[3] && wrong.every((s) => s === 404);
-        console.log(`  ${target.name}: ${wrong.length} of ${answers.length} users got ${[...new Set(wrong)].join(', ')}${notBuilt ? ' (the cohort page is not built yet): not measured' : ': not measured'}`);
+        console.log(
+          `  ${target.name}: ${wrong.length} of ${answers.length} users got ${[...new Set(wrong)].join(', ')}${notBuilt ? ' (the cohort page is not built yet): not measured' : ': not measured'}`,
+        );
         if (target === baseline) throw new Error('the baseline route does not answer 200');
         continue;
       }
@@ -256,19 +316,41 @@ async function main() {
     // First one user asking back to back (what a page costs on its own), then the budget's 50 users
     // reading each page for about a second, then 50 requests always in flight (saturation).
     const modes = [
-      { label: 'one user, requests back to back (the cost of each page alone)', users: 1, think: 0, seconds: Math.max(2, Math.round(SECONDS / 4)), budget: false },
-      { label: `${USERS} users, ~1 s think time between pages`, users: USERS, think: THINK_MS, seconds: SECONDS, budget: true },
-      { label: `${USERS} requests always in flight (no think time)`, users: USERS, think: 0, seconds: SECONDS, budget: true },
+      {
+        label: 'one user, requests back to back (the cost of each page alone)',
+        users: 1,
+        think: 0,
+        seconds: Math.max(2, Math.round(SECONDS / 4)),
+        budget: false,
+      },
+      {
+        label: `${USERS} users, ~1 s think time between pages`,
+        users: USERS,
+        think: THINK_MS,
+        seconds: SECONDS,
+        budget: true,
+      },
+      {
+        label: `${USERS} requests always in flight (no think time)`,
+        users: USERS,
+        think: 0,
+        seconds: SECONDS,
+        budget: true,
+      },
     ];
     for (const mode of modes) {
       // The machine is shared: a load average well above this benchmark's own (about 2-3) means the figures are not clean.
-      console.log(`\nPractitioner pages on PostgreSQL at ${scale} — ${mode.label}, ${mode.seconds} s each (1-min load average ${os.loadavg()[0]!.toFixed(1)}, this benchmark included)`);
+      console.log(
+        `\nPractitioner pages on PostgreSQL at ${scale} — ${mode.label}, ${mode.seconds} s each (1-min load average ${os.loadavg()[0]!.toFixed(1)}, this benchmark included)`,
+      );
       const b = line(baseline.name, await loadFrom(baseline.users.slice(0, mode.users), mode.seconds, mode.think));
       console.log(`${b.text}  (bare Fastify route: the pathway row by id, JSON)`);
       for (const target of measured) {
         const t = line(target.name, await loadFrom(target.users.slice(0, mode.users), mode.seconds, mode.think));
         const verdict = mode.budget ? `budget p95 < 100 ms: ${t.s.p95 < 100 ? 'within' : 'OVER'}  ` : '';
-        console.log(`${t.text}  ${verdict}(×${(t.s.p50 / b.s.p50).toFixed(1)} p50, ×${(t.s.p95 / b.s.p95).toFixed(1)} p95 of baseline)`);
+        console.log(
+          `${t.text}  ${verdict}(×${(t.s.p50 / b.s.p50).toFixed(1)} p50, ×${(t.s.p95 / b.s.p95).toFixed(1)} p95 of baseline)`,
+        );
       }
     }
     // The cohort figures are cached for a minute per instance, so most views above were cache hits:
@@ -282,7 +364,9 @@ async function main() {
       misses.push(performance.now() - t0);
     }
     const m = summarise(misses);
-    console.log(`\nCohort figures computed afresh (cache miss), ${SHAPE.cohortSize} members, 30 times: p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  max ${ms(m.max)}`);
+    console.log(
+      `\nCohort figures computed afresh (cache miss), ${SHAPE.cohortSize} members, 30 times: p50 ${ms(m.p50)}  p95 ${ms(m.p95)}  max ${ms(m.max)}`,
+    );
     await bare.close();
   } finally {
     client.release();

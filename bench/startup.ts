@@ -36,7 +36,9 @@ try {
   const first = await timeToFirstPage(dir, 3901);
   const second = await timeToFirstPage(dir, 3902);
   console.log('Waymark startup (embedded database, demo data)');
-  console.log(`  first start, empty data directory → first page: ${ms(first)}  (budget 15000 ms: ${first < 15_000 ? 'within' : 'OVER'})`);
+  console.log(
+    `  first start, empty data directory → first page: ${ms(first)}  (budget 15000 ms: ${first < 15_000 ? 'within' : 'OVER'})`,
+  );
   console.log(`  second start, same data directory → first page: ${ms(second)}`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,13 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarise(latencies: number[]) {
   const s = [...latencies].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 0.5), p95: percentile(s, 0.95), p99: percentile(s, 0.99), max: s[s.length - 1] ?? Number.NaN };
+  return {
+    n: s.length,
+    p50: percentile(s, 0.5),
+    p95: percentile(s, 0.95),
+    p99: percentile(s, 0.99),
+    max: s[s.length - 1] ?? Number.NaN,
+  };
 }
 
 export const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -20,7 +26,13 @@ export const ms = (v: number) => `${v.toFixed(1)} ms`;
  * `thinkMs`, each user pauses for a random 0.5–1.5 × thinkMs between requests,
  * as a person reading a page does; without, every user is always waiting on a request.
  */
-export async function load(users: number, total: number, seconds: number, request: () => Promise<void>, thinkMs = 0): Promise<{ latencies: number[]; elapsedMs: number; errors: number }> {
+export async function load(
+  users: number,
+  total: number,
+  seconds: number,
+  request: () => Promise<void>,
+  thinkMs = 0,
+): Promise<{ latencies: number[]; elapsedMs: number; errors: number }> {
   const latencies: number[] = [];
   let started = 0;
   let errors = 0;

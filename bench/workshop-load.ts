@@ -58,8 +58,17 @@ for (let n = 0; n < total; n++) {
   posts.push(
     fetch(poster.url, {
       method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', cookie: poster.cookie },
-      body: new URLSearchParams({ _csrf: poster.csrf, activityId: poster.activityId, text: `Bench note ${n}`, clientKey: `bench-${n}-${Math.random().toString(36).slice(2, 10)}` }),
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: poster.cookie,
+      },
+      body: new URLSearchParams({
+        _csrf: poster.csrf,
+        activityId: poster.activityId,
+        text: `Bench note ${n}`,
+        clientKey: `bench-${n}-${Math.random().toString(36).slice(2, 10)}`,
+      }),
     })
       .then(async (res) => {
         const body = (await res.json()) as { data?: { id: string } };

@@ -37,7 +37,11 @@ import { pathwayPublicRoutes } from './features/pathway/public-routes';
 import { createReviewService, type ReviewService } from './features/pathway/review-service';
 import { createPlanService, type PlanService } from './features/pathway/plan-service';
 import { createGroupService, type GroupService } from './features/pathway/group-service';
-import { createPortfolioService, PORTFOLIO_IMPORT_MAX_BYTES, type PortfolioService } from './features/pathway/portfolio-service';
+import {
+  createPortfolioService,
+  PORTFOLIO_IMPORT_MAX_BYTES,
+  type PortfolioService,
+} from './features/pathway/portfolio-service';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -75,7 +79,12 @@ const HOUR = 3600_000;
 export async function createApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Secrets in request URLs and credential headers are hidden from every log line (platform/tokens/log-redaction.ts).
-    logger: deps.logger === undefined ? loggerOptions(config.logLevel) : typeof deps.logger === 'object' ? { ...loggerOptions(config.logLevel), ...deps.logger } : deps.logger,
+    logger:
+      deps.logger === undefined
+        ? loggerOptions(config.logLevel)
+        : typeof deps.logger === 'object'
+          ? { ...loggerOptions(config.logLevel), ...deps.logger }
+          : deps.logger,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
@@ -89,7 +98,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const { database } = deps;
   const jobs = new JobRunner(database.db, app.log, config.jobsPollMs);
   // Read (or made) here on the database itself, never in a caller's transaction, which could roll it back.
-  const mailer = new Mailer(jobs, app.log, { smtpUrl: config.smtpUrl, from: config.mailFrom, key: await outboxKey(database.db) });
+  const mailer = new Mailer(jobs, app.log, {
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    key: await outboxKey(database.db),
+  });
   const events = new EventBus(database, app.log);
   const platform: Platform = { config, database, db: database.db, jobs, mailer, events };
 
@@ -98,14 +111,23 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const programmes = createProgrammesService(platform, accounts, {
     stageActivity: async (programmeId) => {
       const studies = await delphi.studiesOf(programmeId);
-      const rounds = await Promise.all(studies.map(async (s) => (await delphi.rounds(s.id)).map((r) => ({ study: s.title, number: r.number, status: r.status }))));
-      return { delphiRounds: rounds.flat(), workshops: (await workshops.list(programmeId)).map((w) => ({ kind: w.kind, status: w.status })) };
+      const rounds = await Promise.all(
+        studies.map(async (s) =>
+          (await delphi.rounds(s.id)).map((r) => ({ study: s.title, number: r.number, status: r.status })),
+        ),
+      );
+      return {
+        delphiRounds: rounds.flat(),
+        workshops: (await workshops.list(programmeId)).map((w) => ({ kind: w.kind, status: w.status })),
+      };
     },
   });
   const frameworks = createFrameworksService(platform);
   const guides = createGuidesService(platform);
   const delphi = createDelphiService(platform, frameworks);
-  const workshops = createWorkshopsService(platform, { areaNames: async (id) => (await programmes.areasOf(id)).map((a) => a.name) });
+  const workshops = createWorkshopsService(platform, {
+    areaNames: async (id) => (await programmes.areasOf(id)).map((a) => a.name),
+  });
   const pathway = createPathwayService(platform, frameworks);
   const review = createReviewService(platform, frameworks);
   const plans = createPlanService(platform, pathway);
@@ -156,14 +178,20 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
 
   healthRoutes(app);
   homeRoutes(app);
-  accountRoutes(app, accounts, demoList, async (userId) => ({
-    programmeMemberships: await programmes.membershipsOf(userId),
-    workshopNotes: await workshops.notesOfUser(userId),
-    pathwayPortfolios: await portfolio.ofUser(userId),
-  }), async (userId) => {
-    const keys = await plans.fileKeysOfUser(userId);
-    return async () => void (await plans.removeFiles(keys));
-  });
+  accountRoutes(
+    app,
+    accounts,
+    demoList,
+    async (userId) => ({
+      programmeMemberships: await programmes.membershipsOf(userId),
+      workshopNotes: await workshops.notesOfUser(userId),
+      pathwayPortfolios: await portfolio.ofUser(userId),
+    }),
+    async (userId) => {
+      const keys = await plans.fileKeysOfUser(userId);
+      return async () => void (await plans.removeFiles(keys));
+    },
+  );
   programmeRoutes(app, programmes);
   adminRoutes(app, accounts);
   frameworkRoutes(app, frameworks);
@@ -188,7 +216,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     plans,
     groups,
     portfolio,
-    seedDemo: () => seedDemo(database.db, accounts, programmes, frameworks, delphi, workshops, { pathway, review, plans, groups }, app.log),
+    seedDemo: () =>
+      seedDemo(
+        database.db,
+        accounts,
+        programmes,
+        frameworks,
+        delphi,
+        workshops,
+        { pathway, review, plans, groups },
+        app.log,
+      ),
   });
 
   app.addHook('onReady', async () => {

@@ -81,7 +81,9 @@ describe('loadConfig', () => {
     it('refuses to put demo accounts on the network unless DEMO_ALLOW_NETWORK=true, and says which it did', () => {
       const refused = decideListen(loadConfig({ HOST: '0.0.0.0' }), true);
       expect(refused.ok).toBe(false);
-      expect(refused.message).toMatch(/^HOST: refusing to listen on 0\.0\.0\.0 while demo accounts exist.*DEMO_ALLOW_NETWORK=true/);
+      expect(refused.message).toMatch(
+        /^HOST: refusing to listen on 0\.0\.0\.0 while demo accounts exist.*DEMO_ALLOW_NETWORK=true/,
+      );
       const allowed = decideListen(loadConfig({ HOST: '0.0.0.0', DEMO_ALLOW_NETWORK: 'true' }), true);
       expect(allowed).toMatchObject({ ok: true, host: '0.0.0.0' });
       expect(allowed.message).toMatch(/reachable from the network/);

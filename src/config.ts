@@ -32,7 +32,12 @@ export const envSchema = z.object({
   /** Secret for signing session cookies (≥ 32 characters). If unset, one is generated and kept in the database. */
   SESSION_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   /** Idle session lifetime in hours. */
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   /** smtp://user:pass@host:port or smtps://… to send email; unset keeps email in the outbox. */
   SMTP_URL: z
     .string()
@@ -70,7 +75,12 @@ export const envSchema = z.object({
   /** Sign-in, registration and password-reset form posts allowed per minute from one address. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** The longest an address is paused after too many failed sign-ins (a minute first, doubling). */
-  SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SIGN_IN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** Largest file a practitioner can attach to a piece of evidence, in megabytes. */
   ATTACHMENT_MAX_MB: z.coerce.number().min(0.01).max(100).default(10),
 });
@@ -134,7 +144,10 @@ export function parseTrustProxy(raw: string): TrustProxy | string {
     const hops = Number(v);
     return hops <= 10 ? hops : 'must be at most 10 hops';
   }
-  const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !isProxyEntry(e));
   if (!entries.length || bad.length) {
     return `must be false, a number of proxy hops (e.g. 1), or a comma-separated list of proxy addresses or ranges (e.g. 10.0.0.0/8); "${bad[0] ?? raw}" is none of these`;
@@ -165,7 +178,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const demo = e.DEMO ?? !isProduction;
   const warnings: string[] = [];
   if (/^\s*(true|yes)\s*$/i.test(cleaned.TRUST_PROXY ?? '')) {
-    warnings.push('TRUST_PROXY=true trusts one proxy hop (the address your proxy saw). Set the number of hops or the proxies\' addresses to say so exactly.');
+    warnings.push(
+      "TRUST_PROXY=true trusts one proxy hop (the address your proxy saw). Set the number of hops or the proxies' addresses to say so exactly.",
+    );
   }
   return {
     env: e.NODE_ENV,
@@ -204,7 +219,10 @@ export function fastifyTrustProxy(tp: TrustProxy): boolean | string[] | ((addres
 
 /** Is this listen address reachable only from this machine? */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h === '::1' || h === '::ffff:127.0.0.1') return true;
   return isIP(h) === 4 && h.startsWith('127.');
 }
@@ -215,7 +233,10 @@ export type ListenDecision = { ok: true; host: string; message: string } | { ok:
  * Where `serve` may listen. Demo accounts have a published password, so an install that has them (or is
  * about to seed them) listens beyond this machine only when DEMO_ALLOW_NETWORK=true says so.
  */
-export function decideListen(config: Pick<Config, 'host' | 'hostFromEnv' | 'demoAllowNetwork'>, demoAccounts: boolean): ListenDecision {
+export function decideListen(
+  config: Pick<Config, 'host' | 'hostFromEnv' | 'demoAllowNetwork'>,
+  demoAccounts: boolean,
+): ListenDecision {
   const { host } = config;
   if (!demoAccounts) return { ok: true, host, message: `Listening on ${host}` };
   if (isLoopbackHost(host)) {
@@ -226,7 +247,11 @@ export function decideListen(config: Pick<Config, 'host' | 'hostFromEnv' | 'demo
     };
   }
   if (config.demoAllowNetwork) {
-    return { ok: true, host, message: `Demo accounts are present and DEMO_ALLOW_NETWORK=true: listening on ${host}, reachable from the network. Anyone who can reach it can sign in with the published demo password.` };
+    return {
+      ok: true,
+      host,
+      message: `Demo accounts are present and DEMO_ALLOW_NETWORK=true: listening on ${host}, reachable from the network. Anyone who can reach it can sign in with the published demo password.`,
+    };
   }
   return {
     ok: false,

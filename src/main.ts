@@ -79,14 +79,18 @@ async function withDatabase<T>(config: Config, work: (database: Database) => Pro
 
 /** The app on the database, without the job worker, for one command; closed afterwards whatever happens. */
 async function withApp<T>(config: Config, work: (app: FastifyInstance) => Promise<T>, given?: Database): Promise<T> {
-  return withDatabase(config, async (database) => {
-    const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
-    try {
-      return await work(app);
-    } finally {
-      await app.close();
-    }
-  }, given);
+  return withDatabase(
+    config,
+    async (database) => {
+      const app = await createApp({ ...config, jobsWorker: false }, { database, logger: false });
+      try {
+        return await work(app);
+      } finally {
+        await app.close();
+      }
+    },
+    given,
+  );
 }
 
 async function serve(config: Config) {
@@ -99,7 +103,8 @@ async function serve(config: Config) {
   for (const warning of config.warnings) app.log.warn(warning);
   await app.services.guides.ensureShipped();
   const seeding = config.demo && (await app.services.accounts.countUsers()) === 0;
-  const demoPresent = async () => (await Promise.all(demoAccounts().map((a) => app.services.accounts.findUserByEmail(a.email)))).some(Boolean);
+  const demoPresent = async () =>
+    (await Promise.all(demoAccounts().map((a) => app.services.accounts.findUserByEmail(a.email)))).some(Boolean);
   const listen = decideListen(config, seeding || (await demoPresent()));
   if (!listen.ok) {
     await app.close();
@@ -112,7 +117,10 @@ async function serve(config: Config) {
   }
   app.log.info(listen.message);
   await app.listen({ port: config.port, host: listen.host });
-  app.log.info({ driver: database.driver, startupMs: Date.now() - started, url: config.baseUrl }, `Waymark is ready at ${config.baseUrl}`);
+  app.log.info(
+    { driver: database.driver, startupMs: Date.now() - started, url: config.baseUrl },
+    `Waymark is ready at ${config.baseUrl}`,
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -136,13 +144,23 @@ async function serve(config: Config) {
 
 function delphiCommand(args: string[]) {
   const [sub, ...rest] = args;
-  if (sub !== 'analyse') refuse('Usage: waymark delphi analyse RESPONSES.csv [--rule …] [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]');
+  if (sub !== 'analyse')
+    refuse(
+      'Usage: waymark delphi analyse RESPONSES.csv [--rule …] [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]',
+    );
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { rule: { type: 'string' }, scale: { type: 'string' }, 'by-group': { type: 'boolean' }, 'every-group': { type: 'boolean' }, previous: { type: 'string' }, quartiles: { type: 'string' } },
+      options: {
+        rule: { type: 'string' },
+        scale: { type: 'string' },
+        'by-group': { type: 'boolean' },
+        'every-group': { type: 'boolean' },
+        previous: { type: 'string' },
+        quartiles: { type: 'string' },
+      },
     });
   } catch (err) {
     refuse((err as Error).message);
@@ -150,8 +168,18 @@ function delphiCommand(args: string[]) {
   const { values, positionals } = parsed;
   const file = positionals[0];
   if (!file) refuse('Give the responses file: waymark delphi analyse RESPONSES.csv');
-  const scale = values.scale === undefined || values.scale === '1-9' ? GRADE_9 : values.scale === '1-5' ? LIKERT_5 : refuse(`--scale must be 1-9 or 1-5, not "${values.scale}"`);
-  const quartiles = values.quartiles === undefined || values.quartiles === '7' ? 7 : values.quartiles === '6' ? 6 : refuse(`--quartiles must be 7 or 6, not "${values.quartiles}"`);
+  const scale =
+    values.scale === undefined || values.scale === '1-9'
+      ? GRADE_9
+      : values.scale === '1-5'
+        ? LIKERT_5
+        : refuse(`--scale must be 1-9 or 1-5, not "${values.scale}"`);
+  const quartiles =
+    values.quartiles === undefined || values.quartiles === '7'
+      ? 7
+      : values.quartiles === '6'
+        ? 6
+        : refuse(`--quartiles must be 7 or 6, not "${values.quartiles}"`);
   let rule;
   try {
     rule = parseRule(values.rule ?? 'comet');
@@ -167,51 +195,78 @@ function delphiCommand(args: string[]) {
       refuse(`Could not read ${path}: ${(err as Error).message}`);
     }
     const r = parseResponsesCsv(text, scale);
-    if (!r.ok) refuse(`${path} has ${r.problems.length} problem(s); nothing was analysed:\n${r.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
+    if (!r.ok)
+      refuse(
+        `${path} has ${r.problems.length} problem(s); nothing was analysed:\n${r.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
+      );
     return r.ratings;
   };
   const current = read(file);
   const previous = values.previous ? read(values.previous) : undefined;
-  const result = analyseRound(current, { rule, scale, quartiles, byGroup: values['by-group'], everyGroup: values['every-group'] }, previous);
+  const result = analyseRound(
+    current,
+    { rule, scale, quartiles, byGroup: values['by-group'], everyGroup: values['every-group'] },
+    previous,
+  );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function frameworkCommand(config: Config, args: string[], given?: Database) {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { format: { type: 'string' }, out: { type: 'string' } },
+  });
   const format = values.format;
-  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) refuse(`--format must be one of ${FORMATS.join(', ')}`);
-  await withApp(config, async (app) => {
-    const frameworks = app.services.frameworks;
-    if (sub === 'list') {
-      for (const v of await frameworks.allVersions()) process.stdout.write(`${v.id}\t${v.shortName}\t${v.label}\t${v.status}\n`);
-    } else if (sub === 'import') {
-      const file = positionals[0];
-      if (!file) refuse('Usage: waymark framework import FILE [--format case|csv|json]');
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (err) {
-        refuse(`Could not read ${file}: ${(err as Error).message}`);
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format))
+    refuse(`--format must be one of ${FORMATS.join(', ')}`);
+  await withApp(
+    config,
+    async (app) => {
+      const frameworks = app.services.frameworks;
+      if (sub === 'list') {
+        for (const v of await frameworks.allVersions())
+          process.stdout.write(`${v.id}\t${v.shortName}\t${v.label}\t${v.status}\n`);
+      } else if (sub === 'import') {
+        const file = positionals[0];
+        if (!file) refuse('Usage: waymark framework import FILE [--format case|csv|json]');
+        let text: string;
+        try {
+          text = fs.readFileSync(file, 'utf8');
+        } catch (err) {
+          refuse(`Could not read ${file}: ${(err as Error).message}`);
+        }
+        if (Buffer.byteLength(text) > MAX_IMPORT_BYTES)
+          refuse(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+        const preview = await frameworks.preview((format as Format | undefined) ?? detectFormat(file, text), text);
+        if (!preview.ok)
+          refuse(
+            `Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
+          );
+        const version = await frameworks.importDoc(preview.doc, null, { actorId: null, actorLabel: 'command line' });
+        process.stdout.write(
+          `Imported ${preview.doc.framework.shortName} version ${version.label} (${version.status}) as ${version.id}: ${preview.doc.items.length} items.\n`,
+        );
+      } else if (sub === 'export') {
+        const id = positionals[0];
+        if (!id || !format) refuse('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
+        const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
+        const version = shortName
+          ? (await frameworks.find(shortName, label, true))?.version
+          : /^[0-9a-f-]{36}$/i.test(id)
+            ? await frameworks.findVersionById(id)
+            : undefined;
+        if (!version) refuse(`No framework version ${id}. Run "waymark framework list" to see them.`);
+        const text = await frameworks.serialise(await frameworks.docOf(version), format as Format);
+        if (values.out) fs.writeFileSync(values.out, text);
+        else process.stdout.write(text);
+      } else {
+        refuse('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
       }
-      if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) refuse(`${file} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
-      const preview = await frameworks.preview((format as Format | undefined) ?? detectFormat(file, text), text);
-      if (!preview.ok) refuse(`Nothing was imported. ${file} has ${preview.problems.length} problem(s):\n${preview.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`);
-      const version = await frameworks.importDoc(preview.doc, null, { actorId: null, actorLabel: 'command line' });
-      process.stdout.write(`Imported ${preview.doc.framework.shortName} version ${version.label} (${version.status}) as ${version.id}: ${preview.doc.items.length} items.\n`);
-    } else if (sub === 'export') {
-      const id = positionals[0];
-      if (!id || !format) refuse('Usage: waymark framework export ID --format case|csv|json [--out FILE]');
-      const [shortName, label] = id.includes('@') ? id.split('@') : [undefined, undefined];
-      const version = shortName ? (await frameworks.find(shortName, label, true))?.version : /^[0-9a-f-]{36}$/i.test(id) ? await frameworks.findVersionById(id) : undefined;
-      if (!version) refuse(`No framework version ${id}. Run "waymark framework list" to see them.`);
-      const text = await frameworks.serialise(await frameworks.docOf(version), format as Format);
-      if (values.out) fs.writeFileSync(values.out, text);
-      else process.stdout.write(text);
-    } else {
-      refuse('Usage: waymark framework list | import FILE [--format …] | export ID --format … [--out FILE]');
-    }
-  }, given);
+    },
+    given,
+  );
 }
 
 export async function main(argv: string[], deps: CommandDeps = {}): Promise<void> {
@@ -241,37 +296,58 @@ export async function main(argv: string[], deps: CommandDeps = {}): Promise<void
       const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
       if (!values.demo) refuse('Say what to seed: waymark seed --demo');
       if (config.isProduction) refuse('Demo data is never seeded when NODE_ENV=production.');
-      await withApp(config, async (app) => {
-        const created = await app.services.seedDemo();
-        await app.platform.jobs.runDue();
-        process.stdout.write(created ? 'Demo data created.\n' : 'Demo data was already there; nothing changed.\n');
-      }, deps.database);
+      await withApp(
+        config,
+        async (app) => {
+          const created = await app.services.seedDemo();
+          await app.platform.jobs.runDue();
+          process.stdout.write(created ? 'Demo data created.\n' : 'Demo data was already there; nothing changed.\n');
+        },
+        deps.database,
+      );
       return;
     }
     case 'admin': {
       const [sub, ...args] = rest;
       if (sub !== 'create') refuse('Usage: waymark admin create --email EMAIL [--name NAME] [--password PASSWORD]');
-      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
+      const { values } = parseArgs({
+        args,
+        options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+      });
       if (!values.email) refuse('Give the new admin an email address: --email someone@example.nhs.uk');
-      await withApp(config, async (app) => {
-        try {
-          const result = await app.services.accounts.createAdmin({ email: values.email!, name: values.name, password: values.password });
-          process.stdout.write(`Admin ${result.email} created.\n`);
-          if (result.link) process.stdout.write(`Open this link within 24 hours to choose a password:\n${result.link}\n`);
-        } catch (err) {
-          refuse(err instanceof Error ? err.message : String(err));
-        }
-      }, deps.database);
+      await withApp(
+        config,
+        async (app) => {
+          try {
+            const result = await app.services.accounts.createAdmin({
+              email: values.email!,
+              name: values.name,
+              password: values.password,
+            });
+            process.stdout.write(`Admin ${result.email} created.\n`);
+            if (result.link)
+              process.stdout.write(`Open this link within 24 hours to choose a password:\n${result.link}\n`);
+          } catch (err) {
+            refuse(err instanceof Error ? err.message : String(err));
+          }
+        },
+        deps.database,
+      );
       return;
     }
     case 'mail': {
       const [sub, id] = rest;
-      if (sub !== 'show' || !id) refuse('Usage: waymark mail show ID (the ID ends the message\'s address in the admin outbox)');
-      await withApp(config, async (app) => {
-        const text = await printableMessage(app.platform.mailer, app.platform.db, id);
-        if (text === undefined) refuse(`There is no message ${id} in the outbox`);
-        process.stdout.write(text);
-      }, deps.database);
+      if (sub !== 'show' || !id)
+        refuse("Usage: waymark mail show ID (the ID ends the message's address in the admin outbox)");
+      await withApp(
+        config,
+        async (app) => {
+          const text = await printableMessage(app.platform.mailer, app.platform.db, id);
+          if (text === undefined) refuse(`There is no message ${id} in the outbox`);
+          process.stdout.write(text);
+        },
+        deps.database,
+      );
       return;
     }
     case 'framework':
@@ -279,26 +355,36 @@ export async function main(argv: string[], deps: CommandDeps = {}): Promise<void
     case 'backup': {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (!values.out) refuse('Say where to write the backup: waymark backup --out FILE');
-      await withDatabase(config, async (database) => {
-        const counts = await writeBackupFile(database.db, values.out!);
-        const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-        process.stdout.write(`Backup written to ${values.out}: ${Object.keys(counts).length} tables, ${rows} rows.\n`);
-      }, deps.database);
+      await withDatabase(
+        config,
+        async (database) => {
+          const counts = await writeBackupFile(database.db, values.out!);
+          const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+          process.stdout.write(
+            `Backup written to ${values.out}: ${Object.keys(counts).length} tables, ${rows} rows.\n`,
+          );
+        },
+        deps.database,
+      );
       return;
     }
     case 'restore': {
       const file = rest[0];
       if (!file) refuse('Say which backup to restore: waymark restore FILE');
       if (!fs.existsSync(file)) refuse(`Could not read ${file}: there is no such file`);
-      await withDatabase(config, async (database) => {
-        try {
-          const counts = await restoreBackupFile(database.db, file);
-          const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-          process.stdout.write(`Restored ${rows} rows into ${Object.keys(counts).length} tables.\n`);
-        } catch (err) {
-          refuse(`Restore failed; nothing was changed. ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }, deps.database);
+      await withDatabase(
+        config,
+        async (database) => {
+          try {
+            const counts = await restoreBackupFile(database.db, file);
+            const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+            process.stdout.write(`Restored ${rows} rows into ${Object.keys(counts).length} tables.\n`);
+          } catch (err) {
+            refuse(`Restore failed; nothing was changed. ${err instanceof Error ? err.message : String(err)}`);
+          }
+        },
+        deps.database,
+      );
       return;
     }
     default:

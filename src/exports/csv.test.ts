@@ -37,7 +37,13 @@ describe('CSV formula injection (OWASP)', () => {
 
   it('quotes a cell with a line break, so a formula after the break stays inside its cell', () => {
     const note = "Great idea\n=cmd|' /C calc'!A0";
-    const text = toCsvText(['note', 'votes'], [[note, 3], ['two\r\nlines', 1]]);
+    const text = toCsvText(
+      ['note', 'votes'],
+      [
+        [note, 3],
+        ['two\r\nlines', 1],
+      ],
+    );
     expect(text).toBe('\uFEFFnote,votes\r\n"Great idea\n=cmd|\' /C calc\'!A0",3\r\n"two\r\nlines",1\r\n');
     // A strict reader sees one record per row, and the text comes back whole.
     const read = readCsv(text);

@@ -38,7 +38,10 @@ export interface CsvWriteOptions {
  */
 export function writeCsv(rows: (string | number | null | undefined)[][], options: CsvWriteOptions = {}): string {
   const cells = rows.map((row) => row.map((c) => (typeof c === 'number' ? c : neutraliseCell(c ?? ''))));
-  const text = stringify(cells, { record_delimiter: options.recordDelimiter ?? '\r\n', quoted_match: [/^'/, /[\r\n]/] });
+  const text = stringify(cells, {
+    record_delimiter: options.recordDelimiter ?? '\r\n',
+    quoted_match: [/^'/, /[\r\n]/],
+  });
   return options.bom === false ? text : `\uFEFF${text}`;
 }
 
@@ -60,7 +63,9 @@ export interface CsvRecord {
  * Waymark exports reads back as the text it was.
  * Returns a problem message instead of throwing when the text is not CSV.
  */
-export function readCsv(text: string): { ok: true; records: CsvRecord[]; header: string[] } | { ok: false; message: string } {
+export function readCsv(
+  text: string,
+): { ok: true; records: CsvRecord[]; header: string[] } | { ok: false; message: string } {
   try {
     const rows: { record: Record<string, string>; info: { lines: number } }[] = parse(text.replace(/^\uFEFF/, ''), {
       columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_')),
@@ -69,7 +74,11 @@ export function readCsv(text: string): { ok: true; records: CsvRecord[]; header:
       info: true,
       cast: (value: string) => restoreCell(value),
     });
-    return { ok: true, records: rows.map((r) => ({ record: r.record, line: r.info.lines })), header: rows[0] ? Object.keys(rows[0].record) : [] };
+    return {
+      ok: true,
+      records: rows.map((r) => ({ record: r.record, line: r.info.lines })),
+      header: rows[0] ? Object.keys(rows[0].record) : [],
+    };
   } catch (err) {
     return { ok: false, message: `not readable as CSV: ${(err as Error).message}` };
   }

@@ -16,7 +16,12 @@ const report: ReportDoc = {
     { kind: 'heading', level: 1, text: 'Consensus definition' },
     { kind: 'paragraph', text: 'In when at least 70% rate 7–9.' },
     { kind: 'list', items: ['one', 'two'] },
-    { kind: 'table', caption: 'Items', head: ['Item', 'Median'], rows: Array.from({ length: 80 }, (_, i) => [`Item ${i}`, i]) },
+    {
+      kind: 'table',
+      caption: 'Items',
+      head: ['Item', 'Median'],
+      rows: Array.from({ length: 80 }, (_, i) => [`Item ${i}`, i]),
+    },
   ],
 };
 
@@ -35,7 +40,16 @@ describe('document writers', () => {
     expect((text.match(/\/Type \/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
   it('writes an XLSX that Excel libraries read back', async () => {
-    const buf = await toXlsx([{ name: 'Responses', head: ['a', 'b'], rows: [['x', 1], ['y', 2]] }]);
+    const buf = await toXlsx([
+      {
+        name: 'Responses',
+        head: ['a', 'b'],
+        rows: [
+          ['x', 1],
+          ['y', 2],
+        ],
+      },
+    ]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('Responses')!;
@@ -62,7 +76,8 @@ const hasPdftotext = (() => {
  * the text on a fresh machine; pages are joined with a form feed as pdftotext does.
  */
 async function pdfText(pdf: Buffer): Promise<string> {
-  if (hasPdftotext && !process.env.WAYMARK_TEST_PDFJS) return execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf, encoding: 'utf8' });
+  if (hasPdftotext && !process.env.WAYMARK_TEST_PDFJS)
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf, encoding: 'utf8' });
   if (process.env.CI) throw new Error('pdftotext is missing: install poppler-utils');
   const parser = new PDFParse({ data: new Uint8Array(pdf) });
   try {
@@ -87,12 +102,20 @@ describe('PDFs in every script', () => {
         { kind: 'heading', level: 1, text: MATHS },
         { kind: 'paragraph', text: EMOJI },
         { kind: 'list', items: [WELSH, POLISH] },
-        { kind: 'table', head: ['Enw', 'Sgôr ≥'], rows: [[POLISH, 7], [EMOJI, 8]] },
+        {
+          kind: 'table',
+          head: ['Enw', 'Sgôr ≥'],
+          rows: [
+            [POLISH, 7],
+            [EMOJI, 8],
+          ],
+        },
       ],
     });
     const text = await pdfText(pdf);
     const lines = text.split('\n').map((l) => l.trim());
-    for (const line of [`Adroddiad ${WELSH}`, POLISH, MATHS, EMOJI, `• ${WELSH}`, `• ${POLISH}`]) expect(lines).toContain(line);
+    for (const line of [`Adroddiad ${WELSH}`, POLISH, MATHS, EMOJI, `• ${WELSH}`, `• ${POLISH}`])
+      expect(lines).toContain(line);
     // Table cells sit side by side, so a reader may put them on one line.
     for (const cell of ['Enw', 'Sgôr ≥']) expect(text).toContain(cell);
     // No standard (Windows-1252 only) font is left: every font is embedded with a Unicode map.
@@ -107,7 +130,10 @@ describe('PDFs in every script', () => {
   it('repeats the header row on every page of a long table and never splits a row across pages', async () => {
     const filler = 'reflection on leading the regional network with Dŵr and Łódź colleagues';
     const rows = Array.from({ length: 60 }, (_, i) => [`start-${i} ${filler} ${filler} ${filler} end-${i}`, i]);
-    const pdf = await toPdf({ title: 'Long', blocks: [{ kind: 'table', head: ['Datganiad (statement)', 'Canolrif'], rows }] });
+    const pdf = await toPdf({
+      title: 'Long',
+      blocks: [{ kind: 'table', head: ['Datganiad (statement)', 'Canolrif'], rows }],
+    });
     const pages = (await pdfText(pdf)).split('\f').filter((p) => p.trim() !== '');
     expect(pages.length).toBeGreaterThanOrEqual(3);
     for (const page of pages) expect(page).toContain('Datganiad (statement)');
@@ -130,7 +156,13 @@ describe('PDFs in every script', () => {
 
 describe('DOCX in every script', () => {
   it('keeps Welsh, Polish, ≥ and emoji', async () => {
-    const docx = await writeDocx({ title: WELSH, blocks: [{ kind: 'paragraph', text: POLISH }, { kind: 'table', head: ['≥'], rows: [[EMOJI]] }] });
+    const docx = await writeDocx({
+      title: WELSH,
+      blocks: [
+        { kind: 'paragraph', text: POLISH },
+        { kind: 'table', head: ['≥'], rows: [[EMOJI]] },
+      ],
+    });
     const { value } = await mammoth.extractRawText({ buffer: docx });
     for (const text of [WELSH, POLISH, '≥', EMOJI]) expect(value).toContain(text);
   });

@@ -1,10 +1,20 @@
 import { Worker } from 'node:worker_threads';
-import { mb, readZip, textLimitMessage, tooLargeWhenOpened, UNPACK_LIMITS, UnpackLimitError, type UnpackLimits } from '../platform/storage/unpack-limits';
+import {
+  mb,
+  readZip,
+  textLimitMessage,
+  tooLargeWhenOpened,
+  UNPACK_LIMITS,
+  UnpackLimitError,
+  type UnpackLimits,
+} from '../platform/storage/unpack-limits';
 
 export type ExtractResult = { ok: true; kind: 'txt' | 'docx' | 'pdf'; text: string } | { ok: false; message: string };
 
 function tookTooLong(filename: string, limits: UnpackLimits) {
-  return new UnpackLimitError(`${filename} took more than ${limits.maxMillis / 1000} seconds to read; split it or save it as plain text`);
+  return new UnpackLimitError(
+    `${filename} took more than ${limits.maxMillis / 1000} seconds to read; split it or save it as plain text`,
+  );
 }
 
 const workerFile = new URL('./extract-worker.mjs', import.meta.url);
@@ -22,14 +32,28 @@ type WorkerReply = { text: string } | { pages: number } | { tooMuchText: true } 
  * Runs mammoth or pdf.js in a worker thread: neither can be interrupted once it starts on a part, so the
  * time limit stops the thread itself and V8 stops it at the memory limit, instead of checking afterwards.
  */
-function inWorker(filename: string, kind: WorkerJob['kind'], data: Buffer, limits: UnpackLimits, started: number): Promise<string> {
-  const job: WorkerJob = { kind, data: new Uint8Array(data), maxPages: limits.maxPages, maxTextChars: limits.maxTextChars };
+function inWorker(
+  filename: string,
+  kind: WorkerJob['kind'],
+  data: Buffer,
+  limits: UnpackLimits,
+  started: number,
+): Promise<string> {
+  const job: WorkerJob = {
+    kind,
+    data: new Uint8Array(data),
+    maxPages: limits.maxPages,
+    maxTextChars: limits.maxTextChars,
+  };
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerFile, {
       workerData: job,
       // Not the parent's flags: under tsx they carry its loader, which makes the thread transform all of pdf.js (seconds).
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: Math.round(limits.maxMemoryBytes / 1024 / 1024), maxYoungGenerationSizeMb: 32 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: Math.round(limits.maxMemoryBytes / 1024 / 1024),
+        maxYoungGenerationSizeMb: 32,
+      },
     });
     let settled = false;
     const settle = (fn: () => void) => {
@@ -39,17 +63,31 @@ function inWorker(filename: string, kind: WorkerJob['kind'], data: Buffer, limit
       fn();
       void worker.terminate();
     };
-    const timer = setTimeout(() => settle(() => reject(tookTooLong(filename, limits))), Math.max(0, limits.maxMillis - (Date.now() - started)));
+    const timer = setTimeout(
+      () => settle(() => reject(tookTooLong(filename, limits))),
+      Math.max(0, limits.maxMillis - (Date.now() - started)),
+    );
     worker.on('message', (reply: WorkerReply) =>
       settle(() => {
         if ('text' in reply) resolve(reply.text);
-        else if ('pages' in reply) reject(new UnpackLimitError(`${filename} has ${reply.pages.toLocaleString('en-GB')} pages, more than ${limits.maxPages.toLocaleString('en-GB')}; split it or save it as plain text`));
+        else if ('pages' in reply)
+          reject(
+            new UnpackLimitError(
+              `${filename} has ${reply.pages.toLocaleString('en-GB')} pages, more than ${limits.maxPages.toLocaleString('en-GB')}; split it or save it as plain text`,
+            ),
+          );
         else if ('tooMuchText' in reply) reject(tooLargeWhenOpened(filename, textLimitMessage(limits)));
         else reject(new Error(reply.failed));
       }),
     );
     worker.on('error', (err: Error & { code?: string }) =>
-      settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooLargeWhenOpened(filename, `${mb(limits.maxMemoryBytes)} of memory`) : err)),
+      settle(() =>
+        reject(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? tooLargeWhenOpened(filename, `${mb(limits.maxMemoryBytes)} of memory`)
+            : err,
+        ),
+      ),
     );
     worker.on('exit', (code) => settle(() => reject(new Error(`the reader stopped (exit code ${code})`))));
   });
@@ -63,7 +101,8 @@ async function docxText(filename: string, data: Buffer, limits: UnpackLimits, st
   // that is over the text limit is refused before it gets there.
   const xml = files.get('word/document.xml')?.toString('utf8') ?? '';
   let chars = 0;
-  for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)) chars += m[1]!.replace(/&[#a-z0-9]+;/gi, '_').length;
+  for (const m of xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g))
+    chars += m[1]!.replace(/&[#a-z0-9]+;/gi, '_').length;
   if (chars > limits.maxTextChars) throw tooLargeWhenOpened(filename, textLimitMessage(limits));
   return inWorker(filename, 'docx', data, limits, started);
 }
@@ -72,7 +111,11 @@ async function docxText(filename: string, data: Buffer, limits: UnpackLimits, st
  * Plain text from an uploaded TXT, DOCX or PDF, for analysis. Refuses other files, and any document
  * that opens to more than the unpacking limits (text length, size of its parts, pages, memory, time), with a reason.
  */
-export async function extractText(filename: string, data: Buffer, limits: UnpackLimits = UNPACK_LIMITS): Promise<ExtractResult> {
+export async function extractText(
+  filename: string,
+  data: Buffer,
+  limits: UnpackLimits = UNPACK_LIMITS,
+): Promise<ExtractResult> {
   const lower = filename.toLowerCase();
   const started = Date.now();
   try {

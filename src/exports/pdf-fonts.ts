@@ -70,7 +70,14 @@ export function fontsToRegister(): { name: string; data: Buffer }[] {
  * shaped as one glyph.
  */
 export function joinsPrevious(cp: number): boolean {
-  return cp === 0x200d || cp === 0xfe0e || cp === 0xfe0f || cp === 0x20e3 || (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0020 && cp <= 0xe007f);
+  return (
+    cp === 0x200d ||
+    cp === 0xfe0e ||
+    cp === 0xfe0f ||
+    cp === 0x20e3 ||
+    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
+    (cp >= 0xe0020 && cp <= 0xe007f)
+  );
 }
 
 export interface Run {
@@ -95,8 +102,7 @@ export function runsOf(text: string, face: Face): Run[] {
       // The monochrome emoji font has no skin tones: leave the modifier out rather than draw a box after the emoji.
       if (cp >= 0x1f3fb && cp <= 0x1f3ff && !previous.font.hasGlyphForCodePoint(cp)) continue;
       chosen = previous;
-    }
-    else if (primary.font.hasGlyphForCodePoint(cp) || cp < 0x80) chosen = primary;
+    } else if (primary.font.hasGlyphForCodePoint(cp) || cp < 0x80) chosen = primary;
     // No font has it: Noto Sans draws its missing-glyph box, which at least shows something was there.
     else chosen = fallbacks.find((f) => f.font.hasGlyphForCodePoint(cp)) ?? primary;
     const last = runs.at(-1);

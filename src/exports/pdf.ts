@@ -14,7 +14,13 @@ type Doc = InstanceType<typeof PDFDocument>;
  * Writes text in the embedded Unicode fonts, switching font run by run for characters Noto Sans
  * lacks (symbols, emoji). x and y place the first line; later runs continue on the same lines.
  */
-function write(doc: Doc, text: string, face: Face, size: number, options: PDFKit.Mixins.TextOptions & { x?: number; y?: number }) {
+function write(
+  doc: Doc,
+  text: string,
+  face: Face,
+  size: number,
+  options: PDFKit.Mixins.TextOptions & { x?: number; y?: number },
+) {
   const { x, y, ...rest } = options;
   const runs = runsOf(text, face);
   runs.forEach((run, i) => {
@@ -31,7 +37,11 @@ function write(doc: Doc, text: string, face: Face, size: number, options: PDFKit
  */
 function forMeasuring(text: string, face: Face): string {
   return runsOf(text, face)
-    .map((r) => (r.fallback ? [...r.text].map((ch) => (joinsPrevious(ch.codePointAt(0)!) ? '' : EMOJI.test(ch) ? 'MM' : 'M')).join('') : r.text))
+    .map((r) =>
+      r.fallback
+        ? [...r.text].map((ch) => (joinsPrevious(ch.codePointAt(0)!) ? '' : EMOJI.test(ch) ? 'MM' : 'M')).join('')
+        : r.text,
+    )
     .join('');
 }
 
@@ -71,13 +81,20 @@ export function columnWidths(natural: number[], total: number): number[] {
 
 function drawTable(doc: Doc, head: string[], rows: string[][], width: number) {
   const bottom = () => doc.page.height - MARGIN;
-  const natural = head.map((h, i) =>
-    Math.max(widthOf(doc, h, 'bold', TABLE_SIZE), ...rows.map((r) => widthOf(doc, r[i] ?? '', 'regular', TABLE_SIZE))) + 2 * CELL_PAD + 1,
+  const natural = head.map(
+    (h, i) =>
+      Math.max(
+        widthOf(doc, h, 'bold', TABLE_SIZE),
+        ...rows.map((r) => widthOf(doc, r[i] ?? '', 'regular', TABLE_SIZE)),
+      ) +
+      2 * CELL_PAD +
+      1,
   );
   const widths = columnWidths(natural, width);
   const lefts = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
 
-  const rowHeight = (cells: string[], face: Face) => Math.max(...cells.map((c, i) => heightOf(doc, c, face, TABLE_SIZE, widths[i]! - 2 * CELL_PAD))) + 2 * CELL_PAD;
+  const rowHeight = (cells: string[], face: Face) =>
+    Math.max(...cells.map((c, i) => heightOf(doc, c, face, TABLE_SIZE, widths[i]! - 2 * CELL_PAD))) + 2 * CELL_PAD;
   const drawRow = (cells: string[], face: Face) => {
     const y = doc.y;
     let end = y + rowHeight(cells, face);
@@ -85,7 +102,12 @@ function drawTable(doc: Doc, head: string[], rows: string[][], width: number) {
       write(doc, c, face, TABLE_SIZE, { x: lefts[i]! + CELL_PAD, y: y + CELL_PAD, width: widths[i]! - 2 * CELL_PAD });
       end = Math.max(end, doc.y + CELL_PAD);
     });
-    doc.moveTo(MARGIN, end).lineTo(MARGIN + width, end).lineWidth(face === 'bold' ? 0.8 : 0.3).strokeColor('#aeb7bd').stroke();
+    doc
+      .moveTo(MARGIN, end)
+      .lineTo(MARGIN + width, end)
+      .lineWidth(face === 'bold' ? 0.8 : 0.3)
+      .strokeColor('#aeb7bd')
+      .stroke();
     doc.x = MARGIN;
     doc.y = end;
   };
@@ -112,7 +134,14 @@ function drawTable(doc: Doc, head: string[], rows: string[][], width: number) {
  */
 export function toPdf(report: ReportDoc): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: report.title, Author: 'Waymark' }, lang: 'en-GB', displayTitle: true, tagged: true });
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: MARGIN,
+      info: { Title: report.title, Author: 'Waymark' },
+      lang: 'en-GB',
+      displayTitle: true,
+      tagged: true,
+    });
     for (const f of fontsToRegister()) doc.registerFont(f.name, f.data);
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -149,7 +178,12 @@ export function toPdf(report: ReportDoc): Promise<Buffer> {
             write(doc, b.caption, 'bold', 10, { width });
             doc.moveDown(0.2);
           }
-          drawTable(doc, b.head, b.rows.map((r) => r.map(String)), width);
+          drawTable(
+            doc,
+            b.head,
+            b.rows.map((r) => r.map(String)),
+            width,
+          );
           doc.x = MARGIN;
           doc.moveDown();
         }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bandOf, describeRule, everyGroup, GRADE_9, LIKERT_5, parseRule, randUcla, verdict, type ItemFigures } from './consensus';
+import {
+  bandOf,
+  describeRule,
+  everyGroup,
+  GRADE_9,
+  LIKERT_5,
+  parseRule,
+  randUcla,
+  verdict,
+  type ItemFigures,
+} from './consensus';
 import { quantile } from './descriptive';
 
 /** Figures for a list of 1–9 ratings, computed the long way. */
@@ -15,17 +25,25 @@ function figures(ratings: number[]): ItemFigures {
     p70: quantile(ratings, 0.7),
   };
 }
-const panel = (high: number, mid: number, low: number) => [...Array(high).fill(8), ...Array(mid).fill(5), ...Array(low).fill(2)];
+const panel = (high: number, mid: number, low: number) => [
+  ...Array(high).fill(8),
+  ...Array(mid).fill(5),
+  ...Array(low).fill(2),
+];
 const comet = parseRule('comet');
 
 describe('COMET rule (70% / 15%)', () => {
   it('is in at exactly 70% high with under 15% low', () => expect(verdict(comet, figures(panel(14, 4, 2)))).toBe('in'));
   it('is not in at exactly 15% low', () => expect(verdict(comet, figures(panel(14, 3, 3)))).toBe('none'));
   it('is not in just under 70% high', () => expect(verdict(comet, figures(panel(13, 6, 1)))).toBe('none'));
-  it('is out at exactly 70% low with under 15% high', () => expect(verdict(comet, figures(panel(2, 4, 14)))).toBe('out'));
+  it('is out at exactly 70% low with under 15% high', () =>
+    expect(verdict(comet, figures(panel(2, 4, 14)))).toBe('out'));
   it('is not out at exactly 15% high', () => expect(verdict(comet, figures(panel(3, 3, 14)))).toBe('none'));
   it('takes edited thresholds', () => expect(verdict(parseRule('comet:80:10'), figures(panel(14, 4, 2)))).toBe('none'));
-  it('has no consensus without ratings', () => expect(verdict(comet, { n: 0, median: NaN, iqr: NaN, percentLow: NaN, percentHigh: NaN, p30: NaN, p70: NaN })).toBe('none'));
+  it('has no consensus without ratings', () =>
+    expect(verdict(comet, { n: 0, median: NaN, iqr: NaN, percentLow: NaN, percentHigh: NaN, p30: NaN, p70: NaN })).toBe(
+      'none',
+    ));
 });
 
 describe('percentage rule', () => {
@@ -44,7 +62,8 @@ describe('median and IQR rule (median ≥ 7, IQR ≤ 1)', () => {
   });
   it('is not in with IQR above 1', () => expect(verdict(rule, figures([5, 6, 7, 8, 9]))).toBe('none'));
   it('is out with a low median and narrow IQR', () => expect(verdict(rule, figures([2, 2, 3, 3, 3]))).toBe('out'));
-  it('reads an out median when given three numbers', () => expect(parseRule('median-iqr:7:2:1')).toEqual({ kind: 'median-iqr', inMedian: 7, outMedian: 2, maxIqr: 1 }));
+  it('reads an out median when given three numbers', () =>
+    expect(parseRule('median-iqr:7:2:1')).toEqual({ kind: 'median-iqr', inMedian: 7, outMedian: 2, maxIqr: 1 }));
 });
 
 describe('RAND/UCLA rule', () => {

@@ -10,8 +10,20 @@ export interface Scale {
   labels?: { low: string; mid: string; high: string };
 }
 
-export const GRADE_9: Scale = { min: 1, max: 9, low: [1, 3], high: [7, 9], labels: { low: 'Not important (1–3)', mid: 'Important but not critical (4–6)', high: 'Critical (7–9)' } };
-export const LIKERT_5: Scale = { min: 1, max: 5, low: [1, 2], high: [4, 5], labels: { low: 'Disagree (1–2)', mid: 'Neutral (3)', high: 'Agree (4–5)' } };
+export const GRADE_9: Scale = {
+  min: 1,
+  max: 9,
+  low: [1, 3],
+  high: [7, 9],
+  labels: { low: 'Not important (1–3)', mid: 'Important but not critical (4–6)', high: 'Critical (7–9)' },
+};
+export const LIKERT_5: Scale = {
+  min: 1,
+  max: 5,
+  low: [1, 2],
+  high: [4, 5],
+  labels: { low: 'Disagree (1–2)', mid: 'Neutral (3)', high: 'Agree (4–5)' },
+};
 
 export type Band = 'low' | 'mid' | 'high';
 export function bandOf(scale: Scale, value: number): Band {
@@ -31,7 +43,6 @@ export type ConsensusRule =
   | { kind: 'median-iqr'; inMedian: number; outMedian: number; maxIqr: number }
   /** RAND/UCLA appropriateness: disagreement when IPR > IPRAS; median ≥ 7 appropriate, ≤ 3 inappropriate (9-point scale). */
   | { kind: 'rand-ucla' };
-
 
 export interface ItemFigures {
   n: number;
@@ -105,7 +116,11 @@ export function parseRule(text: string): ConsensusRule {
   switch (kind) {
     case 'comet':
       if (nums.length !== 0 && nums.length !== 2) throw new Error('comet takes no numbers or two: comet:70:15');
-      return { kind: 'comet', inPercent: pct(nums[0] ?? 70, 'the agreement threshold'), otherPercent: pct(nums[1] ?? 15, 'the opposite-band limit') };
+      return {
+        kind: 'comet',
+        inPercent: pct(nums[0] ?? 70, 'the agreement threshold'),
+        otherPercent: pct(nums[1] ?? 15, 'the opposite-band limit'),
+      };
     case 'percent':
       if (nums.length !== 1) throw new Error('percent takes one threshold: percent:75');
       return { kind: 'percent', threshold: pct(nums[0]!, 'the threshold') };
@@ -124,7 +139,10 @@ export function parseRule(text: string): ConsensusRule {
 export function describeRule(rule: ConsensusRule, scale: Scale, quartiles: QuantileMethod): string {
   const hi = `${scale.high[0]}–${scale.high[1]}`;
   const lo = `${scale.low[0]}–${scale.low[1]}`;
-  const q = quartiles === 7 ? 'quartiles by linear interpolation (R type 7, Excel QUARTILE.INC)' : 'quartiles by the (n+1)p rule (R type 6, SPSS)';
+  const q =
+    quartiles === 7
+      ? 'quartiles by linear interpolation (R type 7, Excel QUARTILE.INC)'
+      : 'quartiles by the (n+1)p rule (R type 6, SPSS)';
   switch (rule.kind) {
     case 'comet':
       return `Consensus in when at least ${rule.inPercent}% rated ${hi} and fewer than ${rule.otherPercent}% rated ${lo}; consensus out when at least ${rule.inPercent}% rated ${lo} and fewer than ${rule.otherPercent}% rated ${hi}; otherwise no consensus. Percentages exclude "unable to rate". Medians and IQRs use ${q}.`;

@@ -12,7 +12,19 @@ describe('analyseRound', () => {
     const ratings = [...rows('A', 'clinician', [7, 8, 9, 9, null]), ...rows('A', 'patient', [2, 7, 8, 8, 9])];
     const [a] = analyseRound(ratings, opts).items;
     // overall 2,7,7,8,8,8,9,9,9 (n 9): median 8, Q1 7, Q3 9; 8/9 high, 1/9 low
-    expect(a).toMatchObject({ item: 'A', n: 9, unableToRate: 1, median: 8, q1: 7, q3: 9, iqr: 2, percentLow: 11.11, percentHigh: 88.89, percentMid: 0, verdict: 'in' });
+    expect(a).toMatchObject({
+      item: 'A',
+      n: 9,
+      unableToRate: 1,
+      median: 8,
+      q1: 7,
+      q3: 9,
+      iqr: 2,
+      percentLow: 11.11,
+      percentHigh: 88.89,
+      percentMid: 0,
+      verdict: 'in',
+    });
     expect(a!.mean).toBeCloseTo(67 / 9, 4);
     expect(a!.groups!.clinician).toMatchObject({ n: 4, unableToRate: 1, median: 8.5, percentHigh: 100, verdict: 'in' });
     expect(a!.groups!.patient).toMatchObject({ n: 5, median: 8, percentLow: 20, verdict: 'none' });

@@ -68,7 +68,21 @@ const round = (x: number, places = 4) => (Number.isFinite(x) ? Math.round(x * 10
 export function statsOf(counts: RatingCounts, unable: number, opts: AnalyseOptions): ItemStats {
   const { scale, quartiles } = opts;
   if (counts.n === 0) {
-    return { n: 0, unableToRate: unable, median: null, q1: null, q3: null, iqr: null, mean: null, sd: null, mad: null, percentLow: null, percentMid: null, percentHigh: null, verdict: 'none' };
+    return {
+      n: 0,
+      unableToRate: unable,
+      median: null,
+      q1: null,
+      q3: null,
+      iqr: null,
+      mean: null,
+      sd: null,
+      mad: null,
+      percentLow: null,
+      percentMid: null,
+      percentHigh: null,
+      verdict: 'none',
+    };
   }
   const median = counts.quantile(0.5, quartiles);
   const q1 = counts.quantile(0.25, quartiles);
@@ -128,7 +142,9 @@ export function analyseRound(ratings: readonly Rating[], opts: AnalyseOptions, p
       continue;
     }
     if (!Number.isInteger(r.rating) || r.rating < scale.min || r.rating > scale.max) {
-      throw new Error(`rating ${r.rating} by ${r.panellist} for ${r.item} is outside the scale ${scale.min}–${scale.max}`);
+      throw new Error(
+        `rating ${r.rating} by ${r.panellist} for ${r.item} is outside the scale ${scale.min}–${scale.max}`,
+      );
     }
     acc.all.add(r.rating);
     g?.counts.add(r.rating);
@@ -147,16 +163,38 @@ export function analyseRound(ratings: readonly Rating[], opts: AnalyseOptions, p
         groups[name] = statsOf(g.counts, g.unable, opts);
       }
       result.groups = groups;
-      if (opts.everyGroup) result.verdict = everyGroup(Object.values(groups).filter((g) => g.n > 0).map((g) => g.verdict));
+      if (opts.everyGroup)
+        result.verdict = everyGroup(
+          Object.values(groups)
+            .filter((g) => g.n > 0)
+            .map((g) => g.verdict),
+        );
     }
-    if (stabilityByItem) result.stability = stabilityByItem.get(item) ?? { paired: 0, percentChangedBand: null, stable: null, wilcoxonP: null, wilcoxonV: null };
+    if (stabilityByItem)
+      result.stability = stabilityByItem.get(item) ?? {
+        paired: 0,
+        percentChangedBand: null,
+        stable: null,
+        wilcoxonP: null,
+        wilcoxonV: null,
+      };
     out.push(result);
   }
-  return { rule: opts.rule, scale: { min: scale.min, max: scale.max, low: scale.low, high: scale.high }, quartileMethod: opts.quartiles, items: out };
+  return {
+    rule: opts.rule,
+    scale: { min: scale.min, max: scale.max, low: scale.low, high: scale.high },
+    quartileMethod: opts.quartiles,
+    items: out,
+  };
 }
 
 /** Band changes and the Wilcoxon signed-rank test between two rounds, per item, over panellists who rated it in both. */
-export function stability(current: readonly Rating[], previous: readonly Rating[], scale: Scale, stablePercent = 15): Map<string, Stability> {
+export function stability(
+  current: readonly Rating[],
+  previous: readonly Rating[],
+  scale: Scale,
+  stablePercent = 15,
+): Map<string, Stability> {
   // Nested maps rather than joined string keys: no string is built per rating.
   const before = new Map<string, Map<string, number>>();
   for (const r of previous) {
@@ -172,7 +210,11 @@ export function stability(current: readonly Rating[], previous: readonly Rating[
     const was = before.get(r.item)?.get(r.panellist);
     if (was === undefined) continue;
     let a = acc.get(r.item);
-    if (!a) acc.set(r.item, (a = { paired: 0, changed: 0, pos: new Array(span + 1).fill(0), neg: new Array(span + 1).fill(0) }));
+    if (!a)
+      acc.set(
+        r.item,
+        (a = { paired: 0, changed: 0, pos: new Array(span + 1).fill(0), neg: new Array(span + 1).fill(0) }),
+      );
     a.paired++;
     if (bandOf(scale, was) !== bandOf(scale, r.rating)) a.changed++;
     const d = r.rating - was;

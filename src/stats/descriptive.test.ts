@@ -42,7 +42,7 @@ describe('mean, SD and MAD', () => {
 describe('RatingCounts', () => {
   it('gives exactly what the array functions give, on many random panels and both quartile methods', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 400; trial++) {
       const n = 1 + Math.floor(rand() * 60);
       const values = Array.from({ length: n }, () => 1 + Math.floor(rand() * 9));

@@ -47,20 +47,26 @@ describe("Kendall's W", () => {
     expect(r.chiSquare).toBeCloseTo(7, 10);
   });
   it('applies the tie correction (hand-worked: W = 78/84)', () => {
-    expect(kendallW([
-      [1, 1, 2],
-      [1, 2, 3],
-    ]).w).toBeCloseTo(78 / 84, 12);
+    expect(
+      kendallW([
+        [1, 1, 2],
+        [1, 2, 3],
+      ]).w,
+    ).toBeCloseTo(78 / 84, 12);
   });
   it('is 1 for identical rankings and 0 for exactly opposed pairs', () => {
-    expect(kendallW([
-      [9, 5, 1],
-      [8, 4, 2],
-    ]).w).toBeCloseTo(1, 12);
-    expect(kendallW([
-      [1, 2, 3],
-      [3, 2, 1],
-    ]).w).toBeCloseTo(0, 12);
+    expect(
+      kendallW([
+        [9, 5, 1],
+        [8, 4, 2],
+      ]).w,
+    ).toBeCloseTo(1, 12);
+    expect(
+      kendallW([
+        [1, 2, 3],
+        [3, 2, 1],
+      ]).w,
+    ).toBeCloseTo(0, 12);
   });
   it('is undefined for fewer than two raters or items', () => {
     expect(kendallW([[1, 2, 3]]).w).toBeNaN();

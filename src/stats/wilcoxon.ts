@@ -33,7 +33,7 @@ export function signedRankOfDifferences(nonZero: readonly number[]): WilcoxonRes
   const order = nonZero.map((d, i) => ({ a: Math.abs(d), positive: d > 0, i })).sort((x, y) => x.a - y.a);
   let v = 0;
   let tieTerm = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && order[end + 1]!.a === order[start]!.a) end++;
     const rank = (start + end) / 2 + 1;

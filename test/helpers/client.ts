@@ -29,7 +29,12 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    const res = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader(), ...headers } });
+    const res = await this.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: { cookie: this.cookieHeader(), ...headers },
+    });
     this.keep(res);
     return res;
   }
@@ -50,12 +55,15 @@ export class TestClient {
   async submit(from: string, action: string, form: Form, opts: { keepSubmission?: boolean } = {}) {
     await this.get(from);
     const body: Form = { _csrf: this.csrf(), ...form };
-    if (opts.keepSubmission !== false && this.hidden('_submission') && body._submission === undefined) body._submission = this.hidden('_submission');
+    if (opts.keepSubmission !== false && this.hidden('_submission') && body._submission === undefined)
+      body._submission = this.hidden('_submission');
     return this.post(action, body);
   }
 
   async post(url: string, form: Form) {
-    const payload = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+    const payload = new URLSearchParams(
+      Object.entries(form).filter(([, v]) => v !== undefined) as [string, string][],
+    ).toString();
     const res = await this.app.inject({
       method: 'POST',
       url,
@@ -68,10 +76,21 @@ export class TestClient {
   }
 
   /** Uploads a file through a multipart form, with the CSRF token from the page at `from`. */
-  async upload(from: string, action: string, fields: Record<string, string>, file?: { field: string; filename: string; content: string | Buffer; type?: string }) {
+  async upload(
+    from: string,
+    action: string,
+    fields: Record<string, string>,
+    file?: { field: string; filename: string; content: string | Buffer; type?: string },
+  ) {
     await this.get(from);
     const { payload, contentType } = multipart({ _csrf: this.csrf(), ...fields }, file);
-    const res = await this.app.inject({ method: 'POST', url: action, remoteAddress: this.remoteAddress, payload, headers: { 'content-type': contentType, cookie: this.cookieHeader() } });
+    const res = await this.app.inject({
+      method: 'POST',
+      url: action,
+      remoteAddress: this.remoteAddress,
+      payload,
+      headers: { 'content-type': contentType, cookie: this.cookieHeader() },
+    });
     this.keep(res);
     return res;
   }
@@ -82,13 +101,22 @@ export class TestClient {
     return res;
   }
 
-  async json(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}) {
+  async json(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     return this.app.inject({
       method,
       url,
       remoteAddress: this.remoteAddress,
       payload: body === undefined ? undefined : JSON.stringify(body),
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), cookie: this.cookieHeader(), ...headers },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        cookie: this.cookieHeader(),
+        ...headers,
+      },
     });
   }
 }
@@ -106,14 +134,21 @@ export function textOf(html: string): string {
 }
 
 /** A multipart/form-data body with text fields and at most one file, as a browser sends an upload form. */
-export function multipart(fields: Record<string, string>, file?: { field: string; filename: string; content: string | Buffer; type?: string }) {
+export function multipart(
+  fields: Record<string, string>,
+  file?: { field: string; filename: string; content: string | Buffer; type?: string },
+) {
   const boundary = `----waymark${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+    );
     parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
     parts.push(Buffer.from('\r\n'));
   }

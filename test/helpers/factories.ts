@@ -9,22 +9,38 @@ import { TestClient } from './client';
 export const PASSWORD = 'correct horse battery staple';
 
 /** A registered user; `overrides` change any field. */
-export async function buildUser(app: FastifyInstance, overrides: { email?: string; name?: string; password?: string; roles?: PlatformRole[] } = {}) {
+export async function buildUser(
+  app: FastifyInstance,
+  overrides: { email?: string; name?: string; password?: string; roles?: PlatformRole[] } = {},
+) {
   const suffix = randomBytes(4).toString('hex');
   const email = overrides.email ?? `user-${suffix}@example.nhs.uk`;
   const password = overrides.password ?? PASSWORD;
-  const user = await app.services.accounts.register({ email, name: overrides.name ?? `Test User ${suffix}`, password }, SYSTEM_CONTEXT, overrides.roles ?? []);
+  const user = await app.services.accounts.register(
+    { email, name: overrides.name ?? `Test User ${suffix}`, password },
+    SYSTEM_CONTEXT,
+    overrides.roles ?? [],
+  );
   return { ...user, password };
 }
 
 /** A programme with the default areas and stakeholder types, and optionally members by role. */
-export async function buildProgramme(app: FastifyInstance, overrides: { name?: string; members?: { userId: string; role: ProgrammeRole }[] } = {}) {
+export async function buildProgramme(
+  app: FastifyInstance,
+  overrides: { name?: string; members?: { userId: string; role: ProgrammeRole }[] } = {},
+) {
   const id = await app.services.programmes.create(
-    { name: overrides.name ?? `Programme ${randomBytes(4).toString('hex')}`, description: 'A test programme', areas: [], stakeholderTypes: [] },
+    {
+      name: overrides.name ?? `Programme ${randomBytes(4).toString('hex')}`,
+      description: 'A test programme',
+      areas: [],
+      stakeholderTypes: [],
+    },
     null,
     SYSTEM_CONTEXT,
   );
-  for (const m of overrides.members ?? []) await app.services.programmes.addMember(app.platform.db, { programmeId: id, ...m }, SYSTEM_CONTEXT);
+  for (const m of overrides.members ?? [])
+    await app.services.programmes.addMember(app.platform.db, { programmeId: id, ...m }, SYSTEM_CONTEXT);
   return (await app.services.programmes.get(id))!;
 }
 
@@ -45,7 +61,10 @@ export function linkIn(text: string): string {
 }
 
 export async function countRows(app: FastifyInstance, table: string): Promise<number> {
-  const rows = await queryRows<{ n: number }>(app.platform.db, sql`select count(*)::int as n from ${sql.identifier(table)}`);
+  const rows = await queryRows<{ n: number }>(
+    app.platform.db,
+    sql`select count(*)::int as n from ${sql.identifier(table)}`,
+  );
   return rows[0]!.n;
 }
 
@@ -53,7 +72,10 @@ export async function countRows(app: FastifyInstance, table: string): Promise<nu
  * A practitioner and a supervisor, each signed in on their own client, with the practitioner following the
  * illustrative consultant framework (the shipped frameworks must be loaded). `path` is the new pathway's page.
  */
-export async function startPractitionerWithSupervisor(app: FastifyInstance, names: { practitioner: string; supervisor: string }) {
+export async function startPractitionerWithSupervisor(
+  app: FastifyInstance,
+  names: { practitioner: string; supervisor: string },
+) {
   const meUser = await buildUser(app, { name: names.practitioner, roles: ['practitioner'] });
   const supUser = await buildUser(app, { name: names.supervisor, roles: ['supervisor'] });
   const me = new TestClient(app);

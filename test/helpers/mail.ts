@@ -8,8 +8,14 @@ import { queryRows } from '../../src/platform/db/database';
  * restored through the mailer's own API. The outbox itself holds them hidden,
  * so tests that follow a reset, panel, confirmation or invitation link use this.
  */
-export async function liveMessageTo(app: FastifyInstance, to: string): Promise<{ subject: string; text: string; status: string } | undefined> {
-  const [row] = await queryRows<{ id: string }>(app.platform.db, sql`select id from outbox where "to" = ${to} order by created_at desc limit 1`);
+export async function liveMessageTo(
+  app: FastifyInstance,
+  to: string,
+): Promise<{ subject: string; text: string; status: string } | undefined> {
+  const [row] = await queryRows<{ id: string }>(
+    app.platform.db,
+    sql`select id from outbox where "to" = ${to} order by created_at desc limit 1`,
+  );
   if (!row) return undefined;
   const message = await app.platform.mailer.liveMessage(app.platform.db, row.id);
   return message && { subject: message.subject, text: message.text, status: message.status };

@@ -19,12 +19,24 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
   describe('registering', () => {
     it('creates the account only when the emailed link is opened, then signs the person in', async () => {
       const c = new TestClient(t.app);
-      const res = await c.submit('/register', '/register', { name: 'Nia Jones', email: ' Nia.Jones@Example.NHS.uk ', password: PASSWORD, profession: 'Physiotherapist' });
+      const res = await c.submit('/register', '/register', {
+        name: 'Nia Jones',
+        email: ' Nia.Jones@Example.NHS.uk ',
+        password: PASSWORD,
+        profession: 'Physiotherapist',
+      });
       expect(res.statusCode).toBe(200);
       expect(textOf(res.body)).toContain('Check your email');
       expect(await t.app.services.accounts.findUserByEmail('nia.jones@example.nhs.uk')).toBeUndefined();
       // Nobody can sign in with it yet: the address is not proven theirs.
-      expect((await new TestClient(t.app, '10.1.0.1').submit('/sign-in', '/sign-in', { email: 'nia.jones@example.nhs.uk', password: PASSWORD })).statusCode).toBe(400);
+      expect(
+        (
+          await new TestClient(t.app, '10.1.0.1').submit('/sign-in', '/sign-in', {
+            email: 'nia.jones@example.nhs.uk',
+            password: PASSWORD,
+          })
+        ).statusCode,
+      ).toBe(400);
 
       const mail = await liveMessageTo(t.app, 'nia.jones@example.nhs.uk');
       expect(mail?.subject).toBe('Finish creating your Waymark account');
@@ -34,7 +46,10 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const done = await c.post(link, { _csrf: c.csrf() });
       expect(done.headers.location).toBe('/account');
       // The spent link keeps no copy of the password hash or details.
-      const spent = await queryRows<{ data: unknown }>(t.app.platform.db, sql`select data from link_tokens where purpose = 'registration' and subject = 'nia.jones@example.nhs.uk'`);
+      const spent = await queryRows<{ data: unknown }>(
+        t.app.platform.db,
+        sql`select data from link_tokens where purpose = 'registration' and subject = 'nia.jones@example.nhs.uk'`,
+      );
       expect(spent.map((r) => r.data)).toEqual([{}]);
       const account = await c.get('/account');
       expect(textOf(account.body)).toContain('nia.jones@example.nhs.uk');
@@ -65,7 +80,12 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
 
     it('keeps what was typed, except the password, when re-showing the form', async () => {
       const c = new TestClient(t.app);
-      const res = await c.submit('/register', '/register', { name: 'Keep Me', email: 'keep@example.nhs.uk', password: 'short', organisation: 'Leeds Trust' });
+      const res = await c.submit('/register', '/register', {
+        name: 'Keep Me',
+        email: 'keep@example.nhs.uk',
+        password: 'short',
+        organisation: 'Leeds Trust',
+      });
       expect(res.body).toContain('value="Keep Me"');
       expect(res.body).toContain('value="Leeds Trust"');
       expect(res.body).not.toContain('value="short"');
@@ -74,8 +94,16 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
     it('answers an email that has an account exactly as a new one, and tells the owner instead', async () => {
       const u = await buildUser(t.app);
       const users = await countRows(t.app, 'users');
-      const taken = await new TestClient(t.app).submit('/register', '/register', { name: 'Again', email: u.email.toUpperCase(), password: PASSWORD });
-      const fresh = await new TestClient(t.app).submit('/register', '/register', { name: 'Again', email: 'brand-new-person@example.nhs.uk', password: PASSWORD });
+      const taken = await new TestClient(t.app).submit('/register', '/register', {
+        name: 'Again',
+        email: u.email.toUpperCase(),
+        password: PASSWORD,
+      });
+      const fresh = await new TestClient(t.app).submit('/register', '/register', {
+        name: 'Again',
+        email: 'brand-new-person@example.nhs.uk',
+        password: PASSWORD,
+      });
       expect(taken.statusCode).toBe(fresh.statusCode);
       const page = (body: string, email: string) => textOf(body).replace(email, 'EMAIL');
       expect(page(taken.body, u.email)).toBe(page(fresh.body, 'brand-new-person@example.nhs.uk'));
@@ -90,7 +118,11 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const email = 'asks-twice@example.nhs.uk';
       await new TestClient(t.app).submit('/register', '/register', { name: 'First Try', email, password: PASSWORD });
       const first = linkIn((await liveMessageTo(t.app, email))!.text);
-      await new TestClient(t.app).submit('/register', '/register', { name: 'Second Try', email: ' Asks-Twice@Example.NHS.uk ', password: PASSWORD });
+      await new TestClient(t.app).submit('/register', '/register', {
+        name: 'Second Try',
+        email: ' Asks-Twice@Example.NHS.uk ',
+        password: PASSWORD,
+      });
       const second = linkIn((await liveMessageTo(t.app, email))!.text);
       expect(second).not.toBe(first);
 
@@ -110,7 +142,11 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
     it('leaves one live registration link when the same address asks several times at once', async () => {
       const email = 'asks-at-once@example.nhs.uk';
       const ctx = { actorId: null, actorLabel: email, ip: '10.9.0.1' };
-      await Promise.all(['A', 'B', 'C', 'D'].map((n) => t.app.services.accounts.requestRegistration({ name: `Try ${n}`, email, password: PASSWORD }, ctx)));
+      await Promise.all(
+        ['A', 'B', 'C', 'D'].map((n) =>
+          t.app.services.accounts.requestRegistration({ name: `Try ${n}`, email, password: PASSWORD }, ctx),
+        ),
+      );
       const live = await queryRows<{ n: number }>(
         t.app.platform.db,
         sql`select count(*)::int as n from link_tokens where purpose = 'registration' and subject = ${email} and used_at is null`,
@@ -179,7 +215,10 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app, '10.2.0.1');
       const wrong = await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'not the password at all' });
-      const unknown = await c.submit('/sign-in', '/sign-in', { email: 'nobody-here@example.nhs.uk', password: 'not the password at all' });
+      const unknown = await c.submit('/sign-in', '/sign-in', {
+        email: 'nobody-here@example.nhs.uk',
+        password: 'not the password at all',
+      });
       expect(wrong.statusCode).toBe(400);
       expect(textOf(wrong.body)).toContain('Enter a correct email address and password');
       expect(textOf(unknown.body)).toContain('Enter a correct email address and password');
@@ -188,7 +227,10 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
     it('blocks an address after repeated failures, even for the right password, and says so', async () => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app, '10.3.0.1');
-      for (let i = 0; i < 2; i++) expect((await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' })).statusCode).toBe(400);
+      for (let i = 0; i < 2; i++)
+        expect(
+          (await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' })).statusCode,
+        ).toBe(400);
       const third = await c.submit('/sign-in', '/sign-in', { email: u.email, password: 'wrong password here' });
       expect(third.statusCode).toBe(429);
       expect(textOf(third.body)).toContain('Too many failed attempts from your network');
@@ -197,13 +239,16 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(textOf(right.body)).toContain('reset your password');
       // The block is on the address, whichever account it tries next.
       const other = await buildUser(t.app);
-      expect((await c.submit('/sign-in', '/sign-in', { email: other.email, password: other.password })).statusCode).toBe(429);
+      expect(
+        (await c.submit('/sign-in', '/sign-in', { email: other.email, password: other.password })).statusCode,
+      ).toBe(429);
     });
 
     it('never locks the real owner out: guessing only delays the account, briefly, for everyone', async () => {
       const u = await buildUser(t.app);
       const guesser = new TestClient(t.app, '10.4.0.1');
-      for (let i = 0; i < 3; i++) await guesser.submit('/sign-in', '/sign-in', { email: u.email, password: 'a wrong guess here' });
+      for (let i = 0; i < 3; i++)
+        await guesser.submit('/sign-in', '/sign-in', { email: u.email, password: 'a wrong guess here' });
       const owner = new TestClient(t.app, '10.4.0.2');
       const early = await owner.submit('/sign-in', '/sign-in', { email: u.email, password: u.password });
       expect(early.statusCode).toBe(429);
@@ -219,11 +264,24 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const at = (seconds: number) => new Date(Date.UTC(2030, 0, 1, 9) + seconds * 1000);
       const from = (n: number) => ({ actorId: null, actorLabel: 'anonymous', ip: `10.5.0.${n}` });
       // Each guess from a new address, so no address is blocked: only the account slows.
-      for (let i = 0; i < 3; i++) expect((await accounts.signIn(u.email, 'a wrong guess', from(i), at(i))).ok).toBe(false);
-      expect(await accounts.signIn(u.email, u.password, from(9), at(2.5))).toEqual({ ok: false, reason: 'wait', seconds: 1 });
+      for (let i = 0; i < 3; i++)
+        expect((await accounts.signIn(u.email, 'a wrong guess', from(i), at(i))).ok).toBe(false);
+      expect(await accounts.signIn(u.email, u.password, from(9), at(2.5))).toEqual({
+        ok: false,
+        reason: 'wait',
+        seconds: 1,
+      });
       expect((await accounts.signIn(u.email, 'a wrong guess', from(3), at(4))).ok).toBe(false);
-      expect(await accounts.signIn(u.email, u.password, from(9), at(5))).toEqual({ ok: false, reason: 'wait', seconds: 1 });
-      expect(await accounts.signIn(u.email, u.password, from(9), at(4.5))).toEqual({ ok: false, reason: 'wait', seconds: 2 });
+      expect(await accounts.signIn(u.email, u.password, from(9), at(5))).toEqual({
+        ok: false,
+        reason: 'wait',
+        seconds: 1,
+      });
+      expect(await accounts.signIn(u.email, u.password, from(9), at(4.5))).toEqual({
+        ok: false,
+        reason: 'wait',
+        seconds: 2,
+      });
       expect((await accounts.signIn(u.email, u.password, from(9), at(6))).ok).toBe(true);
       expect((await accounts.signIn(u.email, 'a wrong guess', from(4), at(7))).ok).toBe(false);
       expect((await accounts.signIn(u.email, u.password, from(9), at(7.1))).ok).toBe(true);
@@ -235,7 +293,12 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      await c.submit('/account/tokens', '/account/tokens', { name: 'Mine', access: 'read', areas: 'all', expiresInDays: '30' });
+      await c.submit('/account/tokens', '/account/tokens', {
+        name: 'Mine',
+        access: 'read',
+        areas: 'all',
+        expiresInDays: '30',
+      });
       const res = await c.get('/account/export');
       expect(res.headers['content-disposition']).toContain('waymark-my-data.json');
       const data = res.json();
@@ -323,7 +386,11 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
 
     it('leaves one live reset link when several are asked for at once', async () => {
       const u = await buildUser(t.app);
-      await Promise.all([1, 2, 3, 4].map(() => t.app.services.accounts.requestPasswordReset(u.email, { actorId: null, actorLabel: u.email, ip: '10.9.0.2' })));
+      await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          t.app.services.accounts.requestPasswordReset(u.email, { actorId: null, actorLabel: u.email, ip: '10.9.0.2' }),
+        ),
+      );
       const live = await queryRows<{ n: number }>(
         t.app.platform.db,
         sql`select count(*)::int as n from link_tokens where purpose = 'password-reset' and subject = ${u.id} and used_at is null`,
@@ -352,14 +419,24 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const saved = await c.submit('/account/profile', '/account/profile', { name: 'New Name', profession: 'Nurse', organisation: '' });
+      const saved = await c.submit('/account/profile', '/account/profile', {
+        name: 'New Name',
+        profession: 'Nurse',
+        organisation: '',
+      });
       expect(saved.statusCode).toBe(302);
       expect(textOf((await c.get('/account')).body)).toContain('New Name');
 
-      const wrong = await c.submit('/account/password', '/account/password', { currentPassword: 'not my password!', newPassword: 'another long passphrase' });
+      const wrong = await c.submit('/account/password', '/account/password', {
+        currentPassword: 'not my password!',
+        newPassword: 'another long passphrase',
+      });
       expect(wrong.statusCode).toBe(400);
       expect(textOf(wrong.body)).toContain('Your current password is not correct');
-      const ok = await c.submit('/account/password', '/account/password', { currentPassword: u.password, newPassword: 'another long passphrase' });
+      const ok = await c.submit('/account/password', '/account/password', {
+        currentPassword: u.password,
+        newPassword: 'another long passphrase',
+      });
       expect(ok.statusCode).toBe(302);
       expect((await c.get('/account')).statusCode).toBe(200);
       await new TestClient(t.app).signIn(u.email, 'another long passphrase');
@@ -369,19 +446,32 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Scripts', access: 'write', areas: 'all', expiresInDays: '30' });
+      const created = await c.submit('/account/tokens', '/account/tokens', {
+        name: 'Scripts',
+        access: 'write',
+        areas: 'all',
+        expiresInDays: '30',
+      });
       expect(created.statusCode).toBe(201);
       const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
       expect((await c.get('/account/tokens')).body).not.toContain(token);
 
-      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      const me = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(me.statusCode).toBe(200);
       expect(me.json().email).toBe(u.email);
 
       await c.get('/account/tokens');
       const id = /\/account\/tokens\/([0-9a-f-]{36})\/revoke/.exec(c.lastHtml)![1]!;
       expect((await c.post(`/account/tokens/${id}/revoke`, { _csrf: c.csrf() })).statusCode).toBe(302);
-      const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      const after = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(after.statusCode).toBe(401);
       expect(after.json().error.code).toBe('invalid_token');
     });
@@ -391,30 +481,56 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
       await c.get('/account/tokens');
-      const form = { _csrf: c.csrf(), _submission: c.hidden('_submission'), name: 'Refreshed', access: 'read', areas: 'all', expiresInDays: '30' };
+      const form = {
+        _csrf: c.csrf(),
+        _submission: c.hidden('_submission'),
+        name: 'Refreshed',
+        access: 'read',
+        areas: 'all',
+        expiresInDays: '30',
+      };
       const first = await c.post('/account/tokens', form);
       expect(first.statusCode).toBe(201);
       expect(first.body).toMatch(/wm_pat_/);
       const again = await c.post('/account/tokens', form);
       expect(again.statusCode).toBe(302);
       expect(textOf((await c.get('/account/tokens')).body)).toContain('was already created from this form');
-      expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`))[0]!.n).toBe(1);
+      expect(
+        (
+          await queryRows<{ n: number }>(
+            t.app.platform.db,
+            sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`,
+          )
+        )[0]!.n,
+      ).toBe(1);
     });
 
     it('lets a read-only token use GET routes only', async () => {
       const u = await buildUser(t.app, { roles: ['admin'] });
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Reader', access: 'read', areas: 'all', expiresInDays: '7' });
+      const created = await c.submit('/account/tokens', '/account/tokens', {
+        name: 'Reader',
+        access: 'read',
+        areas: 'all',
+        expiresInDays: '7',
+      });
       expect(textOf(created.body)).toContain('Read only: every area');
       const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
       const auth = { authorization: `Bearer ${token}` };
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: auth })).statusCode).toBe(200);
       const before = await countRows(t.app, 'programmes');
-      const write = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Made by a reader' }) });
+      const write = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/programmes',
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ name: 'Made by a reader' }),
+      });
       expect(write.statusCode).toBe(403);
       expect(write.json().error.code).toBe('insufficient_scope');
-      expect(write.json().error.message).toBe('This token cannot do this: it needs the programmes:write scope (or write), and its scopes are read. Create a token with that scope');
+      expect(write.json().error.message).toBe(
+        'This token cannot do this: it needs the programmes:write scope (or write), and its scopes are read. Create a token with that scope',
+      );
       expect(await countRows(t.app, 'programmes')).toBe(before);
     });
 
@@ -422,7 +538,12 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const u = await buildUser(t.app, { roles: ['admin'] });
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const created = await c.submit('/account/tokens', '/account/tokens', { name: 'Frameworks only', access: 'write', areas: 'frameworks', expiresInDays: '30' });
+      const created = await c.submit('/account/tokens', '/account/tokens', {
+        name: 'Frameworks only',
+        access: 'write',
+        areas: 'frameworks',
+        expiresInDays: '30',
+      });
       expect(textOf(created.body)).toContain('Read and change: Frameworks');
       const token = /(wm_pat_[A-Za-z0-9_-]+)/.exec(created.body)![1]!;
       const auth = { authorization: `Bearer ${token}` };
@@ -431,7 +552,9 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const programmes = await t.app.inject({ method: 'GET', url: '/api/v1/programmes', headers: auth });
       expect(programmes.statusCode).toBe(403);
       expect(programmes.json().error.code).toBe('insufficient_scope');
-      expect(programmes.json().error.message).toContain('it needs the programmes:read scope (or programmes:write, read or write), and its scopes are frameworks:write');
+      expect(programmes.json().error.message).toContain(
+        'it needs the programmes:read scope (or programmes:write, read or write), and its scopes are frameworks:write',
+      );
     });
 
     it('gives every token an expiry of a year at most, 90 days unless chosen', async () => {
@@ -441,13 +564,26 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       const page = await c.get('/account/tokens');
       expect(page.body).toMatch(/value="90"[^>]*checked|checked[^>]*value="90"/);
       for (const expiresInDays of ['never', '730', '']) {
-        const res = await c.submit('/account/tokens', '/account/tokens', { name: 'Forever', access: 'read', areas: 'all', expiresInDays });
+        const res = await c.submit('/account/tokens', '/account/tokens', {
+          name: 'Forever',
+          access: 'read',
+          areas: 'all',
+          expiresInDays,
+        });
         expect(res.statusCode).toBe(400);
         expect(textOf(res.body)).toContain('a token lasts a year at most');
       }
-      const made = await c.submit('/account/tokens', '/account/tokens', { name: 'Year', access: 'read', areas: 'all', expiresInDays: '365' });
+      const made = await c.submit('/account/tokens', '/account/tokens', {
+        name: 'Year',
+        access: 'read',
+        areas: 'all',
+        expiresInDays: '365',
+      });
       expect(made.statusCode).toBe(201);
-      const [row] = await queryRows<{ expires_at: Date; scopes: string[] }>(t.app.platform.db, sql`select expires_at, scopes from api_tokens where user_id = ${u.id}`);
+      const [row] = await queryRows<{ expires_at: Date; scopes: string[] }>(
+        t.app.platform.db,
+        sql`select expires_at, scopes from api_tokens where user_id = ${u.id}`,
+      );
       const days = (new Date(row!.expires_at).getTime() - Date.now()) / 86_400_000;
       expect(days).toBeGreaterThan(364);
       expect(days).toBeLessThanOrEqual(365);
@@ -462,16 +598,33 @@ describe.each(DRIVERS)('accounts (%s)', (driver) => {
       expect(res.statusCode).toBe(400);
       expect(textOf(res.body)).toContain('Choose whether the token can only read, or read and change');
       expect(textOf(res.body)).toContain('Choose at least one area the token can use');
-      const odd = await c.submit('/account/tokens', '/account/tokens', { name: 'Odd', access: 'read', areas: 'admin', expiresInDays: '30' });
+      const odd = await c.submit('/account/tokens', '/account/tokens', {
+        name: 'Odd',
+        access: 'read',
+        areas: 'admin',
+        expiresInDays: '30',
+      });
       expect(textOf(odd.body)).toContain('Choose areas from the list');
-      expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`))[0]!.n).toBe(0);
+      expect(
+        (
+          await queryRows<{ n: number }>(
+            t.app.platform.db,
+            sql`select count(*)::int as n from api_tokens where user_id = ${u.id}`,
+          )
+        )[0]!.n,
+      ).toBe(0);
     });
 
     it('refuses a token without a name', async () => {
       const u = await buildUser(t.app);
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
-      const res = await c.submit('/account/tokens', '/account/tokens', { name: '', access: 'read', areas: 'all', expiresInDays: '30' });
+      const res = await c.submit('/account/tokens', '/account/tokens', {
+        name: '',
+        access: 'read',
+        areas: 'all',
+        expiresInDays: '30',
+      });
       expect(res.statusCode).toBe(400);
       expect(textOf(res.body)).toContain('Enter a name for the token');
     });
@@ -484,7 +637,11 @@ describe('rate limit', () => {
     try {
       const c = new TestClient(t.app);
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await c.submit('/sign-in', '/sign-in', { email: `x${i}@example.nhs.uk`, password: 'wrong password here' })).statusCode);
+      for (let i = 0; i < 4; i++)
+        statuses.push(
+          (await c.submit('/sign-in', '/sign-in', { email: `x${i}@example.nhs.uk`, password: 'wrong password here' }))
+            .statusCode,
+        );
       expect(statuses).toEqual([400, 400, 400, 429]);
       expect(textOf(c.lastHtml)).toContain('Too many requests');
     } finally {
@@ -505,7 +662,10 @@ describe.each(DRIVERS)('sign-in limits as configured by default (%s)', (driver) 
     const a = await buildUser(t.app);
     const b = await buildUser(t.app);
     const trust = new TestClient(t.app, '10.20.0.1');
-    for (let i = 0; i < 5; i++) expect((await trust.submit('/sign-in', '/sign-in', { email: a.email, password: 'a wrong password here' })).statusCode).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await trust.submit('/sign-in', '/sign-in', { email: a.email, password: 'a wrong password here' })).statusCode,
+      ).toBe(400);
     const colleague = new TestClient(t.app, '10.20.0.1');
     const res = await colleague.submit('/sign-in', '/sign-in', { email: b.email, password: b.password });
     expect(res.statusCode).toBe(302);
@@ -515,12 +675,30 @@ describe.each(DRIVERS)('sign-in limits as configured by default (%s)', (driver) 
   it('pauses an address after 50 failures, whichever accounts they were for', async () => {
     const b = await buildUser(t.app);
     const c = new TestClient(t.app, '10.21.0.1');
-    for (let i = 0; i < 49; i++) expect((await c.submit('/sign-in', '/sign-in', { email: `guess-${i}@example.nhs.uk`, password: 'a wrong password here' })).statusCode).toBe(400);
-    const fiftieth = await c.submit('/sign-in', '/sign-in', { email: 'guess-49@example.nhs.uk', password: 'a wrong password here' });
+    for (let i = 0; i < 49; i++)
+      expect(
+        (
+          await c.submit('/sign-in', '/sign-in', {
+            email: `guess-${i}@example.nhs.uk`,
+            password: 'a wrong password here',
+          })
+        ).statusCode,
+      ).toBe(400);
+    const fiftieth = await c.submit('/sign-in', '/sign-in', {
+      email: 'guess-49@example.nhs.uk',
+      password: 'a wrong password here',
+    });
     expect(fiftieth.statusCode).toBe(429);
     expect(textOf(fiftieth.body)).toContain('Too many failed attempts from your network');
     expect((await c.submit('/sign-in', '/sign-in', { email: b.email, password: b.password })).statusCode).toBe(429);
     // Another address is not affected.
-    expect((await new TestClient(t.app, '10.21.0.2').submit('/sign-in', '/sign-in', { email: b.email, password: b.password })).statusCode).toBe(302);
+    expect(
+      (
+        await new TestClient(t.app, '10.21.0.2').submit('/sign-in', '/sign-in', {
+          email: b.email,
+          password: b.password,
+        })
+      ).statusCode,
+    ).toBe(302);
   });
 });

@@ -12,7 +12,13 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
   beforeAll(async () => {
     t = await buildTestApp(driver);
     const admin = await buildUser(t.app, { roles: ['admin'] });
-    adminToken = (await t.app.services.accounts.createApiToken(admin.id, { name: 'test', expiresInDays: 30, scopes: ['write'] }, { actorId: admin.id, actorLabel: admin.email })).token!;
+    adminToken = (
+      await t.app.services.accounts.createApiToken(
+        admin.id,
+        { name: 'test', expiresInDays: 30, scopes: ['write'] },
+        { actorId: admin.id, actorLabel: admin.email },
+      )
+    ).token!;
   });
   afterAll(async () => t?.close());
 
@@ -22,7 +28,14 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/me', '/api/v1/programmes', '/api/v1/programmes/{programmeId}', '/api/v1/programmes/{programmeId}/members', '/api/v1/programmes/{programmeId}/invitations', '/api/v1/programmes/{programmeId}/stages/{stage}']),
+      expect.arrayContaining([
+        '/api/v1/me',
+        '/api/v1/programmes',
+        '/api/v1/programmes/{programmeId}',
+        '/api/v1/programmes/{programmeId}/members',
+        '/api/v1/programmes/{programmeId}/invitations',
+        '/api/v1/programmes/{programmeId}/stages/{stage}',
+      ]),
     );
     const create = doc.paths['/api/v1/programmes'].post;
     expect(create.requestBody.content['application/json'].schema.properties.name.type).toBe('string');
@@ -47,10 +60,22 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
   });
 
   it('answers invalid input with the stable error shape and per-field messages', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', payload: { name: '' }, headers: auth() });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/programmes',
+      payload: { name: '' },
+      headers: auth(),
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'validation', message: expect.any(String), fields: { name: 'Enter a programme name' } } });
-    const notJson = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', payload: '{nope', headers: { ...auth(), 'content-type': 'application/json' } });
+    expect(res.json()).toEqual({
+      error: { code: 'validation', message: expect.any(String), fields: { name: 'Enter a programme name' } },
+    });
+    const notJson = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/programmes',
+      payload: '{nope',
+      headers: { ...auth(), 'content-type': 'application/json' },
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().error.code).toBe('invalid_json');
   });
@@ -59,13 +84,20 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
     const unknown = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: auth() });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('not_found');
-    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/programmes/00000000-0000-4000-8000-000000000000', headers: auth() });
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/programmes/00000000-0000-4000-8000-000000000000',
+      headers: auth(),
+    });
     expect(missing.statusCode).toBe(404);
   });
 
   it('refuses no token, a bad token, and a session write without the CSRF header', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me' })).json().error.code).toBe('unauthenticated');
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer wm_pat_forged' } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer wm_pat_forged' } }))
+        .statusCode,
+    ).toBe(401);
     const u = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: u.id, role: 'lead' }] });
     const c = new TestClient(t.app);
@@ -74,24 +106,40 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().error.code).toBe('csrf');
     await c.get('/account/tokens');
-    const withCsrf = await c.json('PUT', `/api/v1/programmes/${p.id}/stages/delphi`, { state: 'done' }, { 'csrf-token': c.csrf() });
+    const withCsrf = await c.json(
+      'PUT',
+      `/api/v1/programmes/${p.id}/stages/delphi`,
+      { state: 'done' },
+      { 'csrf-token': c.csrf() },
+    );
     expect(withCsrf.statusCode).toBe(200);
     expect(withCsrf.json().stages[0].state).toBe('done');
   });
 
   it('invites through the API, with the same rules as the page', async () => {
     const p = await buildProgramme(t.app);
-    const bad = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/invitations`, payload: { email: 'p@example.nhs.uk', role: 'participant' }, headers: auth() });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/programmes/${p.id}/invitations`,
+      payload: { email: 'p@example.nhs.uk', role: 'participant' },
+      headers: auth(),
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields.stakeholderTypeId).toBeDefined();
-    const ok = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/invitations`, payload: { email: 'f@example.nhs.uk', role: 'facilitator' }, headers: auth() });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/programmes/${p.id}/invitations`,
+      payload: { email: 'f@example.nhs.uk', role: 'facilitator' },
+      headers: auth(),
+    });
     expect(ok.statusCode).toBe(201);
     const members = await t.app.inject({ method: 'GET', url: `/api/v1/programmes/${p.id}/members`, headers: auth() });
     expect(members.json().invitations.map((i: { email: string }) => i.email)).toEqual(['f@example.nhs.uk']);
   });
 
   it('a retried create without an Idempotency-Key creates once: programmes by name, invitations by person, workshops by title', async () => {
-    const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: auth() });
+    const post = (url: string, payload: unknown) =>
+      t.app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: auth() });
     const programmesBefore = await countRows(t.app, 'programmes');
     const made = await post('/api/v1/programmes', { name: 'Retried without a key' });
     const retried = await post('/api/v1/programmes', { name: 'Retried without a key' });
@@ -111,23 +159,54 @@ describe.each(DRIVERS)('JSON API (%s)', (driver) => {
     expect(otherRole.statusCode).toBe(400);
     expect(otherRole.json().error.fields.email).toContain('already has an invitation waiting, as facilitator');
 
-    const workshop = { kind: 'area', title: 'Cancer Care: research', area: 'Cancer Care', pillar: 'Research and innovation' };
+    const workshop = {
+      kind: 'area',
+      title: 'Cancer Care: research',
+      area: 'Cancer Care',
+      pillar: 'Research and innovation',
+    };
     const w1 = await post(`/api/v1/programmes/${p}/workshops`, workshop);
     const w2 = await post(`/api/v1/programmes/${p}/workshops`, workshop);
     expect(w1.statusCode).toBe(201);
-    expect(w1.json()).toMatchObject({ kind: 'area', area: 'Cancer Care', pillar: 'Research and innovation', status: 'planned' });
+    expect(w1.json()).toMatchObject({
+      kind: 'area',
+      area: 'Cancer Care',
+      pillar: 'Research and innovation',
+      status: 'planned',
+    });
     expect(w2.json().id).toBe(w1.json().id);
     expect((await t.app.services.workshops.list(p)).length).toBe(1);
   });
 
   it('refuses a workshop without the area and pillar its kind needs, as the page does, every field at once', async () => {
     const p = await buildProgramme(t.app);
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/workshops`, payload: { kind: 'area', title: 'Missing parts' }, headers: auth() });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/programmes/${p.id}/workshops`,
+      payload: { kind: 'area', title: 'Missing parts' },
+      headers: auth(),
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.fields).toEqual({ area: 'Choose the clinical area this workshop is for', pillar: 'Choose the pillar this workshop is about' });
-    const expert = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/workshops`, payload: { kind: 'expert-practice', title: 'Expert', pillar: 'Not a pillar' }, headers: auth() });
-    expect(expert.json().error.fields).toEqual({ area: 'Choose the clinical area whose expert practice this workshop is about', pillar: 'Choose a pillar from the list' });
-    const nhs = await t.app.inject({ method: 'POST', url: `/api/v1/programmes/${p.id}/workshops`, payload: { kind: 'cross-area', title: 'Patient 943 476 5919' }, headers: auth() });
+    expect(res.json().error.fields).toEqual({
+      area: 'Choose the clinical area this workshop is for',
+      pillar: 'Choose the pillar this workshop is about',
+    });
+    const expert = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/programmes/${p.id}/workshops`,
+      payload: { kind: 'expert-practice', title: 'Expert', pillar: 'Not a pillar' },
+      headers: auth(),
+    });
+    expect(expert.json().error.fields).toEqual({
+      area: 'Choose the clinical area whose expert practice this workshop is about',
+      pillar: 'Choose a pillar from the list',
+    });
+    const nhs = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/programmes/${p.id}/workshops`,
+      payload: { kind: 'cross-area', title: 'Patient 943 476 5919' },
+      headers: auth(),
+    });
     expect(nhs.json().error.fields.title).toContain('looks like an NHS number');
     expect(await t.app.services.workshops.list(p.id)).toEqual([]);
   });

@@ -16,7 +16,8 @@ async function contents(db: Db) {
   return Object.fromEntries(Object.entries(tables).map(([t, rows]) => [t, rows.map((r) => JSON.stringify(r)).sort()]));
 }
 
-const countUsers = async (db: Db) => (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`))[0]!.n;
+const countUsers = async (db: Db) =>
+  (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`))[0]!.n;
 
 describe.each(DRIVERS)('backup and restore stream (%s)', (driver) => {
   let source: TestDatabase;
@@ -54,7 +55,10 @@ describe.each(DRIVERS)('backup and restore stream (%s)', (driver) => {
     await expect(restoreBackupFile(target.db, cut)).rejects.toThrow(/ends early/);
     const lines = whole.trimEnd().split('\n');
     const other = path.join(dir, `${driver}-other.jsonl`);
-    fs.writeFileSync(other, [JSON.stringify({ ...JSON.parse(lines[0]!), migrations: 999 }), ...lines.slice(1)].join('\n'));
+    fs.writeFileSync(
+      other,
+      [JSON.stringify({ ...JSON.parse(lines[0]!), migrations: 999 }), ...lines.slice(1)].join('\n'),
+    );
     await expect(restoreBackupFile(target.db, other)).rejects.toThrow(/made at migration 999/);
     fs.writeFileSync(other, 'name,email\n');
     await expect(restoreBackupFile(target.db, other)).rejects.toThrow('This file is not a Waymark backup');

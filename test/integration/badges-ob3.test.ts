@@ -38,9 +38,15 @@ describe.each(DRIVERS)('Open Badges 3.0 badges (%s)', (driver) => {
     const client = new TestClient(t.app);
     await client.signIn(me.email, me.password);
     await client.get('/pathway');
-    const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(client.lastHtml)![1]!;
-    pathwayId = ((await client.post('/pathway/start', { _csrf: client.csrf(), versionId })).headers.location as string).split('/').pop()!;
-    expect((await client.submit('/pathway/profile', '/pathway/supervisors', { email: sup.email })).statusCode).toBe(302);
+    const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(
+      client.lastHtml,
+    )![1]!;
+    pathwayId = ((await client.post('/pathway/start', { _csrf: client.csrf(), versionId })).headers.location as string)
+      .split('/')
+      .pop()!;
+    expect((await client.submit('/pathway/profile', '/pathway/supervisors', { email: sup.email })).statusCode).toBe(
+      302,
+    );
     supervisor = new TestClient(t.app);
     await supervisor.signIn(sup.email, sup.password);
   });
@@ -48,7 +54,12 @@ describe.each(DRIVERS)('Open Badges 3.0 badges (%s)', (driver) => {
 
   it('issues a VC-JWT whose kid dereferences to the key, whose claims match the credential, and which meets the OB 3.0 schema', async () => {
     await supervisor.get(`/supervision/${practitionerId}`);
-    const signed = await supervisor.post(`/supervision/${practitionerId}/pathways/${pathwayId}/signoff`, { _csrf: supervisor.csrf(), stage: 'transition', confirm: 'yes', comment: 'Well evidenced' });
+    const signed = await supervisor.post(`/supervision/${practitionerId}/pathways/${pathwayId}/signoff`, {
+      _csrf: supervisor.csrf(),
+      stage: 'transition',
+      confirm: 'yes',
+      comment: 'Well evidenced',
+    });
     expect(signed.statusCode).toBe(302);
     const [row] = await signoffsOf(t.app.platform.db, pathwayId);
     const c = anyone();
@@ -98,15 +109,33 @@ describe.each(DRIVERS)('Open Badges 3.0 badges (%s)', (driver) => {
       id: `${base}/badges/${id}`,
       issuer: { id: `${base}/badges/issuer`, name: 'Waymark', url: base },
       subject: { id: 'unused', name: 'Ada Legacy' },
-      achievement: { id: 'urn:waymark:achievement:old:transition', name: 'Old badge', description: 'Signed off earlier.', criteria: 'Reviewed by a supervisor.' },
+      achievement: {
+        id: 'urn:waymark:achievement:old:transition',
+        name: 'Old badge',
+        description: 'Signed off earlier.',
+        criteria: 'Reviewed by a supervisor.',
+      },
       validFrom: new Date('2026-01-02T03:04:05Z'),
     });
     // The form Waymark used to sign: no subject id, no sub, the key's thumbprint as kid, validFrom with milliseconds.
     const { id: _none, ...subject } = old.credentialSubject;
     const legacy = { ...old, validFrom: '2026-01-02T03:04:05.678Z', credentialSubject: subject };
     const seconds = Math.floor(Date.parse(legacy.validFrom) / 1000);
-    const jwt = await new SignJWT({ ...legacy }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: keys.kid }).setIssuer(legacy.issuer.id).setJti(legacy.id).setIssuedAt(seconds).setNotBefore(seconds).sign(keys.privateKey);
-    await insertSignoff(t.app.platform.db, { id, pathwayId, stage: 'years-1-3', supervisorId, supervisorName: 'Sam Supervisor', credential: jwt });
+    const jwt = await new SignJWT({ ...legacy })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: keys.kid })
+      .setIssuer(legacy.issuer.id)
+      .setJti(legacy.id)
+      .setIssuedAt(seconds)
+      .setNotBefore(seconds)
+      .sign(keys.privateKey);
+    await insertSignoff(t.app.platform.db, {
+      id,
+      pathwayId,
+      stage: 'years-1-3',
+      supervisorId,
+      supervisorName: 'Sam Supervisor',
+      credential: jwt,
+    });
     const page = textOf((await anyone().get(`/badges/${id}`)).body);
     expect(page).toContain('Verified');
     expect(page).toContain('Awarded to Ada Legacy');

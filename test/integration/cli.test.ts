@@ -19,7 +19,10 @@ const tempDir = () => {
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** Runs one command as `bin/waymark.js` would, capturing what it prints; a refusal gives status 1 and its message. */
-async function waymark(args: string[], deps: CommandDeps = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function waymark(
+  args: string[],
+  deps: CommandDeps = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += String(chunk);
@@ -39,7 +42,9 @@ async function waymark(args: string[], deps: CommandDeps = {}): Promise<{ code: 
 /** The real entry point, through tsx, in a child process. */
 function spawnWaymark(args: string[], env: Record<string, string>) {
   // Vitest sets BASE_URL=/ (Vite's own variable) in the environment, so a real one is given.
-  return spawn(process.execPath, ['bin/waymark.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', BASE_URL: 'http://localhost:3000', ...env } });
+  return spawn(process.execPath, ['bin/waymark.js', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', BASE_URL: 'http://localhost:3000', ...env },
+  });
 }
 
 function exitOf(child: ReturnType<typeof spawn>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -60,21 +65,25 @@ describe('the waymark entry point', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a command on an embedded database a running server holds, with a message and no stack trace', { timeout: 60_000 }, async () => {
-    const dataDir = tempDir();
-    const server = await openDatabase({ dataDir });
-    try {
-      const r = await waymark(['framework', 'list'], { config: testConfig({ dataDir }) });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toBe(
-        `The embedded database in DATA_DIR (${dataDir}) is in use by another Waymark process (pid ${process.pid}). Stop it first (or use PostgreSQL with DATABASE_URL to run commands beside a running server).`,
-      );
-    } finally {
-      await server.close();
-    }
-    // Once the server has stopped, the command runs.
-    expect((await waymark(['framework', 'list'], { config: testConfig({ dataDir }) })).code).toBe(0);
-  });
+  it(
+    'refuses a command on an embedded database a running server holds, with a message and no stack trace',
+    { timeout: 60_000 },
+    async () => {
+      const dataDir = tempDir();
+      const server = await openDatabase({ dataDir });
+      try {
+        const r = await waymark(['framework', 'list'], { config: testConfig({ dataDir }) });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toBe(
+          `The embedded database in DATA_DIR (${dataDir}) is in use by another Waymark process (pid ${process.pid}). Stop it first (or use PostgreSQL with DATABASE_URL to run commands beside a running server).`,
+        );
+      } finally {
+        await server.close();
+      }
+      // Once the server has stopped, the command runs.
+      expect((await waymark(['framework', 'list'], { config: testConfig({ dataDir }) })).code).toBe(0);
+    },
+  );
 
   it('ends quietly when the reader closes the pipe early (waymark … | head -3)', async () => {
     const child = spawnWaymark(['--help'], {});
@@ -90,11 +99,16 @@ describe('the waymark entry point', () => {
   it('serves, and on SIGTERM finishes and exits cleanly', { timeout: 120_000 }, async () => {
     const port = 39_000 + Math.floor(Math.random() * 1000);
     // Without demo data: seeding is tested in-process above, and here it only made the start slower.
-    const child = spawnWaymark(['serve'], { DATA_DIR: tempDir(), PORT: String(port), HOST: '127.0.0.1', DEMO: 'false' });
+    const child = spawnWaymark(['serve'], {
+      DATA_DIR: tempDir(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO: 'false',
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       let up = false;
-      for (const until = Date.now() + 110_000; Date.now() < until && !up; ) {
+      for (const until = Date.now() + 110_000; Date.now() < until && !up;) {
         try {
           up = (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
         } catch {
@@ -161,7 +175,10 @@ describe.each(DRIVERS)('waymark commands (%s)', (driver: Driver) => {
   it('lists, imports and exports frameworks, refusing a bad file with its problems', async () => {
     const dir = tempDir();
     const csv = path.join(dir, 'fw.csv');
-    fs.writeFileSync(csv, 'code,parent_code,type,text,stage,area,notes\nCLI-FW,,framework,From the command line,,,3.0\nA,,domain,Domain A,,,\nA.1,A,capability,Cap,,,\nA.1.1,A.1,statement,Does a thing,transition,,\n');
+    fs.writeFileSync(
+      csv,
+      'code,parent_code,type,text,stage,area,notes\nCLI-FW,,framework,From the command line,,,3.0\nA,,domain,Domain A,,,\nA.1,A,capability,Cap,,,\nA.1.1,A.1,statement,Does a thing,transition,,\n',
+    );
     const imported = await waymark(['framework', 'import', csv], deps);
     expect(imported.stdout).toMatch(/Imported CLI-FW version 3\.0 \(draft\) as [0-9a-f-]{36}: 3 items/);
     const list = await waymark(['framework', 'list'], deps);
@@ -184,9 +201,26 @@ describe('waymark delphi analyse', () => {
     const dir = tempDir();
     const r1 = path.join(dir, 'r1.csv');
     const r2 = path.join(dir, 'r2.csv');
-    fs.writeFileSync(r1, 'panellist,group,item,rating\np1,clinician,A,5\np2,clinician,A,8\np3,patient,A,8\np4,patient,A,NA\np1,clinician,B,2\np2,clinician,B,3\np3,patient,B,\n');
-    fs.writeFileSync(r2, 'panellist,group,item,rating\np1,clinician,A,8\np2,clinician,A,8\np3,patient,A,9\np4,patient,A,8\np1,clinician,B,2\np2,clinician,B,2\np3,patient,B,1\n');
-    const out = await waymark(['delphi', 'analyse', r2, '--by-group', '--previous', r1, '--rule', 'percent:75', '--quartiles', '6']);
+    fs.writeFileSync(
+      r1,
+      'panellist,group,item,rating\np1,clinician,A,5\np2,clinician,A,8\np3,patient,A,8\np4,patient,A,NA\np1,clinician,B,2\np2,clinician,B,3\np3,patient,B,\n',
+    );
+    fs.writeFileSync(
+      r2,
+      'panellist,group,item,rating\np1,clinician,A,8\np2,clinician,A,8\np3,patient,A,9\np4,patient,A,8\np1,clinician,B,2\np2,clinician,B,2\np3,patient,B,1\n',
+    );
+    const out = await waymark([
+      'delphi',
+      'analyse',
+      r2,
+      '--by-group',
+      '--previous',
+      r1,
+      '--rule',
+      'percent:75',
+      '--quartiles',
+      '6',
+    ]);
     expect(out.code).toBe(0);
     const json = JSON.parse(out.stdout);
     expect(json).toMatchObject({ rule: { kind: 'percent', threshold: 75 }, quartileMethod: 6 });

@@ -48,21 +48,74 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     facilitator = new TestClient(t.app);
     await facilitator.signIn(lead.email, lead.password);
     const delphi = t.app.services.delphi;
-    const id = await delphi.createStudy(p.id, { title: 'Across rounds', purpose: '', scale: GRADE_9, allowUnable: true, rule: parseRule('comet'), quartileMethod: 7, everyGroup: false, reasonDistance: null, namesInExports: false, withSuggestions: false }, lead.id, SYSTEM_CONTEXT);
+    const id = await delphi.createStudy(
+      p.id,
+      {
+        title: 'Across rounds',
+        purpose: '',
+        scale: GRADE_9,
+        allowUnable: true,
+        rule: parseRule('comet'),
+        quartileMethod: 7,
+        everyGroup: false,
+        reasonDistance: null,
+        namesInExports: false,
+        withSuggestions: false,
+      },
+      lead.id,
+      SYSTEM_CONTEXT,
+    );
     study = (await delphi.getStudy(id))!;
     base = `/programmes/${p.id}/delphi/${id}`;
     const r1 = await round(1);
     // E comes from a framework statement; the panel agrees it only once reworded, in round 2.
     const fw = t.app.services.frameworks;
-    const statement = (await fw.itemsOf((await fw.find('WM-ADVANCED', '1.0', true))!.version.id)).find((i) => i.code === 'CP.1.1')!;
-    await delphi.addItems(r1, [
-      { code: 'A', text: 'Alpha: leads clinical practice across a system', domain: 'Clinical practice', stage: 'advanced', area: null },
-      { code: 'B', text: 'Beta: develops leadership in others', domain: 'Leadership and management', stage: 'advanced', area: null },
-      { code: 'C', text: 'Gamma: teaches on a programme', domain: 'Education', stage: 'advanced', area: null },
-      { code: 'D', text: 'Delta: publishes research in the agreed wording', domain: 'Research', stage: 'advanced', area: null },
-      { code: 'E', text: statement.text, domain: 'Clinical practice', stage: 'advanced', area: null, sourceIdentifier: statement.identifier },
-    ], SYSTEM_CONTEXT);
-    await delphi.invite(study, ['p1@example.nhs.uk', 'p2@example.nhs.uk', 'p3@example.nhs.uk', 'p4@example.nhs.uk'], 'Clinician', null, SYSTEM_CONTEXT);
+    const statement = (await fw.itemsOf((await fw.find('WM-ADVANCED', '1.0', true))!.version.id)).find(
+      (i) => i.code === 'CP.1.1',
+    )!;
+    await delphi.addItems(
+      r1,
+      [
+        {
+          code: 'A',
+          text: 'Alpha: leads clinical practice across a system',
+          domain: 'Clinical practice',
+          stage: 'advanced',
+          area: null,
+        },
+        {
+          code: 'B',
+          text: 'Beta: develops leadership in others',
+          domain: 'Leadership and management',
+          stage: 'advanced',
+          area: null,
+        },
+        { code: 'C', text: 'Gamma: teaches on a programme', domain: 'Education', stage: 'advanced', area: null },
+        {
+          code: 'D',
+          text: 'Delta: publishes research in the agreed wording',
+          domain: 'Research',
+          stage: 'advanced',
+          area: null,
+        },
+        {
+          code: 'E',
+          text: statement.text,
+          domain: 'Clinical practice',
+          stage: 'advanced',
+          area: null,
+          sourceIdentifier: statement.identifier,
+        },
+      ],
+      SYSTEM_CONTEXT,
+    );
+    await delphi.invite(
+      study,
+      ['p1@example.nhs.uk', 'p2@example.nhs.uk', 'p3@example.nhs.uk', 'p4@example.nhs.uk'],
+      'Clinician',
+      null,
+      SYSTEM_CONTEXT,
+    );
     await delphi.openRound(r1, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
     await rate(r1, { A: [8, 8, 9, 9], B: [2, 5, 8, 5], C: [7, 8, 8, 9], D: [9, 9, 8, 8], E: [2, 5, 8, 5] });
     await delphi.closeRound(r1, SYSTEM_CONTEXT);
@@ -83,9 +136,22 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const retired = await change('retire', (await copy('A')).id);
     expect(retired.statusCode).toBe(302);
     expect((await change('drop', (await copy('C')).id)).statusCode).toBe(302);
-    await delphi.editItem(await copy('D'), { text: 'Delta: publishes and shares research (reworded)', domain: 'Research', stage: 'advanced', area: null }, SYSTEM_CONTEXT);
+    await delphi.editItem(
+      await copy('D'),
+      { text: 'Delta: publishes and shares research (reworded)', domain: 'Research', stage: 'advanced', area: null },
+      SYSTEM_CONTEXT,
+    );
     const e = await copy('E');
-    await delphi.editItem(e, { text: 'Takes a history that includes what matters to the person', domain: e.domain, stage: e.stage, area: null }, SYSTEM_CONTEXT);
+    await delphi.editItem(
+      e,
+      {
+        text: 'Takes a history that includes what matters to the person',
+        domain: e.domain,
+        stage: e.stage,
+        area: null,
+      },
+      SYSTEM_CONTEXT,
+    );
     expect((await delphi.items(draft.id)).map((i) => i.code)).toEqual(['B', 'D', 'E']);
   });
 
@@ -102,18 +168,28 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
       ['B', 2, 'Beta'],
       ['E', 2, 'Takes a history that includes what matters to the person'],
     ]);
-    expect(report.final.find((f) => f.item.code === 'D')!.item.text).toBe('Delta: publishes research in the agreed wording');
+    expect(report.final.find((f) => f.item.code === 'D')!.item.text).toBe(
+      'Delta: publishes research in the agreed wording',
+    );
     expect(report.final.find((f) => f.item.code === 'A')!.retired).toBe(true);
     expect(report.changes[0]).toMatchObject({ retired: ['A'], dropped: ['C'], reworded: ['D', 'E'] });
-    expect(textOf((await facilitator.get(base)).body)).toContain('Final list so far: 4 items agreed across the closed rounds, 1 of them retired as agreed');
+    expect(textOf((await facilitator.get(base)).body)).toContain(
+      'Final list so far: 4 items agreed across the closed rounds, 1 of them retired as agreed',
+    );
     // The Word report carries the same list, with stage labels and each item's agreeing figures.
     const docx = await facilitator.get(`${base}/report.docx`);
     const extracted = await extractText('report.docx', docx.rawPayload);
     const text = extracted.ok ? extracted.text : '';
-    expect(text).toContain('A. Alpha: leads clinical practice across a system (stage: Advanced practice level) – agreed in round 1: n = 4; 100% rated 7–9');
+    expect(text).toContain(
+      'A. Alpha: leads clinical practice across a system (stage: Advanced practice level) – agreed in round 1: n = 4; 100% rated 7–9',
+    );
     expect(text).toContain('retired as agreed after round 1');
-    expect(text).toContain('B. Beta: develops leadership in others (stage: Advanced practice level) – agreed in round 2: n = 4; 100% rated 7–9');
-    expect(text).toContain('D. Delta: publishes research in the agreed wording (stage: Advanced practice level) – agreed in round 1');
+    expect(text).toContain(
+      'B. Beta: develops leadership in others (stage: Advanced practice level) – agreed in round 2: n = 4; 100% rated 7–9',
+    );
+    expect(text).toContain(
+      'D. Delta: publishes research in the agreed wording (stage: Advanced practice level) – agreed in round 1',
+    );
     expect(text).toContain('rated again in round 2 without consensus');
     expect(text).not.toMatch(/C\. Gamma[^<]*agreed in round/);
     expect(text).not.toContain('stage: advanced');
@@ -137,16 +213,24 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     expect(texts).not.toContain('Delta: publishes and shares research (reworded)');
     expect(texts).not.toContain('Gamma: teaches on a programme');
     const alpha = items.find((i) => i.text.startsWith('Alpha'))!;
-    const page = textOf((await facilitator.get(`/frameworks/WM-ADVANCED/versions/1.1-across/statements/${alpha.code}`)).body);
+    const page = textOf(
+      (await facilitator.get(`/frameworks/WM-ADVANCED/versions/1.1-across/statements/${alpha.code}`)).body,
+    );
     expect(page).toMatch(/Across rounds, round 1, item A – n = 4; 100% rated 7–9/);
     // A statement the panel agreed in other words keeps its own; the editor sees both.
-    const linked = textOf((await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-across/statements/CP.1.1')).body);
+    const linked = textOf(
+      (await facilitator.get('/frameworks/WM-ADVANCED/versions/1.1-across/statements/CP.1.1')).body,
+    );
     expect(linked).toContain('Across rounds, round 2, item E');
-    expect(linked).toContain('the panel agreed this wording: "Takes a history that includes what matters to the person"');
+    expect(linked).toContain(
+      'the panel agreed this wording: "Takes a history that includes what matters to the person"',
+    );
 
     expect((await facilitator.submit(url, url, { versionId: draft.id })).statusCode).toBe(302);
     const again = textOf((await facilitator.get(base)).body);
-    expect(again).toContain('Nothing new was sent. Already sent to this version, so not sent again: A (round 1), D (round 1), B (round 2), E (round 2)');
+    expect(again).toContain(
+      'Nothing new was sent. Already sent to this version, so not sent again: A (round 1), D (round 1), B (round 2), E (round 2)',
+    );
     expect(again).not.toContain('no domain of the same name');
     expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
   });
@@ -165,7 +249,11 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const url = `${base}/to-framework`;
     await facilitator.get(url);
     const csrf = facilitator.csrf();
-    const sends = await Promise.all(['a', 'b'].map(() => facilitator.post(url, { _csrf: csrf, _submission: crypto.randomUUID(), versionId: draft.id })));
+    const sends = await Promise.all(
+      ['a', 'b'].map(() =>
+        facilitator.post(url, { _csrf: csrf, _submission: crypto.randomUUID(), versionId: draft.id }),
+      ),
+    );
     expect(sends.map((r) => r.statusCode)).toEqual([302, 302]);
     const links = await linksIn(draft.id);
     expect(links.length).toBe(4);
@@ -183,10 +271,20 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
     const key = facilitator.hidden('_submission');
     expect(key).toMatch(/^[0-9a-f-]{36}$/);
     const csrf = facilitator.csrf();
-    const audits = async () => (await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from audit_events where action = 'delphi.sent-to-framework' and details->>'versionId' = ${draft.id}`))[0]!.n;
+    const audits = async () =>
+      (
+        await queryRows<{ n: number }>(
+          t.app.platform.db,
+          sql`select count(*)::int as n from audit_events where action = 'delphi.sent-to-framework' and details->>'versionId' = ${draft.id}`,
+        )
+      )[0]!.n;
     for (let n = 0; n < 2; n++) {
-      expect((await facilitator.post(url, { _csrf: csrf, _submission: key, versionId: draft.id })).statusCode).toBe(302);
-      expect(textOf((await facilitator.get(base)).body)).toContain('Linked 1 statement to the study and added 3 new statements');
+      expect((await facilitator.post(url, { _csrf: csrf, _submission: key, versionId: draft.id })).statusCode).toBe(
+        302,
+      );
+      expect(textOf((await facilitator.get(base)).body)).toContain(
+        'Linked 1 statement to the study and added 3 new statements',
+      );
     }
     expect((await fw.itemsOf(draft.id)).length).toBe(before + 3);
     expect((await linksIn(draft.id)).length).toBe(4);

@@ -21,10 +21,30 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     const lead = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
     const delphi = t.app.services.delphi;
-    const id = await delphi.createStudy(p.id, { title: 'Links study', purpose: '', scale: GRADE_9, allowUnable: true, rule: parseRule('comet'), quartileMethod: 7, everyGroup: false, reasonDistance: null, namesInExports: false, withSuggestions: false }, lead.id, SYSTEM_CONTEXT);
+    const id = await delphi.createStudy(
+      p.id,
+      {
+        title: 'Links study',
+        purpose: '',
+        scale: GRADE_9,
+        allowUnable: true,
+        rule: parseRule('comet'),
+        quartileMethod: 7,
+        everyGroup: false,
+        reasonDistance: null,
+        namesInExports: false,
+        withSuggestions: false,
+      },
+      lead.id,
+      SYSTEM_CONTEXT,
+    );
     study = (await delphi.getStudy(id))!;
     const r1 = (await delphi.rounds(id))[0]!;
-    const [item] = await delphi.addItems(r1, [{ text: 'Leads a service-wide change', domain: 'Leadership', stage: 'transition', area: null }], SYSTEM_CONTEXT);
+    const [item] = await delphi.addItems(
+      r1,
+      [{ text: 'Leads a service-wide change', domain: 'Leadership', stage: 'transition', area: null }],
+      SYSTEM_CONTEXT,
+    );
     itemId = item!.id;
     await delphi.invite(study, [ann, 'bob.links@example.nhs.uk'], 'Clinician', null, SYSTEM_CONTEXT);
     await delphi.openRound(r1, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
@@ -38,13 +58,23 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     expect((await first.get(link)).headers.location).toBe(`/delphi/${study.id}/take`);
     const page = await first.get(`/delphi/${study.id}/take`);
     const roundId = /name="roundId" value="([^"]+)"/.exec(page.body)![1]!;
-    const saved = await first.post(`/delphi/${study.id}/take`, { _csrf: first.csrf(), roundId, action: 'save', page: '1', itemIds: itemId, [`rating-${itemId}`]: '7', [`comment-${itemId}`]: 'Back later' });
+    const saved = await first.post(`/delphi/${study.id}/take`, {
+      _csrf: first.csrf(),
+      roundId,
+      action: 'save',
+      page: '1',
+      itemIds: itemId,
+      [`rating-${itemId}`]: '7',
+      [`comment-${itemId}`]: 'Back later',
+    });
     expect(saved.statusCode).toBe(302);
     // Later, on another device: the same link again.
     const later = new TestClient(t.app);
     expect((await later.get(link)).statusCode).toBe(302);
     const again = await later.get(`/delphi/${study.id}/take`);
-    expect(again.body).toMatch(new RegExp(`name="rating-${itemId}"[^>]*value="7"[^>]*checked|value="7"[^>]*name="rating-${itemId}"[^>]*checked`));
+    expect(again.body).toMatch(
+      new RegExp(`name="rating-${itemId}"[^>]*value="7"[^>]*checked|value="7"[^>]*name="rating-${itemId}"[^>]*checked`),
+    );
     expect(again.body).toContain('Back later');
   });
 
@@ -52,19 +82,29 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     const c = new TestClient(t.app);
     const form = await c.get(`/delphi/${study.id}/new-link`);
     expect(form.statusCode).toBe(200);
-    const bad = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: 'not an email' });
+    const bad = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, {
+      email: 'not an email',
+    });
     expect(bad.statusCode).toBe(400);
     const before = await countRows(t.app, 'outbox');
-    const stranger = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: 'nobody@example.nhs.uk' });
+    const stranger = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, {
+      email: 'nobody@example.nhs.uk',
+    });
     expect(await countRows(t.app, 'outbox')).toBe(before);
-    const member = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: 'Bob.Links@example.nhs.uk' });
-    expect(textOf(member.body).replace(/bob\.links@example\.nhs\.uk|Bob\.Links@example\.nhs\.uk/i, 'X')).toBe(textOf(stranger.body).replace(/nobody@example\.nhs\.uk/, 'X'));
+    const member = await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, {
+      email: 'Bob.Links@example.nhs.uk',
+    });
+    expect(textOf(member.body).replace(/bob\.links@example\.nhs\.uk|Bob\.Links@example\.nhs\.uk/i, 'X')).toBe(
+      textOf(stranger.body).replace(/nobody@example\.nhs\.uk/, 'X'),
+    );
     expect(await countRows(t.app, 'outbox')).toBe(before + 1);
     const mail = (await liveMessageTo(t.app, 'bob.links@example.nhs.uk'))!;
     expect(mail.subject).toContain('Your new link to round 1 of "Links study"');
     expect((await new TestClient(t.app).get(linkIn(mail.text))).headers.location).toBe(`/delphi/${study.id}/take`);
     // Asking again at once sends nothing more: the form cannot flood an inbox.
-    await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: 'bob.links@example.nhs.uk' });
+    await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, {
+      email: 'bob.links@example.nhs.uk',
+    });
     expect(await countRows(t.app, 'outbox')).toBe(before + 1);
   });
 
@@ -89,7 +129,9 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
     // With no round open, asking for a new link sends nothing (and says the same as ever).
     const before = await countRows(t.app, 'outbox');
     const c = new TestClient(t.app);
-    expect((await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: ann })).statusCode).toBe(200);
+    expect(
+      (await c.submit(`/delphi/${study.id}/new-link`, `/delphi/${study.id}/new-link`, { email: ann })).statusCode,
+    ).toBe(200);
     expect(await countRows(t.app, 'outbox')).toBe(before);
     // A link that was never issued is refused, still offering a new one.
     const bogus = await new TestClient(t.app).get(`/delphi/${study.id}/enter/${'x'.repeat(43)}`);

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const V = '/frameworks/WM-CONSULTANT/versions/1.0';
-const statementCodes = (html: string) => [...html.matchAll(/<li class="wm-statement" id="s-([^"]+)"/g)].map((m) => m[1]);
+const statementCodes = (html: string) =>
+  [...html.matchAll(/<li class="wm-statement" id="s-([^"]+)"/g)].map((m) => m[1]);
 
 describe.each(DRIVERS)('frameworks (%s)', (driver) => {
   let t: TestApp;
@@ -49,14 +50,28 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     it('filters by stage', async () => {
       const res = await t.app.inject(`${V}?stage=years-3-5`);
       const codes = statementCodes(res.body);
-      expect(codes).toEqual(['1.1.4', '1.2.4', '1.3.3', '2.2.3', '2.3.3', '3.2.3', '3.3.3', '4.2.3', '4.3.2', '5.2.3', '5.3.2']);
+      expect(codes).toEqual([
+        '1.1.4',
+        '1.2.4',
+        '1.3.3',
+        '2.2.3',
+        '2.3.3',
+        '3.2.3',
+        '3.3.3',
+        '4.2.3',
+        '4.3.2',
+        '5.2.3',
+        '5.3.2',
+      ]);
       expect(textOf(res.body)).toContain('Showing 11 of 45 statements');
     });
 
     it('filters by area, showing what the area framework adds to each statement', async () => {
       const res = await t.app.inject(`${V}?area=Musculoskeletal`);
       const text = textOf(res.body);
-      expect(text).toContain('Musculoskeletal: MSK.1.1 Manages people with persistent pain and several long-term conditions, coordinating care with other services. (extends this statement)');
+      expect(text).toContain(
+        'Musculoskeletal: MSK.1.1 Manages people with persistent pain and several long-term conditions, coordinating care with other services. (extends this statement)',
+      );
       expect(text).not.toContain('Cancer Care:');
     });
 
@@ -85,24 +100,40 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       const res = await t.app.inject('/frameworks/WM-LDA/compare');
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toContain('There is a problem');
-      expect(textOf(res.body)).toContain('There is only one version of this framework (1.0), so there is nothing to compare yet');
+      expect(textOf(res.body)).toContain(
+        'There is only one version of this framework (1.0), so there is nothing to compare yet',
+      );
       expect(res.body).not.toContain('id="from"');
     });
 
     it('words mappings both ways: "Exact match of WM-CONSULTANT 1.2.2 …" from the area statement, "(an exact match of this statement)" back', async () => {
       const area = textOf((await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.1.1')).body);
-      expect(area).toContain('Exact match of WM-CONSULTANT 1.2.2 Adapts care for people for whom standard approaches do not work');
+      expect(area).toContain(
+        'Exact match of WM-CONSULTANT 1.2.2 Adapts care for people for whom standard approaches do not work',
+      );
       const related = await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.1.2');
       expect(textOf(related.body)).toContain('Related to WM-CONSULTANT 1.2.1');
       expect(textOf(related.body)).not.toContain('Related of');
       expect(related.body).toContain('href="/frameworks/WM-CONSULTANT/versions/1.0/statements/1.2.1"');
-      expect(textOf((await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.2.1')).body)).toContain('Extends WM-CONSULTANT 5.3.2');
-      expect(textOf((await t.app.inject(`${V}/statements/1.2.2`)).body)).toContain('(an exact match of this statement)');
+      expect(textOf((await t.app.inject('/frameworks/WM-LDA/versions/1.0/statements/LDA.2.1')).body)).toContain(
+        'Extends WM-CONSULTANT 5.3.2',
+      );
+      expect(textOf((await t.app.inject(`${V}/statements/1.2.2`)).body)).toContain(
+        '(an exact match of this statement)',
+      );
     });
 
     it('shows provenance links added by later features', async () => {
-      const item = await t.app.services.frameworks.findItem((await t.app.services.frameworks.find('WM-CONSULTANT', '1.0', false))!.version.id, '2.1.2');
-      await t.app.services.frameworks.addProvenance(item!.id, { sourceType: 'delphi-item', sourceId: 'd-17', label: 'Round 2, item 17', detail: '82% rated 7–9' }, null, SYSTEM_CONTEXT);
+      const item = await t.app.services.frameworks.findItem(
+        (await t.app.services.frameworks.find('WM-CONSULTANT', '1.0', false))!.version.id,
+        '2.1.2',
+      );
+      await t.app.services.frameworks.addProvenance(
+        item!.id,
+        { sourceType: 'delphi-item', sourceId: 'd-17', label: 'Round 2, item 17', detail: '82% rated 7–9' },
+        null,
+        SYSTEM_CONTEXT,
+      );
       const text = textOf((await t.app.inject(`${V}/statements/2.1.2`)).body);
       expect(text).toContain('Delphi item: Round 2, item 17 – 82% rated 7–9');
     });
@@ -151,7 +182,12 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     it('previews, then imports once even when confirmed twice', async () => {
       const c = new TestClient(t.app);
       await c.signIn(lead.email, lead.password);
-      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'auto' }, { field: 'file', filename: 'test.csv', content: csv, type: 'text/csv' });
+      const preview = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'auto' },
+        { field: 'file', filename: 'test.csv', content: csv, type: 'text/csv' },
+      );
       expect(preview.statusCode).toBe(200);
       const text = textOf(preview.body);
       expect(text).toContain('Test import framework (TEST-FW)');
@@ -168,8 +204,19 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     it('a second file for the same framework becomes a new version, previewed against the last one', async () => {
       const c = new TestClient(t.app);
       await c.signIn(lead.email, lead.password);
-      const next = csv.replace('2026.1', '2026.2').replace('through a service change', 'through service change across organisations').replace('D1.1.2,D1.1,statement,Holds accountability for a service,years-1-3', 'D1.1.2,D1.1,statement,Holds accountability for a service,years-3-5');
-      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'next.csv', content: next });
+      const next = csv
+        .replace('2026.1', '2026.2')
+        .replace('through a service change', 'through service change across organisations')
+        .replace(
+          'D1.1.2,D1.1,statement,Holds accountability for a service,years-1-3',
+          'D1.1.2,D1.1,statement,Holds accountability for a service,years-3-5',
+        );
+      const preview = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'csv' },
+        { field: 'file', filename: 'next.csv', content: next },
+      );
       const text = textOf(preview.body);
       expect(text).toContain('A new version of an existing framework');
       expect(text).toMatch(/Reworded 1/);
@@ -195,7 +242,12 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
         'X1.2.1,X1.2,statement,No stage,,,',
         'X1.2.2,X1.2,statement,Odd stage,year-7,,',
       ].join('\n');
-      const res = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'bad.csv', content: bad });
+      const res = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'csv' },
+        { field: 'file', filename: 'bad.csv', content: bad },
+      );
       expect(res.statusCode).toBe(400);
       const text = textOf(res.body);
       expect(text).toContain('line 4 unknown parent "X9"');
@@ -217,12 +269,22 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     it('refuses a version label that exists, an empty upload, and a file over the size limit', async () => {
       const c = new TestClient(t.app);
       await c.signIn(lead.email, lead.password);
-      const again = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'again.csv', content: csv });
+      const again = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'csv' },
+        { field: 'file', filename: 'again.csv', content: csv },
+      );
       expect(textOf(again.body)).toContain('version 2026.1 of TEST-FW already exists');
       const empty = await c.upload('/frameworks/import', '/frameworks/import', { format: 'auto' });
       expect(empty.statusCode).toBe(400);
       expect(textOf(empty.body)).toContain('Choose a file to upload');
-      const big = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'big.csv', content: Buffer.alloc(6 * 1024 * 1024, 'a') });
+      const big = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'csv' },
+        { field: 'file', filename: 'big.csv', content: Buffer.alloc(6 * 1024 * 1024, 'a') },
+      );
       expect(big.statusCode).toBe(413);
       expect(textOf(big.body)).toContain('5 MB or less');
     });
@@ -241,7 +303,14 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       const bad = await c.submit(edit, edit, { text: '', stage: 'advanced' });
       expect(bad.statusCode).toBe(400);
       expect(textOf(bad.body)).toContain('Enter the statement');
-      expect((await c.submit(edit, edit, { text: 'Takes a focused history and examination and reaches a working diagnosis.', stage: 'advanced' })).statusCode).toBe(302);
+      expect(
+        (
+          await c.submit(edit, edit, {
+            text: 'Takes a focused history and examination and reaches a working diagnosis.',
+            stage: 'advanced',
+          })
+        ).statusCode,
+      ).toBe(302);
       expect((await c.get('/frameworks/WM-ADVANCED/versions/1.0/statements/CP.1.1/edit')).statusCode).toBe(404);
 
       await c.get('/frameworks/WM-ADVANCED/versions/1.1');
@@ -280,7 +349,12 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       const c = new TestClient(t.app);
       await c.signIn(admin.email, admin.password);
       const content = readFileSync(path.resolve(__dirname, '../fixtures/case/science-standards-case-1p0.json'), 'utf8');
-      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'auto' }, { field: 'file', filename: 'science.json', content });
+      const preview = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'auto' },
+        { field: 'file', filename: 'science.json', content },
+      );
       expect(preview.statusCode).toBe(200);
       const previewText = textOf(preview.body);
       expect(previewText).toContain('other CASE associations kept');
@@ -295,24 +369,41 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       expect(text).toContain('Unstaged');
       expect(text).toContain('Published');
       expect(page.body).not.toMatch(/>\s*published\b/);
-      expect(statementCodes((await c.get(`${base}?stage=_unstaged`)).body)).toEqual(expect.arrayContaining(['MS-PS1-1.1', 'MS-PS2-1', 'LS.1']));
+      expect(statementCodes((await c.get(`${base}?stage=_unstaged`)).body)).toEqual(
+        expect.arrayContaining(['MS-PS1-1.1', 'MS-PS2-1', 'LS.1']),
+      );
       expect(textOf((await c.get(`${base}/matrix`)).body)).toContain('Unstaged');
       const exported = JSON.parse((await c.get(`${base}/download/case`)).body);
       const original = JSON.parse(content);
-      expect(exported.CFAssociations.map((a: { identifier: string }) => a.identifier).sort()).toEqual(original.CFAssociations.map((a: { identifier: string }) => a.identifier).sort());
-      expect(exported.CFItems.find((i: { listEnumeration?: string }) => i.listEnumeration === 'c').abbreviatedStatement).toBe('Atomic models c');
+      expect(exported.CFAssociations.map((a: { identifier: string }) => a.identifier).sort()).toEqual(
+        original.CFAssociations.map((a: { identifier: string }) => a.identifier).sort(),
+      );
+      expect(
+        exported.CFItems.find((i: { listEnumeration?: string }) => i.listEnumeration === 'c').abbreviatedStatement,
+      ).toBe('Atomic models c');
     });
 
     it('a CSV re-import keeps domain descriptions, and Compare calls nothing reworded that was not', async () => {
       const c = new TestClient(t.app);
       await c.signIn(admin.email, admin.password);
-      const csv = (await c.get('/frameworks/WM-ADVANCED/versions/1.0/download/csv')).body.replace(/(WM-ADVANCED,,framework,[^\n]*,)1\.0\n/, '$1' + '1.0-csv\n');
-      const preview = await c.upload('/frameworks/import', '/frameworks/import', { format: 'csv' }, { field: 'file', filename: 'advanced.csv', content: csv });
+      const csv = (await c.get('/frameworks/WM-ADVANCED/versions/1.0/download/csv')).body.replace(
+        /(WM-ADVANCED,,framework,[^\n]*,)1\.0\n/,
+        '$1' + '1.0-csv\n',
+      );
+      const preview = await c.upload(
+        '/frameworks/import',
+        '/frameworks/import',
+        { format: 'csv' },
+        { field: 'file', filename: 'advanced.csv', content: csv },
+      );
       expect(preview.statusCode).toBe(200);
       const pending = /action="(\/frameworks\/import\/[^"]+)"/.exec(preview.body)![1]!;
       expect((await c.submit('/frameworks/import', pending, {})).statusCode).toBe(302);
       const frameworks = t.app.services.frameworks;
-      const [a, b] = [(await frameworks.find('WM-ADVANCED', '1.0', true))!.version, (await frameworks.find('WM-ADVANCED', '1.0-csv', true))!.version];
+      const [a, b] = [
+        (await frameworks.find('WM-ADVANCED', '1.0', true))!.version,
+        (await frameworks.find('WM-ADVANCED', '1.0-csv', true))!.version,
+      ];
       const [before, after] = [await frameworks.docOf(a), await frameworks.docOf(b)];
       const descriptions = (doc: typeof before) => doc.items.map((i) => [i.code, i.description]);
       expect(descriptions(after)).toEqual(descriptions(before));
@@ -325,10 +416,18 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
 
   describe('API', () => {
     it('lists, reads, compares and exports; imports for those who manage frameworks', async () => {
-      const token = (await t.app.services.accounts.createApiToken(admin.id, { name: 'api', expiresInDays: 30, scopes: ['write'] }, SYSTEM_CONTEXT)).token;
+      const token = (
+        await t.app.services.accounts.createApiToken(
+          admin.id,
+          { name: 'api', expiresInDays: 30, scopes: ['write'] },
+          SYSTEM_CONTEXT,
+        )
+      ).token;
       const auth = { authorization: `Bearer ${token}` };
       const list = (await t.app.inject('/api/v1/frameworks')).json();
-      expect(list.frameworks.map((f: { shortName: string }) => f.shortName)).toEqual(expect.arrayContaining(['WM-CONSULTANT', 'WM-MSK']));
+      expect(list.frameworks.map((f: { shortName: string }) => f.shortName)).toEqual(
+        expect.arrayContaining(['WM-CONSULTANT', 'WM-MSK']),
+      );
       const doc = (await t.app.inject(`/api/v1${V}`)).json();
       expect(doc.items.filter((i: { type: string }) => i.type === 'statement')).toHaveLength(45);
       const s = (await t.app.inject(`/api/v1${V}/statements/1.1.2`)).json();
@@ -339,12 +438,36 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       const badFormat = await t.app.inject(`/api/v1${V}/export?format=xml`);
       expect(badFormat.json().error.fields.format).toBe('format must be case, csv or json');
 
-      const denied = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks/import', payload: { format: 'csv', content: 'x' } });
+      const denied = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/frameworks/import',
+        payload: { format: 'csv', content: 'x' },
+      });
       expect(denied.statusCode).toBe(401);
-      const invalid = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks/import', headers: auth, payload: { format: 'csv', content: 'code,parent_code,type,text,stage,area,notes\nA,,domain,A,,,\nA.1,Z,capability,B,,,\n' } });
+      const invalid = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/frameworks/import',
+        headers: auth,
+        payload: {
+          format: 'csv',
+          content: 'code,parent_code,type,text,stage,area,notes\nA,,domain,A,,,\nA.1,Z,capability,B,,,\n',
+        },
+      });
       expect(invalid.statusCode).toBe(400);
       expect(invalid.json().error.fields['line 3']).toContain('unknown parent "Z"');
-      const ok = await t.app.inject({ method: 'POST', url: '/api/v1/frameworks/import', headers: auth, payload: { format: 'json', content: exported.content.length ? (await t.app.inject(`/api/v1${V}/export?format=json`)).json().content.replace('"label": "1.0"', '"label": "1.0-copy"') : '' } });
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/frameworks/import',
+        headers: auth,
+        payload: {
+          format: 'json',
+          content: exported.content.length
+            ? (await t.app.inject(`/api/v1${V}/export?format=json`))
+                .json()
+                .content.replace('"label": "1.0"', '"label": "1.0-copy"')
+            : '',
+        },
+      });
       expect(ok.statusCode).toBe(201);
       expect(ok.json()).toMatchObject({ shortName: 'WM-CONSULTANT', label: '1.0-copy' });
       const diff = (await t.app.inject('/api/v1/frameworks/WM-CONSULTANT/diff?from=1.0&to=1.0-copy')).json();
@@ -356,7 +479,13 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
     it('ships four guides, renders their Markdown safely, and lets admins edit them', async () => {
       await t.app.services.guides.ensureShipped();
       const list = textOf((await t.app.inject('/guides')).body);
-      for (const g of ['Advanced clinical practitioner', 'Nurse consultant', 'Consultant practitioner', 'Higher specialist scientist training']) expect(list).toContain(g);
+      for (const g of [
+        'Advanced clinical practitioner',
+        'Nurse consultant',
+        'Consultant practitioner',
+        'Higher specialist scientist training',
+      ])
+        expect(list).toContain(g);
       const acp = (await t.app.inject('/guides/advanced-clinical-practitioner')).body;
       expect(acp).toContain('<h2>Getting there</h2>');
       expect(textOf(acp)).toContain('up to three years');
@@ -365,13 +494,25 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
       const c = new TestClient(t.app);
       await c.signIn(admin.email, admin.password);
       const edit = '/guides/nurse-consultant/edit';
-      const preview = await c.submit(edit, edit, { title: 'Nurse consultant', summary: 's', body: 'Hello <script>alert(1)</script> **bold**', preview: '1' });
+      const preview = await c.submit(edit, edit, {
+        title: 'Nurse consultant',
+        summary: 's',
+        body: 'Hello <script>alert(1)</script> **bold**',
+        preview: '1',
+      });
       expect(preview.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(preview.body).toContain('<strong>bold</strong>');
-      const unknown = await c.submit(edit, edit, { title: 'Nurse consultant roles', summary: 's', body: '## New text', frameworkShortName: 'NO-SUCH' });
+      const unknown = await c.submit(edit, edit, {
+        title: 'Nurse consultant roles',
+        summary: 's',
+        body: '## New text',
+        frameworkShortName: 'NO-SUCH',
+      });
       expect(unknown.statusCode).toBe(400);
       expect(textOf(unknown.body)).toContain('There is no published framework with the short name NO-SUCH');
-      expect((await c.submit(edit, edit, { title: 'Nurse consultant roles', summary: 's', body: '## New text' })).statusCode).toBe(302);
+      expect(
+        (await c.submit(edit, edit, { title: 'Nurse consultant roles', summary: 's', body: '## New text' })).statusCode,
+      ).toBe(302);
       expect(textOf((await t.app.inject('/guides/nurse-consultant')).body)).toContain('Nurse consultant roles');
       expect(await t.app.services.guides.ensureShipped()).toBe(0);
       expect(textOf((await t.app.inject('/guides/nurse-consultant')).body)).toContain('New text');

@@ -76,24 +76,41 @@ describe.each(DRIVERS)('every route under malformed input (%s)', (driver) => {
     const onUnhandled = (err: unknown) => unhandled.push(err);
     process.on('unhandledRejection', onUnhandled);
 
-    const routes = t.app.routeTable.filter((r) => !['HEAD', 'OPTIONS'].includes(r.method) && !STATIC.some((p) => r.url.startsWith(p)));
+    const routes = t.app.routeTable.filter(
+      (r) => !['HEAD', 'OPTIONS'].includes(r.method) && !STATIC.some((p) => r.url.startsWith(p)),
+    );
     expect(routes.length).toBeGreaterThan(100);
 
     let sent = 0;
     const started = Date.now();
-    async function send(who: 'anonymous' | 'admin', what: string, opts: InjectOptions & { url: string; method: string }) {
+    async function send(
+      who: 'anonymous' | 'admin',
+      what: string,
+      opts: InjectOptions & { url: string; method: string },
+    ) {
       sent++;
       const actor = who === 'admin' ? admin : anonymous;
       const cookie = [...actor.client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 3000)));
       const t0 = Date.now();
-      const res = await Promise.race([t.app.inject({ ...opts, headers: { cookie, ...(opts.headers ?? {}) } }), timeout]);
+      const res = await Promise.race([
+        t.app.inject({ ...opts, headers: { cookie, ...(opts.headers ?? {}) } }),
+        timeout,
+      ]);
       clearTimeout(timer);
-      if (process.env.FUZZ_TIMING && Date.now() - t0 > 300) console.log(`slow ${Date.now() - t0} ms: ${who} ${what} ${opts.method} ${opts.url}`);
+      if (process.env.FUZZ_TIMING && Date.now() - t0 > 300)
+        console.log(`slow ${Date.now() - t0} ms: ${who} ${what} ${opts.method} ${opts.url}`);
       // A slow answer is a problem too: one request must not hold the process (a multipart body once took 15 s).
       if (res === 'timeout' || (res as LightMyRequestResponse).statusCode >= 500) {
-        problems.push({ who, what, method: opts.method, url: opts.url, status: res === 'timeout' ? 'no answer' : res.statusCode, body: res === 'timeout' ? undefined : res.body.slice(0, 200) });
+        problems.push({
+          who,
+          what,
+          method: opts.method,
+          url: opts.url,
+          status: res === 'timeout' ? 'no answer' : res.statusCode,
+          body: res === 'timeout' ? undefined : res.body.slice(0, 200),
+        });
       }
     }
 
@@ -101,7 +118,9 @@ describe.each(DRIVERS)('every route under malformed input (%s)', (driver) => {
       const { method } = route;
       const bad = fill(route.url, badIds);
       // Real enough to reach the handler: the programme exists, other ids are well-formed but name nothing.
-      const good = fill(route.url, (name) => (name === 'programmeId' ? programmeId : isIdName(name) ? randomUUID() : 'x'));
+      const good = fill(route.url, (name) =>
+        name === 'programmeId' ? programmeId : isIdName(name) ? randomUUID() : 'x',
+      );
       const live = route.url.endsWith('/events');
       for (const who of ['anonymous', 'admin'] as const) {
         // Signing out takes no input, and would make the rest of the walk anonymous.
@@ -109,20 +128,60 @@ describe.each(DRIVERS)('every route under malformed input (%s)', (driver) => {
         const csrf = who === 'admin' ? admin.csrf : anonymous.csrf;
         if (method === 'GET') {
           await send(who, 'malformed path', { method, url: bad });
-          if (!live) await send(who, 'NUL in the query', { method, url: `${good}?q=%00x&page=%00&status=%E3%80%82&returnTo=%2F%09%2Fevil.example` });
+          if (!live)
+            await send(who, 'NUL in the query', {
+              method,
+              url: `${good}?q=%00x&page=%00&status=%E3%80%82&returnTo=%2F%09%2Fevil.example`,
+            });
           continue;
         }
         const form = new URLSearchParams(spoiledForm(csrf)).toString();
         const formType = { 'content-type': 'application/x-www-form-urlencoded' };
         await send(who, 'malformed path', { method, url: bad, payload: form, headers: formType });
         await send(who, 'NUL and bad ids in a form', { method, url: good, payload: form, headers: formType });
-        await send(who, 'text/plain', { method, url: good, payload: `_csrf=${csrf}`, headers: { 'content-type': 'text/plain', 'csrf-token': csrf } });
-        const upload = multipart({ _csrf: csrf, title: `T${NUL}`, format: `c${NUL}sv`, a: '1', b: '2', c: '3', d: '4' }, { field: 'file', filename: `evil${NUL}\u0001name.csv`, content: `a,b\n${NUL}1,2\n`, type: 'text/csv' });
-        await send(who, 'multipart with NUL in the file name', { method, url: good, payload: upload.payload, headers: { 'content-type': upload.contentType } });
+        await send(who, 'text/plain', {
+          method,
+          url: good,
+          payload: `_csrf=${csrf}`,
+          headers: { 'content-type': 'text/plain', 'csrf-token': csrf },
+        });
+        const upload = multipart(
+          { _csrf: csrf, title: `T${NUL}`, format: `c${NUL}sv`, a: '1', b: '2', c: '3', d: '4' },
+          { field: 'file', filename: `evil${NUL}\u0001name.csv`, content: `a,b\n${NUL}1,2\n`, type: 'text/csv' },
+        );
+        await send(who, 'multipart with NUL in the file name', {
+          method,
+          url: good,
+          payload: upload.payload,
+          headers: { 'content-type': upload.contentType },
+        });
         if (who === 'anonymous') continue;
-        await send(who, 'JSON string', { method, url: good, payload: '"a string"', headers: { 'content-type': 'application/json', 'csrf-token': csrf } });
-        await send(who, 'JSON array', { method, url: good, payload: '[1,{"a":"\\u0000"}]', headers: { 'content-type': 'application/json', 'csrf-token': csrf } });
-        await send(who, 'JSON object of wrong types', { method, url: good, payload: JSON.stringify({ _csrf: csrf, name: ['x'], title: 5, email: null, text: { a: NUL }, activityId: 'x', noteIds: ['y'] }), headers: { 'content-type': 'application/json', 'csrf-token': csrf } });
+        await send(who, 'JSON string', {
+          method,
+          url: good,
+          payload: '"a string"',
+          headers: { 'content-type': 'application/json', 'csrf-token': csrf },
+        });
+        await send(who, 'JSON array', {
+          method,
+          url: good,
+          payload: '[1,{"a":"\\u0000"}]',
+          headers: { 'content-type': 'application/json', 'csrf-token': csrf },
+        });
+        await send(who, 'JSON object of wrong types', {
+          method,
+          url: good,
+          payload: JSON.stringify({
+            _csrf: csrf,
+            name: ['x'],
+            title: 5,
+            email: null,
+            text: { a: NUL },
+            activityId: 'x',
+            noteIds: ['y'],
+          }),
+          headers: { 'content-type': 'application/json', 'csrf-token': csrf },
+        });
       }
     }
 

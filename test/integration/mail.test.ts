@@ -15,7 +15,12 @@ import { seal } from '../../src/platform/mail/seal';
 import { findJob, JobRunner } from '../../src/platform/jobs/runner';
 
 const outboxRow = async (t: TestApp, to: string) =>
-  (await queryRows<{ id: string; text: string; sealed: string | null; status: string }>(t.app.platform.db, sql`select id, text, sealed, status from outbox where "to" = ${to} order by created_at desc limit 1`))[0]!;
+  (
+    await queryRows<{ id: string; text: string; sealed: string | null; status: string }>(
+      t.app.platform.db,
+      sql`select id, text, sealed, status from outbox where "to" = ${to} order by created_at desc limit 1`,
+    )
+  )[0]!;
 
 describe.each(DRIVERS)('email secrets (%s)', (driver) => {
   let t: TestApp;
@@ -69,7 +74,11 @@ describe.each(DRIVERS)('email secrets (%s)', (driver) => {
 
   it('prints a message with its secret links on the command line (waymark mail show ID)', async () => {
     const link = 'http://localhost:3000/invitations/Hn4_kP8sWq2-Lx7vBz1cRt5yMe9uJa3dGf6oIi0TpQw';
-    const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'shell@example.nhs.uk', subject: 'Invitation', text: `Hello,\n\nAccept: ${secretLink(link)}` });
+    const id = await t.app.platform.mailer.send(t.app.platform.db, {
+      to: 'shell@example.nhs.uk',
+      subject: 'Invitation',
+      text: `Hello,\n\nAccept: ${secretLink(link)}`,
+    });
     let out = '';
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk);
@@ -77,8 +86,12 @@ describe.each(DRIVERS)('email secrets (%s)', (driver) => {
     });
     try {
       await main(['mail', 'show', id], { config: t.config, database: t.database });
-      await expect(main(['mail', 'show', '3f2b8c1e-9d4a-4b7e-8f00-1234567890ab'], { config: t.config, database: t.database })).rejects.toThrow(CommandError);
-      await expect(main(['mail', 'show'], { config: t.config, database: t.database })).rejects.toThrow('Usage: waymark mail show ID');
+      await expect(
+        main(['mail', 'show', '3f2b8c1e-9d4a-4b7e-8f00-1234567890ab'], { config: t.config, database: t.database }),
+      ).rejects.toThrow(CommandError);
+      await expect(main(['mail', 'show'], { config: t.config, database: t.database })).rejects.toThrow(
+        'Usage: waymark mail show ID',
+      );
     } finally {
       write.mockRestore();
     }
@@ -89,7 +102,11 @@ describe.each(DRIVERS)('email secrets (%s)', (driver) => {
 
   it('hides a token link even in an email that forgot to mark it', async () => {
     const token = 'Zx9_unmarked-token-that-must-not-be-kept-in-clear';
-    await t.app.platform.mailer.send(t.app.platform.db, { to: 'unmarked@example.nhs.uk', subject: 'Unmarked', text: `Open http://localhost:3000/shared/${token} now.` });
+    await t.app.platform.mailer.send(t.app.platform.db, {
+      to: 'unmarked@example.nhs.uk',
+      subject: 'Unmarked',
+      text: `Open http://localhost:3000/shared/${token} now.`,
+    });
     expect((await outboxRow(t, 'unmarked@example.nhs.uk')).text).toBe(`Open ${HIDDEN_LINK} now.`);
     expect((await liveMessageTo(t.app, 'unmarked@example.nhs.uk'))!.text).toContain(token);
   });
@@ -105,12 +122,18 @@ describe.each(DRIVERS)('the outbox key (%s)', (driver) => {
       const { db, mailer } = t.app.platform;
       await expect(
         db.transaction(async (tx) => {
-          await mailer.send(tx, { to: 'first@example.nhs.uk', subject: 'Reset', text: resetText('Rb7_first-token-that-was-rolled-back-with-its-change') });
+          await mailer.send(tx, {
+            to: 'first@example.nhs.uk',
+            subject: 'Reset',
+            text: resetText('Rb7_first-token-that-was-rolled-back-with-its-change'),
+          });
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');
       const token = 'Kp2_second-token-sent-after-the-rollback-4hJ8sLq0';
-      const id = await db.transaction((tx) => mailer.send(tx, { to: 'second@example.nhs.uk', subject: 'Reset', text: resetText(token) }));
+      const id = await db.transaction((tx) =>
+        mailer.send(tx, { to: 'second@example.nhs.uk', subject: 'Reset', text: resetText(token) }),
+      );
 
       // After a restart, or on another instance: only the stored key is known.
       const jobs = new JobRunner(db, t.app.log);
@@ -129,10 +152,19 @@ describe.each(DRIVERS)('the outbox key (%s)', (driver) => {
     const t = await buildTestApp(driver);
     try {
       const { db, mailer } = t.app.platform;
-      const id = await mailer.send(db, { to: 'lost@example.nhs.uk', subject: 'Reset', text: resetText('Lx4_token-sealed-with-a-key-nobody-has-any-more0') });
-      await db.execute(sql`update outbox set sealed = ${seal(randomBytes(32), 'text', 'lost@example.nhs.uk')} where id = ${id}`);
+      const id = await mailer.send(db, {
+        to: 'lost@example.nhs.uk',
+        subject: 'Reset',
+        text: resetText('Lx4_token-sealed-with-a-key-nobody-has-any-more0'),
+      });
+      await db.execute(
+        sql`update outbox set sealed = ${seal(randomBytes(32), 'text', 'lost@example.nhs.uk')} where id = ${id}`,
+      );
       await t.app.platform.jobs.runDue();
-      const [row] = await queryRows<{ status: string; error: string | null; job_id: string }>(db, sql`select status, error, job_id from outbox where id = ${id}`);
+      const [row] = await queryRows<{ status: string; error: string | null; job_id: string }>(
+        db,
+        sql`select status, error, job_id from outbox where id = ${id}`,
+      );
       expect(row).toMatchObject({ status: 'failed', error: UNREADABLE_MESSAGE });
       expect((await findJob(db, row!.job_id))?.state).toBe('done');
       const admin = await buildUser(t.app, { roles: ['admin'] });
@@ -151,7 +183,11 @@ describe('email over SMTP, with secrets', () => {
       const t = await buildTestApp('pglite', { smtpUrl: url });
       try {
         const link = 'http://localhost:3000/reset-password/Qm8dL2vXk9_pT4rW7yZ1aB3cE5fG6hJ0nS-uV2xYz4A';
-        const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Reset', text: `Open ${secretLink(link)}` });
+        const id = await t.app.platform.mailer.send(t.app.platform.db, {
+          to: 'real@example.nhs.uk',
+          subject: 'Reset',
+          text: `Open ${secretLink(link)}`,
+        });
         await t.app.platform.jobs.runDue();
         expect(received).toHaveLength(1);
         expect(received[0]!.replace(/=\r\n/g, '')).toContain(link);
@@ -188,7 +224,11 @@ describe('the log', () => {
       const live = linkIn((await liveMessageTo(app, u.email))!.text);
       await c.get(live);
       await c.get(`/sign-in?returnTo=${encodeURIComponent('/invitations/some-invitation-token-here')}`);
-      await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer wm_pat_not-a-real-token-but-secret' } });
+      await app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: 'Bearer wm_pat_not-a-real-token-but-secret' },
+      });
 
       const token = live.split('/').pop()!;
       expect(log).toContain('/reset-password/[hidden]');

@@ -22,7 +22,12 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
   let pid: string;
 
   async function addEvidence(title: string, reflection = `About ${title}`) {
-    const r = await me.submit(`${path}/evidence`, `${path}/evidence`, { kind: 'leadership', title, template: 'none', reflection });
+    const r = await me.submit(`${path}/evidence`, `${path}/evidence`, {
+      kind: 'leadership',
+      title,
+      template: 'none',
+      reflection,
+    });
     expect(r.statusCode).toBe(302);
     return r.headers.location as string;
   }
@@ -36,14 +41,23 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     t = await buildTestApp(driver);
     await loadShippedFrameworks(t.app.services.frameworks);
     let supUser: Awaited<ReturnType<typeof buildUser>>;
-    ({ meUser, supUser, me, sup, path } = await startPractitionerWithSupervisor(t.app, { practitioner: 'Nia Practitioner', supervisor: 'Sol Supervisor' }));
+    ({ meUser, supUser, me, sup, path } = await startPractitionerWithSupervisor(t.app, {
+      practitioner: 'Nia Practitioner',
+      supervisor: 'Sol Supervisor',
+    }));
     pid = path.split('/').pop()!;
-    expect((await me.submit('/pathway/profile', '/pathway/supervisors', { email: supUser.email })).statusCode).toBe(302);
+    expect((await me.submit('/pathway/profile', '/pathway/supervisors', { email: supUser.email })).statusCode).toBe(
+      302,
+    );
   });
   afterAll(async () => t?.close());
 
   it('refuses an NHS number in every pathway form, and over-long text, with every failing field at once', async () => {
-    const profile = await me.submit('/pathway/profile', '/pathway/profile', { profession: NHS, registration: `NMC ${NHS}`, employer: 'x'.repeat(201) });
+    const profile = await me.submit('/pathway/profile', '/pathway/profile', {
+      profession: NHS,
+      registration: `NMC ${NHS}`,
+      employer: 'x'.repeat(201),
+    });
     expect(profile.statusCode).toBe(400);
     const page = textOf(profile.body);
     expect(page.match(/contains what looks like an NHS number \(943 476 5919\)/g)!.length).toBeGreaterThanOrEqual(2);
@@ -51,7 +65,12 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(await n(sql`select count(*)::int as n from practitioner_profiles`)).toBe(0);
 
     const item = await addEvidence('Ran the falls clinic');
-    const edit = await me.submit(item, `${item}/edit`, { kind: 'leadership', title: '', template: 'none', reflection: `Patient ${NHS}` });
+    const edit = await me.submit(item, `${item}/edit`, {
+      kind: 'leadership',
+      title: '',
+      template: 'none',
+      reflection: `Patient ${NHS}`,
+    });
     expect(edit.statusCode).toBe(400);
     expect(textOf(edit.body)).toContain('Give the evidence a title');
     expect(textOf(edit.body)).toContain('contains what looks like an NHS number');
@@ -64,7 +83,9 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(link.statusCode).toBe(400);
     expect(textOf(link.body)).toContain('contains what looks like an NHS number');
     expect(await countRows(t.app, 'evidence_links')).toBe(0);
-    expect(await n(sql`select count(*)::int as n from evidence where status <> 'draft' or reflection like ${`%${NHS}%`}`)).toBe(0);
+    expect(
+      await n(sql`select count(*)::int as n from evidence where status <> 'draft' or reflection like ${`%${NHS}%`}`),
+    ).toBe(0);
 
     const goal = await me.submit(`${path}/plan`, `${path}/plan/goals`, { title: `Follow up ${NHS}` });
     expect(textOf(goal.body)).toContain('contains what looks like an NHS number');
@@ -76,7 +97,12 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(await n(sql`select count(*)::int as n from pathway_groups`)).toBe(0);
 
     await sup.get(`/supervision/${meUser.id}`);
-    const meeting = await sup.post(`/supervision/${meUser.id}/meetings`, { _csrf: sup.csrf(), heldOn: dayFromNow(0), notes: `Discussed ${NHS}`, agreedActions: `Call ${NHS}` });
+    const meeting = await sup.post(`/supervision/${meUser.id}/meetings`, {
+      _csrf: sup.csrf(),
+      heldOn: dayFromNow(0),
+      notes: `Discussed ${NHS}`,
+      agreedActions: `Call ${NHS}`,
+    });
     expect(meeting.statusCode).toBe(400);
     expect(textOf(meeting.body).match(/contains what looks like an NHS number/g)!.length).toBeGreaterThanOrEqual(2);
     expect(await countRows(t.app, 'supervision_meetings')).toBe(0);
@@ -86,12 +112,24 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     await me.submit(`${path}/plan`, `${path}/plan/goals`, { title: 'Present at the regional network' });
     const plan = await me.get(`${path}/plan`);
     const goalId = /id="goal-([0-9a-f-]{36})"/.exec(plan.body)![1]!;
-    const past = await me.post(`${path}/plan/goals/${goalId}/actions`, { _csrf: me.csrf(), text: 'Book the room', dueOn: dayFromNow(-1) });
+    const past = await me.post(`${path}/plan/goals/${goalId}/actions`, {
+      _csrf: me.csrf(),
+      text: 'Book the room',
+      dueOn: dayFromNow(-1),
+    });
     expect(past.statusCode).toBe(400);
     expect(textOf(past.body)).toContain('The due date must be today or later: an action cannot be due in the past');
     expect(await countRows(t.app, 'plan_actions')).toBe(0);
     await me.get(`${path}/plan`);
-    expect((await me.post(`${path}/plan/goals/${goalId}/actions`, { _csrf: me.csrf(), text: 'Book the room', dueOn: dayFromNow(0) })).statusCode).toBe(302);
+    expect(
+      (
+        await me.post(`${path}/plan/goals/${goalId}/actions`, {
+          _csrf: me.csrf(),
+          text: 'Book the room',
+          dueOn: dayFromNow(0),
+        })
+      ).statusCode,
+    ).toBe(302);
     await me.get(`${path}/plan`);
     await me.post(`${path}/plan/goals/${goalId}/status`, { _csrf: me.csrf(), status: 'in-progress' });
   });
@@ -100,22 +138,41 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     const page = await me.get(path);
     const msk = /<option value="([0-9a-f-]{36})"[^>]*>\s*Musculoskeletal area framework/.exec(page.body)![1]!;
     expect((await me.post(`${path}/area`, { _csrf: me.csrf(), areaVersionId: msk })).statusCode).toBe(302);
-    const item = await addEvidence('Redesigned the pain pathway', 'What happened: waits fell.\nSo what: <b>fewer</b> referrals.\n\nNow what: spread it.');
+    const item = await addEvidence(
+      'Redesigned the pain pathway',
+      'What happened: waits fell.\nSo what: <b>fewer</b> referrals.\n\nNow what: spread it.',
+    );
     const evidencePage = await me.get(item);
-    expect(evidencePage.body).toContain('What happened: waits fell.<br />\nSo what: &lt;b&gt;fewer&lt;/b&gt; referrals.');
+    expect(evidencePage.body).toContain(
+      'What happened: waits fell.<br />\nSo what: &lt;b&gt;fewer&lt;/b&gt; referrals.',
+    );
     for (const q of ['MSK.1.1', '2.1.3']) {
       const found = await me.get(`${item}?q=${q}`);
       const statement = /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
       expect((await me.post(`${item}/links`, { _csrf: me.csrf(), statement })).statusCode).toBe(302);
     }
-    expect((await me.submit(item, `${item}/confirmation`, { name: 'Dr Bea Jones', email: 'bea@trust.example', includeReflection: 'yes' })).statusCode).toBe(302);
+    expect(
+      (
+        await me.submit(item, `${item}/confirmation`, {
+          name: 'Dr Bea Jones',
+          email: 'bea@trust.example',
+          includeReflection: 'yes',
+        })
+      ).statusCode,
+    ).toBe(302);
     const link = await linkSentTo('bea@trust.example');
     const guest = new TestClient(t.app);
     const asked = await guest.get(link);
     expect(textOf(asked.body)).toContain('MSK.1.1 Manages people with persistent pain');
     expect(asked.body).not.toMatch(/<li>\s*(<br>)?\s*<\/li>|<li>\s+<br>/);
     expect(asked.body).toContain('What happened: waits fell.<br />\nSo what: &lt;b&gt;fewer&lt;/b&gt; referrals.');
-    await guest.post(link, { _csrf: guest.csrf(), decision: 'confirm', name: 'Dr Bea Jones', role: 'Consultant physiotherapist', statement: 'I saw it.' });
+    await guest.post(link, {
+      _csrf: guest.csrf(),
+      decision: 'confirm',
+      name: 'Dr Bea Jones',
+      role: 'Consultant physiotherapist',
+      statement: 'I saw it.',
+    });
 
     const confirmed = await me.get(item);
     expect(textOf(confirmed.body)).toContain('Confirmed by Dr Bea Jones');
@@ -141,7 +198,9 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
 
   it('signs off a stage only after showing the gaps and asking, never an earlier stage by accident, and never pre-selects another stage afterwards', async () => {
     const started = dayFromNow(-400);
-    expect((await me.submit('/pathway/profile', '/pathway/profile', { consultantPostStart: started })).statusCode).toBe(302);
+    expect((await me.submit('/pathway/profile', '/pathway/profile', { consultantPostStart: started })).statusCode).toBe(
+      302,
+    );
     const person = await sup.get(`/supervision/${meUser.id}`);
     expect(person.body).toMatch(/<option value="years-1-3" selected/);
     expect(person.body).not.toContain(`action="/supervision/${meUser.id}/pathways/${pid}/signoff" method="post"`);
@@ -166,10 +225,15 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(textOf(nothing.body)).toContain('Keep the comment to 2,000 characters or fewer');
     const earlier = await sup.post(signoff, { _csrf: sup.csrf(), stage: 'transition', confirm: 'yes' });
     expect(earlier.statusCode).toBe(400);
-    expect(textOf(earlier.body)).toContain('Transition from advanced to consultant practice is earlier than Years 1 to 3 in post');
+    expect(textOf(earlier.body)).toContain(
+      'Transition from advanced to consultant practice is earlier than Years 1 to 3 in post',
+    );
     expect(await countRows(t.app, 'stage_signoffs')).toBe(0);
 
-    expect((await sup.post(signoff, { _csrf: sup.csrf(), stage: 'years-1-3', confirm: 'yes', comment: 'Well evidenced' })).statusCode).toBe(302);
+    expect(
+      (await sup.post(signoff, { _csrf: sup.csrf(), stage: 'years-1-3', confirm: 'yes', comment: 'Well evidenced' }))
+        .statusCode,
+    ).toBe(302);
     const after = await sup.get(`/supervision/${meUser.id}`);
     expect(after.body).toMatch(/<option value="" selected/);
     expect(after.body).not.toMatch(/<option value="(transition|years-3-5)" selected/);
@@ -179,12 +243,18 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
 
     await sup.get(`${signoff}?stage=transition`);
     expect(textOf(sup.lastHtml)).toContain('This is an earlier stage');
-    expect((await sup.post(signoff, { _csrf: sup.csrf(), stage: 'transition', confirm: 'yes', earlier: 'yes' })).statusCode).toBe(302);
+    expect(
+      (await sup.post(signoff, { _csrf: sup.csrf(), stage: 'transition', confirm: 'yes', earlier: 'yes' })).statusCode,
+    ).toBe(302);
     expect(await countRows(t.app, 'stage_signoffs')).toBe(2);
   });
 
   it('lets only the invited account answer a team invitation; anyone else is told, and nothing changes', async () => {
-    const mate = await buildUser(t.app, { name: 'Ola Teammate', email: `ola-${Date.now()}@nhs.net`, roles: ['practitioner'] });
+    const mate = await buildUser(t.app, {
+      name: 'Ola Teammate',
+      email: `ola-${Date.now()}@nhs.net`,
+      roles: ['practitioner'],
+    });
     const made = await me.submit(`${path}/teams`, `${path}/teams`, { name: 'Pain network' });
     const team = made.headers.location as string;
     expect((await me.submit(team, `${team}/invite`, { email: mate.email })).statusCode).toBe(302);
@@ -202,8 +272,16 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     const forced = await stranger.post(link, { _csrf: stranger.csrf(), choice: 'accept' });
     expect(forced.statusCode).toBe(403);
     const groupId = team.split('/').pop()!;
-    expect(await n(sql`select count(*)::int as n from group_members where group_id = ${groupId} and accepted_at is not null`)).toBe(1); // the founder only
-    expect(await n(sql`select count(*)::int as n from group_members where group_id = ${groupId} and user_id = ${strangerUser.id}`)).toBe(0);
+    expect(
+      await n(
+        sql`select count(*)::int as n from group_members where group_id = ${groupId} and accepted_at is not null`,
+      ),
+    ).toBe(1); // the founder only
+    expect(
+      await n(
+        sql`select count(*)::int as n from group_members where group_id = ${groupId} and user_id = ${strangerUser.id}`,
+      ),
+    ).toBe(0);
 
     const mc = new TestClient(t.app);
     await mc.signIn(mate.email, mate.password);
@@ -223,7 +301,9 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     expect(first.body).toMatch(/id="new-link"[^>]*value="http:\/\/localhost:3000\/shared\//);
     expect((await me.post(`${page}/share`, form)).statusCode).toBe(302);
     const second = await me.get(page);
-    expect(textOf(second.body)).toContain('The share link “Consultant panel” was already made, and shown once when it was');
+    expect(textOf(second.body)).toContain(
+      'The share link “Consultant panel” was already made, and shown once when it was',
+    );
     expect(second.body).not.toContain('id="new-link"');
     expect(await n(sql`select count(*)::int as n from link_tokens where purpose = 'portfolio-share'`)).toBe(1);
     const raw = /\/shared\/([A-Za-z0-9_-]+)/.exec(first.body)![1]!;
@@ -239,7 +319,12 @@ describe.each(DRIVERS)('pathway hardening (%s)', (driver) => {
     const e = doc.evidence[0];
     const huge = { ...doc, evidence: Array.from({ length: 2001 }, (_, i) => ({ ...e, title: `Item ${i}` })) };
     const before = await countRows(t.app, 'evidence');
-    const r = await me.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: JSON.stringify(huge) });
+    const r = await me.upload(
+      '/pathway/import',
+      '/pathway/import',
+      {},
+      { field: 'file', filename: 'p.json', content: JSON.stringify(huge) },
+    );
     expect(r.statusCode).toBe(400);
     expect(textOf(r.body)).toContain('This portfolio has 2,001 pieces of evidence; Waymark imports at most 2,000');
     expect(await countRows(t.app, 'evidence')).toBe(before);

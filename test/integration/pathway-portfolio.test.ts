@@ -22,7 +22,12 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
   const items: string[] = [];
 
   async function addEvidence(title: string) {
-    return me.submit(`${path}/evidence`, `${path}/evidence`, { kind: 'inquiry', title, template: 'gibbs', reflection: `Reflection on ${title}` });
+    return me.submit(`${path}/evidence`, `${path}/evidence`, {
+      kind: 'inquiry',
+      title,
+      template: 'gibbs',
+      reflection: `Reflection on ${title}`,
+    });
   }
   async function statementId(c: TestClient, item: string, q: string) {
     const found = await c.get(`${item}?q=${encodeURIComponent(q)}`);
@@ -48,9 +53,28 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(textOf(nonsense.body)).toContain('The most per capability (2) must be at least the fewest (3)');
     const notNumber = await me.submit(rules, rules, { maxItems: 'lots' });
     expect(textOf(notNumber.body)).toContain('Enter a whole number');
-    const sameWords = await me.submit(rules, rules, { minPerCapability: '1', 'level-not-yet': 'Starting', 'level-developing': 'Developing', 'level-confident': 'developing', 'level-evidenced': 'Shown' });
+    const sameWords = await me.submit(rules, rules, {
+      minPerCapability: '1',
+      'level-not-yet': 'Starting',
+      'level-developing': 'Developing',
+      'level-confident': 'developing',
+      'level-evidenced': 'Shown',
+    });
     expect(textOf(sameWords.body)).toContain('“developing” is already the name of another level');
-    expect((await me.submit(rules, rules, { minPerCapability: '1', maxPerCapability: '2', maxItems: '3', maxAttachments: '1', 'level-not-yet': 'Starting', 'level-developing': 'Emerging', 'level-confident': 'Secure', 'level-evidenced': 'Shown in practice' })).statusCode).toBe(302);
+    expect(
+      (
+        await me.submit(rules, rules, {
+          minPerCapability: '1',
+          maxPerCapability: '2',
+          maxItems: '3',
+          maxAttachments: '1',
+          'level-not-yet': 'Starting',
+          'level-developing': 'Emerging',
+          'level-confident': 'Secure',
+          'level-evidenced': 'Shown in practice',
+        })
+      ).statusCode,
+    ).toBe(302);
     const assess = textOf((await me.get(path)).body);
     expect(assess).toContain('Emerging');
     expect(assess).toContain('Shown in practice');
@@ -76,7 +100,9 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     await me.get(items[2]!);
     const over = await me.post(`${items[2]}/links`, { _csrf: me.csrf(), statement: s1 });
     expect(over.statusCode).toBe(400);
-    expect(textOf(over.body)).toMatch(/Capability 2\.1 .* already has 2 pieces of evidence, the most your pathway allows \(2\)/);
+    expect(textOf(over.body)).toMatch(
+      /Capability 2\.1 .* already has 2 pieces of evidence, the most your pathway allows \(2\)/,
+    );
     expect(await countRows(t.app, 'evidence_links')).toBe(3);
 
     const matrix = textOf((await me.get(`${path}/matrix?stage=all`)).body);
@@ -86,18 +112,43 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
 
   it('stores attachments under the data folder, refuses wrong types, sizes and counts, and never serves them inline', async () => {
     const item = items[0]!;
-    const html = await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'notes.txt', content: '<html><script>alert(1)</script></html>' });
+    const html = await me.upload(
+      item,
+      `${item}/attachments`,
+      {},
+      { field: 'file', filename: 'notes.txt', content: '<html><script>alert(1)</script></html>' },
+    );
     expect(html.statusCode).toBe(400);
     expect(textOf(html.body)).toContain('“notes.txt” looks like a web page');
-    const exe = await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'tool.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]) });
+    const exe = await me.upload(
+      item,
+      `${item}/attachments`,
+      {},
+      { field: 'file', filename: 'tool.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]) },
+    );
     expect(textOf(exe.body)).toContain('is not a type we accept');
-    const big = await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'big.pdf', content: Buffer.concat([PDF, Buffer.alloc(t.config.attachmentMaxBytes)]) });
+    const big = await me.upload(
+      item,
+      `${item}/attachments`,
+      {},
+      { field: 'file', filename: 'big.pdf', content: Buffer.concat([PDF, Buffer.alloc(t.config.attachmentMaxBytes)]) },
+    );
     expect(textOf(big.body)).toMatch(/Files must be 10 MB or smaller|just over 10 MB/);
     expect(await countRows(t.app, 'evidence_attachments')).toBe(0);
 
-    const ok = await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'evaluation.pdf', content: PDF });
+    const ok = await me.upload(
+      item,
+      `${item}/attachments`,
+      {},
+      { field: 'file', filename: 'evaluation.pdf', content: PDF },
+    );
     expect(ok.statusCode).toBe(302);
-    const second = await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'more.pdf', content: PDF });
+    const second = await me.upload(
+      item,
+      `${item}/attachments`,
+      {},
+      { field: 'file', filename: 'more.pdf', content: PDF },
+    );
     expect(textOf(second.body)).toContain('Each piece of evidence can have at most 1 attachment');
     expect(await countRows(t.app, 'evidence_attachments')).toBe(1);
 
@@ -126,14 +177,34 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
 
     const plan = await me.get(`${path}/plan`);
     const goalId = /id="goal-([0-9a-f-]{36})"/.exec(plan.body)![1]!;
-    const noText = await me.post(`${path}/plan/goals/${goalId}/actions`, { _csrf: me.csrf(), text: '', dueOn: '2026-13-40' });
+    const noText = await me.post(`${path}/plan/goals/${goalId}/actions`, {
+      _csrf: me.csrf(),
+      text: '',
+      dueOn: '2026-13-40',
+    });
     expect(noText.statusCode).toBe(400);
     expect(textOf(noText.body)).toContain('Enter the action');
     const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const later = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
     await me.get(`${path}/plan`);
-    expect((await me.post(`${path}/plan/goals/${goalId}/actions`, { _csrf: me.csrf(), text: 'Book the shadowing day', dueOn: soon })).statusCode).toBe(302);
-    expect((await me.post(`${path}/plan/goals/${goalId}/actions`, { _csrf: me.csrf(), text: 'Write up the audit', dueOn: later })).statusCode).toBe(302);
+    expect(
+      (
+        await me.post(`${path}/plan/goals/${goalId}/actions`, {
+          _csrf: me.csrf(),
+          text: 'Book the shadowing day',
+          dueOn: soon,
+        })
+      ).statusCode,
+    ).toBe(302);
+    expect(
+      (
+        await me.post(`${path}/plan/goals/${goalId}/actions`, {
+          _csrf: me.csrf(),
+          text: 'Write up the audit',
+          dueOn: later,
+        })
+      ).statusCode,
+    ).toBe(302);
     expect(await t.app.services.plans.sendReminders()).toBe(1);
     const mail = (await lastEmailTo(t.app, meUser.email))!;
     expect(mail.subject).toBe('An action in your development plan is due soon');
@@ -158,39 +229,117 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     const json = await me.get(`${path}/portfolio.json`);
     const doc = portfolioSchema.parse(JSON.parse(json.body));
     expect(doc.evidence).toHaveLength(3);
-    expect(doc.evidence.find((e) => e.title === 'Service evaluation one')!.attachments[0]!.base64).toBe(PDF.toString('base64'));
+    expect(doc.evidence.find((e) => e.title === 'Service evaluation one')!.attachments[0]!.base64).toBe(
+      PDF.toString('base64'),
+    );
     const schema = JSON.parse((await me.get('/pathway/portfolio.schema.json')).body);
     expect(schema.properties.format.const).toBe('waymark-portfolio');
 
     const mover = await buildUser(t.app, { roles: ['practitioner'] });
     const c = new TestClient(t.app);
     await c.signIn(mover.email, mover.password);
-    const garbage = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: '{"format":"something else"}' });
+    const garbage = await c.upload(
+      '/pathway/import',
+      '/pathway/import',
+      {},
+      { field: 'file', filename: 'p.json', content: '{"format":"something else"}' },
+    );
     expect(garbage.statusCode).toBe(400);
     expect(textOf(garbage.body)).toContain('This is not a Waymark portfolio we can read');
-    const notJson = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: 'hello' });
+    const notJson = await c.upload(
+      '/pathway/import',
+      '/pathway/import',
+      {},
+      { field: 'file', filename: 'p.json', content: 'hello' },
+    );
     expect(textOf(notJson.body)).toContain('p.json is not JSON');
-    const unknownFw = JSON.stringify({ ...doc, framework: { ...doc.framework, versionId: '00000000-0000-4000-8000-000000000000', identifier: '00000000-0000-4000-8000-000000000001' } });
-    expect(textOf((await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: unknownFw })).body)).toContain('which this Waymark does not have');
+    const unknownFw = JSON.stringify({
+      ...doc,
+      framework: {
+        ...doc.framework,
+        versionId: '00000000-0000-4000-8000-000000000000',
+        identifier: '00000000-0000-4000-8000-000000000001',
+      },
+    });
+    expect(
+      textOf(
+        (
+          await c.upload(
+            '/pathway/import',
+            '/pathway/import',
+            {},
+            { field: 'file', filename: 'p.json', content: unknownFw },
+          )
+        ).body,
+      ),
+    ).toContain('which this Waymark does not have');
     const before = await countRows(t.app, 'evidence');
     // Someone edits their file to claim a confirmation: it comes in as history, never as confirmed here.
-    const claimed = { ...doc, evidence: doc.evidence.map((e, i) => (i === 0 ? { ...e, status: 'confirmed' as const, confirmations: [{ method: 'link' as const, outcome: 'confirmed' as const, confirmerName: 'Dr Made Up', confirmerRole: 'Consultant', confirmerRegistration: '', confirmerOrganisation: '', statement: 'Trust me', requestedAt: e.createdAt, decidedAt: e.createdAt }] } : e)) };
+    const claimed = {
+      ...doc,
+      evidence: doc.evidence.map((e, i) =>
+        i === 0
+          ? {
+              ...e,
+              status: 'confirmed' as const,
+              confirmations: [
+                {
+                  method: 'link' as const,
+                  outcome: 'confirmed' as const,
+                  confirmerName: 'Dr Made Up',
+                  confirmerRole: 'Consultant',
+                  confirmerRegistration: '',
+                  confirmerOrganisation: '',
+                  statement: 'Trust me',
+                  requestedAt: e.createdAt,
+                  decidedAt: e.createdAt,
+                },
+              ],
+            }
+          : e,
+      ),
+    };
     // Rhys's file in another account: a warning, and nothing added until the importer says it is theirs.
-    const warned = await c.upload('/pathway/import', '/pathway/import', {}, { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) });
+    const warned = await c.upload(
+      '/pathway/import',
+      '/pathway/import',
+      {},
+      { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) },
+    );
     expect(warned.statusCode).toBe(400);
-    expect(textOf(warned.body)).toMatch(/This portfolio was made for Rhys Practitioner \(u\*\*\*@example\.nhs\.uk\), not for you/);
+    expect(textOf(warned.body)).toMatch(
+      /This portfolio was made for Rhys Practitioner \(u\*\*\*@example\.nhs\.uk\), not for you/,
+    );
     expect(await countRows(t.app, 'evidence')).toBe(before);
-    const imported = await c.upload('/pathway/import', '/pathway/import', { confirmOther: 'yes' }, { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) });
+    const imported = await c.upload(
+      '/pathway/import',
+      '/pathway/import',
+      { confirmOther: 'yes' },
+      { field: 'file', filename: 'p.json', content: JSON.stringify(claimed) },
+    );
     expect(imported.statusCode).toBe(302);
     expect(await countRows(t.app, 'evidence')).toBe(before + 3);
     expect(await countRows(t.app, 'evidence_attachments')).toBe(2);
-    await c.upload('/pathway/import', '/pathway/import', { confirmOther: 'yes' }, { field: 'file', filename: 'p.json', content: json.body });
+    await c.upload(
+      '/pathway/import',
+      '/pathway/import',
+      { confirmOther: 'yes' },
+      { field: 'file', filename: 'p.json', content: json.body },
+    );
     expect(await countRows(t.app, 'evidence')).toBe(before + 3); // the same file adds nothing twice
     const theirs = textOf((await c.get(`${imported.headers.location}/evidence`)).body);
     expect(theirs).toContain('Service evaluation two');
-    const statuses = await queryRows<{ status: string }>(t.app.platform.db, sql`select e.status from evidence e join pathways p on p.id = e.pathway_id where p.user_id = ${mover.id}`);
+    const statuses = await queryRows<{ status: string }>(
+      t.app.platform.db,
+      sql`select e.status from evidence e join pathways p on p.id = e.pathway_id where p.user_id = ${mover.id}`,
+    );
     expect(statuses.map((r) => r.status)).toEqual(['draft', 'draft', 'draft']);
-    const claimedId = (await queryRows<{ id: string }>(t.app.platform.db, sql`select e.id from evidence e join pathways p on p.id = e.pathway_id where p.user_id = ${mover.id} and e.title = ${doc.evidence[0]!.title}`))[0]!.id;
+    const claimedId = (
+      await queryRows<{ id: string }>(
+        t.app.platform.db,
+        sql`select e.id from evidence e join pathways p on p.id = e.pathway_id where p.user_id = ${mover.id} and e.title = ${doc.evidence[0]!.title}`,
+      )
+    )[0]!.id;
     const claimedPage = textOf((await c.get(`${imported.headers.location}/evidence/${claimedId}`)).body);
     expect(claimedPage).toContain('Imported from another Waymark, not checked here: confirmed by Dr Made Up');
     expect(claimedPage).not.toContain('Confirmed by Dr Made Up');
@@ -206,7 +355,9 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
       expect(notNumber.statusCode).toBe(400);
       expect(textOf(notNumber.body)).toContain('Enter the number of days as a whole number from 1 to 90');
     }
-    expect((await me.submit(page, `${page}/share`, { label: 'For my interview panel', days: '14' })).statusCode).toBe(302);
+    expect((await me.submit(page, `${page}/share`, { label: 'For my interview panel', days: '14' })).statusCode).toBe(
+      302,
+    );
     const shown = await me.get(page);
     // The label is quoted, not joined into the sentence ("made for For my interview panel").
     expect(textOf(shown.body)).toContain('Share link “For my interview panel” made. Copy it now');
@@ -247,7 +398,14 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     // Rhys shares a piece of evidence with the team: it is credited to Tess too.
     const groupId = team.split('/').pop()!;
     await me.get(items[1]!);
-    await me.post(`${items[1]}/edit`, { _csrf: me.csrf(), kind: 'inquiry', title: 'Service evaluation two', template: 'gibbs', reflection: 'Shared work', groupId });
+    await me.post(`${items[1]}/edit`, {
+      _csrf: me.csrf(),
+      kind: 'inquiry',
+      title: 'Service evaluation two',
+      template: 'gibbs',
+      reflection: 'Shared work',
+      groupId,
+    });
     const theirs = textOf((await mc.get(`${matePath}/evidence`)).body);
     expect(theirs).toContain('Shared with you by your team');
     expect(theirs).toContain('Service evaluation two');
@@ -256,12 +414,23 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     expect(matrix).toContain('Service evaluation two (shared by your team)'); // credited to Tess's matrix too
     // A goal shared with the team is in both plans, and its actions remind every member.
     await me.get(`${path}/plan`);
-    expect((await me.post(`${path}/plan/goals`, { _csrf: me.csrf(), title: 'Run the team journal club', shared: groupId })).statusCode).toBe(302);
+    expect(
+      (await me.post(`${path}/plan/goals`, { _csrf: me.csrf(), title: 'Run the team journal club', shared: groupId }))
+        .statusCode,
+    ).toBe(302);
     const matePlan = await mc.get(`${matePath}/plan`);
     expect(textOf(matePlan.body)).toContain('Run the team journal club');
     const sharedGoal = /id="goal-([0-9a-f-]{36})"[\s\S]*?Run the team journal club/.exec(matePlan.body)![1]!;
     const soon = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-    expect((await mc.post(`${matePath}/plan/goals/${sharedGoal}/actions`, { _csrf: mc.csrf(), text: 'Choose the first paper', dueOn: soon })).statusCode).toBe(302);
+    expect(
+      (
+        await mc.post(`${matePath}/plan/goals/${sharedGoal}/actions`, {
+          _csrf: mc.csrf(),
+          text: 'Choose the first paper',
+          dueOn: soon,
+        })
+      ).statusCode,
+    ).toBe(302);
     await t.app.services.plans.sendReminders();
     expect((await lastEmailTo(t.app, mate.email))!.text).toContain('Choose the first paper');
     expect((await lastEmailTo(t.app, meUser.email))!.text).toContain('Choose the first paper');
@@ -275,7 +444,13 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
     const educator = await buildUser(t.app, { roles: ['supervisor'] });
     const lead = await buildUser(t.app);
     const analyst = await buildUser(t.app);
-    const programme = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }, { userId: analyst.id, role: 'analyst' }, { userId: educator.id, role: 'facilitator' }] });
+    const programme = await buildProgramme(t.app, {
+      members: [
+        { userId: lead.id, role: 'lead' },
+        { userId: analyst.id, role: 'analyst' },
+        { userId: educator.id, role: 'facilitator' },
+      ],
+    });
     const ed = new TestClient(t.app);
     await ed.signIn(educator.email, educator.password);
     const noName = await ed.submit('/cohorts', '/cohorts', { name: '', versionId });
@@ -306,13 +481,25 @@ describe.each(DRIVERS)('portfolio, plan, rules, teams and cohorts (%s)', (driver
 
   it('includes the portfolio in “download your data”, and deletes stored files with the account', async () => {
     const data = JSON.parse((await me.get('/account/export')).body);
-    expect(data.pathwayPortfolios[0].evidence.map((e: { title: string }) => e.title)).toContain('Service evaluation one');
-    const keys = await queryRows<{ key: string }>(t.app.platform.db, sql`select a.storage_key as key from evidence_attachments a join evidence e on e.id = a.evidence_id join pathways p on p.id = e.pathway_id where p.user_id = ${meUser.id}`);
+    expect(data.pathwayPortfolios[0].evidence.map((e: { title: string }) => e.title)).toContain(
+      'Service evaluation one',
+    );
+    const keys = await queryRows<{ key: string }>(
+      t.app.platform.db,
+      sql`select a.storage_key as key from evidence_attachments a join evidence e on e.id = a.evidence_id join pathways p on p.id = e.pathway_id where p.user_id = ${meUser.id}`,
+    );
     expect(keys).toHaveLength(1);
     const files = t.app.services.plans.files;
     await expect(files.read(keys[0]!.key)).resolves.toBeInstanceOf(Buffer);
     await me.submit('/account/delete', '/account/delete', { password: meUser.password });
     await expect(files.read(keys[0]!.key)).rejects.toThrow();
-    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from pathways where user_id = ${meUser.id}`))[0]!.n).toBe(0);
+    expect(
+      (
+        await queryRows<{ n: number }>(
+          t.app.platform.db,
+          sql`select count(*)::int as n from pathways where user_id = ${meUser.id}`,
+        )
+      )[0]!.n,
+    ).toBe(0);
   });
 });

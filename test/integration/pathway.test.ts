@@ -24,12 +24,25 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
   it('derives the stage from the consultant post start date, and takes an override only with a reason', async () => {
     const home = textOf((await me.get('/pathway')).body);
     expect(home).toContain('Transition from advanced to consultant practice');
-    const future = await me.submit('/pathway/profile', '/pathway/profile', { profession: 'Physiotherapist', consultantPostStart: '2099-01-01' });
+    const future = await me.submit('/pathway/profile', '/pathway/profile', {
+      profession: 'Physiotherapist',
+      consultantPostStart: '2099-01-01',
+    });
     expect(textOf(future.body)).toContain('The start date must be today or in the past');
-    const noReason = await me.submit('/pathway/profile', '/pathway/profile', { profession: 'Physiotherapist', stageOverride: 'years-3-5' });
+    const noReason = await me.submit('/pathway/profile', '/pathway/profile', {
+      profession: 'Physiotherapist',
+      stageOverride: 'years-3-5',
+    });
     expect(textOf(noReason.body)).toContain('Say why your stage differs');
     const started = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
-    expect((await me.submit('/pathway/profile', '/pathway/profile', { profession: 'Physiotherapist', consultantPostStart: started })).statusCode).toBe(302);
+    expect(
+      (
+        await me.submit('/pathway/profile', '/pathway/profile', {
+          profession: 'Physiotherapist',
+          consultantPostStart: started,
+        })
+      ).statusCode,
+    ).toBe(302);
     expect(textOf((await me.get('/pathway')).body)).toContain('Years 1 to 3 in post');
   });
 
@@ -74,29 +87,63 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
 
   it('adds evidence, refusing what could identify a patient, and links it to statements by search', async () => {
     const list = `${path}/evidence`;
-    const bad = await me.submit(list, list, { kind: 'practice-episode', title: 'Clinic', template: 'none', reflection: 'Saw 943 476 5919 in clinic' });
+    const bad = await me.submit(list, list, {
+      kind: 'practice-episode',
+      title: 'Clinic',
+      template: 'none',
+      reflection: 'Saw 943 476 5919 in clinic',
+    });
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('contains what looks like an NHS number (943 476 5919)');
     const noKind = await me.submit(list, list, { kind: '', title: '' });
     expect(textOf(noKind.body)).toContain('Choose the kind of evidence');
     expect(textOf(noKind.body)).toContain('Give the evidence a title');
-    const made = await me.submit(list, list, { kind: 'improvement', title: 'Redesigned the MSK triage pathway', occurredOn: '2026-10-14', template: 'what-so-what', reflection: 'What happened: waits fell by a third.' });
+    const made = await me.submit(list, list, {
+      kind: 'improvement',
+      title: 'Redesigned the MSK triage pathway',
+      occurredOn: '2026-10-14',
+      template: 'what-so-what',
+      reflection: 'What happened: waits fell by a third.',
+    });
     expect(made.statusCode).toBe(302);
     // A doubled submit (same form, same key) adds the evidence once and lands on the same page.
     await me.get(list);
-    const form = { _csrf: me.csrf(), _submission: me.hidden('_submission'), kind: 'teaching', title: 'Submitted twice', template: 'none' };
+    const form = {
+      _csrf: me.csrf(),
+      _submission: me.hidden('_submission'),
+      kind: 'teaching',
+      title: 'Submitted twice',
+      template: 'none',
+    };
     const first = await me.post(list, form);
     const second = await me.post(list, form);
     expect(second.headers.location).toBe(first.headers.location);
-    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from evidence where title = 'Submitted twice'`))[0]!.n).toBe(1);
+    expect(
+      (
+        await queryRows<{ n: number }>(
+          t.app.platform.db,
+          sql`select count(*)::int as n from evidence where title = 'Submitted twice'`,
+        )
+      )[0]!.n,
+    ).toBe(1);
     const item = made.headers.location as string;
     const found = await me.get(`${item}?q=${encodeURIComponent('service quality')}`);
-    expect(textOf(found.body)).toContain('2.1.3 Holds accountability for the clinical quality and outcomes of a service.');
+    expect(textOf(found.body)).toContain(
+      '2.1.3 Holds accountability for the clinical quality and outcomes of a service.',
+    );
     const statement = /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
-    expect((await me.post(`${item}/links`, { _csrf: me.csrf(), statement, reason: 'I led the redesign' })).statusCode).toBe(302);
-    expect((await me.post(`${item}/links`, { _csrf: me.csrf(), statement, reason: 'I led the redesign and its audit' })).statusCode).toBe(302);
+    expect(
+      (await me.post(`${item}/links`, { _csrf: me.csrf(), statement, reason: 'I led the redesign' })).statusCode,
+    ).toBe(302);
+    expect(
+      (await me.post(`${item}/links`, { _csrf: me.csrf(), statement, reason: 'I led the redesign and its audit' }))
+        .statusCode,
+    ).toBe(302);
     expect(await countRows(t.app, 'evidence_links')).toBe(1);
-    const foreign = await me.post(`${item}/links`, { _csrf: me.csrf(), statement: '00000000-0000-4000-8000-000000000000' });
+    const foreign = await me.post(`${item}/links`, {
+      _csrf: me.csrf(),
+      statement: '00000000-0000-4000-8000-000000000000',
+    });
     expect(textOf(foreign.body)).toContain('That statement is not in the framework this pathway follows');
     const page = textOf((await me.get(item)).body);
     expect(page).toContain('Why: I led the redesign and its audit');
@@ -107,7 +154,12 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     const made = await me.submit(list, list, { kind: 'reflection', title: 'A draft to delete', template: 'none' });
     const item = made.headers.location as string;
     await me.upload(item, `${item}/attachments`, {}, { field: 'file', filename: 'notes.txt', content: 'Plain notes' });
-    const key = (await queryRows<{ key: string }>(t.app.platform.db, sql`select storage_key as key from evidence_attachments where evidence_id = ${item.split('/').pop()!}`))[0]!.key;
+    const key = (
+      await queryRows<{ key: string }>(
+        t.app.platform.db,
+        sql`select storage_key as key from evidence_attachments where evidence_id = ${item.split('/').pop()!}`,
+      )
+    )[0]!.key;
     const ask = await me.get(`${item}/delete`);
     expect(textOf(ask.body)).toContain('Delete “A draft to delete”?');
     expect(textOf(ask.body)).toContain('1 attached file');
@@ -115,7 +167,9 @@ describe.each(DRIVERS)('practitioner pathway (%s)', (driver) => {
     expect((await me.get(item)).statusCode).toBe(404);
     await expect(t.app.services.plans.files.read(key)).rejects.toThrow();
 
-    const waiting = (await me.submit(list, list, { kind: 'reflection', title: 'Out for confirmation', template: 'none' })).headers.location as string;
+    const waiting = (
+      await me.submit(list, list, { kind: 'reflection', title: 'Out for confirmation', template: 'none' })
+    ).headers.location as string;
     await me.submit(waiting, `${waiting}/confirmation`, { name: 'Col League', email: 'col@trust.example' });
     await me.get(waiting);
     const refused = await me.post(`${waiting}/delete`, { _csrf: me.csrf() });

@@ -9,7 +9,21 @@ import { registerPlatform } from '../../src/platform/http/platform-plugin';
 import { createViewEnvironment } from '../../src/platform/views/render';
 
 /** Who is asking: the demo accounts by role, a signed-in user with no role, and nobody. */
-const WHO = ['anonymous', 'outsider', 'admin', 'lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement', 'practitioner', 'supervisor', 'consultant'] as const;
+const WHO = [
+  'anonymous',
+  'outsider',
+  'admin',
+  'lead',
+  'facilitator',
+  'analyst',
+  'clinician',
+  'citizen',
+  'reviewer',
+  'engagement',
+  'practitioner',
+  'supervisor',
+  'consultant',
+] as const;
 type Who = (typeof WHO)[number];
 const MEMBERS: Who[] = ['lead', 'facilitator', 'analyst', 'clinician', 'citizen', 'reviewer', 'engagement'];
 const SIGNED_IN: Who[] = WHO.filter((w) => w !== 'anonymous');
@@ -62,7 +76,10 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
     await t.app.services.seedDemo();
     await t.app.services.guides.ensureShipped();
     programmeId = (await t.app.services.programmes.listFor('', true)).find((p) => p.name === DEMO_PROGRAMME)!.id;
-    const outsider = await t.app.services.accounts.register({ email: 'outsider@example.nhs.uk', name: 'Out Sider', password: DEMO_PASSWORD }, { actorId: null, actorLabel: 'test' });
+    const outsider = await t.app.services.accounts.register(
+      { email: 'outsider@example.nhs.uk', name: 'Out Sider', password: DEMO_PASSWORD },
+      { actorId: null, actorLabel: 'test' },
+    );
     for (const who of WHO) {
       const c = new TestClient(t.app);
       if (who === 'outsider') await c.signIn(outsider.email, DEMO_PASSWORD);
@@ -79,7 +96,11 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
       const status = (await clients.get(who)!.get(url)).statusCode;
       expect(status, who).toBe(who === 'supervisor' ? 200 : who === 'anonymous' ? 302 : 403);
     }
-    const cohortId = (await t.app.services.groups.ownedBy((await t.app.services.accounts.findUserByEmail('supervisor@waymark.example'))!.id))[0]!.id;
+    const cohortId = (
+      await t.app.services.groups.ownedBy(
+        (await t.app.services.accounts.findUserByEmail('supervisor@waymark.example'))!.id,
+      )
+    )[0]!.id;
     for (const who of WHO) {
       const status = (await clients.get(who)!.get(`/cohorts/${cohortId}`)).statusCode;
       expect(status, who).toBe(['supervisor', 'lead', 'admin'].includes(who) ? 200 : who === 'anonymous' ? 302 : 403);
@@ -94,11 +115,15 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
     expect((await clients.get('lead')!.get(stage)).body).toContain(`href="/programmes/${programmeId}/delphi"`);
     const leadHome = (await clients.get('lead')!.get(`/programmes/${programmeId}`)).body;
     expect(leadHome).toContain(`href="/programmes/${programmeId}/workshops"`);
-    expect((await clients.get('citizen')!.get(`/programmes/${programmeId}`)).body).not.toContain(`href="/programmes/${programmeId}/workshops"`);
+    expect((await clients.get('citizen')!.get(`/programmes/${programmeId}`)).body).not.toContain(
+      `href="/programmes/${programmeId}/workshops"`,
+    );
   });
 
   it('has a demo account for every role', () => {
-    expect(demoAccounts().map((a) => a.email.split('@')[0])).toEqual(WHO.filter((w) => w !== 'anonymous' && w !== 'outsider'));
+    expect(demoAccounts().map((a) => a.email.split('@')[0])).toEqual(
+      WHO.filter((w) => w !== 'anonymous' && w !== 'outsider'),
+    );
   });
 
   for (const { path, allowed } of MATRIX) {
@@ -120,9 +145,15 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
     const before = await countRows(t.app, 'invitations');
     const facilitator = clients.get('facilitator')!;
     await facilitator.get(`/programmes/${programmeId}/members`);
-    const res = await facilitator.post(`/programmes/${programmeId}/members/invite`, { _csrf: facilitator.csrf(), email: 'sneaky@example.nhs.uk', role: 'lead' });
+    const res = await facilitator.post(`/programmes/${programmeId}/members/invite`, {
+      _csrf: facilitator.csrf(),
+      email: 'sneaky@example.nhs.uk',
+      role: 'lead',
+    });
     expect(res.statusCode).toBe(403);
-    const api = await clients.get('clinician')!.json('PUT', `/api/v1/programmes/${programmeId}/stages/delphi`, { state: 'done' }, { 'csrf-token': 'x' });
+    const api = await clients
+      .get('clinician')!
+      .json('PUT', `/api/v1/programmes/${programmeId}/stages/delphi`, { state: 'done' }, { 'csrf-token': 'x' });
     expect(api.statusCode).toBe(403);
     expect(await countRows(t.app, 'invitations')).toBe(before);
   });
@@ -142,7 +173,13 @@ describe.each(DRIVERS)('permissions (%s)', (driver) => {
 
   it('refuses to start with a route that declares no permission', async () => {
     const app = Fastify({ logger: false });
-    await registerPlatform(app, { platform: t.app.platform, views: createViewEnvironment(), programmeRoles: async () => [], navigation: [], maxUploadBytes: 1024 });
+    await registerPlatform(app, {
+      platform: t.app.platform,
+      views: createViewEnvironment(),
+      programmeRoles: async () => [],
+      navigation: [],
+      maxUploadBytes: 1024,
+    });
     expect(() => app.get('/forgotten', async () => 'x')).toThrow(/does not declare a known permission/);
     await app.close();
   });

@@ -11,7 +11,9 @@ import { ANONYMOUS_SESSION_MS } from '../../src/platform/auth/session-store';
 /** An answer within two seconds, or a failure: a request whose reply crashed never answers at all. */
 async function answered(res: Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)),
+  );
   try {
     return await Promise.race([res, timeout]);
   } finally {
@@ -30,7 +32,8 @@ afterEach(() => {
   process.off('unhandledRejection', onUnhandled);
 });
 
-const stillAnswers = async (app: FastifyInstance) => expect((await answered(app.inject('/healthz'))).statusCode).toBe(200);
+const stillAnswers = async (app: FastifyInstance) =>
+  expect((await answered(app.inject('/healthz'))).statusCode).toBe(200);
 
 describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
   let t: TestApp;
@@ -41,7 +44,14 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
 
   describe('redirects to a way back', () => {
     // Each of these once reached a Location header: Node threw, and the throw inside the session save ended the process.
-    const HOSTILE = ['/sign-in?returnTo=%2F%0A%2Fx', '/sign-in?returnTo=%2F%0D%0ASet-Cookie%3A%20x%3D1', '/sign-in?returnTo=%2F%09%2Fevil.example', '/sign-in?returnTo=%2F%E3%80%82evil', '/%E3%80%82evil', '/sign-in?returnTo=%2F%5C%2Fevil.example'];
+    const HOSTILE = [
+      '/sign-in?returnTo=%2F%0A%2Fx',
+      '/sign-in?returnTo=%2F%0D%0ASet-Cookie%3A%20x%3D1',
+      '/sign-in?returnTo=%2F%09%2Fevil.example',
+      '/sign-in?returnTo=%2F%E3%80%82evil',
+      '/%E3%80%82evil',
+      '/sign-in?returnTo=%2F%5C%2Fevil.example',
+    ];
 
     it.each(HOSTILE)('%s answers, and the server goes on answering (anonymous and signed in)', async (url) => {
       const anonymous = await answered(t.app.inject(url));
@@ -84,8 +94,23 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
       const c = new TestClient(t.app);
       await c.get('/sign-in');
       const token = c.csrf();
-      const post = (referer: string) => answered(t.app.inject({ method: 'POST', url: '/account/tokens', payload: `_csrf=${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `waymark_session=${c.cookies.get('waymark_session')}`, host: 'waymark.test', referer } }));
-      expect((await post('http://waymark.test/account?x=%E3%80%82')).headers.location).toBe('/sign-in?returnTo=%2Faccount%3Fx%3D%25E3%2580%2582');
+      const post = (referer: string) =>
+        answered(
+          t.app.inject({
+            method: 'POST',
+            url: '/account/tokens',
+            payload: `_csrf=${token}`,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              cookie: `waymark_session=${c.cookies.get('waymark_session')}`,
+              host: 'waymark.test',
+              referer,
+            },
+          }),
+        );
+      expect((await post('http://waymark.test/account?x=%E3%80%82')).headers.location).toBe(
+        '/sign-in?returnTo=%2Faccount%3Fx%3D%25E3%2580%2582',
+      );
       expect((await post('https://evil.example/account')).headers.location).toBe('/sign-in');
       await stillAnswers(t.app);
     });
@@ -118,10 +143,25 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
   describe('anonymous sessions', () => {
     it('are not stored for reading public pages, nor for being sent to sign in', async () => {
       await t.app.platform.db.execute(sql`delete from sessions`);
-      for (const url of ['/', '/frameworks', '/guides', '/about', '/accessibility', '/privacy', '/signed-out', '/no/such/page', '/account', '/programmes', '/api/v1/me']) {
+      for (const url of [
+        '/',
+        '/frameworks',
+        '/guides',
+        '/about',
+        '/accessibility',
+        '/privacy',
+        '/signed-out',
+        '/no/such/page',
+        '/account',
+        '/programmes',
+        '/api/v1/me',
+      ]) {
         const res = await t.app.inject(url);
         expect(res.statusCode, url).toBeLessThan(500);
-        expect(res.cookies.map((x) => x.name), url).not.toContain('waymark_session');
+        expect(
+          res.cookies.map((x) => x.name),
+          url,
+        ).not.toContain('waymark_session');
       }
       expect(await countRows(t.app, 'sessions')).toBe(0);
     });
@@ -134,7 +174,10 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
       expect(new Date(anon!.expires_at).getTime()).toBeLessThanOrEqual(Date.now() + ANONYMOUS_SESSION_MS + 1000);
       const u = await buildUser(t.app);
       await c.signIn(u.email, u.password);
-      const [signedIn] = await queryRows<{ expires_at: string }>(t.app.platform.db, sql`select expires_at from sessions where user_id = ${u.id}`);
+      const [signedIn] = await queryRows<{ expires_at: string }>(
+        t.app.platform.db,
+        sql`select expires_at from sessions where user_id = ${u.id}`,
+      );
       expect(new Date(signedIn!.expires_at).getTime()).toBeGreaterThan(Date.now() + 24 * 3600_000);
     });
   });
@@ -159,10 +202,18 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
       const admin = await buildUser(t.app, { roles: ['admin'] });
       const c = new TestClient(t.app);
       await c.signIn(admin.email, admin.password);
-      const res = await c.submit('/programmes/new', '/programmes', { name: 'Null\u0000 programme\u0007', description: 'Line one\nline\ttwo\u0000', areas: 'Cancer\u0000 Care', stakeholderTypes: 'Clinician' });
+      const res = await c.submit('/programmes/new', '/programmes', {
+        name: 'Null\u0000 programme\u0007',
+        description: 'Line one\nline\ttwo\u0000',
+        areas: 'Cancer\u0000 Care',
+        stakeholderTypes: 'Clinician',
+      });
       expect(res.statusCode, textOf(res.body).slice(0, 600)).toBe(302);
       const id = String(res.headers.location).split('/').pop()!;
-      expect(await t.app.services.programmes.get(id)).toMatchObject({ name: 'Null programme', description: 'Line one\nline\ttwo' });
+      expect(await t.app.services.programmes.get(id)).toMatchObject({
+        name: 'Null programme',
+        description: 'Line one\nline\ttwo',
+      });
       expect((await t.app.inject('/frameworks?q=%00nurse')).statusCode).toBe(200);
       expect((await t.app.inject('/frameworks/%00x')).statusCode).toBe(404);
     });
@@ -171,9 +222,19 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
       const c = new TestClient(t.app);
       await c.get('/sign-in');
       const cookie = `waymark_session=${c.cookies.get('waymark_session')}`;
-      const text = await t.app.inject({ method: 'POST', url: '/sign-in', payload: 'email=a', headers: { 'content-type': 'text/plain', cookie } });
+      const text = await t.app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: 'email=a',
+        headers: { 'content-type': 'text/plain', cookie },
+      });
       expect(text.statusCode).toBe(415);
-      const json = await t.app.inject({ method: 'POST', url: '/sign-in', payload: JSON.stringify({ _csrf: c.csrf(), email: ['a'], password: 1 }), headers: { 'content-type': 'application/json', cookie } });
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: JSON.stringify({ _csrf: c.csrf(), email: ['a'], password: 1 }),
+        headers: { 'content-type': 'application/json', cookie },
+      });
       expect(json.statusCode).toBe(415);
       expect(textOf(json.body)).toContain('This page takes a form');
       const admin = await buildUser(t.app, { roles: ['admin'] });
@@ -188,7 +249,12 @@ describe.each(DRIVERS)('platform hardening (%s)', (driver) => {
     });
 
     it('answers in its own words, never a library message', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', payload: '{"a":', headers: { 'content-type': 'application/json' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/programmes',
+        payload: '{"a":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.message).toBe('The request body is not valid JSON.');
       const bad = await t.app.inject({ method: 'GET', url: '/frameworks?x=1', headers: { 'content-length': 'abc' } });
@@ -209,11 +275,22 @@ describe('behind a proxy', () => {
         t.app.inject({
           method: 'POST',
           url: '/sign-in',
-          payload: new URLSearchParams({ _csrf: c.csrf(), email: u.email, password: 'not the password at all' }).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `waymark_session=${c.cookies.get('waymark_session')}`, 'x-forwarded-for': forwarded },
+          payload: new URLSearchParams({
+            _csrf: c.csrf(),
+            email: u.email,
+            password: 'not the password at all',
+          }).toString(),
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            cookie: `waymark_session=${c.cookies.get('waymark_session')}`,
+            'x-forwarded-for': forwarded,
+          },
         });
       expect((await signIn('10.9.9.9, 203.0.113.7')).statusCode).toBe(400);
-      const rows = await queryRows<{ ip: string }>(t.app.platform.db, sql`select ip from audit_events where action = 'account.sign-in-failed'`);
+      const rows = await queryRows<{ ip: string }>(
+        t.app.platform.db,
+        sql`select ip from audit_events where action = 'account.sign-in-failed'`,
+      );
       expect(rows.map((r) => r.ip)).toEqual(['203.0.113.7']);
       const codes = [];
       for (let i = 1; i <= 3; i++) codes.push((await signIn(`198.51.100.${i}, 203.0.113.7`)).statusCode);

@@ -43,7 +43,14 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
     // Nothing from another site: the Frutiger @font-face rules (fonts on assets.nhs.uk) are left out.
     expect(res.body).toContain('.nhsuk-header');
     expect(res.body).not.toContain('assets.nhs.uk');
-    expect((await t.app.inject({ url: '/nhsuk/nhsuk-frontend.min.css', headers: { 'if-none-match': String(res.headers.etag) } })).statusCode).toBe(304);
+    expect(
+      (
+        await t.app.inject({
+          url: '/nhsuk/nhsuk-frontend.min.css',
+          headers: { 'if-none-match': String(res.headers.etag) },
+        })
+      ).statusCode,
+    ).toBe(304);
     expect((await t.app.inject('/assets/images/favicon.ico')).statusCode).toBe(200);
     expect((await t.app.inject('/nhsuk/index.js')).statusCode).toBe(404);
   });
@@ -58,7 +65,11 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
 
   it('sends email through the outbox; without SMTP it is kept for admins to read', async () => {
     const admin = await buildUser(t.app, { roles: ['admin'] });
-    const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'someone@example.nhs.uk', subject: 'Kept here', text: 'Hello' });
+    const id = await t.app.platform.mailer.send(t.app.platform.db, {
+      to: 'someone@example.nhs.uk',
+      subject: 'Kept here',
+      text: 'Hello',
+    });
     expect(await t.app.platform.jobs.runDue()).toBeGreaterThan(0);
     const c = new TestClient(t.app);
     await c.signIn(admin.email, admin.password);
@@ -91,7 +102,8 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
   it('housekeeping deletes link tokens used or expired over a day ago, and keeps live and recent ones', async () => {
     const { db, jobs } = t.app.platform;
     const hours = (n: number) => new Date(Date.now() + n * 3600_000);
-    const issue = (subject: string, expiresAt: Date) => issueLinkToken(db, { purpose: 'housekeeping-test', subject, ttlMs: expiresAt.getTime() - Date.now() });
+    const issue = (subject: string, expiresAt: Date) =>
+      issueLinkToken(db, { purpose: 'housekeeping-test', subject, ttlMs: expiresAt.getTime() - Date.now() });
     await issue('live', hours(24));
     await issue('expired-an-hour-ago', hours(-1));
     await issue('expired-two-days-ago', hours(-48));
@@ -101,7 +113,10 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
     await db.execute(sql`update link_tokens set used_at = ${hours(-48)} where subject = 'used-two-days-ago'`);
     await jobs.enqueue(db, 'housekeeping', {});
     await jobs.runDue();
-    const left = await queryRows<{ subject: string }>(db, sql`select subject from link_tokens where purpose = 'housekeeping-test' order by subject`);
+    const left = await queryRows<{ subject: string }>(
+      db,
+      sql`select subject from link_tokens where purpose = 'housekeeping-test' order by subject`,
+    );
     expect(left.map((r) => r.subject)).toEqual(['expired-an-hour-ago', 'live', 'used-an-hour-ago']);
   });
 
@@ -115,7 +130,9 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
     expect(a).not.toBeNull();
     expect(b).toBeNull();
     const c = (await t.app.platform.jobs.enqueue(t.app.platform.db, 'test.once', { n: 3 }))!;
-    await t.app.platform.db.execute(sql`update jobs set state = 'active', locked_at = now() - interval '10 minutes' where id = ${c}`);
+    await t.app.platform.db.execute(
+      sql`update jobs set state = 'active', locked_at = now() - interval '10 minutes' where id = ${c}`,
+    );
     await t.app.platform.jobs.runDue();
     expect(runs.sort()).toEqual(['1', '3']);
   });
@@ -138,7 +155,9 @@ describe.each(DRIVERS)('platform (%s)', (driver) => {
   it('refuses a backup from another migration level and changes nothing', async () => {
     const backup = await createBackup(t.app.platform.db);
     const before = await countRows(t.app, 'users');
-    await expect(restoreBackup(t.app.platform.db, { ...backup, migrations: backup.migrations + 1, tables: {} })).rejects.toThrow(/migration/);
+    await expect(
+      restoreBackup(t.app.platform.db, { ...backup, migrations: backup.migrations + 1, tables: {} }),
+    ).rejects.toThrow(/migration/);
     expect(await countRows(t.app, 'users')).toBe(before);
   });
 });
@@ -148,7 +167,11 @@ describe('email over SMTP', () => {
     await withSmtpServer(async ({ url, received }) => {
       const t = await buildTestApp('pglite', { smtpUrl: url });
       try {
-        const id = await t.app.platform.mailer.send(t.app.platform.db, { to: 'real@example.nhs.uk', subject: 'Over the wire', text: 'Delivered text' });
+        const id = await t.app.platform.mailer.send(t.app.platform.db, {
+          to: 'real@example.nhs.uk',
+          subject: 'Over the wire',
+          text: 'Delivered text',
+        });
         await t.app.platform.jobs.runDue();
         expect(received).toHaveLength(1);
         expect(received[0]).toContain('Subject: Over the wire');

@@ -37,7 +37,16 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     expect(text).toContain('MSK pathway 2026');
     expect(text).toContain('Musculoskeletal, Cancer Care');
     expect(text).toContain('0 of 8 stages done');
-    const order = ['Delphi study', 'Area workshops', 'Analysis', 'Cross-area synthesis', 'Findings presented back', 'Consultation', 'Engagement group agreement', 'Submission'];
+    const order = [
+      'Delphi study',
+      'Area workshops',
+      'Analysis',
+      'Cross-area synthesis',
+      'Findings presented back',
+      'Consultation',
+      'Engagement group agreement',
+      'Submission',
+    ];
     const positions = order.map((s) => text.indexOf(s));
     expect(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
   });
@@ -73,7 +82,11 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     await buildProgramme(t.app, { name: 'Taken name' });
     const c = new TestClient(t.app);
     await c.signIn(admin.email, admin.password);
-    const res = await c.submit('/programmes/new', '/programmes', { name: 'taken NAME', areas: 'A', stakeholderTypes: 'B' });
+    const res = await c.submit('/programmes/new', '/programmes', {
+      name: 'taken NAME',
+      areas: 'A',
+      stakeholderTypes: 'B',
+    });
     expect(res.statusCode).toBe(400);
     expect(textOf(res.body)).toContain('A programme with this name already exists');
   });
@@ -104,7 +117,11 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const weak = await guest.post(`${link}/register`, { _csrf: guest.csrf(), name: 'New Person', password: 'tiny' });
     expect(weak.statusCode).toBe(400);
     expect(textOf(weak.body)).toContain('12 characters or more');
-    const joined = await guest.post(`${link}/register`, { _csrf: guest.csrf(), name: 'New Person', password: PASSWORD });
+    const joined = await guest.post(`${link}/register`, {
+      _csrf: guest.csrf(),
+      name: 'New Person',
+      password: PASSWORD,
+    });
     expect(joined.headers.location).toBe(`/programmes/${p.id}`);
     const home = await guest.get(`/programmes/${p.id}`);
     expect(home.statusCode).toBe(200);
@@ -121,7 +138,12 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const lead = await buildUser(t.app);
     const invitee = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
-    await t.app.services.programmes.invite(p.id, { email: invitee.email, role: 'analyst', stakeholderTypeId: null, areaId: null }, { id: lead.id, name: 'Lead' }, { actorId: lead.id, actorLabel: lead.email });
+    await t.app.services.programmes.invite(
+      p.id,
+      { email: invitee.email, role: 'analyst', stakeholderTypeId: null, areaId: null },
+      { id: lead.id, name: 'Lead' },
+      { actorId: lead.id, actorLabel: lead.email },
+    );
     const link = linkIn((await liveMessageTo(t.app, invitee.email))!.text);
     const c = new TestClient(t.app);
     await c.signIn(invitee.email, invitee.password);
@@ -137,13 +159,27 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const c = new TestClient(t.app);
     await c.signIn(lead.email, lead.password);
     const before = await countRows(t.app, 'invitations');
-    const noType = await c.submit(`/programmes/${p.id}/members/invite`, `/programmes/${p.id}/members/invite`, { email: 'x@example.nhs.uk', role: 'participant', stakeholderTypeId: '' });
+    const noType = await c.submit(`/programmes/${p.id}/members/invite`, `/programmes/${p.id}/members/invite`, {
+      email: 'x@example.nhs.uk',
+      role: 'participant',
+      stakeholderTypeId: '',
+    });
     expect(noType.statusCode).toBe(400);
     expect(textOf(noType.body)).toContain('Choose the stakeholder type of this participant');
     expect(await countRows(t.app, 'invitations')).toBe(before);
 
-    expect((await c.submit(`/programmes/${p.id}/members/invite`, `/programmes/${p.id}/members/invite`, { email: 'y@example.nhs.uk', role: 'facilitator' })).statusCode).toBe(302);
-    const again = await c.submit(`/programmes/${p.id}/members/invite`, `/programmes/${p.id}/members/invite`, { email: 'y@example.nhs.uk', role: 'facilitator' });
+    expect(
+      (
+        await c.submit(`/programmes/${p.id}/members/invite`, `/programmes/${p.id}/members/invite`, {
+          email: 'y@example.nhs.uk',
+          role: 'facilitator',
+        })
+      ).statusCode,
+    ).toBe(302);
+    const again = await c.submit(`/programmes/${p.id}/members/invite`, `/programmes/${p.id}/members/invite`, {
+      email: 'y@example.nhs.uk',
+      role: 'facilitator',
+    });
     expect(again.statusCode).toBe(400);
     expect(textOf(again.body)).toContain('already has an invitation waiting');
   });
@@ -151,7 +187,12 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
   it('a withdrawn invitation link stops working', async () => {
     const lead = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
-    const id = await t.app.services.programmes.invite(p.id, { email: 'gone@example.nhs.uk', role: 'facilitator', stakeholderTypeId: null, areaId: null }, { id: lead.id, name: 'Lead' }, { actorId: lead.id, actorLabel: lead.email });
+    const id = await t.app.services.programmes.invite(
+      p.id,
+      { email: 'gone@example.nhs.uk', role: 'facilitator', stakeholderTypeId: null, areaId: null },
+      { id: lead.id, name: 'Lead' },
+      { actorId: lead.id, actorLabel: lead.email },
+    );
     const link = linkIn((await liveMessageTo(t.app, 'gone@example.nhs.uk'))!.text);
     const c = new TestClient(t.app);
     await c.signIn(lead.email, lead.password);
@@ -205,20 +246,32 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     expect(bad.statusCode).toBe(400);
     expect(textOf(bad.body)).toContain('Enter the start as a date');
     // Days are UK days: half past midnight on 1 June in London (23:30 UTC on 31 May) belongs to 1 June.
-    await t.app.platform.db.execute(sql`insert into audit_events (at, actor_label, action, entity_type) values ('2026-05-31T23:30:00Z', 'test', 'test.summer-midnight', 'test')`);
-    expect(textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-06-01&to=2026-06-01')).body)).toContain('test.summer-midnight');
-    expect(textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-05-31&to=2026-05-31')).body)).not.toContain('test.summer-midnight');
+    await t.app.platform.db.execute(
+      sql`insert into audit_events (at, actor_label, action, entity_type) values ('2026-05-31T23:30:00Z', 'test', 'test.summer-midnight', 'test')`,
+    );
+    expect(
+      textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-06-01&to=2026-06-01')).body),
+    ).toContain('test.summer-midnight');
+    expect(
+      textOf((await c.get('/admin/audit?action=test.summer-midnight&from=2026-05-31&to=2026-05-31')).body),
+    ).not.toContain('test.summer-midnight');
   });
 
   /** A working link for an invitation, made as the email would make it (without reading the outbox). */
-  const invitationLink = async (invitationId: string) => `/invitations/${await issueLinkToken(t.app.platform.db, { purpose: INVITATION_PURPOSE, subject: invitationId, ttlMs: 86_400_000 })}`;
+  const invitationLink = async (invitationId: string) =>
+    `/invitations/${await issueLinkToken(t.app.platform.db, { purpose: INVITATION_PURPOSE, subject: invitationId, ttlMs: 86_400_000 })}`;
 
   it('an invitation is accepted only by the account it was sent to; another account is told where it went and changes nothing', async () => {
     const lead = await buildUser(t.app);
     const invitee = await buildUser(t.app, { email: 'alex.invitee@nhs.net' });
     const stranger = await buildUser(t.app);
     const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
-    const id = await t.app.services.programmes.invite(p.id, { email: invitee.email, role: 'analyst', stakeholderTypeId: null, areaId: null }, { id: lead.id, name: 'Lead' }, SYSTEM_CONTEXT);
+    const id = await t.app.services.programmes.invite(
+      p.id,
+      { email: invitee.email, role: 'analyst', stakeholderTypeId: null, areaId: null },
+      { id: lead.id, name: 'Lead' },
+      SYSTEM_CONTEXT,
+    );
     const link = await invitationLink(id);
 
     const c = new TestClient(t.app);
@@ -234,8 +287,22 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     expect(accept.statusCode).toBe(403);
     expect(textOf(accept.body)).toContain('a***@nhs.net');
     expect((await c.get(`/programmes/${p.id}`)).statusCode).toBe(403);
-    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from programme_members where user_id = ${stranger.id}`))[0]!.n).toBe(0);
-    expect((await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from invitations where id = ${id} and accepted_at is null`))[0]!.n).toBe(1);
+    expect(
+      (
+        await queryRows<{ n: number }>(
+          t.app.platform.db,
+          sql`select count(*)::int as n from programme_members where user_id = ${stranger.id}`,
+        )
+      )[0]!.n,
+    ).toBe(0);
+    expect(
+      (
+        await queryRows<{ n: number }>(
+          t.app.platform.db,
+          sql`select count(*)::int as n from invitations where id = ${id} and accepted_at is null`,
+        )
+      )[0]!.n,
+    ).toBe(1);
 
     // The way on: sign out, and come back to the invitation to sign in as the invited address.
     await c.get(link);
@@ -254,16 +321,30 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     const c = new TestClient(t.app);
     await c.signIn(lead.email, lead.password);
     const url = `/programmes/${p.id}/members/invite`;
-    expect((await c.submit(url, url, { email: 'one.person@example.nhs.uk', role: 'facilitator' })).statusCode).toBe(302);
+    expect((await c.submit(url, url, { email: 'one.person@example.nhs.uk', role: 'facilitator' })).statusCode).toBe(
+      302,
+    );
     const other = await c.submit(url, url, { email: 'one.person@example.nhs.uk', role: 'analyst' });
     expect(other.statusCode).toBe(400);
     expect(textOf(other.body)).toContain('already has an invitation waiting, as facilitator');
-    const count = async () => (await queryRows<{ n: number }>(t.app.platform.db, sql`select count(*)::int as n from outbox where "to" = 'one.person@example.nhs.uk'`))[0]!.n;
+    const count = async () =>
+      (
+        await queryRows<{ n: number }>(
+          t.app.platform.db,
+          sql`select count(*)::int as n from outbox where "to" = 'one.person@example.nhs.uk'`,
+        )
+      )[0]!.n;
     expect(await count()).toBe(1);
 
     await c.get(`/programmes/${p.id}/members`);
     const action = /action="(\/programmes\/[^"]+\/resend)"/.exec(c.lastHtml)![1]!;
-    const form = { _csrf: c.csrf(), _submission: /action="[^"]+\/resend"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="_submission" value="([^"]+)"/.exec(c.lastHtml)![1]! };
+    const form = {
+      _csrf: c.csrf(),
+      _submission:
+        /action="[^"]+\/resend"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+">\s*<input type="hidden" name="_submission" value="([^"]+)"/.exec(
+          c.lastHtml,
+        )![1]!,
+    };
     expect((await c.post(action, form)).statusCode).toBe(302);
     expect((await c.post(action, form)).statusCode).toBe(302);
     expect(await count()).toBe(2);
@@ -277,12 +358,48 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     expect(textOf((await c.get(`/programmes/${p.id}`)).body)).toMatch(/1\. Delphi study .*Not started/);
 
     const { delphi, workshops } = t.app.services;
-    const studyId = await delphi.createStudy(p.id, { title: 'Transition capabilities', purpose: 'Agree them', scale: GRADE_9, allowUnable: true, rule: parseRule('comet'), quartileMethod: 7, everyGroup: false, reasonDistance: 4, namesInExports: false, withSuggestions: false }, lead.id, SYSTEM_CONTEXT);
+    const studyId = await delphi.createStudy(
+      p.id,
+      {
+        title: 'Transition capabilities',
+        purpose: 'Agree them',
+        scale: GRADE_9,
+        allowUnable: true,
+        rule: parseRule('comet'),
+        quartileMethod: 7,
+        everyGroup: false,
+        reasonDistance: 4,
+        namesInExports: false,
+        withSuggestions: false,
+      },
+      lead.id,
+      SYSTEM_CONTEXT,
+    );
     const [round] = await delphi.rounds(studyId);
-    await delphi.addItems(round!, [{ text: 'Leads research across the system', domain: 'Research and innovation', stage: null, area: null }], SYSTEM_CONTEXT);
+    await delphi.addItems(
+      round!,
+      [{ text: 'Leads research across the system', domain: 'Research and innovation', stage: null, area: null }],
+      SYSTEM_CONTEXT,
+    );
     await delphi.invite((await delphi.getStudy(studyId))!, ['panel@example.nhs.uk'], 'Clinician', null, SYSTEM_CONTEXT);
     await delphi.openRound((await delphi.getRound(round!.id))!, new Date(Date.now() + 86_400_000), SYSTEM_CONTEXT);
-    const w = await workshops.create(p.id, { kind: 'area', title: 'MSK consultancy', area: 'Musculoskeletal', pillar: 'Consultancy', startsAt: null, place: '', onlineUrl: '', anonymous: false, facilitatorsSeeIdentity: false, templateId: null }, lead.id, SYSTEM_CONTEXT);
+    const w = await workshops.create(
+      p.id,
+      {
+        kind: 'area',
+        title: 'MSK consultancy',
+        area: 'Musculoskeletal',
+        pillar: 'Consultancy',
+        startsAt: null,
+        place: '',
+        onlineUrl: '',
+        anonymous: false,
+        facilitatorsSeeIdentity: false,
+        templateId: null,
+      },
+      lead.id,
+      SYSTEM_CONTEXT,
+    );
     await workshops.end((await workshops.get(w))!, SYSTEM_CONTEXT);
 
     const home = textOf((await c.get(`/programmes/${p.id}`)).body);
@@ -290,8 +407,15 @@ describe.each(DRIVERS)('programmes (%s)', (driver) => {
     expect(home).toMatch(/2\. Area workshops 1 workshop held\. .*Done/);
     expect(home).toContain('1 of 8 stages done');
     expect(home).not.toMatch(/\b(in-progress|not-started)\b/);
-    expect(textOf((await c.get(`/programmes/${p.id}/stages/delphi`)).body)).toContain('From the records: Round 1 of Transition capabilities is open.');
+    expect(textOf((await c.get(`/programmes/${p.id}/stages/delphi`)).body)).toContain(
+      'From the records: Round 1 of Transition capabilities is open.',
+    );
     const api = await c.json('GET', `/api/v1/programmes/${p.id}`);
-    expect(api.json().stages.slice(0, 2).map((s: { state: string }) => s.state)).toEqual(['in-progress', 'done']);
+    expect(
+      api
+        .json()
+        .stages.slice(0, 2)
+        .map((s: { state: string }) => s.state),
+    ).toEqual(['in-progress', 'done']);
   });
 });

@@ -49,13 +49,21 @@ const areaChoices = ['all', ...(Object.keys(TOKEN_AREAS) as TokenArea[])] as con
 
 export const tokenSchema = z
   .object({
-    name: z.string().trim().min(1, 'Enter a name for the token, like "Analysis scripts"').max(100, 'Name must be 100 characters or fewer'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Enter a name for the token, like "Analysis scripts"')
+      .max(100, 'Name must be 100 characters or fewer'),
     access: z.enum(TOKEN_ACCESS, { message: 'Choose whether the token can only read, or read and change' }),
     // One ticked box arrives as a string, several as a list.
     areas: z
       .union([z.string(), z.array(z.string())], { message: 'Choose at least one area the token can use' })
       .transform((v) => (Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.enum(areaChoices, { message: 'Choose areas from the list' })).min(1, 'Choose at least one area the token can use')),
+      .pipe(
+        z
+          .array(z.enum(areaChoices, { message: 'Choose areas from the list' }))
+          .min(1, 'Choose at least one area the token can use'),
+      ),
     expiresInDays: z.enum(TOKEN_LIFETIMES, { message: 'Choose when the token expires: a token lasts a year at most' }),
   })
   .transform(({ name, access, areas, expiresInDays }) => ({

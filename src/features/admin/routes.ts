@@ -30,7 +30,6 @@ const auditQuery = z.object({
   to: dateQuery('the end'),
 });
 
-
 export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   const { db, mailer } = app.platform;
 
@@ -41,7 +40,12 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   app.get('/admin/outbox', { config: { permission: 'outbox.view' } }, async (request, reply) => {
     const { page } = pageQuery.parse(request.query);
     const { rows, total } = await listOutbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return reply.render('admin/views/outbox.njk', { title: 'Email outbox', messages: rows, pager: pager('/admin/outbox', {}, page, total, PAGE_SIZE), usesSmtp: mailer.usesSmtp });
+    return reply.render('admin/views/outbox.njk', {
+      title: 'Email outbox',
+      messages: rows,
+      pager: pager('/admin/outbox', {}, page, total, PAGE_SIZE),
+      usesSmtp: mailer.usesSmtp,
+    });
   });
 
   app.get('/admin/outbox/:id', { config: { permission: 'outbox.view' } }, async (request, reply) => {
@@ -49,7 +53,11 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     const message = id.success ? await findOutboxMessage(db, id.data) : undefined;
     if (!message) throw notFound('message');
     // Shown as the recipient's mail program shows it, with the secret links hidden.
-    return reply.render('admin/views/outbox-message.njk', { title: message.subject, message, paragraphs: emailParagraphs(message.text) });
+    return reply.render('admin/views/outbox-message.njk', {
+      title: message.subject,
+      message,
+      paragraphs: emailParagraphs(message.text),
+    });
   });
 
   app.get('/admin/audit', { config: { permission: 'audit.view' } }, async (request, reply) => {
@@ -58,7 +66,16 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     const parsed = auditQuery.safeParse(query);
     const entityTypes = await auditEntityTypes(db);
     if (!parsed.success) {
-      return reply.render('admin/views/audit.njk', { title: 'Audit log', events: [], entityTypes, form: formWithErrors(query, zodFieldErrors(parsed.error), ['action', 'actor', 'from', 'to']) }, 400);
+      return reply.render(
+        'admin/views/audit.njk',
+        {
+          title: 'Audit log',
+          events: [],
+          entityTypes,
+          form: formWithErrors(query, zodFieldErrors(parsed.error), ['action', 'actor', 'from', 'to']),
+        },
+        400,
+      );
     }
     const f = parsed.data;
     // The days are UK days, as the log shows them: from midnight in London, up to the midnight after "to".
@@ -66,7 +83,14 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     const to = f.to ? ukLocalToDate(`${dayAfter(f.to)}T00:00`) : undefined;
     const { rows, total } = await listAudit(
       db,
-      { action: f.action || undefined, actor: f.actor || undefined, entityType: f.entityType || undefined, entityId: f.entityId || undefined, from: f.from ? ukLocalToDate(`${f.from}T00:00`) : undefined, to },
+      {
+        action: f.action || undefined,
+        actor: f.actor || undefined,
+        entityType: f.entityType || undefined,
+        entityId: f.entityId || undefined,
+        from: f.from ? ukLocalToDate(`${f.from}T00:00`) : undefined,
+        to,
+      },
       { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
     );
     return reply.render('admin/views/audit.njk', {
@@ -82,10 +106,19 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     const query = request.query as Record<string, unknown>;
     const { page } = pageQuery.parse(query);
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
-    const { rows, total } = await accounts.listUsers({ q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const { rows, total } = await accounts.listUsers({
+      q: q || undefined,
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    });
     const roles = await accounts.rolesOfMany(rows.map((r) => r.id));
     const users = rows.map((u) => ({ ...u, roles: (roles.get(u.id) ?? []).map((r) => ROLE_LABELS[r]) }));
-    return reply.render('admin/views/users.njk', { title: 'Users', users, q, pager: pager('/admin/users', { q }, page, total, PAGE_SIZE) });
+    return reply.render('admin/views/users.njk', {
+      title: 'Users',
+      users,
+      q,
+      pager: pager('/admin/users', { q }, page, total, PAGE_SIZE),
+    });
   });
 
   const userPage = async (id: string, extra: Record<string, unknown> = {}) => {
@@ -106,20 +139,36 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     return reply.render('admin/views/user.njk', await userPage(id.data));
   });
 
-  const roleBody = z.object({ role: z.enum(PLATFORM_ROLES, { message: 'Choose a role' }), grant: z.enum(['true', 'false']) });
+  const roleBody = z.object({
+    role: z.enum(PLATFORM_ROLES, { message: 'Choose a role' }),
+    grant: z.enum(['true', 'false']),
+  });
 
   app.post('/admin/users/:id/roles', { config: { permission: 'users.manage' } }, async (request, reply) => {
     const id = z.uuid().safeParse((request.params as { id: string }).id);
     if (!id.success) throw notFound('user');
     const body = roleBody.safeParse(request.body);
-    if (!body.success) return reply.render('admin/views/user.njk', await userPage(id.data, { form: formWithErrors({}, { role: 'Choose a role to add or remove' }) }), 400);
+    if (!body.success)
+      return reply.render(
+        'admin/views/user.njk',
+        await userPage(id.data, { form: formWithErrors({}, { role: 'Choose a role to add or remove' }) }),
+        400,
+      );
     try {
       await accounts.setRole(id.data, body.data.role, body.data.grant === 'true', request.auditContext());
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('admin/views/user.njk', await userPage(id.data, { form: formWithErrors({}, { role: err.message }) }), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'admin/views/user.njk',
+          await userPage(id.data, { form: formWithErrors({}, { role: err.message }) }),
+          400,
+        );
       throw err;
     }
-    request.flash('success', `${ROLE_LABELS[body.data.role]} role ${body.data.grant === 'true' ? 'given' : 'removed'}.`);
+    request.flash(
+      'success',
+      `${ROLE_LABELS[body.data.role]} role ${body.data.grant === 'true' ? 'given' : 'removed'}.`,
+    );
     return reply.redirect(`/admin/users/${id.data}`);
   });
 }

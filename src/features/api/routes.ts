@@ -29,13 +29,32 @@ const idempotencyKey = (request: FastifyRequest, natural: string) => {
 };
 
 const programmeSummary = z.object({ id: z.uuid(), name: z.string(), description: z.string(), createdAt: z.string() });
-const stage = z.object({ key: z.enum(STAGE_KEYS as [string, ...string[]]), number: z.number(), title: z.string(), state: z.enum(STAGE_STATES), note: z.string() });
+const stage = z.object({
+  key: z.enum(STAGE_KEYS as [string, ...string[]]),
+  number: z.number(),
+  title: z.string(),
+  state: z.enum(STAGE_STATES),
+  note: z.string(),
+});
 const named = z.object({ id: z.uuid(), name: z.string() });
-const programmeDetail = programmeSummary.extend({ areas: z.array(named), stakeholderTypes: z.array(named), stages: z.array(stage), memberCount: z.number() });
+const programmeDetail = programmeSummary.extend({
+  areas: z.array(named),
+  stakeholderTypes: z.array(named),
+  stages: z.array(stage),
+  memberCount: z.number(),
+});
 
-const nameList = z.array(z.string().trim().min(1).max(100)).max(30).refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'Each name must appear only once');
+const nameList = z
+  .array(z.string().trim().min(1).max(100))
+  .max(30)
+  .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'Each name must appear only once');
 
-export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, frameworks: FrameworksService, workshops: WorkshopsService): ApiRegistry {
+export function apiRoutes(
+  app: FastifyInstance,
+  programmes: ProgrammesService,
+  frameworks: FrameworksService,
+  workshops: WorkshopsService,
+): ApiRegistry {
   const api = new ApiRegistry(app);
   const iso = (d: Date) => d.toISOString();
 
@@ -80,16 +99,33 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
         profession: u.profession,
         organisation: u.organisation,
         platformRoles: [...request.actor.platformRoles],
-        programmes: [...request.actor.programmeRoles].map(([programmeId, roles]) => ({ programmeId, roles: [...roles] })),
+        programmes: [...request.actor.programmeRoles].map(([programmeId, roles]) => ({
+          programmeId,
+          roles: [...roles],
+        })),
       };
     },
   );
 
   api.route(
-    { method: 'GET', path: '/programmes', tag: 'Programmes', summary: 'Programmes you can open (all of them for an admin)', permission: 'programme.list', response: z.object({ programmes: z.array(programmeSummary) }) },
+    {
+      method: 'GET',
+      path: '/programmes',
+      tag: 'Programmes',
+      summary: 'Programmes you can open (all of them for an admin)',
+      permission: 'programme.list',
+      response: z.object({ programmes: z.array(programmeSummary) }),
+    },
     async ({ request }) => {
       const rows = await programmes.listFor(request.user!.id, request.actor.platformRoles.has('admin'));
-      return { programmes: rows.map((p) => ({ id: p.id, name: p.name, description: p.description, createdAt: iso(p.createdAt) })) };
+      return {
+        programmes: rows.map((p) => ({
+          id: p.id,
+          name: p.name,
+          description: p.description,
+          createdAt: iso(p.createdAt),
+        })),
+      };
     },
   );
 
@@ -99,7 +135,8 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       path: '/programmes',
       tag: 'Programmes',
       summary: 'Create a programme',
-      description: 'Areas and stakeholder types default to the three clinical areas and six stakeholder types when left out.',
+      description:
+        'Areas and stakeholder types default to the three clinical areas and six stakeholder types when left out.',
       permission: 'programme.create',
       status: 201,
       body: z.object({
@@ -111,13 +148,27 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       response: programmeDetail,
     },
     async ({ body, request }) => {
-      const id = await programmes.create(body, request.user!.id, request.auditContext(), idempotencyKey(request, `programme:${body.name.toLowerCase()}`));
+      const id = await programmes.create(
+        body,
+        request.user!.id,
+        request.auditContext(),
+        idempotencyKey(request, `programme:${body.name.toLowerCase()}`),
+      );
       return detail(id);
     },
   );
 
   api.route(
-    { method: 'GET', path: '/programmes/:programmeId', tag: 'Programmes', summary: 'A programme with its areas, stakeholder types and co-creation stages', permission: 'programme.view', resource: programmeResource, params: programmeParams, response: programmeDetail },
+    {
+      method: 'GET',
+      path: '/programmes/:programmeId',
+      tag: 'Programmes',
+      summary: 'A programme with its areas, stakeholder types and co-creation stages',
+      permission: 'programme.view',
+      resource: programmeResource,
+      params: programmeParams,
+      response: programmeDetail,
+    },
     async ({ params }) => detail(params.programmeId),
   );
 
@@ -135,7 +186,14 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     },
     async ({ params, body, request }) => {
       if (!(await programmes.get(params.programmeId))) return undefined;
-      await programmes.setStage(params.programmeId, params.stage as (typeof STAGE_KEYS)[number], body.state, body.note, request.user!.id, request.auditContext());
+      await programmes.setStage(
+        params.programmeId,
+        params.stage as (typeof STAGE_KEYS)[number],
+        body.state,
+        body.note,
+        request.user!.id,
+        request.auditContext(),
+      );
       return detail(params.programmeId);
     },
   );
@@ -150,8 +208,26 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       resource: programmeResource,
       params: programmeParams,
       response: z.object({
-        members: z.array(z.object({ userId: z.uuid(), name: z.string(), email: z.string(), role: z.enum(PROGRAMME_ROLES), stakeholderType: z.string().nullable(), area: z.string().nullable(), joinedAt: z.string() })),
-        invitations: z.array(z.object({ id: z.uuid(), email: z.string(), role: z.enum(PROGRAMME_ROLES), expiresAt: z.string(), expired: z.boolean() })),
+        members: z.array(
+          z.object({
+            userId: z.uuid(),
+            name: z.string(),
+            email: z.string(),
+            role: z.enum(PROGRAMME_ROLES),
+            stakeholderType: z.string().nullable(),
+            area: z.string().nullable(),
+            joinedAt: z.string(),
+          }),
+        ),
+        invitations: z.array(
+          z.object({
+            id: z.uuid(),
+            email: z.string(),
+            role: z.enum(PROGRAMME_ROLES),
+            expiresAt: z.string(),
+            expired: z.boolean(),
+          }),
+        ),
       }),
     },
     async ({ params }) => {
@@ -159,7 +235,13 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       const { members, invitations } = await programmes.members(params.programmeId);
       return {
         members: members.map((m) => ({ ...m, joinedAt: iso(m.joinedAt) })),
-        invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: iso(i.expiresAt), expired: i.expired })),
+        invitations: invitations.map((i) => ({
+          id: i.id,
+          email: i.email,
+          role: i.role,
+          expiresAt: iso(i.expiresAt),
+          expired: i.expired,
+        })),
       };
     },
   );
@@ -170,21 +252,36 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       path: '/programmes/:programmeId/invitations',
       tag: 'Programmes',
       summary: 'Invite someone to the programme by email',
-      description: 'Participants need a stakeholderTypeId from the programme. One invitation waits per person per programme: the same invitation sent again (a retry, with or without Idempotency-Key) answers with the one already waiting and sends no second email; a different role for someone already invited is refused.',
+      description:
+        'Participants need a stakeholderTypeId from the programme. One invitation waits per person per programme: the same invitation sent again (a retry, with or without Idempotency-Key) answers with the one already waiting and sends no second email; a different role for someone already invited is refused.',
       permission: 'programme.members.invite',
       resource: programmeResource,
       status: 201,
       params: programmeParams,
       body: z
-        .object({ email: emailField, role: z.enum(PROGRAMME_ROLES), stakeholderTypeId: z.uuid().nullable().default(null), areaId: z.uuid().nullable().default(null) })
-        .refine((v) => v.role !== 'participant' || v.stakeholderTypeId !== null, { path: ['stakeholderTypeId'], message: 'Participants need a stakeholder type' }),
+        .object({
+          email: emailField,
+          role: z.enum(PROGRAMME_ROLES),
+          stakeholderTypeId: z.uuid().nullable().default(null),
+          areaId: z.uuid().nullable().default(null),
+        })
+        .refine((v) => v.role !== 'participant' || v.stakeholderTypeId !== null, {
+          path: ['stakeholderTypeId'],
+          message: 'Participants need a stakeholder type',
+        }),
       response: z.object({ id: z.uuid() }),
     },
     async ({ params, body, request }) => {
       if (!(await programmes.get(params.programmeId))) return undefined;
       const header = request.headers['idempotency-key'];
       try {
-        const id = await programmes.invite(params.programmeId, body, { id: request.user!.id, name: request.user!.name }, request.auditContext(), typeof header === 'string' && header && header.length <= 100 ? `api:${header}` : undefined);
+        const id = await programmes.invite(
+          params.programmeId,
+          body,
+          { id: request.user!.id, name: request.user!.name },
+          request.auditContext(),
+          typeof header === 'string' && header && header.length <= 100 ? `api:${header}` : undefined,
+        );
         return { id };
       } catch (err) {
         // The invitation's natural key is (programme, email): the same invitation asked for again is the one waiting.
@@ -197,9 +294,19 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
   // ---- frameworks ------------------------------------------------------------------
   const fwParams = z.object({ shortName: z.string().min(1).max(40) });
   const versionParams = fwParams.extend({ label: z.string().min(1).max(40) });
-  const versionSummary = z.object({ label: z.string(), status: z.enum(['draft', 'published', 'superseded']), publishedAt: z.string().nullable(), changedAt: z.string() });
+  const versionSummary = z.object({
+    label: z.string(),
+    status: z.enum(['draft', 'published', 'superseded']),
+    publishedAt: z.string().nullable(),
+    changedAt: z.string(),
+  });
   const manages = (request: FastifyRequest) => can(request.actor, 'framework.manage');
-  const summary = (v: { label: string; status: string; publishedAt: string | null; changedAt: Date }) => ({ label: v.label, status: v.status as 'draft', publishedAt: v.publishedAt, changedAt: v.changedAt.toISOString() });
+  const summary = (v: { label: string; status: string; publishedAt: string | null; changedAt: Date }) => ({
+    label: v.label,
+    status: v.status as 'draft',
+    publishedAt: v.publishedAt,
+    changedAt: v.changedAt.toISOString(),
+  });
 
   api.route(
     {
@@ -208,10 +315,28 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       tag: 'Frameworks',
       summary: 'Frameworks with the version shown by default (drafts only for people who manage frameworks)',
       permission: 'framework.view',
-      response: z.object({ frameworks: z.array(z.object({ shortName: z.string(), title: z.string(), publisher: z.string(), kind: z.enum(['core', 'area']), area: z.string().nullable(), version: versionSummary })) }),
+      response: z.object({
+        frameworks: z.array(
+          z.object({
+            shortName: z.string(),
+            title: z.string(),
+            publisher: z.string(),
+            kind: z.enum(['core', 'area']),
+            area: z.string().nullable(),
+            version: versionSummary,
+          }),
+        ),
+      }),
     },
     async ({ request }) => ({
-      frameworks: (await frameworks.list(manages(request))).map((r) => ({ shortName: r.framework.shortName, title: r.framework.title, publisher: r.framework.publisher, kind: r.framework.kind as 'core', area: r.framework.area, version: summary(r.version!) })),
+      frameworks: (await frameworks.list(manages(request))).map((r) => ({
+        shortName: r.framework.shortName,
+        title: r.framework.title,
+        publisher: r.framework.publisher,
+        kind: r.framework.kind as 'core',
+        area: r.framework.area,
+        version: summary(r.version!),
+      })),
     }),
   );
 
@@ -220,7 +345,8 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       method: 'GET',
       path: '/frameworks/:shortName/versions/:label',
       tag: 'Frameworks',
-      summary: 'A framework version as a Waymark JSON document: domains, capabilities, statements with stages, impacts and mappings',
+      summary:
+        'A framework version as a Waymark JSON document: domains, capabilities, statements with stages, impacts and mappings',
       permission: 'framework.view',
       params: versionParams,
       response: z.record(z.string(), z.unknown()).describe('A Waymark JSON framework document'),
@@ -249,7 +375,9 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
         ancestors: z.array(z.object({ code: z.string(), type: z.string(), text: z.string() })),
         mappedFrom: z.array(z.object({ shortName: z.string(), code: z.string(), kind: z.string() })),
         mapsTo: z.array(z.object({ shortName: z.string(), code: z.string(), kind: z.string() })),
-        provenance: z.array(z.object({ sourceType: z.string(), sourceId: z.string(), label: z.string(), detail: z.string() })),
+        provenance: z.array(
+          z.object({ sourceType: z.string(), sourceId: z.string(), label: z.string(), detail: z.string() }),
+        ),
       }),
     },
     async ({ params, request }) => {
@@ -267,12 +395,27 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
         ancestors: s.ancestors.map((a) => ({ code: a.code, type: a.type, text: a.text })),
         mappedFrom: s.mappedFrom.map((m) => ({ shortName: m.shortName, code: m.fromCode, kind: m.kind })),
         mapsTo: s.mapsTo.map((m) => ({ shortName: m.toFramework, code: m.toCode, kind: m.kind })),
-        provenance: s.provenance.map((p) => ({ sourceType: p.sourceType, sourceId: p.sourceId, label: p.label, detail: p.detail })),
+        provenance: s.provenance.map((p) => ({
+          sourceType: p.sourceType,
+          sourceId: p.sourceId,
+          label: p.label,
+          detail: p.detail,
+        })),
       };
     },
   );
 
-  const change = z.object({ code: z.string(), type: z.string(), before: z.object({ code: z.string(), text: z.string(), stage: z.string().nullable(), parentCode: z.string().nullable() }).optional(), after: z.object({ code: z.string(), text: z.string(), stage: z.string().nullable(), parentCode: z.string().nullable() }).optional(), changes: z.array(z.string()) });
+  const change = z.object({
+    code: z.string(),
+    type: z.string(),
+    before: z
+      .object({ code: z.string(), text: z.string(), stage: z.string().nullable(), parentCode: z.string().nullable() })
+      .optional(),
+    after: z
+      .object({ code: z.string(), text: z.string(), stage: z.string().nullable(), parentCode: z.string().nullable() })
+      .optional(),
+    changes: z.array(z.string()),
+  });
   api.route(
     {
       method: 'GET',
@@ -281,21 +424,56 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       summary: 'What changed between two versions: added, removed, reworded, moved and stage changed',
       permission: 'framework.view',
       params: fwParams,
-      query: z.object({ from: z.string().min(1, 'Give the version to compare from'), to: z.string().min(1, 'Give the version to compare with') }),
-      response: z.object({ from: z.string(), to: z.string(), added: z.array(change), removed: z.array(change), reworded: z.array(change), moved: z.array(change), stageChanged: z.array(change), unchanged: z.number() }),
+      query: z.object({
+        from: z.string().min(1, 'Give the version to compare from'),
+        to: z.string().min(1, 'Give the version to compare with'),
+      }),
+      response: z.object({
+        from: z.string(),
+        to: z.string(),
+        added: z.array(change),
+        removed: z.array(change),
+        reworded: z.array(change),
+        moved: z.array(change),
+        stageChanged: z.array(change),
+        unchanged: z.number(),
+      }),
     },
     async ({ params, query, request }) => {
-      const [a, b] = await Promise.all([frameworks.find(params.shortName, query.from, manages(request)), frameworks.find(params.shortName, query.to, manages(request))]);
+      const [a, b] = await Promise.all([
+        frameworks.find(params.shortName, query.from, manages(request)),
+        frameworks.find(params.shortName, query.to, manages(request)),
+      ]);
       if (!a || !b) return undefined;
       const d = await frameworks.diff(a.version, b.version);
       const slim = (c: (typeof d.added)[number]) => ({
         code: c.code,
         type: c.type,
         changes: c.changes,
-        ...(c.before ? { before: { code: c.before.code, text: c.before.text, stage: c.before.stage, parentCode: c.before.parentCode } } : {}),
-        ...(c.after ? { after: { code: c.after.code, text: c.after.text, stage: c.after.stage, parentCode: c.after.parentCode } } : {}),
+        ...(c.before
+          ? {
+              before: {
+                code: c.before.code,
+                text: c.before.text,
+                stage: c.before.stage,
+                parentCode: c.before.parentCode,
+              },
+            }
+          : {}),
+        ...(c.after
+          ? { after: { code: c.after.code, text: c.after.text, stage: c.after.stage, parentCode: c.after.parentCode } }
+          : {}),
       });
-      return { from: query.from, to: query.to, added: d.added.map(slim), removed: d.removed.map(slim), reworded: d.reworded.map(slim), moved: d.moved.map(slim), stageChanged: d.stageChanged.map(slim), unchanged: d.unchanged };
+      return {
+        from: query.from,
+        to: query.to,
+        added: d.added.map(slim),
+        removed: d.removed.map(slim),
+        reworded: d.reworded.map(slim),
+        moved: d.moved.map(slim),
+        stageChanged: d.stageChanged.map(slim),
+        unchanged: d.unchanged,
+      };
     },
   );
 
@@ -314,7 +492,11 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       const found = await frameworks.find(params.shortName, params.label, manages(request));
       if (!found) return undefined;
       const doc = await frameworks.docOf(found.version);
-      return { format: query.format, filename: `${doc.framework.shortName}-${doc.version.label}.${query.format === 'case' ? 'case.json' : query.format}`, content: await frameworks.serialise(doc, query.format) };
+      return {
+        format: query.format,
+        filename: `${doc.framework.shortName}-${doc.version.label}.${query.format === 'case' ? 'case.json' : query.format}`,
+        content: await frameworks.serialise(doc, query.format),
+      };
     },
   );
 
@@ -324,20 +506,42 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       path: '/frameworks/import',
       tag: 'Frameworks',
       summary: 'Import a framework file; a file for an existing framework becomes a new version',
-      description: 'Nothing is imported when the file has problems: the 400 answer lists each one in error.fields, keyed by line or item.',
+      description:
+        'Nothing is imported when the file has problems: the 400 answer lists each one in error.fields, keyed by line or item.',
       permission: 'framework.manage',
       status: 201,
-      body: z.object({ format: z.enum(FORMATS), content: z.string().min(1, 'Send the file content').max(MAX_IMPORT_BYTES, `The file must be ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`) }),
+      body: z.object({
+        format: z.enum(FORMATS),
+        content: z
+          .string()
+          .min(1, 'Send the file content')
+          .max(MAX_IMPORT_BYTES, `The file must be ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`),
+      }),
       textGuard: { files: { content: MAX_IMPORT_BYTES } },
       response: z.object({ shortName: z.string(), label: z.string(), status: z.string(), items: z.number() }),
     },
     async ({ body, request }) => {
       const preview = await frameworks.preview(body.format as Format, body.content);
       if (!preview.ok) {
-        throw new HttpError(400, `The file has ${preview.problems.length} problem(s); nothing was imported`, 'invalid_file', Object.fromEntries(preview.problems.map((p, i) => [`${p.where}${preview.problems.findIndex((q) => q.where === p.where) === i ? '' : ` (${i + 1})`}`, p.message])));
+        throw new HttpError(
+          400,
+          `The file has ${preview.problems.length} problem(s); nothing was imported`,
+          'invalid_file',
+          Object.fromEntries(
+            preview.problems.map((p, i) => [
+              `${p.where}${preview.problems.findIndex((q) => q.where === p.where) === i ? '' : ` (${i + 1})`}`,
+              p.message,
+            ]),
+          ),
+        );
       }
       const version = await frameworks.importDoc(preview.doc, request.user!.id, request.auditContext());
-      return { shortName: preview.doc.framework.shortName, label: version.label, status: version.status, items: preview.doc.items.length };
+      return {
+        shortName: preview.doc.framework.shortName,
+        label: version.label,
+        status: version.status,
+        items: preview.doc.items.length,
+      };
     },
   );
 
@@ -347,7 +551,13 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     const w = await workshops.get(params.workshopId);
     return w && w.programmeId === params.programmeId ? w : undefined;
   }
-  const noteOut = z.object({ id: z.uuid(), text: z.string(), author: z.string().nullable(), hidden: z.boolean(), votes: z.number().nullable() });
+  const noteOut = z.object({
+    id: z.uuid(),
+    text: z.string(),
+    author: z.string().nullable(),
+    hidden: z.boolean(),
+    votes: z.number().nullable(),
+  });
   const activityOut = z.object({
     id: z.uuid(),
     position: z.number(),
@@ -359,14 +569,47 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     votesPerPerson: z.number(),
     votesRevealed: z.boolean(),
     closed: z.boolean(),
-    clusters: z.array(z.object({ id: z.uuid(), name: z.string(), votes: z.number().nullable(), notes: z.array(noteOut) })),
+    clusters: z.array(
+      z.object({ id: z.uuid(), name: z.string(), votes: z.number().nullable(), notes: z.array(noteOut) }),
+    ),
     notes: z.array(noteOut).describe('Notes in no cluster'),
   });
-  const workshopOut = z.object({ id: z.uuid(), kind: z.enum(Object.keys(WORKSHOP_KINDS) as [string, ...string[]]), title: z.string(), area: z.string().nullable(), pillar: z.string().nullable(), status: z.string(), paused: z.boolean(), anonymous: z.boolean(), joinCode: z.string() });
+  const workshopOut = z.object({
+    id: z.uuid(),
+    kind: z.enum(Object.keys(WORKSHOP_KINDS) as [string, ...string[]]),
+    title: z.string(),
+    area: z.string().nullable(),
+    pillar: z.string().nullable(),
+    status: z.string(),
+    paused: z.boolean(),
+    anonymous: z.boolean(),
+    joinCode: z.string(),
+  });
 
   api.route(
-    { method: 'GET', path: '/programmes/:programmeId/workshops', tag: 'Workshops', summary: "The programme's workshops", permission: 'workshop.view', resource: programmeResource, params: programmeParams, response: z.object({ workshops: z.array(workshopOut) }) },
-    async ({ params }) => ({ workshops: (await workshops.list(params.programmeId)).map((w) => ({ id: w.id, kind: w.kind, title: w.title, area: w.area, pillar: w.pillar, status: w.status, paused: w.paused, anonymous: w.anonymous, joinCode: w.joinCode })) }),
+    {
+      method: 'GET',
+      path: '/programmes/:programmeId/workshops',
+      tag: 'Workshops',
+      summary: "The programme's workshops",
+      permission: 'workshop.view',
+      resource: programmeResource,
+      params: programmeParams,
+      response: z.object({ workshops: z.array(workshopOut) }),
+    },
+    async ({ params }) => ({
+      workshops: (await workshops.list(params.programmeId)).map((w) => ({
+        id: w.id,
+        kind: w.kind,
+        title: w.title,
+        area: w.area,
+        pillar: w.pillar,
+        status: w.status,
+        paused: w.paused,
+        anonymous: w.anonymous,
+        joinCode: w.joinCode,
+      })),
+    }),
   );
 
   api.route(
@@ -375,7 +618,8 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       path: '/programmes/:programmeId/workshops/:workshopId',
       tag: 'Workshops',
       summary: 'A workshop with its activities, clusters, notes and votes, as facilitators see it',
-      description: 'Live changes arrive on GET /api/v1/programmes/{programmeId}/workshops/{workshopId}/events, a text/event-stream (Server-Sent Events) that resumes from the Last-Event-ID header.',
+      description:
+        'Live changes arrive on GET /api/v1/programmes/{programmeId}/workshops/{workshopId}/events, a text/event-stream (Server-Sent Events) that resumes from the Last-Event-ID header.',
       permission: 'workshop.view',
       resource: programmeResource,
       params: wsParams,
@@ -385,7 +629,13 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       const w = await workshopIn(params);
       if (!w) return undefined;
       const b = await workshops.board(w, { kind: 'facilitator' });
-      const note = (n: (typeof b.activities)[number]['loose'][number]) => ({ id: n.id, text: n.text, author: n.author, hidden: n.hidden, votes: n.votes });
+      const note = (n: (typeof b.activities)[number]['loose'][number]) => ({
+        id: n.id,
+        text: n.text,
+        author: n.author,
+        hidden: n.hidden,
+        votes: n.votes,
+      });
       return {
         id: w.id,
         kind: w.kind,
@@ -440,7 +690,17 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
         idempotencyKey(request, `workshop:${params.programmeId}:${body.title.toLowerCase()}`),
       );
       const w = (await workshops.get(id))!;
-      return { id: w.id, kind: w.kind, title: w.title, area: w.area, pillar: w.pillar, status: w.status, paused: w.paused, anonymous: w.anonymous, joinCode: w.joinCode };
+      return {
+        id: w.id,
+        kind: w.kind,
+        title: w.title,
+        area: w.area,
+        pillar: w.pillar,
+        status: w.status,
+        paused: w.paused,
+        anonymous: w.anonymous,
+        joinCode: w.joinCode,
+      };
     },
   );
 
@@ -461,13 +721,29 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     async ({ params, body, request }) => {
       const w = await workshopIn(params);
       if (!w) return undefined;
-      const r = await workshops.addNote(w, { ...body, participant: null, enteredBy: request.user!.id }, request.auditContext());
+      const r = await workshops.addNote(
+        w,
+        { ...body, participant: null, enteredBy: request.user!.id },
+        request.auditContext(),
+      );
       return { id: r.note.id, text: r.note.text, created: r.fresh };
     },
   );
 
   api.route(
-    { method: 'POST', path: '/programmes/:programmeId/workshops/:workshopId/clusters', tag: 'Workshops', summary: 'Add a cluster to an activity (a name already in the activity answers with that cluster, so a retry adds one)', permission: 'workshop.run', resource: programmeResource, status: 201, params: wsParams, body: z.object({ activityId: z.uuid(), name: z.string() }), response: z.object({ id: z.uuid() }) },
+    {
+      method: 'POST',
+      path: '/programmes/:programmeId/workshops/:workshopId/clusters',
+      tag: 'Workshops',
+      summary:
+        'Add a cluster to an activity (a name already in the activity answers with that cluster, so a retry adds one)',
+      permission: 'workshop.run',
+      resource: programmeResource,
+      status: 201,
+      params: wsParams,
+      body: z.object({ activityId: z.uuid(), name: z.string() }),
+      response: z.object({ id: z.uuid() }),
+    },
     async ({ params, body, request }) => {
       const w = await workshopIn(params);
       if (!w) return undefined;
@@ -484,13 +760,23 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
       permission: 'workshop.run',
       resource: programmeResource,
       params: wsParams,
-      body: z.object({ activityId: z.uuid(), noteIds: z.array(z.uuid()).min(1, 'Give one or more note ids'), action: z.enum(['move', 'hide', 'show', 'merge']), clusterId: z.uuid().nullable().default(null) }),
+      body: z.object({
+        activityId: z.uuid(),
+        noteIds: z.array(z.uuid()).min(1, 'Give one or more note ids'),
+        action: z.enum(['move', 'hide', 'show', 'merge']),
+        clusterId: z.uuid().nullable().default(null),
+      }),
       response: z.object({ ok: z.literal(true) }),
     },
     async ({ params, body, request }) => {
       const w = await workshopIn(params);
       if (!w) return undefined;
-      const action = body.action === 'move' ? ({ kind: 'move', clusterId: body.clusterId } as const) : body.action === 'merge' ? ({ kind: 'merge' } as const) : ({ kind: 'hide', hidden: body.action === 'hide' } as const);
+      const action =
+        body.action === 'move'
+          ? ({ kind: 'move', clusterId: body.clusterId } as const)
+          : body.action === 'merge'
+            ? ({ kind: 'merge' } as const)
+            : ({ kind: 'hide', hidden: body.action === 'hide' } as const);
       await workshops.organise(w, body.activityId, body.noteIds, action, request.auditContext());
       return { ok: true as const };
     },
@@ -520,18 +806,26 @@ export function apiRoutes(app: FastifyInstance, programmes: ProgrammesService, f
     },
   );
 
-  app.get('/api/v1/programmes/:programmeId/workshops/:workshopId/events', { config: { permission: 'workshop.view', resource: programmeResource } }, async (request, reply) => {
-    const p = wsParams.safeParse(request.params);
-    const w = p.success ? await workshopIn(p.data) : undefined;
-    if (!w) throw new HttpError(404, 'No such workshop', 'not_found');
-    await streamEvents(request, reply, app.platform.events, channelOf(w.id));
-  });
+  app.get(
+    '/api/v1/programmes/:programmeId/workshops/:workshopId/events',
+    { config: { permission: 'workshop.view', resource: programmeResource } },
+    async (request, reply) => {
+      const p = wsParams.safeParse(request.params);
+      const w = p.success ? await workshopIn(p.data) : undefined;
+      if (!w) throw new HttpError(404, 'No such workshop', 'not_found');
+      await streamEvents(request, reply, app.platform.events, channelOf(w.id));
+    },
+  );
 
   app.get('/api/v1/openapi.json', { config: { permission: 'public' } }, async () =>
     api.openapi({ title: 'Waymark API', version: '1.0.0', serverUrl: app.platform.config.baseUrl }),
   );
   app.get('/api/docs', { config: { permission: 'public' } }, async (_request, reply) =>
-    reply.render('api/views/docs.njk', { title: 'API documentation', operations: api.list(), baseUrl: app.platform.config.baseUrl }),
+    reply.render('api/views/docs.njk', {
+      title: 'API documentation',
+      operations: api.list(),
+      baseUrl: app.platform.config.baseUrl,
+    }),
   );
   return api;
 }

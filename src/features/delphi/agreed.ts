@@ -33,7 +33,11 @@ export function agreedFigures(s: ItemResult, scale: Scale): string {
  * The study's agreed items across rounds: the final list, what is retired as
  * agreed, and sending the list to a draft framework.
  */
-export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse: (study: repo.Study, round: repo.Round) => Promise<Omit<RoundAnalysis, 'round'>>) {
+export function createAgreedParts(
+  db: Db,
+  frameworks: FrameworksService,
+  analyse: (study: repo.Study, round: repo.Round) => Promise<Omit<RoundAnalysis, 'round'>>,
+) {
   async function closedAnalyses(study: repo.Study): Promise<RoundAnalysis[]> {
     const closed = (await repo.roundsOf(db, study.id)).filter((r) => r.number > 0 && r.status === 'closed');
     const out: RoundAnalysis[] = [];
@@ -42,20 +46,34 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
   }
 
   /** The final list across every closed round (analyses already made may be passed in). */
-  async function agreed(study: repo.Study, analyses?: RoundAnalysis[]): Promise<{ list: AgreedItem[]; edges: LineageEdge[] }> {
-    const closed = (analyses ?? (await closedAnalyses(study))).filter((a) => a.round.status === 'closed' && a.round.number > 0);
+  async function agreed(
+    study: repo.Study,
+    analyses?: RoundAnalysis[],
+  ): Promise<{ list: AgreedItem[]; edges: LineageEdge[] }> {
+    const closed = (analyses ?? (await closedAnalyses(study))).filter(
+      (a) => a.round.status === 'closed' && a.round.number > 0,
+    );
     const edges: LineageEdge[] = [];
     for (const a of closed) edges.push(...(await repo.lineageInto(db, a.round.id)));
     const retired = new Set(await repo.retiredOf(db, study.id));
     const entries = finalList(
-      closed.map((a) => ({ number: a.round.number, items: a.items.map((i) => ({ id: i.id, verdict: a.byCode.get(i.code)!.verdict })) })),
+      closed.map((a) => ({
+        number: a.round.number,
+        items: a.items.map((i) => ({ id: i.id, verdict: a.byCode.get(i.code)!.verdict })),
+      })),
       edges,
       retired,
     );
     const where = new Map(closed.flatMap((a) => a.items.map((i) => [i.id, { a, item: i }] as const)));
     const list = entries.map((e) => {
       const { a, item } = where.get(e.itemId)!;
-      return { item, round: a.round, stats: a.byCode.get(item.code)!, retired: e.retired, reratedWithoutConsensus: e.reratedWithoutConsensus };
+      return {
+        item,
+        round: a.round,
+        stats: a.byCode.get(item.code)!,
+        retired: e.retired,
+        reratedWithoutConsensus: e.reratedWithoutConsensus,
+      };
     });
     return { list, edges };
   }
@@ -73,11 +91,18 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
       if (round.status !== 'draft') throw new FieldError('items', 'Items can only be retired before a round opens');
       const items = (await repo.itemsOf(db, round.id)).filter((i) => itemIds.includes(i.id));
       if (items.length === 0) throw new FieldError('items', 'Select the items to retire as agreed');
-      const prev = (await repo.roundsOf(db, study.id)).find((r) => r.number === round.number - 1 && r.number > 0 && r.status === 'closed');
+      const prev = (await repo.roundsOf(db, study.id)).find(
+        (r) => r.number === round.number - 1 && r.number > 0 && r.status === 'closed',
+      );
       if (!prev) throw new FieldError('items', 'Only items agreed in the last closed round can be retired as agreed');
       const { byCode, items: prevItems } = await analyse(study, prev);
       const prevById = new Map(prevItems.map((i) => [i.id, i]));
-      const parentOf = comparablePrevious(await repo.lineageOfItems(db, items.map((i) => i.id)));
+      const parentOf = comparablePrevious(
+        await repo.lineageOfItems(
+          db,
+          items.map((i) => i.id),
+        ),
+      );
       const refused: string[] = [];
       const agreedParents: string[] = [];
       for (const item of items) {
@@ -86,12 +111,26 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
         else refused.push(item.code);
       }
       if (refused.length) {
-        throw new FieldError('items', `${refused.length === 1 ? 'Item' : 'Items'} ${refused.join(', ')} did not reach consensus "in" in round ${prev.number} (or ${refused.length === 1 ? 'is' : 'are'} new, merged or split), so cannot be retired as agreed. Drop ${refused.length === 1 ? 'it' : 'them'} instead, or keep ${refused.length === 1 ? 'it' : 'them'} in the round`);
+        throw new FieldError(
+          'items',
+          `${refused.length === 1 ? 'Item' : 'Items'} ${refused.join(', ')} did not reach consensus "in" in round ${prev.number} (or ${refused.length === 1 ? 'is' : 'are'} new, merged or split), so cannot be retired as agreed. Drop ${refused.length === 1 ? 'it' : 'them'} instead, or keep ${refused.length === 1 ? 'it' : 'them'} in the round`,
+        );
       }
       await db.transaction(async (tx) => {
-        await repo.insertRetirements(tx, agreedParents.map((itemId) => ({ itemId, roundId: round.id, retiredBy: ctx.actorId })));
-        await repo.deleteItems(tx, items.map((i) => i.id));
-        await recordAudit(tx, ctx, { action: 'delphi.items-retired', entityType: 'delphi_round', entityId: round.id, details: { codes: items.map((i) => i.code), agreedIn: prev.number } });
+        await repo.insertRetirements(
+          tx,
+          agreedParents.map((itemId) => ({ itemId, roundId: round.id, retiredBy: ctx.actorId })),
+        );
+        await repo.deleteItems(
+          tx,
+          items.map((i) => i.id),
+        );
+        await recordAudit(tx, ctx, {
+          action: 'delphi.items-retired',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { codes: items.map((i) => i.code), agreedIn: prev.number },
+        });
       });
       return items.map((i) => i.code);
     },
@@ -106,13 +145,22 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
      * as already sent and add nothing. The same submission key gives the
      * first result back; two different sends at once take turns on the study.
      */
-    async sendToFramework(study: repo.Study, versionId: string, ctx: AuditContext, submissionKey?: string): Promise<{ linked: string[]; added: string[]; already: string[]; skipped: string[] }> {
+    async sendToFramework(
+      study: repo.Study,
+      versionId: string,
+      ctx: AuditContext,
+      submissionKey?: string,
+    ): Promise<{ linked: string[]; added: string[]; already: string[]; skipped: string[] }> {
       const version = await frameworks.findVersionById(versionId);
-      if (!version || version.status !== 'draft') throw new FieldError('versionId', 'Choose a draft framework version; published versions never change');
+      if (!version || version.status !== 'draft')
+        throw new FieldError('versionId', 'Choose a draft framework version; published versions never change');
       const { list, edges } = await agreed(study);
       if (list.length === 0) {
         const anyClosed = (await repo.roundsOf(db, study.id)).some((r) => r.number > 0 && r.status === 'closed');
-        throw new FieldError('versionId', anyClosed ? 'No item has reached consensus "in" in any closed round' : 'No round has closed yet');
+        throw new FieldError(
+          'versionId',
+          anyClosed ? 'No item has reached consensus "in" in any closed round' : 'No round has closed yet',
+        );
       }
       const fwItems = await frameworks.itemsOf(version.id);
       const scale = study.scale as Scale;
@@ -120,33 +168,60 @@ export function createAgreedParts(db: Db, frameworks: FrameworksService, analyse
         // Checking "already sent" and adding must be one step: without the lock two sends at once both
         // see nothing sent (READ COMMITTED) and both add. The second waits here, then sees the first's links.
         await repo.lockStudy(tx, study.id);
-        const result = { linked: [] as string[], added: [] as string[], already: [] as string[], skipped: [] as string[] };
+        const result = {
+          linked: [] as string[],
+          added: [] as string[],
+          already: [] as string[],
+          skipped: [] as string[],
+        };
         for (const { item, round, stats } of list) {
           const label = `${item.code} (round ${round.number})`;
           let sent = false;
-          for (const id of sameStatementBefore(item.id, edges)) if (await frameworks.hasProvenance(version.id, 'delphi-item', id, tx)) sent = true;
+          for (const id of sameStatementBefore(item.id, edges))
+            if (await frameworks.hasProvenance(version.id, 'delphi-item', id, tx)) sent = true;
           if (sent) {
             result.already.push(label);
             continue;
           }
-          const link = { sourceType: 'delphi-item' as const, sourceId: item.id, label: `${study.title}, round ${round.number}, item ${item.code}`, detail: agreedFigures(stats, scale), href: `/programmes/${study.programmeId}/delphi/${study.id}/rounds/${round.number}#item-${item.code}` };
-          let target = item.sourceIdentifier ? await frameworks.findItemByIdentifier(version.id, item.sourceIdentifier, tx) : undefined;
+          const link = {
+            sourceType: 'delphi-item' as const,
+            sourceId: item.id,
+            label: `${study.title}, round ${round.number}, item ${item.code}`,
+            detail: agreedFigures(stats, scale),
+            href: `/programmes/${study.programmeId}/delphi/${study.id}/rounds/${round.number}#item-${item.code}`,
+          };
+          let target = item.sourceIdentifier
+            ? await frameworks.findItemByIdentifier(version.id, item.sourceIdentifier, tx)
+            : undefined;
           if (!target) {
-            const domain = fwItems.find((f) => f.type === 'domain' && f.text.toLowerCase() === item.domain.toLowerCase());
+            const domain = fwItems.find(
+              (f) => f.type === 'domain' && f.text.toLowerCase() === item.domain.toLowerCase(),
+            );
             if (!domain || !item.stage) {
               result.skipped.push(label);
               continue;
             }
-            target = await frameworks.addStatement(version, { parentCode: domain.code, text: item.text, stage: item.stage, area: item.area }, ctx, tx);
+            target = await frameworks.addStatement(
+              version,
+              { parentCode: domain.code, text: item.text, stage: item.stage, area: item.area },
+              ctx,
+              tx,
+            );
             result.added.push(label);
           } else {
             result.linked.push(label);
             // The statement keeps its own words; the editor sees the agreed wording beside them and chooses.
-            if (target.text.trim() !== item.text.trim()) link.detail += `; the panel agreed this wording: "${item.text}"`;
+            if (target.text.trim() !== item.text.trim())
+              link.detail += `; the panel agreed this wording: "${item.text}"`;
           }
           await frameworks.addProvenance(target.id, link, ctx.actorId, ctx, tx);
         }
-        await recordAudit(tx, ctx, { action: 'delphi.sent-to-framework', entityType: 'delphi_study', entityId: study.id, details: { versionId, ...result } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.sent-to-framework',
+          entityType: 'delphi_study',
+          entityId: study.id,
+          details: { versionId, ...result },
+        });
         return result;
       });
     },

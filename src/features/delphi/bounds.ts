@@ -16,14 +16,19 @@ export function textProblem(text: string, what: string, max: number): string | n
 }
 
 /** The shared guard's "This must be…" with "This" replaced by what the text is. */
-const named = (message: string, what: string) => message.replace(/^This\b/, `${what[0]!.toUpperCase()}${what.slice(1)}`);
+const named = (message: string, what: string) =>
+  message.replace(/^This\b/, `${what[0]!.toUpperCase()}${what.slice(1)}`);
 
 /**
  * The shared guard over a whole form that a route reads field by field (not through parseForm):
  * every field, not only those the service checks, so nothing the form carries escapes it. Each
  * problem is keyed by its field, to be shown beside it, and names the field where `names` knows it.
  */
-export function formTextProblems(body: unknown, names: (field: string) => string | undefined = () => undefined, options: TextGuardOptions = {}): Record<string, string> {
+export function formTextProblems(
+  body: unknown,
+  names: (field: string) => string | undefined = () => undefined,
+  options: TextGuardOptions = {},
+): Record<string, string> {
   const problems = textProblems(body, options);
   for (const [field, message] of Object.entries(problems)) {
     const what = names(field);
@@ -33,6 +38,13 @@ export function formTextProblems(body: unknown, names: (field: string) => string
 }
 
 /** The first problem with an item's wording and labels, or null. */
-export function itemProblem(item: { text: string; domain?: string; area?: string | null }, what = 'the item'): string | null {
-  return textProblem(item.text, what, ITEM_TEXT_MAX) ?? textProblem(item.domain ?? '', `the domain of ${what}`, ITEM_FIELD_MAX) ?? textProblem(item.area ?? '', `the area of ${what}`, ITEM_FIELD_MAX);
+export function itemProblem(
+  item: { text: string; domain?: string; area?: string | null },
+  what = 'the item',
+): string | null {
+  return (
+    textProblem(item.text, what, ITEM_TEXT_MAX) ??
+    textProblem(item.domain ?? '', `the domain of ${what}`, ITEM_FIELD_MAX) ??
+    textProblem(item.area ?? '', `the area of ${what}`, ITEM_FIELD_MAX)
+  );
 }

@@ -13,7 +13,12 @@ describe('what is shown of a stakeholder group', () => {
       ...['a', 'b', 'c'].map((p) => ({ panellist: p, group: 'Clinician', item: 'X', rating: 8 })),
       { panellist: 'd', group: 'Professional body', item: 'X', rating: 2 },
     ];
-    const [item] = analyseRound(ratings, { rule: { kind: 'comet', inPercent: 70, otherPercent: 15 }, scale: GRADE_9, quartiles: 7, everyGroup: true }).items;
+    const [item] = analyseRound(ratings, {
+      rule: { kind: 'comet', inPercent: 70, otherPercent: 15 },
+      scale: GRADE_9,
+      quartiles: 7,
+      everyGroup: true,
+    }).items;
     // The lone panellist's rating still decides consensus "in every group".
     expect(item!.verdict).toBe('none');
     const shown = shownItem(item!);
@@ -26,12 +31,35 @@ describe('what is shown of a stakeholder group', () => {
 
 describe('labels in the anonymised export', () => {
   it('writes a value held by fewer than three people as Other', () => {
-    const labels = coarsen(people([['a', 'C'], ['b', 'C'], ['c', 'C'], ['d', 'P'], ['e', 'P'], ['f', 'P'], ['g', 'Q'], ['h', 'R'], ['i', 'S']]));
+    const labels = coarsen(
+      people([
+        ['a', 'C'],
+        ['b', 'C'],
+        ['c', 'C'],
+        ['d', 'P'],
+        ['e', 'P'],
+        ['f', 'P'],
+        ['g', 'Q'],
+        ['h', 'R'],
+        ['i', 'S'],
+      ]),
+    );
     expect([...labels.values()]).toEqual(['C', 'C', 'C', 'P', 'P', 'P', OTHER_GROUP, OTHER_GROUP, OTHER_GROUP]);
   });
 
   it('folds the next smallest value into Other when Other alone would name one or two people', () => {
-    const labels = coarsen(people([['a', 'C'], ['b', 'C'], ['c', 'C'], ['d', 'C'], ['e', 'P'], ['f', 'P'], ['g', 'P'], ['h', 'Body']]));
+    const labels = coarsen(
+      people([
+        ['a', 'C'],
+        ['b', 'C'],
+        ['c', 'C'],
+        ['d', 'C'],
+        ['e', 'P'],
+        ['f', 'P'],
+        ['g', 'P'],
+        ['h', 'Body'],
+      ]),
+    );
     expect(labels.get('h')).toBe(OTHER_GROUP);
     expect(labels.get('e')).toBe(OTHER_GROUP);
     expect(labels.get('a')).toBe('C');
@@ -39,7 +67,12 @@ describe('labels in the anonymised export', () => {
 
   it('coarsens areas within each group, so no group-and-area pair names fewer than three', () => {
     const p = new Map(
-      [['a', 'North'], ['b', 'North'], ['c', 'North'], ['d', 'South']].map(([id, area]) => [id!, { group: 'Clinician', area: area! }]),
+      [
+        ['a', 'North'],
+        ['b', 'North'],
+        ['c', 'North'],
+        ['d', 'South'],
+      ].map(([id, area]) => [id!, { group: 'Clinician', area: area! }]),
     );
     const labels = exportLabels(p);
     // South alone would name d; North joins Other so that Other is not d either.

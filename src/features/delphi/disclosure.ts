@@ -43,7 +43,9 @@ export function coarsen(valueOf: ReadonlyMap<string, string>): Map<string, strin
   for (const [person, value] of valueOf) (members.get(value) ?? members.set(value, []).get(value)!).push(person);
   const folded = new Set([...members].filter(([, m]) => m.length < MIN_GROUP_SIZE).map(([v]) => v));
   const size = (vs: Iterable<string>) => [...vs].reduce((n, v) => n + members.get(v)!.length, 0);
-  const rest = [...members.keys()].filter((v) => !folded.has(v)).sort((a, b) => members.get(a)!.length - members.get(b)!.length || a.localeCompare(b));
+  const rest = [...members.keys()]
+    .filter((v) => !folded.has(v))
+    .sort((a, b) => members.get(a)!.length - members.get(b)!.length || a.localeCompare(b));
   while (folded.size && size(folded) < MIN_GROUP_SIZE && rest.length) folded.add(rest.shift()!);
   return new Map([...valueOf].map(([person, value]) => [person, folded.has(value) ? OTHER_GROUP : value]));
 }
@@ -53,7 +55,9 @@ export function coarsen(valueOf: ReadonlyMap<string, string>): Map<string, strin
  * coarsened within each (already coarsened) group, so that no group-and-area
  * pair names fewer than MIN_GROUP_SIZE people either.
  */
-export function exportLabels(people: ReadonlyMap<string, { group: string; area: string }>): Map<string, { group: string; area: string }> {
+export function exportLabels(
+  people: ReadonlyMap<string, { group: string; area: string }>,
+): Map<string, { group: string; area: string }> {
   const group = coarsen(new Map([...people].map(([p, x]) => [p, x.group])));
   const byGroup = new Map<string, Map<string, string>>();
   for (const [p, x] of people) {

@@ -3,7 +3,9 @@ import { parseItemsCsv } from './items-csv';
 
 describe('parseItemsCsv', () => {
   it('reads stages by name or key', () => {
-    const r = parseItemsCsv('text,domain,stage\nShares learning,Education,Years 1 to 3 in post\nLeads change,Leadership,transition\nNo stage,,\n');
+    const r = parseItemsCsv(
+      'text,domain,stage\nShares learning,Education,Years 1 to 3 in post\nLeads change,Leadership,transition\nNo stage,,\n',
+    );
     expect(r.ok && r.items.map((i) => i.stage)).toEqual(['years-1-3', 'transition', null]);
   });
 

@@ -47,8 +47,28 @@ describe('finalList', () => {
   // Round 1: a (in, retired), b (none), c (in, dropped), d (in, reworded to d2), e (in, carried to e2), f (in, merged into m), g (in, carried to g2).
   // Round 2: b2 (in), d2 (none), e2 (in), m (none), g2 (out).
   const rounds = [
-    { number: 1, items: [{ id: 'a', verdict: 'in' as const }, { id: 'b', verdict: 'none' as const }, { id: 'c', verdict: 'in' as const }, { id: 'd', verdict: 'in' as const }, { id: 'e', verdict: 'in' as const }, { id: 'f', verdict: 'in' as const }, { id: 'g', verdict: 'in' as const }] },
-    { number: 2, items: [{ id: 'b2', verdict: 'in' as const }, { id: 'd2', verdict: 'none' as const }, { id: 'e2', verdict: 'in' as const }, { id: 'm', verdict: 'none' as const }, { id: 'g2', verdict: 'out' as const }] },
+    {
+      number: 1,
+      items: [
+        { id: 'a', verdict: 'in' as const },
+        { id: 'b', verdict: 'none' as const },
+        { id: 'c', verdict: 'in' as const },
+        { id: 'd', verdict: 'in' as const },
+        { id: 'e', verdict: 'in' as const },
+        { id: 'f', verdict: 'in' as const },
+        { id: 'g', verdict: 'in' as const },
+      ],
+    },
+    {
+      number: 2,
+      items: [
+        { id: 'b2', verdict: 'in' as const },
+        { id: 'd2', verdict: 'none' as const },
+        { id: 'e2', verdict: 'in' as const },
+        { id: 'm', verdict: 'none' as const },
+        { id: 'g2', verdict: 'out' as const },
+      ],
+    },
   ];
   const lineage = [
     { itemId: 'b2', parentId: 'b', kind: 'carried' },

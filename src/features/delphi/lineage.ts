@@ -37,10 +37,18 @@ export function roundChanges(previousItemIds: string[], currentItemIds: string[]
   return {
     added: currentItemIds.filter((id) => !parentsOf.has(id)),
     dropped: previousItemIds.filter((id) => !childrenOf.has(id)),
-    merged: currentItemIds.filter((id) => (parentsOf.get(id)?.length ?? 0) >= 2).map((id) => ({ itemId: id, parentIds: parentsOf.get(id)!.map((e) => e.parentId) })),
-    split: previousItemIds.filter((id) => (childrenOf.get(id)?.filter((e) => e.kind === 'split').length ?? 0) >= 2).map((id) => ({ parentId: id, itemIds: childrenOf.get(id)!.map((e) => e.itemId) })),
-    reworded: currentItemIds.filter((id) => parentsOf.get(id)?.length === 1 && parentsOf.get(id)![0]!.kind === 'reworded'),
-    carried: currentItemIds.filter((id) => parentsOf.get(id)?.length === 1 && parentsOf.get(id)![0]!.kind === 'carried'),
+    merged: currentItemIds
+      .filter((id) => (parentsOf.get(id)?.length ?? 0) >= 2)
+      .map((id) => ({ itemId: id, parentIds: parentsOf.get(id)!.map((e) => e.parentId) })),
+    split: previousItemIds
+      .filter((id) => (childrenOf.get(id)?.filter((e) => e.kind === 'split').length ?? 0) >= 2)
+      .map((id) => ({ parentId: id, itemIds: childrenOf.get(id)!.map((e) => e.itemId) })),
+    reworded: currentItemIds.filter(
+      (id) => parentsOf.get(id)?.length === 1 && parentsOf.get(id)![0]!.kind === 'reworded',
+    ),
+    carried: currentItemIds.filter(
+      (id) => parentsOf.get(id)?.length === 1 && parentsOf.get(id)![0]!.kind === 'carried',
+    ),
   };
 }
 
@@ -53,7 +61,8 @@ export function comparablePrevious(edges: LineageEdge[]): Map<string, string> {
   const byItem = new Map<string, LineageEdge[]>();
   for (const e of edges) byItem.set(e.itemId, [...(byItem.get(e.itemId) ?? []), e]);
   const out = new Map<string, string>();
-  for (const [itemId, es] of byItem) if (es.length === 1 && (es[0]!.kind === 'carried' || es[0]!.kind === 'reworded')) out.set(itemId, es[0]!.parentId);
+  for (const [itemId, es] of byItem)
+    if (es.length === 1 && (es[0]!.kind === 'carried' || es[0]!.kind === 'reworded')) out.set(itemId, es[0]!.parentId);
   return out;
 }
 
@@ -107,7 +116,9 @@ export function finalList(rounds: RoundVerdicts[], edges: LineageEdge[], retired
     }
   }
   const childrenOf = new Map<string, LineageEdge[]>();
-  for (const e of edges) if (verdictOf.has(e.itemId) && verdictOf.has(e.parentId)) childrenOf.set(e.parentId, [...(childrenOf.get(e.parentId) ?? []), e]);
+  for (const e of edges)
+    if (verdictOf.has(e.itemId) && verdictOf.has(e.parentId))
+      childrenOf.set(e.parentId, [...(childrenOf.get(e.parentId) ?? []), e]);
   const last = rounds[rounds.length - 1]?.number;
   const out: AgreedEntry[] = [];
   for (const r of rounds) {
@@ -131,7 +142,8 @@ export function finalList(rounds: RoundVerdicts[], edges: LineageEdge[], retired
       if (replaced) continue;
       const inLastRound = roundOf.get(current) === last;
       const wasRetired = current === item.id && retired.has(item.id);
-      if (inLastRound || wasRetired) out.push({ itemId: item.id, round: r.number, retired: wasRetired, reratedWithoutConsensus: rerated });
+      if (inLastRound || wasRetired)
+        out.push({ itemId: item.id, round: r.number, retired: wasRetired, reratedWithoutConsensus: rerated });
     }
   }
   return out;

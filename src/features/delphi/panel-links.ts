@@ -18,11 +18,24 @@ export function createPanelLinks(platform: Platform) {
    * round closes: it signs them in to the study for a session each time it
    * is opened, so they can save and come back later from the same email.
    */
-  async function sendPanelLink(tx: Db, study: repo.Study, panellist: repo.Panellist, round: repo.Round, kind: 'invitation' | 'reminder' | 'new-link') {
+  async function sendPanelLink(
+    tx: Db,
+    study: repo.Study,
+    panellist: repo.Panellist,
+    round: repo.Round,
+    kind: 'invitation' | 'reminder' | 'new-link',
+  ) {
     const untilClose = round.closesAt ? round.closesAt.getTime() - Date.now() : LINK_TTL_MS;
-    const token = await issueLinkToken(tx, { purpose: PANEL_LINK_PURPOSE, subject: panellist.id, ttlMs: Math.max(60_000, untilClose), data: { studyId: study.id, roundId: round.id, kind } });
+    const token = await issueLinkToken(tx, {
+      purpose: PANEL_LINK_PURPOSE,
+      subject: panellist.id,
+      ttlMs: Math.max(60_000, untilClose),
+      data: { studyId: study.id, roundId: round.id, kind },
+    });
     await repo.ensureParticipation(tx, panellist.id, round.id);
-    const closes = round.closesAt ? ` It closes on ${round.closesAt.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' })}.` : '';
+    const closes = round.closesAt
+      ? ` It closes on ${round.closesAt.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' })}.`
+      : '';
     const subjects = {
       invitation: `Round ${round.number} of "${study.title}" is open`,
       reminder: `Reminder: round ${round.number} of "${study.title}" is waiting for you`,
@@ -56,7 +69,13 @@ export function createPanelLinks(platform: Platform) {
    * problem, the study it belongs to (when known) is returned so the page
    * can offer a new link.
    */
-  async function enter(token: string, studyId?: string): Promise<{ ok: true; panellist: repo.Panellist } | { ok: false; problem: LinkProblem | 'closed'; studyId?: string; round?: repo.Round }> {
+  async function enter(
+    token: string,
+    studyId?: string,
+  ): Promise<
+    | { ok: true; panellist: repo.Panellist }
+    | { ok: false; problem: LinkProblem | 'closed'; studyId?: string; round?: repo.Round }
+  > {
     const checked = await checkLinkToken(db, PANEL_LINK_PURPOSE, token);
     if (!checked.ok) return { ok: false, problem: checked.problem, studyId };
     const data = checked.token.data as { studyId?: string; roundId?: string };
@@ -77,7 +96,9 @@ export function createPanelLinks(platform: Platform) {
   async function requestNewLink(studyId: string, email: string, ctx: AuditContext): Promise<void> {
     const study = await repo.getStudy(db, studyId);
     if (!study) return;
-    const panellist = (await repo.panelOf(db, study.id)).find((p) => p.email === email.trim().toLowerCase() && !p.withdrawnAt);
+    const panellist = (await repo.panelOf(db, study.id)).find(
+      (p) => p.email === email.trim().toLowerCase() && !p.withdrawnAt,
+    );
     const round = (await repo.roundsOf(db, study.id)).find((r) => r.status === 'open');
     if (!panellist || !round) return;
     if (!(await repo.participationOf(db, [round.id])).some((p) => p.panellistId === panellist.id)) return;
@@ -85,10 +106,17 @@ export function createPanelLinks(platform: Platform) {
       // The once-a-minute check and the new link are one step, with the panellist held: two requests at
       // once would otherwise both find no recent link and both send one.
       await repo.lockPanellist(tx, panellist.id);
-      const asked = (await activeLinkTokens(tx, PANEL_LINK_PURPOSE, panellist.id)).find((t) => (t.data as { kind?: string }).kind === 'new-link');
+      const asked = (await activeLinkTokens(tx, PANEL_LINK_PURPOSE, panellist.id)).find(
+        (t) => (t.data as { kind?: string }).kind === 'new-link',
+      );
       if (asked && Date.now() - asked.createdAt.getTime() < 60_000) return;
       await sendPanelLink(tx, study, panellist, round, 'new-link');
-      await recordAudit(tx, ctx, { action: 'delphi.new-link-sent', entityType: 'delphi_panellist', entityId: panellist.id, details: { round: round.number } });
+      await recordAudit(tx, ctx, {
+        action: 'delphi.new-link-sent',
+        entityType: 'delphi_panellist',
+        entityId: panellist.id,
+        details: { round: round.number },
+      });
     });
   }
 

@@ -44,7 +44,11 @@ export async function lockPanellist(db: Db, id: string): Promise<Panellist | und
 }
 
 export async function studiesOf(db: Db, programmeId: string): Promise<Study[]> {
-  return db.select().from(delphiStudies).where(eq(delphiStudies.programmeId, programmeId)).orderBy(desc(delphiStudies.createdAt));
+  return db
+    .select()
+    .from(delphiStudies)
+    .where(eq(delphiStudies.programmeId, programmeId))
+    .orderBy(desc(delphiStudies.createdAt));
 }
 
 export async function updateStudy(db: Db, id: string, values: Partial<typeof delphiStudies.$inferInsert>) {
@@ -59,7 +63,11 @@ export async function insertSettingChange(db: Db, values: typeof delphiSettingCh
 }
 
 export async function settingChanges(db: Db, studyId: string) {
-  return db.select().from(delphiSettingChanges).where(eq(delphiSettingChanges.studyId, studyId)).orderBy(asc(delphiSettingChanges.at));
+  return db
+    .select()
+    .from(delphiSettingChanges)
+    .where(eq(delphiSettingChanges.studyId, studyId))
+    .orderBy(asc(delphiSettingChanges.at));
 }
 
 // ---- rounds ------------------------------------------------------------------
@@ -85,7 +93,12 @@ export async function getRound(db: Db, id: string): Promise<Round | undefined> {
 }
 
 /** Moves a round from one status to the next only if it is still in `from`: a repeated click changes nothing. */
-export async function setRoundStatus(db: Db, id: string, from: string, values: { status: string; closesAt?: Date | null; openedAt?: Date; closedAt?: Date }): Promise<boolean> {
+export async function setRoundStatus(
+  db: Db,
+  id: string,
+  from: string,
+  values: { status: string; closesAt?: Date | null; openedAt?: Date; closedAt?: Date },
+): Promise<boolean> {
   const rows = await db
     .update(delphiRounds)
     .set(values)
@@ -106,7 +119,10 @@ export async function getItem(db: Db, id: string): Promise<Item | undefined> {
 }
 
 export async function nextPosition(db: Db, roundId: string): Promise<number> {
-  const [row] = await db.select({ p: max(delphiItems.position) }).from(delphiItems).where(eq(delphiItems.roundId, roundId));
+  const [row] = await db
+    .select({ p: max(delphiItems.position) })
+    .from(delphiItems)
+    .where(eq(delphiItems.roundId, roundId));
   return (row?.p ?? -1) + 1;
 }
 
@@ -115,7 +131,11 @@ export async function insertItems(db: Db, values: (typeof delphiItems.$inferInse
   return db.insert(delphiItems).values(values).returning();
 }
 
-export async function updateItem(db: Db, id: string, values: Partial<Pick<Item, 'text' | 'domain' | 'stage' | 'area'>>) {
+export async function updateItem(
+  db: Db,
+  id: string,
+  values: Partial<Pick<Item, 'text' | 'domain' | 'stage' | 'area'>>,
+) {
   await db.update(delphiItems).set(values).where(eq(delphiItems.id, id));
 }
 
@@ -150,13 +170,20 @@ export async function lineageOfItems(db: Db, itemIds: string[]) {
 
 // ---- panel -------------------------------------------------------------------------
 
-export async function insertPanellist(db: Db, values: typeof delphiPanellists.$inferInsert): Promise<Panellist | undefined> {
+export async function insertPanellist(
+  db: Db,
+  values: typeof delphiPanellists.$inferInsert,
+): Promise<Panellist | undefined> {
   const [row] = await db.insert(delphiPanellists).values(values).onConflictDoNothing().returning();
   return row;
 }
 
 export async function panelOf(db: Db, studyId: string): Promise<Panellist[]> {
-  return db.select().from(delphiPanellists).where(eq(delphiPanellists.studyId, studyId)).orderBy(asc(delphiPanellists.invitedAt), asc(delphiPanellists.email));
+  return db
+    .select()
+    .from(delphiPanellists)
+    .where(eq(delphiPanellists.studyId, studyId))
+    .orderBy(asc(delphiPanellists.invitedAt), asc(delphiPanellists.email));
 }
 
 export async function getPanellist(db: Db, id: string): Promise<Panellist | undefined> {
@@ -177,7 +204,10 @@ export async function markStarted(db: Db, panellistId: string, roundId: string, 
   await db
     .insert(delphiParticipation)
     .values({ panellistId, roundId, startedAt: at })
-    .onConflictDoUpdate({ target: [delphiParticipation.panellistId, delphiParticipation.roundId], set: { startedAt: sql`coalesce(${delphiParticipation.startedAt}, ${at})` } });
+    .onConflictDoUpdate({
+      target: [delphiParticipation.panellistId, delphiParticipation.roundId],
+      set: { startedAt: sql`coalesce(${delphiParticipation.startedAt}, ${at})` },
+    });
 }
 
 export async function markCompleted(db: Db, panellistId: string, roundId: string, at: Date) {
@@ -201,7 +231,13 @@ export async function notCompleted(db: Db, roundId: string): Promise<Panellist[]
     .select({ p: delphiPanellists })
     .from(delphiParticipation)
     .innerJoin(delphiPanellists, eq(delphiPanellists.id, delphiParticipation.panellistId))
-    .where(and(eq(delphiParticipation.roundId, roundId), isNull(delphiParticipation.completedAt), isNull(delphiPanellists.withdrawnAt)));
+    .where(
+      and(
+        eq(delphiParticipation.roundId, roundId),
+        isNull(delphiParticipation.completedAt),
+        isNull(delphiPanellists.withdrawnAt),
+      ),
+    );
   return rows.map((r) => r.p);
 }
 
@@ -209,7 +245,14 @@ export async function notCompleted(db: Db, roundId: string): Promise<Panellist[]
 
 export async function ratingsOfRound(db: Db, roundId: string) {
   return db
-    .select({ itemId: delphiRatings.itemId, panellistId: delphiRatings.panellistId, rating: delphiRatings.rating, comment: delphiRatings.comment, reason: delphiRatings.reason, updatedAt: delphiRatings.updatedAt })
+    .select({
+      itemId: delphiRatings.itemId,
+      panellistId: delphiRatings.panellistId,
+      rating: delphiRatings.rating,
+      comment: delphiRatings.comment,
+      reason: delphiRatings.reason,
+      updatedAt: delphiRatings.updatedAt,
+    })
     .from(delphiRatings)
     .innerJoin(delphiItems, eq(delphiItems.id, delphiRatings.itemId))
     .where(eq(delphiItems.roundId, roundId));
@@ -224,7 +267,10 @@ export async function ratingsOfPanellist(db: Db, panellistId: string, itemIds: s
 }
 
 /** One response per panellist and item: a later save replaces the earlier one. */
-export async function upsertRating(db: Db, values: { itemId: string; panellistId: string; rating: number | null; comment: string; reason: string }) {
+export async function upsertRating(
+  db: Db,
+  values: { itemId: string; panellistId: string; rating: number | null; comment: string; reason: string },
+) {
   await db
     .insert(delphiRatings)
     .values(values)
@@ -241,7 +287,11 @@ export async function insertSuggestion(db: Db, values: { roundId: string; panell
 }
 
 export async function suggestionsOf(db: Db, roundId: string) {
-  return db.select().from(delphiSuggestions).where(eq(delphiSuggestions.roundId, roundId)).orderBy(asc(delphiSuggestions.createdAt));
+  return db
+    .select()
+    .from(delphiSuggestions)
+    .where(eq(delphiSuggestions.roundId, roundId))
+    .orderBy(asc(delphiSuggestions.createdAt));
 }
 
 export async function markSuggestionUsed(db: Db, id: string, itemId: string): Promise<boolean> {

@@ -4,7 +4,10 @@ import { GRADE_9 } from '../../stats/consensus';
 
 describe('parseResponsesCsv', () => {
   it('reads ratings, treating empty and NA as unable to rate', () => {
-    const r = parseResponsesCsv('panellist,group,item,rating\np1,clinician,A,7\np2,patient,A,\np3,patient,A,NA\n', GRADE_9);
+    const r = parseResponsesCsv(
+      'panellist,group,item,rating\np1,clinician,A,7\np2,patient,A,\np3,patient,A,NA\n',
+      GRADE_9,
+    );
     expect(r).toEqual({
       ok: true,
       ratings: [
@@ -15,7 +18,11 @@ describe('parseResponsesCsv', () => {
     });
   });
   it('lists every problem with its line', () => {
-    const r = parseResponsesCsv('panellist,group,item,rating\np1,g,A,10\np1,g,B,3.5\np2,g,A,7\np2,g,A,8\n,g,A,5\np3,g,Z,5\n', GRADE_9, new Set(['A', 'B']));
+    const r = parseResponsesCsv(
+      'panellist,group,item,rating\np1,g,A,10\np1,g,B,3.5\np2,g,A,7\np2,g,A,8\n,g,A,5\np3,g,Z,5\n',
+      GRADE_9,
+      new Set(['A', 'B']),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toEqual([
@@ -27,6 +34,9 @@ describe('parseResponsesCsv', () => {
     ]);
   });
   it('names missing columns', () => {
-    expect(parseResponsesCsv('panellist,item\np,A\n', GRADE_9)).toEqual({ ok: false, problems: [{ where: 'line 1', message: expect.stringContaining('missing columns: group, rating') }] });
+    expect(parseResponsesCsv('panellist,item\np,A\n', GRADE_9)).toEqual({
+      ok: false,
+      problems: [{ where: 'line 1', message: expect.stringContaining('missing columns: group, rating') }],
+    });
   });
 });

@@ -15,7 +15,6 @@ import { createPanelLinks } from './panel-links';
 import { itemProblem, RESPONSE_TEXT_MAX, textProblem } from './bounds';
 import { exportLabels, shownGroup, shownItem } from './disclosure';
 
-
 export interface StudySettings {
   title: string;
   purpose: string;
@@ -38,7 +37,12 @@ export interface RatingInput {
 
 /** A rating counts as "far" from the group's previous median when it is at least `distance` points away. */
 export function isFar(rating: number, previousMedian: number | null | undefined, distance: number | null): boolean {
-  return distance !== null && previousMedian !== null && previousMedian !== undefined && Math.abs(rating - previousMedian) >= distance;
+  return (
+    distance !== null &&
+    previousMedian !== null &&
+    previousMedian !== undefined &&
+    Math.abs(rating - previousMedian) >= distance
+  );
 }
 
 const settingsOf = (s: repo.Study): StudySettings => ({
@@ -67,26 +71,61 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       return;
     }
     if (await repo.setRoundStatus(ctx.db, round.id, 'open', { status: 'closed', closedAt: new Date() })) {
-      await recordAudit(ctx.db, { actorId: null, actorLabel: 'system' }, { action: 'delphi.round-closed', entityType: 'delphi_round', entityId: round.id, details: { number: round.number, automatic: true } });
+      await recordAudit(
+        ctx.db,
+        { actorId: null, actorLabel: 'system' },
+        {
+          action: 'delphi.round-closed',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { number: round.number, automatic: true },
+        },
+      );
     }
   });
 
   function scheduleClose(tx: Db, round: repo.Round) {
     if (!round.closesAt) return Promise.resolve(null);
-    return jobs.enqueue(tx, 'delphi.close-round', { roundId: round.id }, { runAt: round.closesAt, singletonKey: `delphi-close:${round.id}` });
+    return jobs.enqueue(
+      tx,
+      'delphi.close-round',
+      { roundId: round.id },
+      { runAt: round.closesAt, singletonKey: `delphi-close:${round.id}` },
+    );
   }
 
   /** Ratings of a round as the statistics module takes them, keyed by item code and grouped by stakeholder type. */
-  async function ratingsFor(round: repo.Round, panel: Map<string, repo.Panellist>, codeOf: Map<string, string>): Promise<Rating[]> {
+  async function ratingsFor(
+    round: repo.Round,
+    panel: Map<string, repo.Panellist>,
+    codeOf: Map<string, string>,
+  ): Promise<Rating[]> {
     const rows = await repo.ratingsOfRound(db, round.id);
     return rows
       .filter((r) => codeOf.has(r.itemId) && panel.has(r.panellistId))
-      .map((r) => ({ panellist: r.panellistId, group: panel.get(r.panellistId)!.stakeholderType, item: codeOf.get(r.itemId)!, rating: r.rating }));
+      .map((r) => ({
+        panellist: r.panellistId,
+        group: panel.get(r.panellistId)!.stakeholderType,
+        item: codeOf.get(r.itemId)!,
+        rating: r.rating,
+      }));
   }
 
   /** The analysis of one round, with stability against the comparable items of the round before. */
-  async function analyse(study: repo.Study, round: repo.Round): Promise<{ analysis: Analysis; items: repo.Item[]; byCode: Map<string, ItemResult>; concordance: KendallResult | null }> {
-    const [items, panelRows, rounds] = await Promise.all([repo.itemsOf(db, round.id), repo.panelOf(db, study.id), repo.roundsOf(db, study.id)]);
+  async function analyse(
+    study: repo.Study,
+    round: repo.Round,
+  ): Promise<{
+    analysis: Analysis;
+    items: repo.Item[];
+    byCode: Map<string, ItemResult>;
+    concordance: KendallResult | null;
+  }> {
+    const [items, panelRows, rounds] = await Promise.all([
+      repo.itemsOf(db, round.id),
+      repo.panelOf(db, study.id),
+      repo.roundsOf(db, study.id),
+    ]);
     const panel = new Map(panelRows.map((p) => [p.id, p]));
     const codeOf = new Map(items.map((i) => [i.id, i.code]));
     const current = await ratingsFor(round, panel, codeOf);
@@ -95,21 +134,50 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     if (prevRound) {
       // Previous ratings under the current item's code, for carried and reworded items only.
       const parentToCode = new Map<string, string>();
-      for (const [itemId, parentId] of comparablePrevious(await repo.lineageInto(db, round.id))) parentToCode.set(parentId, codeOf.get(itemId)!);
+      for (const [itemId, parentId] of comparablePrevious(await repo.lineageInto(db, round.id)))
+        parentToCode.set(parentId, codeOf.get(itemId)!);
       previous = await ratingsFor(prevRound, panel, parentToCode);
     }
     const s = settingsOf(study);
-    const analysis = analyseRound(current, { rule: s.rule, scale: s.scale, quartiles: s.quartileMethod, byGroup: true, everyGroup: s.everyGroup }, previous);
+    const analysis = analyseRound(
+      current,
+      { rule: s.rule, scale: s.scale, quartiles: s.quartileMethod, byGroup: true, everyGroup: s.everyGroup },
+      previous,
+    );
     // Items nobody rated still appear.
     const byCode = new Map(analysis.items.map((i) => [i.item, i]));
     for (const item of items) {
       if (!byCode.has(item.code)) {
-        const empty: ItemResult = { item: item.code, n: 0, unableToRate: 0, median: null, q1: null, q3: null, iqr: null, mean: null, sd: null, mad: null, percentLow: null, percentMid: null, percentHigh: null, verdict: 'none', groups: {} };
+        const empty: ItemResult = {
+          item: item.code,
+          n: 0,
+          unableToRate: 0,
+          median: null,
+          q1: null,
+          q3: null,
+          iqr: null,
+          mean: null,
+          sd: null,
+          mad: null,
+          percentLow: null,
+          percentMid: null,
+          percentHigh: null,
+          verdict: 'none',
+          groups: {},
+        };
         byCode.set(item.code, empty);
       }
     }
     analysis.items = items.map((i) => byCode.get(i.code)!);
-    return { analysis, items, byCode, concordance: concordance(current, items.map((i) => i.code)) };
+    return {
+      analysis,
+      items,
+      byCode,
+      concordance: concordance(
+        current,
+        items.map((i) => i.code),
+      ),
+    };
   }
 
   /**
@@ -126,7 +194,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (!m) byPanellist.set(r.panellist, (m = new Map()));
       m.set(r.item, r.rating);
     }
-    const rows = [...byPanellist.values()].filter((m) => codes.every((c) => m.has(c))).map((m) => codes.map((c) => m.get(c)!));
+    const rows = [...byPanellist.values()]
+      .filter((m) => codes.every((c) => m.has(c)))
+      .map((m) => codes.map((c) => m.get(c)!));
     if (rows.length < 2) return null;
     const w = kendallW(rows);
     return Number.isFinite(w.w) ? w : null;
@@ -138,7 +208,13 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     analyse,
     ...agreedParts,
 
-    async createStudy(programmeId: string, s: StudySettings & { withSuggestions: boolean }, userId: string, ctx: AuditContext, submissionKey?: string): Promise<string> {
+    async createStudy(
+      programmeId: string,
+      s: StudySettings & { withSuggestions: boolean },
+      userId: string,
+      ctx: AuditContext,
+      submissionKey?: string,
+    ): Promise<string> {
       return once(db, submissionKey, userId, async (tx) => {
         const study = await repo.insertStudy(tx, {
           programmeId,
@@ -155,7 +231,12 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         });
         if (s.withSuggestions) await repo.insertRound(tx, study.id, 0);
         await repo.insertRound(tx, study.id, 1);
-        await recordAudit(tx, ctx, { action: 'delphi.study-created', entityType: 'delphi_study', entityId: study.id, details: { programmeId, title: s.title } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.study-created',
+          entityType: 'delphi_study',
+          entityId: study.id,
+          details: { programmeId, title: s.title },
+        });
         return study.id;
       });
     },
@@ -175,26 +256,69 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
      */
     async updateSettings(study: repo.Study, s: StudySettings, reason: string, userId: string, ctx: AuditContext) {
       const before = settingsOf(study);
-      const analytic = (x: StudySettings) => JSON.stringify({ rule: x.rule, scale: x.scale, q: x.quartileMethod, every: x.everyGroup, unable: x.allowUnable });
+      const analytic = (x: StudySettings) =>
+        JSON.stringify({
+          rule: x.rule,
+          scale: x.scale,
+          q: x.quartileMethod,
+          every: x.everyGroup,
+          unable: x.allowUnable,
+        });
       const changed = analytic(before) !== analytic(s);
       if (study.lockedAt && changed && !reason.trim()) {
-        throw new FieldError('reason', 'Round 1 has opened, so the rule, scale and quartile method are fixed. Give a reason for changing them; reports will state it');
+        throw new FieldError(
+          'reason',
+          'Round 1 has opened, so the rule, scale and quartile method are fixed. Give a reason for changing them; reports will state it',
+        );
       }
       await db.transaction(async (tx) => {
         await repo.updateStudy(tx, study.id, { ...s });
-        if (study.lockedAt && changed) await repo.insertSettingChange(tx, { studyId: study.id, changedBy: userId, reason: reason.trim(), before, after: s });
-        await recordAudit(tx, ctx, { action: 'delphi.settings-changed', entityType: 'delphi_study', entityId: study.id, details: { before, after: s, reason } });
+        if (study.lockedAt && changed)
+          await repo.insertSettingChange(tx, {
+            studyId: study.id,
+            changedBy: userId,
+            reason: reason.trim(),
+            before,
+            after: s,
+          });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.settings-changed',
+          entityType: 'delphi_study',
+          entityId: study.id,
+          details: { before, after: s, reason },
+        });
       });
     },
 
     // ---- items --------------------------------------------------------------------
 
     /** Adds items to a draft round, numbered after the last. */
-    async addItems(round: repo.Round, items: { text: string; domain: string; stage: string | null; area: string | null; sourceIdentifier?: string | null; code?: string }[], ctx: AuditContext, on: Db = db, submissionKey?: string, field = 'text') {
-      if (round.status !== 'draft') throw new FieldError(field, `Round ${round.number} is ${round.status}; items can only change before a round opens`);
+    async addItems(
+      round: repo.Round,
+      items: {
+        text: string;
+        domain: string;
+        stage: string | null;
+        area: string | null;
+        sourceIdentifier?: string | null;
+        code?: string;
+      }[],
+      ctx: AuditContext,
+      on: Db = db,
+      submissionKey?: string,
+      field = 'text',
+    ) {
+      if (round.status !== 'draft')
+        throw new FieldError(
+          field,
+          `Round ${round.number} is ${round.status}; items can only change before a round opens`,
+        );
       // Every way in (typed, CSV, framework, merged, split, a suggestion) passes here: length and NHS numbers checked once.
       for (const [n, i] of items.entries()) {
-        const problem = itemProblem(i, items.length === 1 ? 'the item' : i.code ? `item ${i.code}` : `item ${n + 1} of ${items.length}`);
+        const problem = itemProblem(
+          i,
+          items.length === 1 ? 'the item' : i.code ? `item ${i.code}` : `item ${n + 1} of ${items.length}`,
+        );
         if (problem) throw new FieldError(field, problem);
       }
       return once(on, submissionKey, ctx.actorId ?? null, async (tx) => {
@@ -210,10 +334,24 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           }
           if (codes.has(code)) throw new FieldError('text', `There is already an item ${code} in this round`);
           codes.add(code);
-          return { roundId: round.id, code, text: i.text, domain: i.domain, stage: i.stage, area: i.area, sourceIdentifier: i.sourceIdentifier ?? null, position: position++ };
+          return {
+            roundId: round.id,
+            code,
+            text: i.text,
+            domain: i.domain,
+            stage: i.stage,
+            area: i.area,
+            sourceIdentifier: i.sourceIdentifier ?? null,
+            position: position++,
+          };
         });
         const rows = await repo.insertItems(tx, values);
-        await recordAudit(tx, ctx, { action: 'delphi.items-added', entityType: 'delphi_round', entityId: round.id, details: { codes: rows.map((r) => r.code) } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.items-added',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { codes: rows.map((r) => r.code) },
+        });
         return rows;
       });
     },
@@ -224,28 +362,57 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const byCode = new Map(items.map((i) => [i.code, i]));
       const domainOf = (code: string | null): string => {
         let item = code ? byCode.get(code) : undefined;
-        for (let guard = 0; item && item.type !== 'domain' && guard < 20; guard++) item = item.parentCode ? byCode.get(item.parentCode) : undefined;
+        for (let guard = 0; item && item.type !== 'domain' && guard < 20; guard++)
+          item = item.parentCode ? byCode.get(item.parentCode) : undefined;
         return item?.type === 'domain' ? item.text : '';
       };
       const existing = new Set((await repo.itemsOf(db, round.id)).map((i) => i.sourceIdentifier).filter(Boolean));
-      const statements = items.filter((i) => i.type === 'statement' && (!stage || i.stage === stage) && !existing.has(i.identifier));
-      if (statements.length === 0) throw new FieldError('versionId', stage ? 'That framework has no statements at this stage that are not already items' : 'That framework has no statements that are not already items');
+      const statements = items.filter(
+        (i) => i.type === 'statement' && (!stage || i.stage === stage) && !existing.has(i.identifier),
+      );
+      if (statements.length === 0)
+        throw new FieldError(
+          'versionId',
+          stage
+            ? 'That framework has no statements at this stage that are not already items'
+            : 'That framework has no statements that are not already items',
+        );
       return this.addItems(
         round,
-        statements.map((s) => ({ text: s.text, domain: domainOf(s.parentCode), stage: s.stage, area: s.area, sourceIdentifier: s.identifier, code: s.code })),
+        statements.map((s) => ({
+          text: s.text,
+          domain: domainOf(s.parentCode),
+          stage: s.stage,
+          area: s.area,
+          sourceIdentifier: s.identifier,
+          code: s.code,
+        })),
         ctx,
       );
     },
 
-    async editItem(item: repo.Item, values: { text: string; domain: string; stage: string | null; area: string | null }, ctx: AuditContext) {
+    async editItem(
+      item: repo.Item,
+      values: { text: string; domain: string; stage: string | null; area: string | null },
+      ctx: AuditContext,
+    ) {
       const round = (await repo.getRound(db, item.roundId))!;
-      if (round.status !== 'draft') throw new FieldError('text', `Round ${round.number} is ${round.status}; items can only change before a round opens`);
+      if (round.status !== 'draft')
+        throw new FieldError(
+          'text',
+          `Round ${round.number} is ${round.status}; items can only change before a round opens`,
+        );
       const problem = itemProblem(values);
       if (problem) throw new FieldError('text', problem);
       await db.transaction(async (tx) => {
         await repo.updateItem(tx, item.id, values);
         if (values.text !== item.text) await repo.setLineageKind(tx, item.id, 'carried', 'reworded');
-        await recordAudit(tx, ctx, { action: 'delphi.item-edited', entityType: 'delphi_item', entityId: item.id, details: { before: item.text, after: values.text } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.item-edited',
+          entityType: 'delphi_item',
+          entityId: item.id,
+          details: { before: item.text, after: values.text },
+        });
       });
     },
 
@@ -254,8 +421,16 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const items = (await repo.itemsOf(db, round.id)).filter((i) => itemIds.includes(i.id));
       if (items.length === 0) throw new FieldError('items', 'Select the items to drop');
       await db.transaction(async (tx) => {
-        await repo.deleteItems(tx, items.map((i) => i.id));
-        await recordAudit(tx, ctx, { action: 'delphi.items-dropped', entityType: 'delphi_round', entityId: round.id, details: { codes: items.map((i) => i.code) } });
+        await repo.deleteItems(
+          tx,
+          items.map((i) => i.id),
+        );
+        await recordAudit(tx, ctx, {
+          action: 'delphi.items-dropped',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { codes: items.map((i) => i.code) },
+        });
       });
     },
 
@@ -266,11 +441,43 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (items.length < 2) throw new FieldError('items', 'Select two or more items to merge');
       if (!text.trim()) throw new FieldError('mergeText', 'Enter the wording of the merged item');
       return db.transaction(async (tx) => {
-        const parents = await repo.lineageOfItems(tx, items.map((i) => i.id));
-        const [merged] = await this.addItems(round, [{ text: text.trim(), domain: items[0]!.domain, stage: items[0]!.stage, area: items.every((i) => i.area === items[0]!.area) ? items[0]!.area : null }], ctx, tx, undefined, 'mergeText');
-        await repo.insertLineage(tx, [...new Set(parents.map((p) => p.parentId))].map((parentId) => ({ itemId: merged!.id, parentId, kind: 'merged' })));
-        await repo.deleteItems(tx, items.map((i) => i.id));
-        await recordAudit(tx, ctx, { action: 'delphi.items-merged', entityType: 'delphi_item', entityId: merged!.id, details: { from: items.map((i) => i.code) } });
+        const parents = await repo.lineageOfItems(
+          tx,
+          items.map((i) => i.id),
+        );
+        const [merged] = await this.addItems(
+          round,
+          [
+            {
+              text: text.trim(),
+              domain: items[0]!.domain,
+              stage: items[0]!.stage,
+              area: items.every((i) => i.area === items[0]!.area) ? items[0]!.area : null,
+            },
+          ],
+          ctx,
+          tx,
+          undefined,
+          'mergeText',
+        );
+        await repo.insertLineage(
+          tx,
+          [...new Set(parents.map((p) => p.parentId))].map((parentId) => ({
+            itemId: merged!.id,
+            parentId,
+            kind: 'merged',
+          })),
+        );
+        await repo.deleteItems(
+          tx,
+          items.map((i) => i.id),
+        );
+        await recordAudit(tx, ctx, {
+          action: 'delphi.items-merged',
+          entityType: 'delphi_item',
+          entityId: merged!.id,
+          details: { from: items.map((i) => i.code) },
+        });
         return merged!;
       });
     },
@@ -283,10 +490,31 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       if (parts.length < 2) throw new FieldError('splitText', 'Enter at least two items, one per line');
       return db.transaction(async (tx) => {
         const parents = await repo.lineageOfItems(tx, [item.id]);
-        const made = await this.addItems(round, parts.map((text) => ({ text, domain: item.domain, stage: item.stage, area: item.area, sourceIdentifier: null })), ctx, tx, undefined, 'splitText');
-        await repo.insertLineage(tx, made.flatMap((m) => parents.map((p) => ({ itemId: m.id, parentId: p.parentId, kind: 'split' }))));
+        const made = await this.addItems(
+          round,
+          parts.map((text) => ({
+            text,
+            domain: item.domain,
+            stage: item.stage,
+            area: item.area,
+            sourceIdentifier: null,
+          })),
+          ctx,
+          tx,
+          undefined,
+          'splitText',
+        );
+        await repo.insertLineage(
+          tx,
+          made.flatMap((m) => parents.map((p) => ({ itemId: m.id, parentId: p.parentId, kind: 'split' }))),
+        );
         await repo.deleteItems(tx, [item.id]);
-        await recordAudit(tx, ctx, { action: 'delphi.item-split', entityType: 'delphi_item', entityId: item.id, details: { into: made.map((m) => m.code) } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.item-split',
+          entityType: 'delphi_item',
+          entityId: item.id,
+          details: { into: made.map((m) => m.code) },
+        });
         return made;
       });
     },
@@ -296,7 +524,13 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     // ---- panel ----------------------------------------------------------------------
 
     /** Invites people to the panel; those already on it are reported, not invited twice. */
-    async invite(study: repo.Study, emails: string[], stakeholderType: string, area: string | null, ctx: AuditContext): Promise<{ added: string[]; already: string[] }> {
+    async invite(
+      study: repo.Study,
+      emails: string[],
+      stakeholderType: string,
+      area: string | null,
+      ctx: AuditContext,
+    ): Promise<{ added: string[]; already: string[] }> {
       return db.transaction(async (tx) => {
         const open = (await repo.roundsOf(tx, study.id)).find((r) => r.status === 'open');
         const added: string[] = [];
@@ -310,7 +544,12 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           added.push(email);
           if (open) await sendPanelLink(tx, study, p, open, 'invitation');
         }
-        await recordAudit(tx, ctx, { action: 'delphi.panel-invited', entityType: 'delphi_study', entityId: study.id, details: { added, stakeholderType, area } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.panel-invited',
+          entityType: 'delphi_study',
+          entityId: study.id,
+          details: { added, stakeholderType, area },
+        });
         return { added, already };
       });
     },
@@ -319,13 +558,21 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async attrition(study: repo.Study) {
       const [rounds, panel] = await Promise.all([repo.roundsOf(db, study.id), repo.panelOf(db, study.id)]);
       const used = rounds.filter((r) => r.status !== 'draft');
-      const part = await repo.participationOf(db, used.map((r) => r.id));
+      const part = await repo.participationOf(
+        db,
+        used.map((r) => r.id),
+      );
       const groups = [...new Set(panel.map((p) => p.stakeholderType))].sort();
       const groupOf = new Map(panel.map((p) => [p.id, p.stakeholderType]));
       const rows = used.map((r) => {
         const mine = part.filter((p) => p.roundId === r.id);
-        const count = (g: string | null, f: (x: (typeof mine)[number]) => boolean) => mine.filter((x) => (g === null || groupOf.get(x.panellistId) === g) && f(x)).length;
-        const cell = (g: string | null) => ({ invited: count(g, () => true), started: count(g, (x) => !!x.startedAt), completed: count(g, (x) => !!x.completedAt) });
+        const count = (g: string | null, f: (x: (typeof mine)[number]) => boolean) =>
+          mine.filter((x) => (g === null || groupOf.get(x.panellistId) === g) && f(x)).length;
+        const cell = (g: string | null) => ({
+          invited: count(g, () => true),
+          started: count(g, (x) => !!x.startedAt),
+          completed: count(g, (x) => !!x.completedAt),
+        });
         return { round: r, total: cell(null), groups: Object.fromEntries(groups.map((g) => [g, cell(g)])) };
       });
       return { groups, rows };
@@ -335,7 +582,10 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async panelStatus(study: repo.Study) {
       const [rounds, panel] = await Promise.all([repo.roundsOf(db, study.id), repo.panelOf(db, study.id)]);
       const used = rounds.filter((r) => r.status !== 'draft');
-      const part = await repo.participationOf(db, used.map((r) => r.id));
+      const part = await repo.participationOf(
+        db,
+        used.map((r) => r.id),
+      );
       return {
         rounds: used,
         panel: panel.map((p) => ({
@@ -355,8 +605,18 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       return db.transaction(async (tx) => {
         const waiting = await repo.notCompleted(tx, round.id);
         for (const p of waiting) await sendPanelLink(tx, study, p, round, 'reminder');
-        await repo.markReminded(tx, waiting.map((p) => p.id), round.id, new Date());
-        await recordAudit(tx, ctx, { action: 'delphi.reminders-sent', entityType: 'delphi_round', entityId: round.id, details: { count: waiting.length } });
+        await repo.markReminded(
+          tx,
+          waiting.map((p) => p.id),
+          round.id,
+          new Date(),
+        );
+        await recordAudit(tx, ctx, {
+          action: 'delphi.reminders-sent',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { count: waiting.length },
+        });
         return waiting.length;
       });
     },
@@ -371,11 +631,19 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const part = await repo.participationOf(db, [prev.id, round.id]);
       const panel = await repo.panelOf(db, study.id);
       const missed = panel.filter(
-        (p) => !p.withdrawnAt && !part.some((x) => x.roundId === prev.id && x.panellistId === p.id && x.completedAt) && !part.some((x) => x.roundId === round.id && x.panellistId === p.id),
+        (p) =>
+          !p.withdrawnAt &&
+          !part.some((x) => x.roundId === prev.id && x.panellistId === p.id && x.completedAt) &&
+          !part.some((x) => x.roundId === round.id && x.panellistId === p.id),
       );
       await db.transaction(async (tx) => {
         for (const p of missed) await sendPanelLink(tx, study, p, round, 'invitation');
-        await recordAudit(tx, ctx, { action: 'delphi.missed-reinvited', entityType: 'delphi_round', entityId: round.id, details: { count: missed.length } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.missed-reinvited',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { count: missed.length },
+        });
       });
       return missed.length;
     },
@@ -386,21 +654,30 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async openRound(round: repo.Round, closesAt: Date, ctx: AuditContext) {
       const study = (await repo.getStudy(db, round.studyId))!;
       const rounds = await repo.roundsOf(db, study.id);
-      if (rounds.some((r) => r.status === 'open')) throw new FieldError('closesAt', 'Another round is open. Close it first');
+      if (rounds.some((r) => r.status === 'open'))
+        throw new FieldError('closesAt', 'Another round is open. Close it first');
       const earlier = rounds.filter((r) => r.number < round.number);
-      if (earlier.some((r) => r.status !== 'closed' && !(r.number === 0 && r.status === 'draft'))) throw new FieldError('closesAt', 'Earlier rounds must close first');
+      if (earlier.some((r) => r.status !== 'closed' && !(r.number === 0 && r.status === 'draft')))
+        throw new FieldError('closesAt', 'Earlier rounds must close first');
       if (closesAt.getTime() <= Date.now()) throw new FieldError('closesAt', 'The closing date must be in the future');
       const items = await repo.itemsOf(db, round.id);
-      if (round.number > 0 && items.length === 0) throw new FieldError('closesAt', 'Add items to this round before opening it');
+      if (round.number > 0 && items.length === 0)
+        throw new FieldError('closesAt', 'Add items to this round before opening it');
       const panel = (await repo.panelOf(db, study.id)).filter((p) => !p.withdrawnAt);
       if (panel.length === 0) throw new FieldError('closesAt', 'Invite a panel before opening a round');
       await db.transaction(async (tx) => {
-        if (!(await repo.setRoundStatus(tx, round.id, 'draft', { status: 'open', closesAt, openedAt: new Date() }))) throw new FieldError('closesAt', 'This round is already open');
+        if (!(await repo.setRoundStatus(tx, round.id, 'draft', { status: 'open', closesAt, openedAt: new Date() })))
+          throw new FieldError('closesAt', 'This round is already open');
         if (round.number >= 1 && !study.lockedAt) await repo.updateStudy(tx, study.id, { lockedAt: new Date() });
         const opened = { ...round, closesAt, status: 'open' };
         for (const p of panel) await sendPanelLink(tx, study, p, opened, 'invitation');
         await scheduleClose(tx, opened);
-        await recordAudit(tx, ctx, { action: 'delphi.round-opened', entityType: 'delphi_round', entityId: round.id, details: { number: round.number, closesAt, panel: panel.length } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.round-opened',
+          entityType: 'delphi_round',
+          entityId: round.id,
+          details: { number: round.number, closesAt, panel: panel.length },
+        });
       });
     },
 
@@ -408,7 +685,13 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async closeRound(round: repo.Round, ctx: AuditContext): Promise<boolean> {
       return db.transaction(async (tx) => {
         const done = await repo.setRoundStatus(tx, round.id, 'open', { status: 'closed', closedAt: new Date() });
-        if (done) await recordAudit(tx, ctx, { action: 'delphi.round-closed', entityType: 'delphi_round', entityId: round.id, details: { number: round.number } });
+        if (done)
+          await recordAudit(tx, ctx, {
+            action: 'delphi.round-closed',
+            entityType: 'delphi_round',
+            entityId: round.id,
+            details: { number: round.number },
+          });
         return done;
       });
     },
@@ -417,7 +700,8 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async prepareNextRound(study: repo.Study, ctx: AuditContext): Promise<repo.Round> {
       const rounds = await repo.roundsOf(db, study.id);
       const last = rounds[rounds.length - 1]!;
-      if (last.status !== 'closed') throw new FieldError('round', `Round ${last.number} has to close before the next round is prepared`);
+      if (last.status !== 'closed')
+        throw new FieldError('round', `Round ${last.number} has to close before the next round is prepared`);
       return db.transaction(async (tx) => {
         const next = await repo.insertRound(tx, study.id, last.number + 1);
         if (!next) throw new FieldError('round', `Round ${last.number + 1} is already being prepared`);
@@ -425,11 +709,28 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           const items = await repo.itemsOf(tx, last.id);
           const copies = await repo.insertItems(
             tx,
-            items.map((i) => ({ roundId: next.id, code: i.code, text: i.text, domain: i.domain, stage: i.stage, area: i.area, sourceIdentifier: i.sourceIdentifier, position: i.position })),
+            items.map((i) => ({
+              roundId: next.id,
+              code: i.code,
+              text: i.text,
+              domain: i.domain,
+              stage: i.stage,
+              area: i.area,
+              sourceIdentifier: i.sourceIdentifier,
+              position: i.position,
+            })),
           );
-          await repo.insertLineage(tx, copies.map((c, n) => ({ itemId: c.id, parentId: items[n]!.id, kind: 'carried' })));
+          await repo.insertLineage(
+            tx,
+            copies.map((c, n) => ({ itemId: c.id, parentId: items[n]!.id, kind: 'carried' })),
+          );
         }
-        await recordAudit(tx, ctx, { action: 'delphi.round-prepared', entityType: 'delphi_round', entityId: next.id, details: { number: next.number } });
+        await recordAudit(tx, ctx, {
+          action: 'delphi.round-prepared',
+          entityType: 'delphi_round',
+          entityId: next.id,
+          details: { number: next.number },
+        });
         return next;
       });
     },
@@ -438,12 +739,15 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     async useSuggestion(round: repo.Round, suggestionId: string, text: string, ctx: AuditContext) {
       const rounds = await repo.roundsOf(db, round.studyId);
       const round0 = rounds.find((r) => r.number === 0);
-      const suggestion = round0 ? (await repo.suggestionsOf(db, round0.id)).find((x) => x.id === suggestionId) : undefined;
+      const suggestion = round0
+        ? (await repo.suggestionsOf(db, round0.id)).find((x) => x.id === suggestionId)
+        : undefined;
       if (!suggestion) throw new FieldError('text', 'That suggestion is not part of this study');
       if (suggestion.usedForItemId) throw new FieldError('text', 'That suggestion is already an item');
       return db.transaction(async (tx) => {
         const [item] = await this.addItems(round, [{ text, domain: '', stage: null, area: null }], ctx, tx);
-        if (!(await repo.markSuggestionUsed(tx, suggestionId, item!.id))) throw new FieldError('text', 'That suggestion is already an item');
+        if (!(await repo.markSuggestionUsed(tx, suggestionId, item!.id)))
+          throw new FieldError('text', 'That suggestion is already an item');
         return item!;
       });
     },
@@ -461,11 +765,20 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const round = rounds.find((r) => r.status === 'open');
       if (!round) return { round: undefined, rounds };
       const items = await repo.itemsOf(db, round.id);
-      const mine = new Map((await repo.ratingsOfPanellist(db, panellist.id, items.map((i) => i.id))).map((r) => [r.itemId, r]));
+      const mine = new Map(
+        (
+          await repo.ratingsOfPanellist(
+            db,
+            panellist.id,
+            items.map((i) => i.id),
+          )
+        ).map((r) => [r.itemId, r]),
+      );
       const part = (await repo.participationOf(db, [round.id])).find((p) => p.panellistId === panellist.id);
       const prevRound = rounds.find((r) => r.number === round.number - 1 && r.number > 0 && r.status === 'closed');
       const feedback = new Map<string, Awaited<ReturnType<typeof this.feedbackFor>>[number]>();
-      if (prevRound) for (const f of await this.feedbackFor(study, prevRound, round, panellist)) feedback.set(f.itemId, f);
+      if (prevRound)
+        for (const f of await this.feedbackFor(study, prevRound, round, panellist)) feedback.set(f.itemId, f);
       return { round, rounds, items, mine, completedAt: part?.completedAt ?? null, feedback, prevRound };
     },
 
@@ -493,8 +806,11 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         const prev = parentId ? prevById.get(parentId) : undefined;
         if (!prev) continue;
         const mineRows = ratingsByItem.get(prev.id) ?? [];
-        const dist = (rows: typeof mineRows) => values.map((v) => ({ value: v, count: rows.filter((r) => r.rating === v).length }));
-        const groups = [...new Set(mineRows.map((r) => panel.get(r.panellistId)?.stakeholderType).filter((g): g is string => !!g))].sort();
+        const dist = (rows: typeof mineRows) =>
+          values.map((v) => ({ value: v, count: rows.filter((r) => r.rating === v).length }));
+        const groups = [
+          ...new Set(mineRows.map((r) => panel.get(r.panellistId)?.stakeholderType).filter((g): g is string => !!g)),
+        ].sort();
         const own = panellist ? mineRows.find((r) => r.panellistId === panellist.id) : undefined;
         const stats = shownItem(byCode.get(prev.code)!);
         const mine = panellist ? stats.groups[panellist.stakeholderType] : undefined;
@@ -512,7 +828,10 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           compareWith: mine && !mine.withheld ? ('group' as const) : ('panel' as const),
           compareMedian: panellist ? (mine && !mine.withheld ? mine.median : stats.median) : null,
           // Anonymised: no names, in alphabetical order so position reveals nothing.
-          comments: mineRows.map((r) => r.comment.trim()).filter(Boolean).sort((a, b) => a.localeCompare(b)),
+          comments: mineRows
+            .map((r) => r.comment.trim())
+            .filter(Boolean)
+            .sort((a, b) => a.localeCompare(b)),
         });
       }
       return out;
@@ -523,10 +842,21 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
      * must be answered and the round is marked completed. Nothing is saved when
      * anything is invalid; the errors say which item and what to do.
      */
-    async saveRatings(study: repo.Study, panellist: repo.Panellist, roundId: string, inputs: RatingInput[], submit: boolean): Promise<{ errors: Record<string, string> }> {
+    async saveRatings(
+      study: repo.Study,
+      panellist: repo.Panellist,
+      roundId: string,
+      inputs: RatingInput[],
+      submit: boolean,
+    ): Promise<{ errors: Record<string, string> }> {
       const round = await repo.getRound(db, roundId);
       if (!round || round.studyId !== study.id) return { errors: { round: 'That round is not part of this study' } };
-      if (round.status !== 'open') return { errors: { round: `Round ${round.number} is ${round.status === 'closed' ? 'closed' : 'not open yet'}; answers can no longer be saved` } };
+      if (round.status !== 'open')
+        return {
+          errors: {
+            round: `Round ${round.number} is ${round.status === 'closed' ? 'closed' : 'not open yet'}; answers can no longer be saved`,
+          },
+        };
       const items = await repo.itemsOf(db, round.id);
       const itemById = new Map(items.map((i) => [i.id, i]));
       const scale = study.scale as Scale;
@@ -534,7 +864,12 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const previousMedians = new Map<string, { median: number | null; whose: string }>();
       if (study.reasonDistance !== null) {
         const prev = (await repo.roundsOf(db, study.id)).find((r) => r.number === round.number - 1 && r.number > 0);
-        if (prev) for (const f of await this.feedbackFor(study, prev, round, panellist)) previousMedians.set(f.itemId, { median: f.compareMedian, whose: f.compareWith === 'group' ? "your group's" : "the panel's" });
+        if (prev)
+          for (const f of await this.feedbackFor(study, prev, round, panellist))
+            previousMedians.set(f.itemId, {
+              median: f.compareMedian,
+              whose: f.compareWith === 'group' ? "your group's" : "the panel's",
+            });
       }
       for (const input of inputs) {
         const item = itemById.get(input.itemId);
@@ -544,7 +879,10 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         }
         const field = `rating-${item.id}`;
         if (input.value === 'unable' && !study.allowUnable) errors[field] = `Choose a rating for item ${item.code}`;
-        if (typeof input.value === 'number' && (!Number.isInteger(input.value) || input.value < scale.min || input.value > scale.max)) {
+        if (
+          typeof input.value === 'number' &&
+          (!Number.isInteger(input.value) || input.value < scale.min || input.value > scale.max)
+        ) {
           errors[field] = `Choose a rating from ${scale.min} to ${scale.max} for item ${item.code}`;
         }
         // The rating form has a comment and a reason per item, outside parseForm: both go through the shared guard here.
@@ -552,14 +890,30 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         if (comment) errors[`comment-${item.id}`] = comment;
         const reason = textProblem(input.reason, `your reason for item ${item.code}`, RESPONSE_TEXT_MAX);
         if (reason) errors[`reason-${item.id}`] = reason;
-        else if (typeof input.value === 'number' && isFar(input.value, previousMedians.get(item.id)?.median, study.reasonDistance) && !input.reason.trim()) {
-          errors[`reason-${item.id}`] = `Your rating for item ${item.code} is ${study.reasonDistance} or more points from ${previousMedians.get(item.id)!.whose} median last round. Say briefly why`;
+        else if (
+          typeof input.value === 'number' &&
+          isFar(input.value, previousMedians.get(item.id)?.median, study.reasonDistance) &&
+          !input.reason.trim()
+        ) {
+          errors[`reason-${item.id}`] =
+            `Your rating for item ${item.code} is ${study.reasonDistance} or more points from ${previousMedians.get(item.id)!.whose} median last round. Say briefly why`;
         }
       }
       if (submit) {
         const answered = new Set(inputs.filter((i) => i.value !== undefined).map((i) => i.itemId));
-        const saved = new Set((await repo.ratingsOfPanellist(db, panellist.id, items.map((i) => i.id))).map((r) => r.itemId));
-        for (const item of items) if (!answered.has(item.id) && !saved.has(item.id) && !errors[`rating-${item.id}`]) errors[`rating-${item.id}`] = `Rate item ${item.code}${study.allowUnable ? ', or choose "unable to rate"' : ''}`;
+        const saved = new Set(
+          (
+            await repo.ratingsOfPanellist(
+              db,
+              panellist.id,
+              items.map((i) => i.id),
+            )
+          ).map((r) => r.itemId),
+        );
+        for (const item of items)
+          if (!answered.has(item.id) && !saved.has(item.id) && !errors[`rating-${item.id}`])
+            errors[`rating-${item.id}`] =
+              `Rate item ${item.code}${study.allowUnable ? ', or choose "unable to rate"' : ''}`;
       }
       if (Object.keys(errors).length) return { errors };
       const closedMeanwhile = await db.transaction(async (tx) => {
@@ -569,12 +923,19 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         await repo.markStarted(tx, panellist.id, round.id, now);
         for (const input of inputs) {
           if (input.value === undefined) continue;
-          await repo.upsertRating(tx, { itemId: input.itemId, panellistId: panellist.id, rating: input.value === 'unable' ? null : input.value, comment: input.comment.trim(), reason: input.reason.trim() });
+          await repo.upsertRating(tx, {
+            itemId: input.itemId,
+            panellistId: panellist.id,
+            rating: input.value === 'unable' ? null : input.value,
+            comment: input.comment.trim(),
+            reason: input.reason.trim(),
+          });
         }
         if (submit) await repo.markCompleted(tx, panellist.id, round.id, now);
         return false;
       });
-      if (closedMeanwhile) return { errors: { round: `Round ${round.number} has just closed; answers can no longer be saved` } };
+      if (closedMeanwhile)
+        return { errors: { round: `Round ${round.number} has just closed; answers can no longer be saved` } };
       return { errors: {} };
     },
 
@@ -604,7 +965,11 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         const prev = analyses[i - 1]!;
         const cur = analyses[i]!;
         const edges = await repo.lineageInto(db, cur.round.id);
-        const c = roundChanges(prev.items.map((x) => x.id), cur.items.map((x) => x.id), edges);
+        const c = roundChanges(
+          prev.items.map((x) => x.id),
+          cur.items.map((x) => x.id),
+          edges,
+        );
         const codeOf = new Map([...prev.items, ...cur.items].map((x) => [x.id, `${x.code}`]));
         changes.push({
           round: cur.round,
@@ -619,7 +984,9 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       // Where each final item came from, when that is more than itself carried forward (merged, split, renumbered).
       const edges: LineageEdge[] = [];
       for (const a of analyses) edges.push(...(await repo.lineageInto(db, a.round.id)));
-      const label = new Map(analyses.flatMap((a) => a.items.map((i) => [i.id, { code: i.code, round: a.round.number }] as const)));
+      const label = new Map(
+        analyses.flatMap((a) => a.items.map((i) => [i.id, { code: i.code, round: a.round.number }] as const)),
+      );
       const origins = new Map<string, string>();
       const final = (await agreedParts.agreed(study, analyses)).list;
       for (const { item } of final) {
@@ -627,12 +994,32 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
         const first = generations[generations.length - 1];
         if (!first) continue;
         const codes = first.map((id) => label.get(id)).filter((x): x is { code: string; round: number } => !!x);
-        if (codes.length > 1 || codes.some((c) => c.code !== item.code)) origins.set(item.id, `from round ${codes[0]!.round} item${codes.length > 1 ? 's' : ''} ${codes.map((c) => c.code).join(' + ')}`);
+        if (codes.length > 1 || codes.some((c) => c.code !== item.code))
+          origins.set(
+            item.id,
+            `from round ${codes[0]!.round} item${codes.length > 1 ? 's' : ''} ${codes.map((c) => c.code).join(' + ')}`,
+          );
       }
       const last = analyses[analyses.length - 1];
-      const allSettled = !!last && last.round.status === 'closed' && last.analysis.items.length > 0 && last.analysis.items.every((i) => i.verdict !== 'none' || i.stability?.stable === true);
+      const allSettled =
+        !!last &&
+        last.round.status === 'closed' &&
+        last.analysis.items.length > 0 &&
+        last.analysis.items.every((i) => i.verdict !== 'none' || i.stability?.stable === true);
       const s = settingsOf(study);
-      return { study, settings: s, ruleText: describeRule(s.rule, s.scale, s.quartileMethod), rounds, analyses, changes, origins, final, allSettled, settingChanges: await repo.settingChanges(db, study.id), attrition: await this.attrition(study) };
+      return {
+        study,
+        settings: s,
+        ruleText: describeRule(s.rule, s.scale, s.quartileMethod),
+        rounds,
+        analyses,
+        changes,
+        origins,
+        final,
+        allSettled,
+        settingChanges: await repo.settingChanges(db, study.id),
+        attrition: await this.attrition(study),
+      };
     },
 
     /** The panellist's own ratings in every closed round beside the panel's figures. */
@@ -641,10 +1028,23 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const out = [];
       for (const round of rounds) {
         const { analysis, items } = await analyse(study, round);
-        const mine = new Map((await repo.ratingsOfPanellist(db, panellist.id, items.map((i) => i.id))).map((r) => [r.itemId, r]));
+        const mine = new Map(
+          (
+            await repo.ratingsOfPanellist(
+              db,
+              panellist.id,
+              items.map((i) => i.id),
+            )
+          ).map((r) => [r.itemId, r]),
+        );
         out.push({
           round,
-          items: items.map((item, n) => ({ item, stats: shownItem(analysis.items[n]!), own: mine.has(item.id) ? (mine.get(item.id)!.rating ?? 'unable') : null, group: shownGroup(analysis.items[n]!.groups?.[panellist.stakeholderType]) })),
+          items: items.map((item, n) => ({
+            item,
+            stats: shownItem(analysis.items[n]!),
+            own: mine.has(item.id) ? (mine.get(item.id)!.rating ?? 'unable') : null,
+            group: shownGroup(analysis.items[n]!.groups?.[panellist.stakeholderType]),
+          })),
         });
       }
       return out;
@@ -661,8 +1061,21 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
       const panel = await repo.panelOf(db, study.id);
       const byId = new Map(panel.map((p) => [p.id, p]));
       // Numbered in the order of the random ids: invitation order or email would tell the study team who P001 is.
-      const pseudonym = new Map([...panel].sort((a, b) => a.id.localeCompare(b.id)).map((p, i) => [p.id, `P${String(i + 1).padStart(3, '0')}`]));
-      const rows: { round: number; panellistId: string; panellist: string; name: string; group: string; area: string; item: string; rating: number | 'NA'; comment: string; reason: string }[] = [];
+      const pseudonym = new Map(
+        [...panel].sort((a, b) => a.id.localeCompare(b.id)).map((p, i) => [p.id, `P${String(i + 1).padStart(3, '0')}`]),
+      );
+      const rows: {
+        round: number;
+        panellistId: string;
+        panellist: string;
+        name: string;
+        group: string;
+        area: string;
+        item: string;
+        rating: number | 'NA';
+        comment: string;
+        reason: string;
+      }[] = [];
       for (const round of rounds) {
         const items = new Map((await repo.itemsOf(db, round.id)).map((i) => [i.id, i]));
         for (const r of await repo.ratingsOfRound(db, round.id)) {
@@ -682,7 +1095,12 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
           });
         }
       }
-      rows.sort((a, b) => a.round - b.round || a.item.localeCompare(b.item, 'en', { numeric: true }) || a.panellist.localeCompare(b.panellist));
+      rows.sort(
+        (a, b) =>
+          a.round - b.round ||
+          a.item.localeCompare(b.item, 'en', { numeric: true }) ||
+          a.panellist.localeCompare(b.panellist),
+      );
       if (study.namesInExports) return rows.map(({ panellistId: _, ...row }) => row);
       const labels = exportLabels(new Map(rows.map((r) => [r.panellistId, { group: r.group, area: r.area }])));
       return rows.map(({ panellistId, ...row }) => ({ ...row, ...labels.get(panellistId)! }));

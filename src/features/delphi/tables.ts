@@ -79,7 +79,10 @@ export const delphiItems = pgTable(
     sourceIdentifier: uuid('source_identifier'),
     position: integer('position').notNull(),
   },
-  (t) => [unique('delphi_items_code_uq').on(t.roundId, t.code), index('delphi_items_round_idx').on(t.roundId, t.position)],
+  (t) => [
+    unique('delphi_items_code_uq').on(t.roundId, t.code),
+    index('delphi_items_round_idx').on(t.roundId, t.position),
+  ],
 );
 
 /** Where an item came from: carried forward, reworded, merged from several, split from one. */
@@ -128,7 +131,10 @@ export const delphiParticipation = pgTable(
     completedAt: tstz('completed_at'),
     remindedAt: tstz('reminded_at'),
   },
-  (t) => [unique('delphi_participation_uq').on(t.panellistId, t.roundId), index('delphi_participation_round_idx').on(t.roundId)],
+  (t) => [
+    unique('delphi_participation_uq').on(t.panellistId, t.roundId),
+    index('delphi_participation_round_idx').on(t.roundId),
+  ],
 );
 
 export const delphiRatings = pgTable(
@@ -147,7 +153,10 @@ export const delphiRatings = pgTable(
     reason: text('reason').notNull().default(''),
     updatedAt: updatedAt(),
   },
-  (t) => [unique('delphi_ratings_uq').on(t.itemId, t.panellistId), index('delphi_ratings_panellist_idx').on(t.panellistId)],
+  (t) => [
+    unique('delphi_ratings_uq').on(t.itemId, t.panellistId),
+    index('delphi_ratings_panellist_idx').on(t.panellistId),
+  ],
 );
 
 /** Round 0: open suggestions that facilitators turn into items. */

@@ -34,16 +34,79 @@ interface DemoPerson {
 
 const PEOPLE: DemoPerson[] = [
   { email: 'admin@waymark.example', name: 'Alex Morgan', label: 'Platform admin', platformRoles: ['admin'] },
-  { email: 'lead@waymark.example', name: 'Priya Shah', label: 'Programme lead', profession: 'Consultant physiotherapist', programmeRole: 'lead' },
-  { email: 'facilitator@waymark.example', name: 'Tom Okafor', label: 'Facilitator', profession: 'Practice educator', programmeRole: 'facilitator' },
-  { email: 'analyst@waymark.example', name: 'Mei Chen', label: 'Analyst', profession: 'Research associate', programmeRole: 'analyst' },
-  { email: 'clinician@waymark.example', name: 'Sam Reid', label: 'Participant (clinician, Musculoskeletal)', profession: 'Advanced practice physiotherapist', programmeRole: 'participant', stakeholderType: 'Clinician', area: 'Musculoskeletal' },
-  { email: 'citizen@waymark.example', name: 'Jo Evans', label: 'Participant (patient or citizen)', programmeRole: 'participant', stakeholderType: 'Patient or citizen' },
-  { email: 'reviewer@waymark.example', name: 'Ruth Adeyemi', label: 'Stakeholder reviewer (professional body)', profession: 'Professional adviser', programmeRole: 'stakeholder-reviewer', stakeholderType: 'Professional body' },
-  { email: 'engagement@waymark.example', name: 'David Byrne', label: 'Engagement group member', profession: 'Director of nursing', programmeRole: 'engagement-member' },
-  { email: 'practitioner@waymark.example', name: 'Aisha Patel', label: 'Practitioner following the pathway', profession: 'Advanced clinical practitioner', platformRoles: ['practitioner'] },
-  { email: 'supervisor@waymark.example', name: 'Gareth Lewis', label: 'Supervisor', profession: 'Consultant nurse', platformRoles: ['supervisor'] },
-  { email: 'consultant@waymark.example', name: 'Nia Hughes', label: 'Practitioner with a portfolio under way', profession: 'Consultant practitioner (MSK)', platformRoles: ['practitioner'] },
+  {
+    email: 'lead@waymark.example',
+    name: 'Priya Shah',
+    label: 'Programme lead',
+    profession: 'Consultant physiotherapist',
+    programmeRole: 'lead',
+  },
+  {
+    email: 'facilitator@waymark.example',
+    name: 'Tom Okafor',
+    label: 'Facilitator',
+    profession: 'Practice educator',
+    programmeRole: 'facilitator',
+  },
+  {
+    email: 'analyst@waymark.example',
+    name: 'Mei Chen',
+    label: 'Analyst',
+    profession: 'Research associate',
+    programmeRole: 'analyst',
+  },
+  {
+    email: 'clinician@waymark.example',
+    name: 'Sam Reid',
+    label: 'Participant (clinician, Musculoskeletal)',
+    profession: 'Advanced practice physiotherapist',
+    programmeRole: 'participant',
+    stakeholderType: 'Clinician',
+    area: 'Musculoskeletal',
+  },
+  {
+    email: 'citizen@waymark.example',
+    name: 'Jo Evans',
+    label: 'Participant (patient or citizen)',
+    programmeRole: 'participant',
+    stakeholderType: 'Patient or citizen',
+  },
+  {
+    email: 'reviewer@waymark.example',
+    name: 'Ruth Adeyemi',
+    label: 'Stakeholder reviewer (professional body)',
+    profession: 'Professional adviser',
+    programmeRole: 'stakeholder-reviewer',
+    stakeholderType: 'Professional body',
+  },
+  {
+    email: 'engagement@waymark.example',
+    name: 'David Byrne',
+    label: 'Engagement group member',
+    profession: 'Director of nursing',
+    programmeRole: 'engagement-member',
+  },
+  {
+    email: 'practitioner@waymark.example',
+    name: 'Aisha Patel',
+    label: 'Practitioner following the pathway',
+    profession: 'Advanced clinical practitioner',
+    platformRoles: ['practitioner'],
+  },
+  {
+    email: 'supervisor@waymark.example',
+    name: 'Gareth Lewis',
+    label: 'Supervisor',
+    profession: 'Consultant nurse',
+    platformRoles: ['supervisor'],
+  },
+  {
+    email: 'consultant@waymark.example',
+    name: 'Nia Hughes',
+    label: 'Practitioner with a portfolio under way',
+    profession: 'Consultant practitioner (MSK)',
+    platformRoles: ['practitioner'],
+  },
 ];
 
 /** Services the pathway part of the demo uses. */
@@ -54,7 +117,8 @@ export interface DemoPathwayServices {
   groups: GroupService;
 }
 
-export const demoAccounts = (): DemoAccount[] => PEOPLE.map((p) => ({ email: p.email, password: DEMO_PASSWORD, label: p.label }));
+export const demoAccounts = (): DemoAccount[] =>
+  PEOPLE.map((p) => ({ email: p.email, password: DEMO_PASSWORD, label: p.label }));
 
 /**
  * Creates the demo programme and one account per role. Safe to run twice:
@@ -76,21 +140,35 @@ export async function seedDemo(
   {
     const users = new Map<string, string>();
     for (const p of PEOPLE) {
-      const user = await accounts.register({ email: p.email, name: p.name, password: DEMO_PASSWORD, profession: p.profession ?? null, organisation: 'Demo NHS Trust' }, ctx, p.platformRoles ?? []);
+      const user = await accounts.register(
+        {
+          email: p.email,
+          name: p.name,
+          password: DEMO_PASSWORD,
+          profession: p.profession ?? null,
+          organisation: 'Demo NHS Trust',
+        },
+        ctx,
+        p.platformRoles ?? [],
+      );
       users.set(p.email, user.id);
     }
     const adminId = users.get(PEOPLE[0]!.email)!;
     const programmeId = await programmes.create(
       {
         name: DEMO_PROGRAMME,
-        description: 'A demonstration programme: co-creating the development pathway from advanced to consultant practice with three clinical areas.',
+        description:
+          'A demonstration programme: co-creating the development pathway from advanced to consultant practice with three clinical areas.',
         areas: [],
         stakeholderTypes: [],
       },
       adminId,
       ctx,
     );
-    const [types, areas] = await Promise.all([programmes.stakeholderTypesOf(programmeId), programmes.areasOf(programmeId)]);
+    const [types, areas] = await Promise.all([
+      programmes.stakeholderTypesOf(programmeId),
+      programmes.areasOf(programmeId),
+    ]);
     for (const p of PEOPLE) {
       if (!p.programmeRole) continue;
       await programmes.addMember(
@@ -109,8 +187,21 @@ export async function seedDemo(
     await loadShippedFrameworks(frameworks, ctx);
     await seedDemoStudy(programmeId, users.get('lead@waymark.example')!, frameworks, delphi);
     await seedDemoWorkshop(programmeId, users.get('facilitator@waymark.example')!, workshops);
-    await programmes.setStage(programmeId, 'workshops', 'in-progress', 'The MSK research and innovation workshop is live.', adminId, ctx);
-    await seedDemoPortfolio(programmeId, users.get('consultant@waymark.example')!, users.get('supervisor@waymark.example')!, frameworks, pathwayServices);
+    await programmes.setStage(
+      programmeId,
+      'workshops',
+      'in-progress',
+      'The MSK research and innovation workshop is live.',
+      adminId,
+      ctx,
+    );
+    await seedDemoPortfolio(
+      programmeId,
+      users.get('consultant@waymark.example')!,
+      users.get('supervisor@waymark.example')!,
+      frameworks,
+      pathwayServices,
+    );
   }
   log.info({ accounts: PEOPLE.length }, 'demo data created');
   return true;
@@ -122,7 +213,10 @@ const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export async function loadShippedFrameworks(frameworks: FrameworksService, ctx = SYSTEM_CONTEXT): Promise<number> {
   let n = 0;
   // The core framework first, so area frameworks' mappings point at something that exists.
-  const files = fs.readdirSync(CONTENT_DIR).filter((f) => f.endsWith('.json')).sort((a, b) => Number(b === 'consultant.json') - Number(a === 'consultant.json') || a.localeCompare(b));
+  const files = fs
+    .readdirSync(CONTENT_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort((a, b) => Number(b === 'consultant.json') - Number(a === 'consultant.json') || a.localeCompare(b));
   for (const file of files) {
     const preview = await frameworks.preview('json', fs.readFileSync(path.join(CONTENT_DIR, file), 'utf8'));
     if (!preview.ok) continue;
@@ -133,7 +227,12 @@ export async function loadShippedFrameworks(frameworks: FrameworksService, ctx =
 }
 
 /** A study in the demo programme with round 1 open: the transition-stage statements, rated by the demo participants. */
-async function seedDemoStudy(programmeId: string, leadId: string, frameworks: FrameworksService, delphi: DelphiService) {
+async function seedDemoStudy(
+  programmeId: string,
+  leadId: string,
+  frameworks: FrameworksService,
+  delphi: DelphiService,
+) {
   const ctx = SYSTEM_CONTEXT;
   const core = await frameworks.find('WM-CONSULTANT', undefined, false);
   if (!core) return;
@@ -157,7 +256,9 @@ async function seedDemoStudy(programmeId: string, leadId: string, frameworks: Fr
   const study = (await delphi.getStudy(studyId))!;
   const [round1] = await delphi.rounds(studyId);
   await delphi.addFromFramework(round1!, core.version.id, 'transition', ctx);
-  for (const p of PEOPLE.filter((x) => x.programmeRole === 'participant' || x.programmeRole === 'stakeholder-reviewer')) {
+  for (const p of PEOPLE.filter(
+    (x) => x.programmeRole === 'participant' || x.programmeRole === 'stakeholder-reviewer',
+  )) {
     await delphi.invite(study, [p.email], p.stakeholderType ?? 'Other', p.area ?? null, ctx);
   }
   await delphi.openRound(round1!, new Date(Date.now() + 14 * 86_400_000), ctx);
@@ -168,15 +269,36 @@ async function seedDemoWorkshop(programmeId: string, facilitatorId: string, work
   const ctx = SYSTEM_CONTEXT;
   const id = await workshops.create(
     programmeId,
-    { kind: 'area', title: 'Musculoskeletal: research and innovation (demo)', area: 'Musculoskeletal', pillar: 'Research and innovation', startsAt: null, place: 'Demo room', onlineUrl: '', anonymous: true, facilitatorsSeeIdentity: false, templateId: null },
+    {
+      kind: 'area',
+      title: 'Musculoskeletal: research and innovation (demo)',
+      area: 'Musculoskeletal',
+      pillar: 'Research and innovation',
+      startsAt: null,
+      place: 'Demo room',
+      onlineUrl: '',
+      anonymous: true,
+      facilitatorsSeeIdentity: false,
+      templateId: null,
+    },
     facilitatorId,
     ctx,
   );
   const [first] = await workshops.activities(id);
   await workshops.start((await workshops.get(id))!, first!.id, ctx);
   const people = [
-    await workshops.join((await workshops.get(id))!, { name: '', stakeholderType: 'Clinician', area: 'Musculoskeletal', userId: null }),
-    await workshops.join((await workshops.get(id))!, { name: '', stakeholderType: 'Patient or citizen', area: null, userId: null }),
+    await workshops.join((await workshops.get(id))!, {
+      name: '',
+      stakeholderType: 'Clinician',
+      area: 'Musculoskeletal',
+      userId: null,
+    }),
+    await workshops.join((await workshops.get(id))!, {
+      name: '',
+      stakeholderType: 'Patient or citizen',
+      area: null,
+      userId: null,
+    }),
   ];
   const texts = [
     'Give people with long-term pain a consultant who sees the whole picture',
@@ -184,7 +306,16 @@ async function seedDemoWorkshop(programmeId: string, facilitatorId: string, work
     'Make it clear to employers what a consultant practitioner adds',
   ];
   const notes = [];
-  for (const [n, text] of texts.entries()) notes.push((await workshops.addNote((await workshops.get(id))!, { activityId: first!.id, text, clientKey: `demo-note-${n}`, participant: people[n % 2]!, enteredBy: null }, ctx)).note);
+  for (const [n, text] of texts.entries())
+    notes.push(
+      (
+        await workshops.addNote(
+          (await workshops.get(id))!,
+          { activityId: first!.id, text, clientKey: `demo-note-${n}`, participant: people[n % 2]!, enteredBy: null },
+          ctx,
+        )
+      ).note,
+    );
   const w = (await workshops.get(id))!;
   const cluster = await workshops.createCluster(w, first!.id, 'Better care for people', ctx);
   await workshops.organise(w, first!.id, [notes[0]!.id], { kind: 'move', clusterId: cluster }, ctx);
@@ -196,24 +327,63 @@ async function seedDemoWorkshop(programmeId: string, facilitatorId: string, work
  * pieces of evidence (one verified by the supervisor, one waiting for a
  * colleague's link, one waiting for the supervisor), a plan, a supervision meeting and a cohort in the demo programme.
  */
-async function seedDemoPortfolio(programmeId: string, practitionerId: string, supervisorId: string, frameworks: FrameworksService, s: DemoPathwayServices) {
+async function seedDemoPortfolio(
+  programmeId: string,
+  practitionerId: string,
+  supervisorId: string,
+  frameworks: FrameworksService,
+  s: DemoPathwayServices,
+) {
   const ctx = SYSTEM_CONTEXT;
   const core = await frameworks.find('WM-CONSULTANT', undefined, false);
   if (!core?.version) return;
   const started = new Date(Date.now() - 500 * 86_400_000).toISOString().slice(0, 10);
-  await s.pathway.saveProfile(practitionerId, { profession: 'Physiotherapist', registration: 'HCPC PH00000 (demo)', clinicalArea: 'Musculoskeletal', currentPost: 'Consultant physiotherapist, MSK', employer: 'Demo NHS Trust', consultantPostStart: started, stageOverride: null, overrideReason: '' }, ctx);
+  await s.pathway.saveProfile(
+    practitionerId,
+    {
+      profession: 'Physiotherapist',
+      registration: 'HCPC PH00000 (demo)',
+      clinicalArea: 'Musculoskeletal',
+      currentPost: 'Consultant physiotherapist, MSK',
+      employer: 'Demo NHS Trust',
+      consultantPostStart: started,
+      stageOverride: null,
+      overrideReason: '',
+    },
+    ctx,
+  );
   const p = await s.pathway.start(practitionerId, core.version.id, ctx);
   await s.review.addSupervisor(practitionerId, 'supervisor@waymark.example', ctx);
   const { grouped } = await s.pathway.view(p);
   const statements = grouped.flatMap((g) => g.statements);
-  await s.pathway.assess(p, Object.fromEntries(statements.map((st, i) => [st.identifier, ['developing', 'confident', 'not-yet', 'evidenced'][i % 4]!])), ctx);
+  await s.pathway.assess(
+    p,
+    Object.fromEntries(
+      statements.map((st, i) => [st.identifier, ['developing', 'confident', 'not-yet', 'evidenced'][i % 4]!]),
+    ),
+    ctx,
+  );
   const pieces = [
-    { kind: 'improvement', title: 'Redesigned the MSK first-contact triage pathway (demo)', reflection: 'What happened: waits for first assessment fell from nine weeks to five. So what: people with complex presentations reached the right clinician sooner. Now what: share the model with the other two localities.' },
-    { kind: 'teaching', title: 'Taught the advanced practice cohort on shared decisions (demo)', reflection: 'A half-day session for twelve advanced practitioners, written with a patient partner.' },
-    { kind: 'inquiry', title: 'Service evaluation of injection clinic outcomes (demo)', reflection: 'Six-month evaluation of outcomes and experience; presented to the clinical governance group.' },
+    {
+      kind: 'improvement',
+      title: 'Redesigned the MSK first-contact triage pathway (demo)',
+      reflection:
+        'What happened: waits for first assessment fell from nine weeks to five. So what: people with complex presentations reached the right clinician sooner. Now what: share the model with the other two localities.',
+    },
+    {
+      kind: 'teaching',
+      title: 'Taught the advanced practice cohort on shared decisions (demo)',
+      reflection: 'A half-day session for twelve advanced practitioners, written with a patient partner.',
+    },
+    {
+      kind: 'inquiry',
+      title: 'Service evaluation of injection clinic outcomes (demo)',
+      reflection: 'Six-month evaluation of outcomes and experience; presented to the clinical governance group.',
+    },
   ];
   const ids: string[] = [];
-  for (const piece of pieces) ids.push(await s.pathway.addEvidence(p, { ...piece, occurredOn: started, template: 'what-so-what' }, ctx));
+  for (const piece of pieces)
+    ids.push(await s.pathway.addEvidence(p, { ...piece, occurredOn: started, template: 'what-so-what' }, ctx));
   for (const [i, id] of ids.entries()) {
     const st = statements[(i * 4) % statements.length];
     if (st) await s.pathway.link(p, id, st.identifier, 'Demo link: this work shows the statement', ctx);
@@ -221,11 +391,34 @@ async function seedDemoPortfolio(programmeId: string, practitionerId: string, su
   // One verified by the supervisor; one waiting for a colleague (the link is in the admin outbox); one waiting for the supervisor.
   await s.review.requestVerification(p, ids[0]!, ctx);
   await s.review.verify(practitionerId, supervisorId, ids[0]!, 'confirm', 'Seen in practice (demo)', ctx);
-  await s.review.requestConfirmation(p, ids[1]!, { name: 'Dr Ada Okafor', email: 'ada.okafor@demo.example', includeReflection: true, message: 'Thank you for confirming the session we ran together.' }, ctx);
+  await s.review.requestConfirmation(
+    p,
+    ids[1]!,
+    {
+      name: 'Dr Ada Okafor',
+      email: 'ada.okafor@demo.example',
+      includeReflection: true,
+      message: 'Thank you for confirming the session we ran together.',
+    },
+    ctx,
+  );
   await s.review.requestVerification(p, ids[2]!, ctx);
   await s.plans.seedFromNeeds(p, ctx);
-  await s.review.recordMeeting(practitionerId, supervisorId, { heldOn: new Date().toISOString().slice(0, 10), notes: 'Reviewed the triage redesign and the evaluation plan (demo).', agreedActions: 'Write up the evaluation for the governance group.' }, ctx);
-  const cohort = await s.groups.create(supervisorId, { kind: 'cohort', name: 'Demo 2026 consultant cohort', versionId: core.version.id, programmeId }, ctx);
+  await s.review.recordMeeting(
+    practitionerId,
+    supervisorId,
+    {
+      heldOn: new Date().toISOString().slice(0, 10),
+      notes: 'Reviewed the triage redesign and the evaluation plan (demo).',
+      agreedActions: 'Write up the evaluation for the governance group.',
+    },
+    ctx,
+  );
+  const cohort = await s.groups.create(
+    supervisorId,
+    { kind: 'cohort', name: 'Demo 2026 consultant cohort', versionId: core.version.id, programmeId },
+    ctx,
+  );
   await s.groups.invite(cohort, 'consultant@waymark.example', ctx);
   await s.groups.accept(cohort.id, practitionerId, ctx);
 }

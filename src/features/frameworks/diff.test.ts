@@ -21,7 +21,14 @@ const cap2 = item('c2', '1.2', { type: 'capability', parentCode: '1', stage: nul
 describe('diffVersions', () => {
   it('finds nothing between a version and itself', () => {
     const v = [domain, cap1, item('1', '1.1.1')];
-    expect(diffVersions(v, v)).toEqual({ added: [], removed: [], reworded: [], moved: [], stageChanged: [], unchanged: 3 });
+    expect(diffVersions(v, v)).toEqual({
+      added: [],
+      removed: [],
+      reworded: [],
+      moved: [],
+      stageChanged: [],
+      unchanged: 3,
+    });
   });
 
   it('finds added, removed, reworded, moved and stage-changed items', () => {
@@ -45,7 +52,10 @@ describe('diffVersions', () => {
   });
 
   it('counts an item that changed in several ways under each heading', () => {
-    const d = diffVersions([domain, cap1, cap2, item('1', '1.1.1')], [domain, cap1, cap2, item('1', '1.2.1', { parentCode: '1.2', text: 'New words', stage: 'years-3-5' })]);
+    const d = diffVersions(
+      [domain, cap1, cap2, item('1', '1.1.1')],
+      [domain, cap1, cap2, item('1', '1.2.1', { parentCode: '1.2', text: 'New words', stage: 'years-3-5' })],
+    );
     expect(d.reworded).toHaveLength(1);
     expect(d.moved).toHaveLength(1);
     expect(d.stageChanged).toHaveLength(1);
@@ -60,7 +70,10 @@ describe('diffVersions', () => {
 
   it('sees a parent renumbered with its children as no move for the children', () => {
     const capRenumbered = { ...cap1, code: '1.5' };
-    const d = diffVersions([domain, cap1, item('1', '1.1.1')], [domain, capRenumbered, item('1', '1.5.1', { parentCode: '1.5' })]);
+    const d = diffVersions(
+      [domain, cap1, item('1', '1.1.1')],
+      [domain, capRenumbered, item('1', '1.5.1', { parentCode: '1.5' })],
+    );
     expect(d.moved.map((c) => [c.code, c.changes])).toEqual([
       ['1.5', ['renumbered']],
       ['1.5.1', ['renumbered']],
@@ -74,7 +87,17 @@ describe('diffVersions', () => {
 });
 
 describe('identical text is not a rewording', () => {
-  const item = (text: string, description = '') => ({ identifier: '00000000-0000-4000-8000-000000000001', code: '1', type: 'domain' as const, parentCode: null, text, description, stage: null, area: null, notes: '' });
+  const item = (text: string, description = '') => ({
+    identifier: '00000000-0000-4000-8000-000000000001',
+    code: '1',
+    type: 'domain' as const,
+    parentCode: null,
+    text,
+    description,
+    stage: null,
+    area: null,
+    notes: '',
+  });
   it.each([
     ['line endings and repeated spaces', 'Expert  practice\r\nin context', 'Expert practice\nin context'],
     ['composed and decomposed accents', 'Caf\u00e9 culture', 'Cafe\u0301 culture'],

@@ -39,7 +39,8 @@ export function diffVersions(from: FrameworkItem[], to: FrameworkItem[]): Versio
   const after = new Map(to.map((i) => [i.identifier, i]));
   const codeToIdBefore = new Map(from.map((i) => [i.code, i.identifier]));
   const codeToIdAfter = new Map(to.map((i) => [i.code, i.identifier]));
-  const parentId = (codes: Map<string, string>, code: string | null) => (code === null ? null : (codes.get(code) ?? code));
+  const parentId = (codes: Map<string, string>, code: string | null) =>
+    code === null ? null : (codes.get(code) ?? code);
 
   const result: VersionDiff = { added: [], removed: [], reworded: [], moved: [], stageChanged: [], unchanged: 0 };
   for (const a of to) {
@@ -48,7 +49,14 @@ export function diffVersions(from: FrameworkItem[], to: FrameworkItem[]): Versio
       result.added.push({ identifier: a.identifier, code: a.code, type: a.type, after: a, changes: [] });
       continue;
     }
-    const change: ItemChange = { identifier: a.identifier, code: a.code, type: a.type, before: b, after: a, changes: [] };
+    const change: ItemChange = {
+      identifier: a.identifier,
+      code: a.code,
+      type: a.type,
+      before: b,
+      after: a,
+      changes: [],
+    };
     if (!sameText(b.text, a.text) || !sameText(b.description, a.description)) change.changes.push('reworded');
     if (parentId(codeToIdBefore, b.parentCode) !== parentId(codeToIdAfter, a.parentCode)) change.changes.push('moved');
     else if (b.code !== a.code) change.changes.push('renumbered');
@@ -58,6 +66,8 @@ export function diffVersions(from: FrameworkItem[], to: FrameworkItem[]): Versio
     if (change.changes.includes('stage')) result.stageChanged.push(change);
     if (change.changes.length === 0) result.unchanged++;
   }
-  for (const b of from) if (!after.has(b.identifier)) result.removed.push({ identifier: b.identifier, code: b.code, type: b.type, before: b, changes: [] });
+  for (const b of from)
+    if (!after.has(b.identifier))
+      result.removed.push({ identifier: b.identifier, code: b.code, type: b.type, before: b, changes: [] });
   return result;
 }

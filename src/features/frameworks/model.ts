@@ -9,16 +9,37 @@ export type ItemType = (typeof ITEM_TYPES)[number];
 
 export const MAPPING_KINDS = ['exact', 'related', 'extends'] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
-export const MAPPING_LABELS: Record<MappingKind, string> = { exact: 'Exact match', related: 'Related', extends: 'Extends' };
+export const MAPPING_LABELS: Record<MappingKind, string> = {
+  exact: 'Exact match',
+  related: 'Related',
+  extends: 'Extends',
+};
 /** How a mapping reads from the statement that maps ("Related to WM-CONSULTANT 1.2") … */
-export const MAPPING_PHRASES: Record<MappingKind, string> = { exact: 'Exact match of', related: 'Related to', extends: 'Extends' };
+export const MAPPING_PHRASES: Record<MappingKind, string> = {
+  exact: 'Exact match of',
+  related: 'Related to',
+  extends: 'Extends',
+};
 /** … and from the statement it maps onto ("LDA.1.1 … (extends this statement)"). */
-export const MAPPED_FROM_PHRASES: Record<MappingKind, string> = { exact: 'an exact match of this statement', related: 'related to this statement', extends: 'extends this statement' };
-export const ITEM_TYPE_LABELS: Record<ItemType, string> = { domain: 'Domain', capability: 'Capability', statement: 'Statement', impact: 'Impact' };
+export const MAPPED_FROM_PHRASES: Record<MappingKind, string> = {
+  exact: 'an exact match of this statement',
+  related: 'related to this statement',
+  extends: 'extends this statement',
+};
+export const ITEM_TYPE_LABELS: Record<ItemType, string> = {
+  domain: 'Domain',
+  capability: 'Capability',
+  statement: 'Statement',
+  impact: 'Impact',
+};
 
 export const VERSION_STATUSES = ['draft', 'published', 'superseded'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
-export const VERSION_STATUS_LABELS: Record<VersionStatus, string> = { draft: 'Draft', published: 'Published', superseded: 'Superseded' };
+export const VERSION_STATUS_LABELS: Record<VersionStatus, string> = {
+  draft: 'Draft',
+  published: 'Published',
+  superseded: 'Superseded',
+};
 
 export const CONSULTANT_STAGES = [
   { key: 'advanced', label: 'Advanced practice level' },
@@ -59,7 +80,12 @@ export const UNSTAGED_LABEL = 'Unstaged';
 /** The stage filter's value for that bucket (a stage key cannot look like it: keys are lower-case). */
 export const UNSTAGED_KEY = '_unstaged';
 
-const key = z.string().trim().min(1).max(60).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, numbers and hyphens');
+const key = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, numbers and hyphens');
 const code = z.string().trim().min(1, 'has no code').max(40, 'code must be 40 characters or fewer');
 
 export const frameworkItemSchema = z.object({
@@ -81,7 +107,12 @@ export const frameworkDocSchema = z.object({
   formatVersion: z.literal(1),
   framework: z.object({
     identifier: z.uuid(),
-    shortName: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'short name must be letters, numbers and hyphens'),
+    shortName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'short name must be letters, numbers and hyphens'),
     title: z.string().trim().min(1).max(300),
     publisher: z.string().trim().max(300).default(''),
     kind: z.enum(['core', 'area']).default('core'),
@@ -97,10 +128,19 @@ export const frameworkDocSchema = z.object({
     sourceNote: z.string().max(2000).default(''),
     licenceNote: z.string().max(2000).default(''),
   }),
-  stages: z.array(z.object({ key, label: z.string().trim().min(1).max(200) })).min(1, 'a framework needs at least one stage'),
+  stages: z
+    .array(z.object({ key, label: z.string().trim().min(1).max(200) }))
+    .min(1, 'a framework needs at least one stage'),
   items: z.array(frameworkItemSchema),
   mappings: z
-    .array(z.object({ fromCode: code, toFramework: z.string().trim().min(1).max(40), toCode: code, kind: z.enum(MAPPING_KINDS) }))
+    .array(
+      z.object({
+        fromCode: code,
+        toFramework: z.string().trim().min(1).max(40),
+        toCode: code,
+        kind: z.enum(MAPPING_KINDS),
+      }),
+    )
     .default([]),
   case: versionCaseSchema.nullish(),
 });
@@ -116,7 +156,11 @@ export type ParseResult = { ok: true; doc: FrameworkDoc } | { ok: false; problem
 
 export const FORMATS = ['case', 'csv', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
-export const FORMAT_LABELS: Record<Format, string> = { case: '1EdTech CASE 1.1 JSON', csv: 'CSV', json: 'Waymark JSON' };
+export const FORMAT_LABELS: Record<Format, string> = {
+  case: '1EdTech CASE 1.1 JSON',
+  csv: 'CSV',
+  json: 'Waymark JSON',
+};
 
 /** Content that stands in for an official publication says so in its source note; pages then label it illustrative. */
 export const isIllustrative = (version: { sourceNote: string }): boolean => /illustrative/i.test(version.sourceNote);

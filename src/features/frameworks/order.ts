@@ -62,7 +62,12 @@ export function canonical(doc: FrameworkDoc): FrameworkDoc {
       ...(i.case ? { case: i.case } : {}),
     })),
     mappings: [...doc.mappings]
-      .sort((a, b) => a.fromCode.localeCompare(b.fromCode, 'en', { numeric: true }) || a.toFramework.localeCompare(b.toFramework) || a.toCode.localeCompare(b.toCode, 'en', { numeric: true }))
+      .sort(
+        (a, b) =>
+          a.fromCode.localeCompare(b.fromCode, 'en', { numeric: true }) ||
+          a.toFramework.localeCompare(b.toFramework) ||
+          a.toCode.localeCompare(b.toCode, 'en', { numeric: true }),
+      )
       .map((m) => ({ fromCode: m.fromCode, toFramework: m.toFramework, toCode: m.toCode, kind: m.kind })),
     ...(doc.case ? { case: doc.case } : {}),
   };

@@ -1,7 +1,14 @@
 import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import type { FrameworkDoc, FrameworkItem } from './model';
-import { frameworkImports, frameworkItems, frameworkMappings, frameworks, frameworkVersions, provenanceLinks } from './tables';
+import {
+  frameworkImports,
+  frameworkItems,
+  frameworkMappings,
+  frameworks,
+  frameworkVersions,
+  provenanceLinks,
+} from './tables';
 
 export type Framework = typeof frameworks.$inferSelect;
 export type Version = typeof frameworkVersions.$inferSelect;
@@ -10,7 +17,10 @@ export type ProvenanceLink = typeof provenanceLinks.$inferSelect;
 export type PendingImport = typeof frameworkImports.$inferSelect;
 
 export async function findFrameworkByShortName(db: Db, shortName: string): Promise<Framework | undefined> {
-  const [row] = await db.select().from(frameworks).where(sql`lower(${frameworks.shortName}) = lower(${shortName})`);
+  const [row] = await db
+    .select()
+    .from(frameworks)
+    .where(sql`lower(${frameworks.shortName}) = lower(${shortName})`);
   return row;
 }
 
@@ -20,7 +30,14 @@ export async function findFrameworkById(db: Db, id: string): Promise<Framework |
 }
 
 export async function upsertFramework(db: Db, f: FrameworkDoc['framework']): Promise<void> {
-  const values = { shortName: f.shortName, title: f.title, publisher: f.publisher, kind: f.kind, area: f.area, description: f.description };
+  const values = {
+    shortName: f.shortName,
+    title: f.title,
+    publisher: f.publisher,
+    kind: f.kind,
+    area: f.area,
+    description: f.description,
+  };
   await db
     .insert(frameworks)
     .values({ id: f.identifier, ...values })
@@ -32,7 +49,11 @@ export async function listFrameworks(db: Db): Promise<Framework[]> {
 }
 
 export async function versionsOf(db: Db, frameworkId: string): Promise<Version[]> {
-  return db.select().from(frameworkVersions).where(eq(frameworkVersions.frameworkId, frameworkId)).orderBy(desc(frameworkVersions.createdAt), desc(frameworkVersions.label));
+  return db
+    .select()
+    .from(frameworkVersions)
+    .where(eq(frameworkVersions.frameworkId, frameworkId))
+    .orderBy(desc(frameworkVersions.createdAt), desc(frameworkVersions.label));
 }
 
 export async function allVersions(db: Db): Promise<(Version & { shortName: string })[]> {
@@ -62,7 +83,13 @@ export async function insertVersion(db: Db, values: typeof frameworkVersions.$in
   return row!;
 }
 
-export async function setVersionStatus(db: Db, id: string, status: string, publishedAt: string | null, changedAt: Date) {
+export async function setVersionStatus(
+  db: Db,
+  id: string,
+  status: string,
+  publishedAt: string | null,
+  changedAt: Date,
+) {
   await db.update(frameworkVersions).set({ status, publishedAt, changedAt }).where(eq(frameworkVersions.id, id));
 }
 
@@ -71,7 +98,13 @@ export async function supersedeOthers(db: Db, frameworkId: string, keepId: strin
   await db
     .update(frameworkVersions)
     .set({ status: 'superseded' })
-    .where(and(eq(frameworkVersions.frameworkId, frameworkId), eq(frameworkVersions.status, 'published'), ne(frameworkVersions.id, keepId)));
+    .where(
+      and(
+        eq(frameworkVersions.frameworkId, frameworkId),
+        eq(frameworkVersions.status, 'published'),
+        ne(frameworkVersions.id, keepId),
+      ),
+    );
 }
 
 export async function touchVersion(db: Db, id: string, changedAt: Date) {
@@ -104,7 +137,11 @@ export async function insertMappings(db: Db, versionId: string, mappings: Framew
 }
 
 export async function itemsOf(db: Db, versionId: string): Promise<ItemRow[]> {
-  return db.select().from(frameworkItems).where(eq(frameworkItems.versionId, versionId)).orderBy(asc(frameworkItems.position));
+  return db
+    .select()
+    .from(frameworkItems)
+    .where(eq(frameworkItems.versionId, versionId))
+    .orderBy(asc(frameworkItems.position));
 }
 
 export async function findItem(db: Db, versionId: string, code: string): Promise<ItemRow | undefined> {
@@ -115,12 +152,20 @@ export async function findItem(db: Db, versionId: string, code: string): Promise
   return row;
 }
 
-export async function updateItem(db: Db, id: string, values: { text: string; stage: string | null; caseData?: unknown }) {
+export async function updateItem(
+  db: Db,
+  id: string,
+  values: { text: string; stage: string | null; caseData?: unknown },
+) {
   await db.update(frameworkItems).set(values).where(eq(frameworkItems.id, id));
 }
 
 export async function mappingsOf(db: Db, versionId: string) {
-  return db.select().from(frameworkMappings).where(eq(frameworkMappings.versionId, versionId)).orderBy(asc(frameworkMappings.fromCode));
+  return db
+    .select()
+    .from(frameworkMappings)
+    .where(eq(frameworkMappings.versionId, versionId))
+    .orderBy(asc(frameworkMappings.fromCode));
 }
 
 /** Items of other frameworks' current versions that map onto `shortName`'s items. */
@@ -141,8 +186,19 @@ export async function mappingsInto(db: Db, shortName: string, versionIds: string
     .from(frameworkMappings)
     .innerJoin(frameworkVersions, eq(frameworkVersions.id, frameworkMappings.versionId))
     .innerJoin(frameworks, eq(frameworks.id, frameworkVersions.frameworkId))
-    .innerJoin(frameworkItems, and(eq(frameworkItems.versionId, frameworkMappings.versionId), eq(frameworkItems.code, frameworkMappings.fromCode)))
-    .where(and(sql`lower(${frameworkMappings.toFramework}) = lower(${shortName})`, inArray(frameworkMappings.versionId, versionIds)))
+    .innerJoin(
+      frameworkItems,
+      and(
+        eq(frameworkItems.versionId, frameworkMappings.versionId),
+        eq(frameworkItems.code, frameworkMappings.fromCode),
+      ),
+    )
+    .where(
+      and(
+        sql`lower(${frameworkMappings.toFramework}) = lower(${shortName})`,
+        inArray(frameworkMappings.versionId, versionIds),
+      ),
+    )
     .orderBy(asc(frameworks.shortName), asc(frameworkMappings.fromCode));
 }
 
@@ -161,7 +217,11 @@ export async function searchCodes(db: Db, versionId: string, q: string): Promise
 }
 
 export async function provenanceOf(db: Db, itemId: string): Promise<ProvenanceLink[]> {
-  return db.select().from(provenanceLinks).where(eq(provenanceLinks.itemId, itemId)).orderBy(asc(provenanceLinks.createdAt));
+  return db
+    .select()
+    .from(provenanceLinks)
+    .where(eq(provenanceLinks.itemId, itemId))
+    .orderBy(asc(provenanceLinks.createdAt));
 }
 
 export async function insertProvenance(db: Db, values: typeof provenanceLinks.$inferInsert) {
@@ -169,7 +229,10 @@ export async function insertProvenance(db: Db, values: typeof provenanceLinks.$i
   return row!;
 }
 
-export async function insertPendingImport(db: Db, values: { userId: string; format: string; filename: string; content: string }) {
+export async function insertPendingImport(
+  db: Db,
+  values: { userId: string; format: string; filename: string; content: string },
+) {
   const [row] = await db.insert(frameworkImports).values(values).returning();
   return row!;
 }
@@ -194,10 +257,17 @@ export async function deletePendingImportsBefore(db: Db, before: Date): Promise<
 }
 
 export async function markPendingImported(db: Db, id: string, versionId: string): Promise<void> {
-  await db.update(frameworkImports).set({ importedVersionId: versionId }).where(and(eq(frameworkImports.id, id), isNull(frameworkImports.importedVersionId)));
+  await db
+    .update(frameworkImports)
+    .set({ importedVersionId: versionId })
+    .where(and(eq(frameworkImports.id, id), isNull(frameworkImports.importedVersionId)));
 }
 
-export async function findItemByIdentifier(db: Db, versionId: string, identifier: string): Promise<ItemRow | undefined> {
+export async function findItemByIdentifier(
+  db: Db,
+  versionId: string,
+  identifier: string,
+): Promise<ItemRow | undefined> {
   const [row] = await db
     .select()
     .from(frameworkItems)
@@ -206,7 +276,10 @@ export async function findItemByIdentifier(db: Db, versionId: string, identifier
 }
 
 export async function maxPosition(db: Db, versionId: string): Promise<number> {
-  const [row] = await db.select({ p: sql<number>`coalesce(max(${frameworkItems.position}), -1)` }).from(frameworkItems).where(eq(frameworkItems.versionId, versionId));
+  const [row] = await db
+    .select({ p: sql<number>`coalesce(max(${frameworkItems.position}), -1)` })
+    .from(frameworkItems)
+    .where(eq(frameworkItems.versionId, versionId));
   return Number(row?.p ?? -1);
 }
 
@@ -221,7 +294,13 @@ export async function hasProvenance(db: Db, versionId: string, sourceType: strin
     .select({ id: provenanceLinks.id })
     .from(provenanceLinks)
     .innerJoin(frameworkItems, eq(frameworkItems.id, provenanceLinks.itemId))
-    .where(and(eq(frameworkItems.versionId, versionId), eq(provenanceLinks.sourceType, sourceType), eq(provenanceLinks.sourceId, sourceId)))
+    .where(
+      and(
+        eq(frameworkItems.versionId, versionId),
+        eq(provenanceLinks.sourceType, sourceType),
+        eq(provenanceLinks.sourceId, sourceId),
+      ),
+    )
     .limit(1);
   return !!row;
 }
@@ -230,7 +309,12 @@ export async function hasProvenance(db: Db, versionId: string, sourceType: strin
 export async function itemsByIdentifier(db: Db, identifiers: string[]) {
   if (identifiers.length === 0) return [];
   return db
-    .select({ identifier: frameworkItems.identifier, code: frameworkItems.code, frameworkId: frameworks.id, shortName: frameworks.shortName })
+    .select({
+      identifier: frameworkItems.identifier,
+      code: frameworkItems.code,
+      frameworkId: frameworks.id,
+      shortName: frameworks.shortName,
+    })
     .from(frameworkItems)
     .innerJoin(frameworkVersions, eq(frameworkVersions.id, frameworkItems.versionId))
     .innerJoin(frameworks, eq(frameworks.id, frameworkVersions.frameworkId))

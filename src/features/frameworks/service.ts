@@ -4,7 +4,18 @@ import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { diffVersions } from './diff';
-import { CONSULTANT_STAGES, UNSTAGED_KEY, UNSTAGED_LABEL, itemCaseSchema, versionCaseSchema, type FrameworkDoc, type FrameworkItem, type Format, type ImportProblem, type ParseResult } from './model';
+import {
+  CONSULTANT_STAGES,
+  UNSTAGED_KEY,
+  UNSTAGED_LABEL,
+  itemCaseSchema,
+  versionCaseSchema,
+  type FrameworkDoc,
+  type FrameworkItem,
+  type Format,
+  type ImportProblem,
+  type ParseResult,
+} from './model';
 import { toCase } from './formats/case';
 import { fromCase } from './formats/case-import';
 import { fromCsv, toCsv } from './formats/csv';
@@ -41,7 +52,17 @@ export function createFrameworksService(platform: Platform) {
   const { db } = platform;
 
   function toItem(r: repo.ItemRow): FrameworkItem {
-    const item: FrameworkItem = { identifier: r.identifier, code: r.code, type: r.type as FrameworkItem['type'], parentCode: r.parentCode, text: r.text, description: r.description, stage: r.stage, area: r.area, notes: r.notes };
+    const item: FrameworkItem = {
+      identifier: r.identifier,
+      code: r.code,
+      type: r.type as FrameworkItem['type'],
+      parentCode: r.parentCode,
+      text: r.text,
+      description: r.description,
+      stage: r.stage,
+      area: r.area,
+      notes: r.notes,
+    };
     return r.caseData ? { ...item, case: itemCaseSchema.parse(r.caseData) } : item;
   }
 
@@ -52,7 +73,15 @@ export function createFrameworksService(platform: Platform) {
     return {
       format: 'waymark-framework',
       formatVersion: 1,
-      framework: { identifier: framework.id, shortName: framework.shortName, title: framework.title, publisher: framework.publisher, kind: framework.kind as 'core' | 'area', area: framework.area, description: framework.description },
+      framework: {
+        identifier: framework.id,
+        shortName: framework.shortName,
+        title: framework.title,
+        publisher: framework.publisher,
+        kind: framework.kind as 'core' | 'area',
+        area: framework.area,
+        description: framework.description,
+      },
       version: {
         label: version.label,
         status: version.status as FrameworkDoc['version']['status'],
@@ -63,7 +92,12 @@ export function createFrameworksService(platform: Platform) {
       },
       stages: version.stages as Stage[],
       items: items.map(toItem),
-      mappings: mappings.map((m) => ({ fromCode: m.fromCode, toFramework: m.toFramework, toCode: m.toCode, kind: m.kind as FrameworkDoc['mappings'][number]['kind'] })),
+      mappings: mappings.map((m) => ({
+        fromCode: m.fromCode,
+        toFramework: m.toFramework,
+        toCode: m.toCode,
+        kind: m.kind as FrameworkDoc['mappings'][number]['kind'],
+      })),
       ...(version.caseData ? { case: versionCaseSchema.parse(version.caseData) } : {}),
     };
   }
@@ -73,14 +107,22 @@ export function createFrameworksService(platform: Platform) {
     let ids: string[] = [];
     try {
       const raw = JSON.parse(text) as { CFAssociations?: unknown; CFPackage?: { CFAssociations?: unknown } };
-      const list = (raw.CFAssociations ?? raw.CFPackage?.CFAssociations ?? []) as { destinationNodeURI?: { identifier?: unknown } }[];
-      ids = Array.isArray(list) ? list.map((a) => String(a?.destinationNodeURI?.identifier ?? '').toLowerCase()).filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) : [];
+      const list = (raw.CFAssociations ?? raw.CFPackage?.CFAssociations ?? []) as {
+        destinationNodeURI?: { identifier?: unknown };
+      }[];
+      ids = Array.isArray(list)
+        ? list
+            .map((a) => String(a?.destinationNodeURI?.identifier ?? '').toLowerCase())
+            .filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+        : [];
     } catch {
       return new Map();
     }
     const rows = await repo.itemsByIdentifier(db, [...new Set(ids)]);
     const found = new Map<string, { frameworkId: string; shortName: string; code: string }>();
-    for (const r of rows) if (!found.has(r.identifier)) found.set(r.identifier, { frameworkId: r.frameworkId, shortName: r.shortName, code: r.code });
+    for (const r of rows)
+      if (!found.has(r.identifier))
+        found.set(r.identifier, { frameworkId: r.frameworkId, shortName: r.shortName, code: r.code });
     return found;
   }
 
@@ -92,7 +134,10 @@ export function createFrameworksService(platform: Platform) {
       const version = framework ? await currentVersion(framework.id, true) : undefined;
       if (!version) continue;
       for (const item of await repo.itemsOf(db, version.id)) {
-        const uri = typeof (item.caseData as { fields?: { uri?: unknown } } | null)?.fields?.uri === 'string' ? String((item.caseData as { fields: { uri: string } }).fields.uri) : `urn:uuid:${item.identifier}`;
+        const uri =
+          typeof (item.caseData as { fields?: { uri?: unknown } } | null)?.fields?.uri === 'string'
+            ? String((item.caseData as { fields: { uri: string } }).fields.uri)
+            : `urn:uuid:${item.identifier}`;
         targets.set(`${shortName.toLowerCase()}\u0000${item.code}`, { identifier: item.identifier, uri });
       }
     }
@@ -115,8 +160,23 @@ export function createFrameworksService(platform: Platform) {
     // First pass finds the short name; the second reads the file against that framework's latest version.
     const now = new Date().toISOString();
     const blank = {
-      framework: { identifier: randomUUID(), shortName: 'NEW', title: 'Untitled framework', publisher: '', kind: 'core' as const, area: null, description: '' },
-      version: { label: '1', status: 'draft' as const, publishedAt: null, changedAt: now, sourceNote: '', licenceNote: '' },
+      framework: {
+        identifier: randomUUID(),
+        shortName: 'NEW',
+        title: 'Untitled framework',
+        publisher: '',
+        kind: 'core' as const,
+        area: null,
+        description: '',
+      },
+      version: {
+        label: '1',
+        status: 'draft' as const,
+        publishedAt: null,
+        changedAt: now,
+        sourceNote: '',
+        licenceNote: '',
+      },
     };
     const first = fromCsv(text, { base: blank, identifierFor: () => randomUUID(), defaultStages: CONSULTANT_STAGES });
     if (!first.ok) return first;
@@ -128,8 +188,18 @@ export function createFrameworksService(platform: Platform) {
     return fromCsv(text, {
       previous,
       base: {
-        framework: { ...blank.framework, identifier: existing.id, title: existing.title, publisher: existing.publisher, description: existing.description },
-        version: { ...blank.version, sourceNote: previous?.version.sourceNote ?? '', licenceNote: previous?.version.licenceNote ?? '' },
+        framework: {
+          ...blank.framework,
+          identifier: existing.id,
+          title: existing.title,
+          publisher: existing.publisher,
+          description: existing.description,
+        },
+        version: {
+          ...blank.version,
+          sourceNote: previous?.version.sourceNote ?? '',
+          licenceNote: previous?.version.licenceNote ?? '',
+        },
       },
       identifierFor: (code) => ids.get(code) ?? randomUUID(),
       defaultStages: (latest?.stages as Stage[] | undefined) ?? CONSULTANT_STAGES,
@@ -144,10 +214,17 @@ export function createFrameworksService(platform: Platform) {
     const existing = await repo.findFrameworkByShortName(db, doc.framework.shortName);
     const problems: ImportProblem[] = [];
     if (existing && existing.id !== doc.framework.identifier) {
-      problems.push({ where: 'framework', message: `the short name ${doc.framework.shortName} belongs to another framework already in Waymark` });
+      problems.push({
+        where: 'framework',
+        message: `the short name ${doc.framework.shortName} belongs to another framework already in Waymark`,
+      });
     }
     const clash = existing ? await repo.findVersion(db, existing.id, doc.version.label) : undefined;
-    if (clash) problems.push({ where: 'version', message: `version ${doc.version.label} of ${doc.framework.shortName} already exists; give the new version another label` });
+    if (clash)
+      problems.push({
+        where: 'version',
+        message: `version ${doc.version.label} of ${doc.framework.shortName} already exists; give the new version another label`,
+      });
     if (problems.length) return { ok: false as const, problems };
     const previous = existing ? await currentVersion(existing.id, true) : undefined;
     const diff = previous ? diffVersions((await docOf(previous)).items, doc.items) : undefined;
@@ -171,10 +248,16 @@ export function createFrameworksService(platform: Platform) {
   }
 
   /** Stores a parsed document as a new version (and the framework, when new), in one transaction. */
-  async function importDoc(doc: FrameworkDoc, userId: string | null, ctx: AuditContext, on: Db = db): Promise<repo.Version> {
+  async function importDoc(
+    doc: FrameworkDoc,
+    userId: string | null,
+    ctx: AuditContext,
+    on: Db = db,
+  ): Promise<repo.Version> {
     return on.transaction(async (tx) => {
       const existing = await repo.findFrameworkByShortName(tx, doc.framework.shortName);
-      if (existing && existing.id !== doc.framework.identifier) throw new FieldError('file', `The short name ${doc.framework.shortName} belongs to another framework`);
+      if (existing && existing.id !== doc.framework.identifier)
+        throw new FieldError('file', `The short name ${doc.framework.shortName} belongs to another framework`);
       if (existing && (await repo.findVersion(tx, existing.id, doc.version.label))) {
         throw new FieldError('file', `Version ${doc.version.label} of ${doc.framework.shortName} already exists`);
       }
@@ -198,7 +281,12 @@ export function createFrameworksService(platform: Platform) {
         action: 'framework.imported',
         entityType: 'framework_version',
         entityId: version.id,
-        details: { shortName: doc.framework.shortName, label: doc.version.label, status: doc.version.status, items: doc.items.length },
+        details: {
+          shortName: doc.framework.shortName,
+          label: doc.version.label,
+          status: doc.version.status,
+          items: doc.items.length,
+        },
       });
       return version;
     });
@@ -223,7 +311,9 @@ export function createFrameworksService(platform: Platform) {
 
     async list(withDrafts: boolean) {
       const all = await repo.listFrameworks(db);
-      const rows = await Promise.all(all.map(async (f) => ({ framework: f, version: await currentVersion(f.id, withDrafts) })));
+      const rows = await Promise.all(
+        all.map(async (f) => ({ framework: f, version: await currentVersion(f.id, withDrafts) })),
+      );
       return rows.filter((r) => r.version);
     },
 
@@ -235,7 +325,9 @@ export function createFrameworksService(platform: Platform) {
     async find(shortName: string, label: string | undefined, withDrafts: boolean) {
       const framework = await repo.findFrameworkByShortName(db, shortName);
       if (!framework) return undefined;
-      const version = label ? await repo.findVersion(db, framework.id, label) : await currentVersion(framework.id, withDrafts);
+      const version = label
+        ? await repo.findVersion(db, framework.id, label)
+        : await currentVersion(framework.id, withDrafts);
       if (!version || (version.status === 'draft' && !withDrafts)) return undefined;
       return { framework, version };
     },
@@ -260,34 +352,78 @@ export function createFrameworksService(platform: Platform) {
       const items = await repo.itemsOf(db, version.id);
       const matches = filter.q ? await repo.searchCodes(db, version.id, filter.q) : undefined;
       const current = await Promise.all((await repo.listFrameworks(db)).map((f) => currentVersion(f.id, false)));
-      const into = await repo.mappingsInto(db, framework.shortName, current.filter((v): v is repo.Version => !!v).map((v) => v.id));
+      const into = await repo.mappingsInto(
+        db,
+        framework.shortName,
+        current.filter((v): v is repo.Version => !!v).map((v) => v.id),
+      );
       const areaItems = new Map<string, typeof into>();
-      for (const m of into) if (!filter.area || m.area === filter.area) areaItems.set(m.toCode, [...(areaItems.get(m.toCode) ?? []), m]);
+      for (const m of into)
+        if (!filter.area || m.area === filter.area) areaItems.set(m.toCode, [...(areaItems.get(m.toCode) ?? []), m]);
 
-      const stageMatches = (i: repo.ItemRow) => !filter.stage || (filter.stage === UNSTAGED_KEY ? i.type === 'statement' && !i.stage : i.stage === filter.stage);
-      const keep = (i: repo.ItemRow) => stageMatches(i) && (!filter.area || i.area === null || i.area === filter.area) && (!matches || matches.has(i.code));
+      const stageMatches = (i: repo.ItemRow) =>
+        !filter.stage ||
+        (filter.stage === UNSTAGED_KEY ? i.type === 'statement' && !i.stage : i.stage === filter.stage);
+      const keep = (i: repo.ItemRow) =>
+        stageMatches(i) &&
+        (!filter.area || i.area === null || i.area === filter.area) &&
+        (!matches || matches.has(i.code));
       const filtered = !!(filter.stage || filter.q || filter.area);
       const childrenOf = new Map<string, repo.ItemRow[]>();
-      for (const i of items) if (i.parentCode) childrenOf.set(i.parentCode, [...(childrenOf.get(i.parentCode) ?? []), i]);
+      for (const i of items)
+        if (i.parentCode) childrenOf.set(i.parentCode, [...(childrenOf.get(i.parentCode) ?? []), i]);
       const children = (code: string, type: string) => (childrenOf.get(code) ?? []).filter((i) => i.type === type);
-      const statementsOf = (code: string) => children(code, 'statement').filter(keep).map((s) => ({ ...s, areaItems: areaItems.get(s.code) ?? [] }));
-      type Capability = repo.ItemRow & { statements: ReturnType<typeof statementsOf>; impacts: repo.ItemRow[]; capabilities: Capability[]; shown: number };
+      const statementsOf = (code: string) =>
+        children(code, 'statement')
+          .filter(keep)
+          .map((s) => ({ ...s, areaItems: areaItems.get(s.code) ?? [] }));
+      type Capability = repo.ItemRow & {
+        statements: ReturnType<typeof statementsOf>;
+        impacts: repo.ItemRow[];
+        capabilities: Capability[];
+        shown: number;
+      };
       // Capabilities nest to any depth (an imported CASE package's clusters and standards).
       const capability = (c: repo.ItemRow, depth: number): Capability => {
-        const capabilities = depth > 50 ? [] : children(c.code, 'capability').map((sub) => capability(sub, depth + 1)).filter((sub) => sub.shown > 0 || !filtered);
+        const capabilities =
+          depth > 50
+            ? []
+            : children(c.code, 'capability')
+                .map((sub) => capability(sub, depth + 1))
+                .filter((sub) => sub.shown > 0 || !filtered);
         const statements = statementsOf(c.code);
-        return { ...c, statements, impacts: children(c.code, 'impact'), capabilities, shown: statements.length + capabilities.reduce((n, sub) => n + sub.shown, 0) };
+        return {
+          ...c,
+          statements,
+          impacts: children(c.code, 'impact'),
+          capabilities,
+          shown: statements.length + capabilities.reduce((n, sub) => n + sub.shown, 0),
+        };
       };
       const domains = items
         .filter((i) => i.type === 'domain')
         .map((d) => {
-          const capabilities = children(d.code, 'capability').map((c) => capability(c, 0)).filter((c) => c.shown > 0 || !filtered);
+          const capabilities = children(d.code, 'capability')
+            .map((c) => capability(c, 0))
+            .filter((c) => c.shown > 0 || !filtered);
           const direct = statementsOf(d.code);
-          return { ...d, capabilities, statements: direct, impacts: children(d.code, 'impact'), areaItems: areaItems.get(d.code) ?? [], shown: direct.length + capabilities.reduce((n, c) => n + c.shown, 0) };
+          return {
+            ...d,
+            capabilities,
+            statements: direct,
+            impacts: children(d.code, 'impact'),
+            areaItems: areaItems.get(d.code) ?? [],
+            shown: direct.length + capabilities.reduce((n, c) => n + c.shown, 0),
+          };
         })
         .filter((d) => d.shown > 0 || !filtered);
       const shown = domains.reduce((n, d) => n + d.shown, 0);
-      const areas = [...new Set([...items.map((i) => i.area).filter((a): a is string => !!a), ...into.map((m) => m.area).filter((a): a is string => !!a)])].sort();
+      const areas = [
+        ...new Set([
+          ...items.map((i) => i.area).filter((a): a is string => !!a),
+          ...into.map((m) => m.area).filter((a): a is string => !!a),
+        ]),
+      ].sort();
       const unstaged = items.filter((i) => i.type === 'statement' && !i.stage).length;
       return { domains, shown, total: items.filter((i) => i.type === 'statement').length, areas, unstaged };
     },
@@ -305,7 +441,13 @@ export function createFrameworksService(platform: Platform) {
         ancestors.unshift(parent);
       }
       const current = await Promise.all((await repo.listFrameworks(db)).map((f) => currentVersion(f.id, false)));
-      const into = (await repo.mappingsInto(db, framework.shortName, current.filter((v): v is repo.Version => !!v).map((v) => v.id))).filter((m) => m.toCode === code);
+      const into = (
+        await repo.mappingsInto(
+          db,
+          framework.shortName,
+          current.filter((v): v is repo.Version => !!v).map((v) => v.id),
+        )
+      ).filter((m) => m.toCode === code);
       const outOf = await Promise.all(
         (await repo.mappingsOf(db, version.id))
           .filter((m) => m.fromCode === code)
@@ -337,17 +479,25 @@ export function createFrameworksService(platform: Platform) {
       const byCode = new Map(items.map((i) => [i.code, i]));
       for (const i of items) {
         let top = i;
-        for (let guard = 0; top.parentCode && byCode.get(top.parentCode) && guard < 50; guard++) top = byCode.get(top.parentCode)!;
+        for (let guard = 0; top.parentCode && byCode.get(top.parentCode) && guard < 50; guard++)
+          top = byCode.get(top.parentCode)!;
         domainOf.set(i.code, top.code);
       }
       // Statements with no stage yet get a column of their own, so none goes missing from the matrix.
       const unstaged = items.some((i) => i.type === 'statement' && !i.stage);
-      const columns = [...stages.map((s) => ({ key: s.key as string | null, label: s.label })), ...(unstaged ? [{ key: null, label: UNSTAGED_LABEL }] : [])];
+      const columns = [
+        ...stages.map((s) => ({ key: s.key as string | null, label: s.label })),
+        ...(unstaged ? [{ key: null, label: UNSTAGED_LABEL }] : []),
+      ];
       const rows = items
         .filter((i) => i.type === 'domain')
         .map((d) => ({
           domain: d,
-          cells: columns.map((s) => items.filter((i) => i.type === 'statement' && (i.stage ?? null) === s.key && domainOf.get(i.code) === d.code)),
+          cells: columns.map((s) =>
+            items.filter(
+              (i) => i.type === 'statement' && (i.stage ?? null) === s.key && domainOf.get(i.code) === d.code,
+            ),
+          ),
         }));
       return { stages: columns, rows };
     },
@@ -359,12 +509,18 @@ export function createFrameworksService(platform: Platform) {
 
     /** Publishes a draft; the version published before it becomes superseded. */
     async publish(version: repo.Version, ctx: AuditContext) {
-      if (version.status !== 'draft') throw new FieldError('version', `Version ${version.label} is already ${version.status}`);
+      if (version.status !== 'draft')
+        throw new FieldError('version', `Version ${version.label} is already ${version.status}`);
       await db.transaction(async (tx) => {
         const today = new Date().toISOString().slice(0, 10);
         await repo.setVersionStatus(tx, version.id, 'published', today, new Date());
         await repo.supersedeOthers(tx, version.frameworkId, version.id);
-        await recordAudit(tx, ctx, { action: 'framework.published', entityType: 'framework_version', entityId: version.id, details: { label: version.label } });
+        await recordAudit(tx, ctx, {
+          action: 'framework.published',
+          entityType: 'framework_version',
+          entityId: version.id,
+          details: { label: version.label },
+        });
       });
     },
 
@@ -372,7 +528,8 @@ export function createFrameworksService(platform: Platform) {
     async newDraft(version: repo.Version, label: string, userId: string, ctx: AuditContext): Promise<repo.Version> {
       const doc = await docOf(version);
       return db.transaction(async (tx) => {
-        if (await repo.findVersion(tx, version.frameworkId, label)) throw new FieldError('label', `Version ${label} already exists. Choose another label`);
+        if (await repo.findVersion(tx, version.frameworkId, label))
+          throw new FieldError('label', `Version ${label} already exists. Choose another label`);
         const draft = await repo.insertVersion(tx, {
           frameworkId: version.frameworkId,
           label,
@@ -388,46 +545,96 @@ export function createFrameworksService(platform: Platform) {
         });
         await repo.insertItems(tx, draft.id, doc.items);
         await repo.insertMappings(tx, draft.id, doc.mappings);
-        await recordAudit(tx, ctx, { action: 'framework.draft-created', entityType: 'framework_version', entityId: draft.id, details: { from: version.label, label } });
+        await recordAudit(tx, ctx, {
+          action: 'framework.draft-created',
+          entityType: 'framework_version',
+          entityId: draft.id,
+          details: { from: version.label, label },
+        });
         return draft;
       });
     },
 
     /** Rewords a statement or changes its stage: drafts only. */
-    async editItem(version: repo.Version, code: string, values: { text: string; stage: string | null }, ctx: AuditContext) {
-      if (version.status !== 'draft') throw new FieldError('text', 'Only a draft can change. Make a new draft version to edit this statement');
+    async editItem(
+      version: repo.Version,
+      code: string,
+      values: { text: string; stage: string | null },
+      ctx: AuditContext,
+    ) {
+      if (version.status !== 'draft')
+        throw new FieldError('text', 'Only a draft can change. Make a new draft version to edit this statement');
       const item = await repo.findItem(db, version.id, code);
       if (!item) throw new FieldError('text', 'That statement is not in this version');
-      if (item.type === 'statement' && !values.stage) throw new FieldError('stage', 'Choose the stage of this statement');
-      if (values.stage && !(version.stages as Stage[]).some((s) => s.key === values.stage)) throw new FieldError('stage', 'Choose a stage from the list');
+      if (item.type === 'statement' && !values.stage)
+        throw new FieldError('stage', 'Choose the stage of this statement');
+      if (values.stage && !(version.stages as Stage[]).some((s) => s.key === values.stage))
+        throw new FieldError('stage', 'Choose a stage from the list');
       // An imported item's CASE lastChangeDateTime no longer holds once it is edited: the export then uses the version's.
       const kept = item.caseData ? itemCaseSchema.parse(item.caseData) : null;
-      const caseData = kept ? { ...kept, fields: Object.fromEntries(Object.entries(kept.fields).filter(([k]) => k !== 'lastChangeDateTime')) } : null;
+      const caseData = kept
+        ? {
+            ...kept,
+            fields: Object.fromEntries(Object.entries(kept.fields).filter(([k]) => k !== 'lastChangeDateTime')),
+          }
+        : null;
       await db.transaction(async (tx) => {
         await repo.updateItem(tx, item.id, { ...values, caseData });
         await repo.touchVersion(tx, version.id, new Date());
-        await recordAudit(tx, ctx, { action: 'framework.item-edited', entityType: 'framework_item', entityId: item.id, details: { code, before: { text: item.text, stage: item.stage }, after: values } });
+        await recordAudit(tx, ctx, {
+          action: 'framework.item-edited',
+          entityType: 'framework_item',
+          entityId: item.id,
+          details: { code, before: { text: item.text, stage: item.stage }, after: values },
+        });
       });
     },
 
     /** Records that a statement was shaped by something; called by the Delphi, analysis and consultation features. */
-    async addProvenance(itemId: string, link: { sourceType: ProvenanceSource; sourceId: string; label: string; detail?: string; href?: string | null }, userId: string | null, ctx: AuditContext, on: Db = db) {
-      const row = await repo.insertProvenance(on, { itemId, sourceType: link.sourceType, sourceId: link.sourceId, label: link.label, detail: link.detail ?? '', href: link.href ?? null, createdBy: userId });
-      await recordAudit(on, ctx, { action: 'framework.provenance-added', entityType: 'framework_item', entityId: itemId, details: link });
+    async addProvenance(
+      itemId: string,
+      link: { sourceType: ProvenanceSource; sourceId: string; label: string; detail?: string; href?: string | null },
+      userId: string | null,
+      ctx: AuditContext,
+      on: Db = db,
+    ) {
+      const row = await repo.insertProvenance(on, {
+        itemId,
+        sourceType: link.sourceType,
+        sourceId: link.sourceId,
+        label: link.label,
+        detail: link.detail ?? '',
+        href: link.href ?? null,
+        createdBy: userId,
+      });
+      await recordAudit(on, ctx, {
+        action: 'framework.provenance-added',
+        entityType: 'framework_item',
+        entityId: itemId,
+        details: link,
+      });
       return row;
     },
 
     findItem: (versionId: string, code: string) => repo.findItem(db, versionId, code),
-    hasProvenance: (versionId: string, sourceType: ProvenanceSource, sourceId: string, on: Db = db) => repo.hasProvenance(on, versionId, sourceType, sourceId),
-    findItemByIdentifier: (versionId: string, identifier: string, on: Db = db) => repo.findItemByIdentifier(on, versionId, identifier),
+    hasProvenance: (versionId: string, sourceType: ProvenanceSource, sourceId: string, on: Db = db) =>
+      repo.hasProvenance(on, versionId, sourceType, sourceId),
+    findItemByIdentifier: (versionId: string, identifier: string, on: Db = db) =>
+      repo.findItemByIdentifier(on, versionId, identifier),
     itemsOf: (versionId: string) => repo.itemsOf(db, versionId),
 
     /**
      * Adds a statement to a draft under `parentCode`, numbered after its
      * siblings (e.g. 2.1.4), and returns it. Pass the caller's transaction.
      */
-    async addStatement(version: repo.Version, values: { parentCode: string; text: string; stage: string | null; area: string | null; notes?: string }, ctx: AuditContext, on: Db = db): Promise<repo.ItemRow> {
-      if (version.status !== 'draft') throw new FieldError('version', 'Statements can only be added to a draft version');
+    async addStatement(
+      version: repo.Version,
+      values: { parentCode: string; text: string; stage: string | null; area: string | null; notes?: string },
+      ctx: AuditContext,
+      on: Db = db,
+    ): Promise<repo.ItemRow> {
+      if (version.status !== 'draft')
+        throw new FieldError('version', 'Statements can only be added to a draft version');
       const items = await repo.itemsOf(on, version.id);
       const parent = items.find((i) => i.code === values.parentCode);
       if (!parent) throw new FieldError('parentCode', `There is no ${values.parentCode} in version ${version.label}`);
@@ -447,12 +654,18 @@ export function createFrameworksService(platform: Platform) {
         notes: values.notes ?? '',
       });
       await repo.touchVersion(on, version.id, new Date());
-      await recordAudit(on, ctx, { action: 'framework.item-added', entityType: 'framework_item', entityId: item.id, details: { code: item.code, text: item.text } });
+      await recordAudit(on, ctx, {
+        action: 'framework.item-added',
+        entityType: 'framework_item',
+        entityId: item.id,
+        details: { code: item.code, text: item.text },
+      });
       return item;
     },
 
     /** Keeps an uploaded file until its preview is confirmed. */
-    stagePending: (userId: string, format: Format, filename: string, content: string) => repo.insertPendingImport(db, { userId, format, filename, content }),
+    stagePending: (userId: string, format: Format, filename: string, content: string) =>
+      repo.insertPendingImport(db, { userId, format, filename, content }),
     findPending: (id: string, userId: string) => repo.findPendingImport(db, id, userId),
 
     /** Imports a confirmed preview once; confirming the same preview again returns the version it made. */
@@ -461,7 +674,8 @@ export function createFrameworksService(platform: Platform) {
       return db.transaction(async (tx) => {
         const locked = await repo.lockPendingImport(tx, pending.id);
         if (locked?.importedVersionId) return (await repo.findVersionById(tx, locked.importedVersionId))!;
-        if (!parsed.ok) throw new FieldError('file', 'The file no longer imports cleanly. Upload it again to see the problems');
+        if (!parsed.ok)
+          throw new FieldError('file', 'The file no longer imports cleanly. Upload it again to see the problems');
         const version = await importDoc(parsed.doc, userId, ctx, tx);
         await repo.markPendingImported(tx, pending.id, version.id);
         return version;

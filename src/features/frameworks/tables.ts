@@ -38,7 +38,10 @@ export const frameworkVersions = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [unique('framework_versions_label_uq').on(t.frameworkId, t.label), index('framework_versions_framework_idx').on(t.frameworkId)],
+  (t) => [
+    unique('framework_versions_label_uq').on(t.frameworkId, t.label),
+    index('framework_versions_framework_idx').on(t.frameworkId),
+  ],
 );
 
 const versionRef = () =>
@@ -69,7 +72,10 @@ export const frameworkItems = pgTable(
     unique('framework_items_code_uq').on(t.versionId, t.code),
     index('framework_items_position_idx').on(t.versionId, t.position),
     index('framework_items_identifier_idx').on(t.identifier),
-    index('framework_items_search_idx').using('gin', sql`to_tsvector('english', ${t.code} || ' ' || ${t.text} || ' ' || ${t.notes})`),
+    index('framework_items_search_idx').using(
+      'gin',
+      sql`to_tsvector('english', ${t.code} || ' ' || ${t.text} || ' ' || ${t.notes})`,
+    ),
   ],
 );
 
@@ -84,7 +90,10 @@ export const frameworkMappings = pgTable(
     toCode: text('to_code').notNull(),
     kind: text('kind').notNull(),
   },
-  (t) => [index('framework_mappings_version_idx').on(t.versionId), index('framework_mappings_target_idx').on(t.toFramework, t.toCode)],
+  (t) => [
+    index('framework_mappings_version_idx').on(t.versionId),
+    index('framework_mappings_target_idx').on(t.toFramework, t.toCode),
+  ],
 );
 
 /** "This statement was shaped by that Delphi item, theme, contribution or consultation response." Later features add rows. */

@@ -7,7 +7,8 @@ export const SHIPPED_GUIDES = [
   {
     slug: 'advanced-clinical-practitioner',
     title: 'Advanced clinical practitioner',
-    summary: 'A multi-professional role with a shared definition, entry requirements, master’s-level education and an apprenticeship route.',
+    summary:
+      'A multi-professional role with a shared definition, entry requirements, master’s-level education and an apprenticeship route.',
     frameworkShortName: 'WM-ADVANCED',
     body: `Advanced clinical practitioners come from many registered professions – nursing, pharmacy, paramedicine, physiotherapy and others – and work at a level of practice that the professions share. A national multi-professional framework gives the role one definition, so that employers, educators and practitioners mean the same thing by it.
 
@@ -28,7 +29,8 @@ Browse the advanced practice framework to see the capabilities at this level, an
   {
     slug: 'nurse-consultant',
     title: 'Nurse consultant',
-    summary: 'A senior clinical career path for experienced nurses that keeps them close to patients while leading services.',
+    summary:
+      'A senior clinical career path for experienced nurses that keeps them close to patients while leading services.',
     frameworkShortName: 'WM-CONSULTANT',
     body: `Nurse consultant roles give senior and experienced nurses a way to progress without leaving clinical work. Evidence about the workforce suggests that well-designed consultant roles improve outcomes for patients, strengthen clinical leadership and help services keep their most expert nurses.
 
@@ -43,7 +45,8 @@ The consultant framework sets out what is expected at each stage, from the move 
   {
     slug: 'consultant-practitioner',
     title: 'Consultant practitioner',
-    summary: 'Consultant-level practice across professions, described by a capability and impact framework and reached through a development pathway.',
+    summary:
+      'Consultant-level practice across professions, described by a capability and impact framework and reached through a development pathway.',
     frameworkShortName: 'WM-CONSULTANT',
     body: `Consultant practitioners work at the highest level of clinical practice in their profession. A capability and impact framework describes this level of practice across five domains – expert practice; strategic and enabling leadership; learning, developing and improving across the system; research and innovation; and consultancy – and the impact consultant practitioners should have, particularly across integrated systems.
 
@@ -64,7 +67,8 @@ Waymark supports the programme that co-creates the pathway: a Delphi study to ag
   {
     slug: 'higher-specialist-scientist-training',
     title: 'Higher specialist scientist training',
-    summary: 'Training for senior clinical scientists who will lead research, technology and practice at consultant level.',
+    summary:
+      'Training for senior clinical scientists who will lead research, technology and practice at consultant level.',
     frameworkShortName: 'WM-CONSULTANT',
     body: `Higher specialist scientist training prepares senior clinical scientists for consultant clinical scientist roles. Trainees develop the expertise to lead new research, technology and practice, and to deliver improvement and innovation that changes outcomes for patients.
 

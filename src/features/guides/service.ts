@@ -21,15 +21,29 @@ export function createGuidesService(platform: Platform) {
 
     get: (slug: string): Promise<Guide | undefined> => repo.getGuide(db, slug),
 
-    async update(slug: string, values: { title: string; summary: string; body: string; frameworkShortName: string | null }, userId: string, ctx: AuditContext) {
+    async update(
+      slug: string,
+      values: { title: string; summary: string; body: string; frameworkShortName: string | null },
+      userId: string,
+      ctx: AuditContext,
+    ) {
       await db.transaction(async (tx) => {
         await repo.updateGuide(tx, slug, { ...values, updatedAt: new Date(), updatedBy: userId });
-        await recordAudit(tx, ctx, { action: 'guide.updated', entityType: 'guide', entityId: slug, details: { title: values.title } });
+        await recordAudit(tx, ctx, {
+          action: 'guide.updated',
+          entityType: 'guide',
+          entityId: slug,
+          details: { title: values.title },
+        });
       });
     },
 
     /** Adds the guides that ship with Waymark when they are missing; never overwrites an admin's edits. */
-    ensureShipped: (): Promise<number> => repo.insertMissingGuides(db, SHIPPED_GUIDES.map((g, position) => ({ ...g, position }))),
+    ensureShipped: (): Promise<number> =>
+      repo.insertMissingGuides(
+        db,
+        SHIPPED_GUIDES.map((g, position) => ({ ...g, position })),
+      ),
   };
 }
 

@@ -13,7 +13,10 @@ import { STALLED_AFTER_DAYS, SUPPRESS_BELOW } from './cohort';
 import { STAGE_NAMES } from './stage';
 
 /** Cohorts for educators, supervisors and programme leads, and a programme's anonymised pathway figures. */
-export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService; frameworks: FrameworksService; programmes: ProgrammesService }) {
+export function cohortRoutes(
+  app: FastifyInstance,
+  deps: { groups: GroupService; frameworks: FrameworksService; programmes: ProgrammesService },
+) {
   const { groups, frameworks, programmes } = deps;
 
   const cohortResource = async (request: FastifyRequest) => {
@@ -26,30 +29,46 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
   /** Programmes a cohort may belong to: those the person leads or facilitates (any, for an admin). */
   async function cohortProgrammes(request: FastifyRequest) {
     const isAdmin = request.actor.platformRoles.has('admin');
-    const mine = new Set([...request.actor.programmeRoles.entries()].filter(([, roles]) => roles.has('lead') || roles.has('facilitator')).map(([id]) => id));
+    const mine = new Set(
+      [...request.actor.programmeRoles.entries()]
+        .filter(([, roles]) => roles.has('lead') || roles.has('facilitator'))
+        .map(([id]) => id),
+    );
     return (await programmes.listFor(request.user!.id, isAdmin)).filter((p) => isAdmin || mine.has(p.id));
   }
 
   async function listPage(request: FastifyRequest, form: FormState = emptyForm()) {
     const userId = request.user!.id;
-    const leadOf = [...request.actor.programmeRoles.entries()].filter(([, roles]) => roles.has('lead')).map(([id]) => id);
+    const leadOf = [...request.actor.programmeRoles.entries()]
+      .filter(([, roles]) => roles.has('lead'))
+      .map(([id]) => id);
     const mine = (await groups.ownedBy(userId)).filter((g) => g.kind === 'cohort');
-    const programmeCohorts = (await groups.ofProgrammes(leadOf)).filter((g) => g.kind === 'cohort' && g.ownerId !== userId);
+    const programmeCohorts = (await groups.ofProgrammes(leadOf)).filter(
+      (g) => g.kind === 'cohort' && g.ownerId !== userId,
+    );
     const [published, myProgrammes] = await Promise.all([frameworks.list(false), cohortProgrammes(request)]);
     return {
       title: 'Cohorts',
       mine,
       programmeCohorts,
-      frameworkOptions: published.filter((r) => r.framework.kind === 'core').map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` })),
+      frameworkOptions: published
+        .filter((r) => r.framework.kind === 'core')
+        .map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` })),
       programmeOptions: myProgrammes.map((p) => ({ value: p.id, text: p.name })),
       form,
     };
   }
 
-  app.get('/cohorts', { config: { permission: 'cohort.create' } }, async (request, reply) => reply.render('pathway/views/cohorts.njk', await listPage(request)));
+  app.get('/cohorts', { config: { permission: 'cohort.create' } }, async (request, reply) =>
+    reply.render('pathway/views/cohorts.njk', await listPage(request)),
+  );
 
   const cohortSchema = z.object({
-    name: z.string({ message: 'Enter a name for the cohort' }).trim().min(1, 'Enter a name for the cohort').max(120, 'Keep the name to 120 characters or fewer'),
+    name: z
+      .string({ message: 'Enter a name for the cohort' })
+      .trim()
+      .min(1, 'Enter a name for the cohort')
+      .max(120, 'Keep the name to 120 characters or fewer'),
     versionId: z.uuid({ message: 'Choose the framework the cohort follows' }),
     programmeId: z
       .string()
@@ -63,12 +82,26 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
     if (!parsed.ok) return reply.render('pathway/views/cohorts.njk', await listPage(request, parsed.form), 400);
     try {
       const allowed = (await cohortProgrammes(request)).map((p) => p.id);
-      if (parsed.data.programmeId && !allowed.includes(parsed.data.programmeId)) throw new FieldError('programmeId', 'Choose a programme you lead or facilitate');
-      const g = await groups.create(request.user!.id, { kind: 'cohort', ...parsed.data }, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+      if (parsed.data.programmeId && !allowed.includes(parsed.data.programmeId))
+        throw new FieldError('programmeId', 'Choose a programme you lead or facilitate');
+      const g = await groups.create(
+        request.user!.id,
+        { kind: 'cohort', ...parsed.data },
+        request.auditContext(),
+        bodyField(request.body, '_submission') || undefined,
+      );
       request.flash('success', `Cohort “${g.name}” created. Invite practitioners: they join when they accept.`);
       return reply.redirect(`/cohorts/${g.id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/cohorts.njk', await listPage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message })), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/cohorts.njk',
+          await listPage(
+            request,
+            formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }),
+          ),
+          400,
+        );
       throw err;
     }
   });
@@ -90,7 +123,13 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
       // A page of people at a time: a 500-person cohort stays quick to load and to read.
       shown: matching.slice((page - 1) * COHORT_PAGE, page * COHORT_PAGE),
       matching: matching.length,
-      pager: pager(`/cohorts/${g.id}`, { show: filter === 'stalled' ? 'stalled' : undefined }, page, matching.length, COHORT_PAGE),
+      pager: pager(
+        `/cohorts/${g.id}`,
+        { show: filter === 'stalled' ? 'stalled' : undefined },
+        page,
+        matching.length,
+        COHORT_PAGE,
+      ),
       filter,
       invited: members.filter((m) => !m.acceptedAt),
       stageNames: STAGE_NAMES,
@@ -101,7 +140,9 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
     };
   }
 
-  app.get('/cohorts/:groupId', { config: view }, async (request, reply) => reply.render('pathway/views/cohort.njk', await cohortPage(request)));
+  app.get('/cohorts/:groupId', { config: view }, async (request, reply) =>
+    reply.render('pathway/views/cohort.njk', await cohortPage(request)),
+  );
 
   app.post('/cohorts/:groupId/invite', { config: view }, async (request, reply) => {
     const page = await cohortPage(request);
@@ -114,15 +155,30 @@ export function cohortRoutes(app: FastifyInstance, deps: { groups: GroupService;
       request.flash('success', `${user.name} is invited. You see their progress once they accept.`);
       return reply.redirect(`/cohorts/${page.group.id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/cohort.njk', { ...page, form: formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message }) }, 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/cohort.njk',
+          { ...page, form: formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message }) },
+          400,
+        );
       throw err;
     }
   });
 
-  app.get('/programmes/:programmeId/pathway-figures', { config: { permission: 'pathway.aggregates', resource: programmeResource } }, async (request, reply) => {
-    const { programmeId } = request.params as { programmeId: string };
-    const overview = z.uuid().safeParse(programmeId).success ? await programmes.overview(programmeId) : undefined;
-    if (!overview) throw notFound('programme');
-    return reply.render('pathway/views/figures.njk', { title: 'Pathway figures', programme: overview.programme, figures: await groups.programmeAggregates(programmeId), stageNames: STAGE_NAMES, suppressBelow: SUPPRESS_BELOW });
-  });
+  app.get(
+    '/programmes/:programmeId/pathway-figures',
+    { config: { permission: 'pathway.aggregates', resource: programmeResource } },
+    async (request, reply) => {
+      const { programmeId } = request.params as { programmeId: string };
+      const overview = z.uuid().safeParse(programmeId).success ? await programmes.overview(programmeId) : undefined;
+      if (!overview) throw notFound('programme');
+      return reply.render('pathway/views/figures.njk', {
+        title: 'Pathway figures',
+        programme: overview.programme,
+        figures: await groups.programmeAggregates(programmeId),
+        stageNames: STAGE_NAMES,
+        suppressBelow: SUPPRESS_BELOW,
+      });
+    },
+  );
 }

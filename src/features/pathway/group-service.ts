@@ -33,14 +33,30 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
   const forget = (groupId: string) => cohortCache.delete(groupId);
 
   return {
-    async create(ownerId: string, input: { kind: GroupKind; name: string; versionId: string; programmeId: string | null }, ctx: AuditContext, submissionKey?: string) {
+    async create(
+      ownerId: string,
+      input: { kind: GroupKind; name: string; versionId: string; programmeId: string | null },
+      ctx: AuditContext,
+      submissionKey?: string,
+    ) {
       const version = await frameworks.findVersionById(input.versionId);
       if (!version || version.status !== 'published') throw new FieldError('versionId', 'Choose a published framework');
       return once(db, submissionKey, ownerId, async (tx) => {
-        const g = await repo.insertGroup(tx, { kind: input.kind, name: input.name, frameworkVersionId: version.id, programmeId: input.programmeId, ownerId });
+        const g = await repo.insertGroup(tx, {
+          kind: input.kind,
+          name: input.name,
+          frameworkVersionId: version.id,
+          programmeId: input.programmeId,
+          ownerId,
+        });
         // A team's founder is its first member; a cohort's organiser watches it from outside.
         if (input.kind === 'team') await repo.addMember(tx, g.id, ownerId, true);
-        await recordAudit(tx, ctx, { action: 'pathway.group-created', entityType: 'pathway_group', entityId: g.id, details: { kind: input.kind, name: input.name } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.group-created',
+          entityType: 'pathway_group',
+          entityId: g.id,
+          details: { kind: input.kind, name: input.name },
+        });
         return g;
       });
     },
@@ -54,12 +70,20 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
     async invite(group: repo.Group, email: string, ctx: AuditContext) {
       const user = await findUserByEmail(db, email);
       if (!user || !(await rolesOf(db, user.id)).includes('practitioner'))
-        throw new FieldError('email', 'There is no practitioner with that email in Waymark. Check the address, or ask them to register first');
+        throw new FieldError(
+          'email',
+          'There is no practitioner with that email in Waymark. Check the address, or ask them to register first',
+        );
       const added = await db.transaction(async (tx) => {
         const ok = await repo.addMember(tx, group.id, user.id, false);
         if (!ok) return false;
         // The link names the invitation, so whoever opens it signed in as someone else is told, and nothing changes.
-        const token = await issueLinkToken(tx, { purpose: INVITATION_PURPOSE, subject: `${group.id}:${user.id}`, ttlMs: INVITATION_TTL_MS, data: { groupId: group.id, userId: user.id, email: user.email } });
+        const token = await issueLinkToken(tx, {
+          purpose: INVITATION_PURPOSE,
+          subject: `${group.id}:${user.id}`,
+          ttlMs: INVITATION_TTL_MS,
+          data: { groupId: group.id, userId: user.id, email: user.email },
+        });
         await mailer.send(tx, {
           to: user.email,
           subject: `You are invited to the ${group.kind} “${group.name}”`,
@@ -76,7 +100,12 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
             `The invitation is also on your pathway page: ${config.baseUrl}/pathway`,
           ].join('\n'),
         });
-        await recordAudit(tx, ctx, { action: 'pathway.group-invited', entityType: 'pathway_group', entityId: group.id, details: { userId: user.id } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.group-invited',
+          entityType: 'pathway_group',
+          entityId: group.id,
+          details: { userId: user.id },
+        });
         return true;
       });
       if (!added) throw new FieldError('email', `${user.name} is already invited`);
@@ -90,7 +119,10 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
      * was sent to them, or that it was sent to another address (partly hidden).
      * Only the invited account can answer it.
      */
-    async invitation(token: string, userId: string): Promise<{ ok: false; problem: LinkProblem } | { ok: true; group: repo.Group; forOther: string | null }> {
+    async invitation(
+      token: string,
+      userId: string,
+    ): Promise<{ ok: false; problem: LinkProblem } | { ok: true; group: repo.Group; forOther: string | null }> {
       const checked = await checkLinkToken(db, INVITATION_PURPOSE, token);
       if (!checked.ok) return checked;
       const data = checked.token.data as { groupId?: string; userId?: string; email?: string };
@@ -108,7 +140,8 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
       const ok = await repo.acceptMembership(db, groupId, userId);
       if (ok) await retireLinkTokens(db, INVITATION_PURPOSE, `${groupId}:${userId}`);
       forget(groupId);
-      if (ok) await recordAudit(db, ctx, { action: 'pathway.group-joined', entityType: 'pathway_group', entityId: groupId });
+      if (ok)
+        await recordAudit(db, ctx, { action: 'pathway.group-joined', entityType: 'pathway_group', entityId: groupId });
       return ok;
     },
 
@@ -120,24 +153,40 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
         return removed;
       });
       forget(groupId);
-      if (ok) await recordAudit(db, ctx, { action: 'pathway.group-left', entityType: 'pathway_group', entityId: groupId });
+      if (ok)
+        await recordAudit(db, ctx, { action: 'pathway.group-left', entityType: 'pathway_group', entityId: groupId });
       return ok;
     },
 
     /** Accepted team memberships of a user on a framework version: the teams whose shared work counts for them. */
     async teamIdsFor(userId: string, versionId: string) {
-      return (await repo.membershipsOf(db, userId)).filter((m) => m.acceptedAt && m.group.kind === 'team' && m.group.frameworkVersionId === versionId).map((m) => m.group.id);
+      return (await repo.membershipsOf(db, userId))
+        .filter((m) => m.acceptedAt && m.group.kind === 'team' && m.group.frameworkVersionId === versionId)
+        .map((m) => m.group.id);
     },
 
     /** Evidence team-mates shared, credited to this pathway. */
     async sharedWith(p: repo.Pathway, teamIds: string[]) {
-      return (await repo.sharedWith(db, teamIds, p.id)).map((r) => ({ ...r.evidence, authorName: r.authorName, kindName: EVIDENCE_KINDS[r.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.evidence.kind }));
+      return (await repo.sharedWith(db, teamIds, p.id)).map((r) => ({
+        ...r.evidence,
+        authorName: r.authorName,
+        kindName: EVIDENCE_KINDS[r.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.evidence.kind,
+      }));
     },
 
     /** The team page: members and the evidence shared with the team (titles and kinds, not reflections). */
     async teamView(group: repo.Group) {
       const [members, shared] = await Promise.all([repo.membersOf(db, group.id), repo.sharedEvidenceOf(db, group.id)]);
-      return { members, shared: shared.map((s) => ({ id: s.evidence.id, title: s.evidence.title, kindName: EVIDENCE_KINDS[s.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? s.evidence.kind, status: s.evidence.status, authorName: s.authorName })) };
+      return {
+        members,
+        shared: shared.map((s) => ({
+          id: s.evidence.id,
+          title: s.evidence.title,
+          kindName: EVIDENCE_KINDS[s.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? s.evidence.kind,
+          status: s.evidence.status,
+          authorName: s.authorName,
+        })),
+      };
     },
 
     /** Drops a cohort's cached figures, so the next view computes them afresh. */
@@ -160,7 +209,8 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
       const cohorts = (await repo.groupsOfProgrammes(db, [programmeId])).filter((g) => g.kind === 'cohort');
       const seen = new Map<string, CohortFigures['rows'][number]>();
       // Only people following the cohort's framework: someone who joined but never started says nothing about the pathway.
-      for (const c of cohorts) for (const r of (await this.cohortView(c)).rows) if (r.following && !seen.has(r.id)) seen.set(r.id, r);
+      for (const c of cohorts)
+        for (const r of (await this.cohortView(c)).rows) if (r.following && !seen.has(r.id)) seen.set(r.id, r);
       return { cohorts: cohorts.length, ...aggregate([...seen.values()]) };
     },
   };
@@ -173,34 +223,73 @@ export function createGroupService(platform: Platform, frameworks: FrameworksSer
   async function computeCohort(group: repo.Group, now = new Date()): Promise<CohortFigures> {
     const statements = await pathway.statementsOf(group.frameworkVersionId);
     const domains = [...new Map(statements.filter((s) => s.domain).map((s) => [s.domain!.code, s.domain!])).values()];
-    const refs = statements.map((s) => ({ identifier: s.identifier, stage: s.stage, domainCode: s.domain?.code ?? '' }));
+    const refs = statements.map((s) => ({
+      identifier: s.identifier,
+      stage: s.stage,
+      domainCode: s.domain?.code ?? '',
+    }));
     const members = await repo.cohortMembers(db, group.id, group.frameworkVersionId);
     const ids = members.map((m) => m.pathwayId).filter((x): x is string => !!x);
-    const [figures, covered, levels, signoffs] = await Promise.all([repo.evidenceFigures(db, ids), repo.coveredStatements(db, ids), repo.latestLevels(db, ids), repo.signoffsOfMany(db, ids)]);
+    const [figures, covered, levels, signoffs] = await Promise.all([
+      repo.evidenceFigures(db, ids),
+      repo.coveredStatements(db, ids),
+      repo.latestLevels(db, ids),
+      repo.signoffsOfMany(db, ids),
+    ]);
     const fig = new Map(figures.map((f) => [f.pathwayId, f]));
     const cov = new Map<string, Set<string>>();
-    for (const c of covered) (cov.get(c.pathwayId) ?? cov.set(c.pathwayId, new Set()).get(c.pathwayId)!).add(c.statementIdentifier);
+    for (const c of covered)
+      (cov.get(c.pathwayId) ?? cov.set(c.pathwayId, new Set()).get(c.pathwayId)!).add(c.statementIdentifier);
     const lev = new Map<string, Map<string, string>>();
     const lastAssessed = new Map<string, Date>();
     for (const l of levels) {
       (lev.get(l.pathwayId) ?? lev.set(l.pathwayId, new Map()).get(l.pathwayId)!).set(l.statementIdentifier, l.level);
-      if (!lastAssessed.has(l.pathwayId) || lastAssessed.get(l.pathwayId)! < l.assessedAt) lastAssessed.set(l.pathwayId, l.assessedAt);
+      if (!lastAssessed.has(l.pathwayId) || lastAssessed.get(l.pathwayId)! < l.assessedAt)
+        lastAssessed.set(l.pathwayId, l.assessedAt);
     }
     const signed = new Map<string, Set<string>>();
-    for (const s of signoffs) (signed.get(s.pathwayId) ?? signed.set(s.pathwayId, new Set()).get(s.pathwayId)!).add(s.stage);
+    for (const s of signoffs)
+      (signed.get(s.pathwayId) ?? signed.set(s.pathwayId, new Set()).get(s.pathwayId)!).add(s.stage);
     const rows = members.map((m) => {
-      const stage = deriveStage(m.profile?.consultantPostStart ?? null, today(), (m.profile?.stageOverride as PathwayStage | null) ?? null).stage;
+      const stage = deriveStage(
+        m.profile?.consultantPostStart ?? null,
+        today(),
+        (m.profile?.stageOverride as PathwayStage | null) ?? null,
+      ).stage;
       const f = m.pathwayId ? fig.get(m.pathwayId) : undefined;
-      const last = [f?.lastChange ?? null, m.pathwayId ? (lastAssessed.get(m.pathwayId) ?? null) : null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+      const last =
+        [f?.lastChange ?? null, m.pathwayId ? (lastAssessed.get(m.pathwayId) ?? null) : null]
+          .filter((d): d is Date => d !== null)
+          .sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
       const summary = summariseMember(
-        { stage, covered: cov.get(m.pathwayId ?? '') ?? new Set(), levels: lev.get(m.pathwayId ?? '') ?? new Map(), evidence: f?.total ?? 0, confirmed: f?.confirmed ?? 0, lastActivity: last },
+        {
+          stage,
+          covered: cov.get(m.pathwayId ?? '') ?? new Set(),
+          levels: lev.get(m.pathwayId ?? '') ?? new Map(),
+          evidence: f?.total ?? 0,
+          confirmed: f?.confirmed ?? 0,
+          lastActivity: last,
+        },
         refs,
         domains.map((d) => d.code),
         now,
       );
-      return { id: m.id, name: m.name, stage, following: !!m.pathwayId, signedOff: signed.get(m.pathwayId ?? '') ?? new Set<string>(), ...summary };
+      return {
+        id: m.id,
+        name: m.name,
+        stage,
+        following: !!m.pathwayId,
+        signedOff: signed.get(m.pathwayId ?? '') ?? new Set<string>(),
+        ...summary,
+      };
     });
-    return { domains, rows, stalled: rows.filter((r) => r.stalled).length, aggregate: aggregate(rows), computedAt: now };
+    return {
+      domains,
+      rows,
+      stalled: rows.filter((r) => r.stalled).length,
+      aggregate: aggregate(rows),
+      computedAt: now,
+    };
   }
 }
 
@@ -208,7 +297,13 @@ export type GroupService = ReturnType<typeof createGroupService>;
 
 export interface CohortFigures {
   domains: { code: string; text: string }[];
-  rows: (MemberSummary & { id: string; name: string; stage: PathwayStage; following: boolean; signedOff: Set<string> })[];
+  rows: (MemberSummary & {
+    id: string;
+    name: string;
+    stage: PathwayStage;
+    following: boolean;
+    signedOff: Set<string>;
+  })[];
   stalled: number;
   aggregate: ReturnType<typeof aggregate>;
   computedAt: Date;

@@ -31,7 +31,10 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       await db.transaction(async (tx) => {
         await mailer.send(tx, {
           to: email,
-          subject: list.length === 1 ? 'An action in your development plan is due soon' : `${list.length} actions in your development plan are due soon`,
+          subject:
+            list.length === 1
+              ? 'An action in your development plan is due soon'
+              : `${list.length} actions in your development plan are due soon`,
           text: [
             `Hello ${list[0]!.name},`,
             '',
@@ -42,7 +45,10 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
             `Your plan: ${config.baseUrl}/pathway/${list[0]!.pathwayId}/plan`,
           ].join('\n'),
         });
-        await repo.markReminded(tx, list.map((d) => d.action.id));
+        await repo.markReminded(
+          tx,
+          list.map((d) => d.action.id),
+        );
       });
     }
     return due.length;
@@ -59,13 +65,17 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
     files,
     sendReminders,
     /** Queues today's reminder run (safe to call from every instance at start). */
-    scheduleReminders: () => jobs.enqueue(db, REMINDER_JOB, {}, { singletonKey: `${REMINDER_JOB}:${isoDay(new Date())}` }),
+    scheduleReminders: () =>
+      jobs.enqueue(db, REMINDER_JOB, {}, { singletonKey: `${REMINDER_JOB}:${isoDay(new Date())}` }),
 
     // ---- plan ------------------------------------------------------------------------
 
     async plan(p: repo.Pathway, groupIds: string[] = []) {
       const goals = await repo.goalsOf(db, p.id, groupIds);
-      const actions = await repo.actionsOf(db, goals.map((g) => g.id));
+      const actions = await repo.actionsOf(
+        db,
+        goals.map((g) => g.id),
+      );
       const statements = new Map((await pathway.pathwayStatements(p)).map((s) => [s.identifier, s]));
       const todayIso = isoDay(new Date());
       return goals.map((g) => ({
@@ -73,7 +83,9 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
         statusName: GOAL_STATUSES[g.status as GoalStatus] ?? g.status,
         statement: g.statementIdentifier ? statements.get(g.statementIdentifier) : undefined,
         shared: g.groupId !== null,
-        actions: actions.filter((a) => a.goalId === g.id).map((a) => ({ ...a, overdue: !a.done && !!a.dueOn && a.dueOn < todayIso })),
+        actions: actions
+          .filter((a) => a.goalId === g.id)
+          .map((a) => ({ ...a, overdue: !a.done && !!a.dueOn && a.dueOn < todayIso })),
       }));
     },
 
@@ -84,18 +96,51 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       const fresh = needs.filter((n) => !existing.has(n.identifier));
       if (fresh.length === 0) return 0;
       await db.transaction(async (tx) => {
-        await repo.insertGoals(tx, fresh.map((n) => ({ pathwayId: p.id, statementIdentifier: n.identifier, title: `Develop ${n.code}: ${n.text}`.slice(0, 200) })));
-        await recordAudit(tx, ctx, { action: 'pathway.plan-seeded', entityType: 'pathway', entityId: p.id, details: { goals: fresh.length } });
+        await repo.insertGoals(
+          tx,
+          fresh.map((n) => ({
+            pathwayId: p.id,
+            statementIdentifier: n.identifier,
+            title: `Develop ${n.code}: ${n.text}`.slice(0, 200),
+          })),
+        );
+        await recordAudit(tx, ctx, {
+          action: 'pathway.plan-seeded',
+          entityType: 'pathway',
+          entityId: p.id,
+          details: { goals: fresh.length },
+        });
       });
       return fresh.length;
     },
 
-    async addGoal(p: repo.Pathway, input: { title: string; statementIdentifier: string | null; targetOn: string | null; groupId?: string | null }, ctx: AuditContext, submissionKey?: string) {
-      if (input.statementIdentifier && !(await pathway.pathwayStatements(p)).some((s) => s.identifier === input.statementIdentifier))
+    async addGoal(
+      p: repo.Pathway,
+      input: { title: string; statementIdentifier: string | null; targetOn: string | null; groupId?: string | null },
+      ctx: AuditContext,
+      submissionKey?: string,
+    ) {
+      if (
+        input.statementIdentifier &&
+        !(await pathway.pathwayStatements(p)).some((s) => s.identifier === input.statementIdentifier)
+      )
         throw new FieldError('statementIdentifier', 'Choose a statement of the framework this pathway follows');
       await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
-        const [g] = await repo.insertGoals(tx, [{ pathwayId: input.groupId ? null : p.id, groupId: input.groupId ?? null, title: input.title, statementIdentifier: input.statementIdentifier, targetOn: input.targetOn }]);
-        await recordAudit(tx, ctx, { action: 'pathway.goal-added', entityType: 'pathway', entityId: p.id, details: { goalId: g!.id, shared: !!input.groupId } });
+        const [g] = await repo.insertGoals(tx, [
+          {
+            pathwayId: input.groupId ? null : p.id,
+            groupId: input.groupId ?? null,
+            title: input.title,
+            statementIdentifier: input.statementIdentifier,
+            targetOn: input.targetOn,
+          },
+        ]);
+        await recordAudit(tx, ctx, {
+          action: 'pathway.goal-added',
+          entityType: 'pathway',
+          entityId: p.id,
+          details: { goalId: g!.id, shared: !!input.groupId },
+        });
       });
     },
 
@@ -110,22 +155,43 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       if (goal.status === status) return;
       await db.transaction(async (tx) => {
         await repo.updateGoal(tx, goal.id, { status });
-        await recordAudit(tx, ctx, { action: 'pathway.goal-status', entityType: 'plan_goal', entityId: goal.id, details: { status } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.goal-status',
+          entityType: 'plan_goal',
+          entityId: goal.id,
+          details: { status },
+        });
       });
     },
 
     async deleteGoal(goal: repo.Goal, ctx: AuditContext) {
       await db.transaction(async (tx) => {
         await repo.deleteGoal(tx, goal.id);
-        await recordAudit(tx, ctx, { action: 'pathway.goal-deleted', entityType: 'plan_goal', entityId: goal.id, details: { title: goal.title } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.goal-deleted',
+          entityType: 'plan_goal',
+          entityId: goal.id,
+          details: { title: goal.title },
+        });
       });
     },
 
-    async addAction(goal: repo.Goal, input: { text: string; dueOn: string | null }, ctx: AuditContext, submissionKey?: string) {
-      if (input.dueOn && input.dueOn < isoDay(new Date())) throw new FieldError('dueOn', 'The due date must be today or later: an action cannot be due in the past');
+    async addAction(
+      goal: repo.Goal,
+      input: { text: string; dueOn: string | null },
+      ctx: AuditContext,
+      submissionKey?: string,
+    ) {
+      if (input.dueOn && input.dueOn < isoDay(new Date()))
+        throw new FieldError('dueOn', 'The due date must be today or later: an action cannot be due in the past');
       await once(db, submissionKey, ctx.actorId ?? null, async (tx) => {
         const a = await repo.insertAction(tx, { goalId: goal.id, text: input.text, dueOn: input.dueOn });
-        await recordAudit(tx, ctx, { action: 'pathway.action-added', entityType: 'plan_goal', entityId: goal.id, details: { actionId: a.id } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.action-added',
+          entityType: 'plan_goal',
+          entityId: goal.id,
+          details: { actionId: a.id },
+        });
       });
     },
 
@@ -147,10 +213,19 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
      * checked for size and type by its contents, and the rule on attachments per
      * item is checked for the whole batch before anything is stored.
      */
-    async attach(p: repo.Pathway, evidenceId: string, uploads: { filename: string; data: Buffer }[], ctx: AuditContext) {
+    async attach(
+      p: repo.Pathway,
+      evidenceId: string,
+      uploads: { filename: string; data: Buffer }[],
+      ctx: AuditContext,
+    ) {
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== p.id) throw new FieldError('file', 'That evidence is not in this pathway');
-      if (e.status === 'confirmed' || e.status === 'submitted') throw new FieldError('file', 'Files can only be attached to evidence that is not confirmed or waiting for confirmation');
+      if (e.status === 'confirmed' || e.status === 'submitted')
+        throw new FieldError(
+          'file',
+          'Files can only be attached to evidence that is not confirmed or waiting for confirmation',
+        );
       if (uploads.length === 0) throw new FieldError('file', 'Choose a file to attach');
       const over = checkAttachments(readRules(p.rules), (await repo.attachmentsOf(db, [e.id])).length, uploads.length);
       if (over) throw new FieldError('file', over);
@@ -158,8 +233,21 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       try {
         for (const u of uploads) stored.push(await files.save(u.data, u.filename));
         await db.transaction(async (tx) => {
-          for (const f of stored) await repo.insertAttachment(tx, { evidenceId: e.id, filename: f.filename, contentType: f.contentType, size: f.size, storageKey: f.key, sha256: f.sha256 });
-          await recordAudit(tx, ctx, { action: 'pathway.attachments-added', entityType: 'evidence', entityId: e.id, details: { files: stored.map((f) => f.filename) } });
+          for (const f of stored)
+            await repo.insertAttachment(tx, {
+              evidenceId: e.id,
+              filename: f.filename,
+              contentType: f.contentType,
+              size: f.size,
+              storageKey: f.key,
+              sha256: f.sha256,
+            });
+          await recordAudit(tx, ctx, {
+            action: 'pathway.attachments-added',
+            entityType: 'evidence',
+            entityId: e.id,
+            details: { files: stored.map((f) => f.filename) },
+          });
         });
       } catch (err) {
         // Nothing half-done: files already written for this batch go again.
@@ -193,10 +281,19 @@ export function createPlanService(platform: Platform, pathway: PathwayService) {
       const a = await repo.getAttachment(db, attachmentId);
       const e = a ? await repo.getEvidence(db, a.evidenceId) : undefined;
       if (!a || !e || e.pathwayId !== p.id) return false;
-      if (e.status === 'confirmed' || e.status === 'submitted') throw new FieldError('file', 'Files of evidence that is confirmed or waiting for confirmation stay as they were');
+      if (e.status === 'confirmed' || e.status === 'submitted')
+        throw new FieldError(
+          'file',
+          'Files of evidence that is confirmed or waiting for confirmation stay as they were',
+        );
       await db.transaction(async (tx) => {
         await repo.deleteAttachment(tx, a.id);
-        await recordAudit(tx, ctx, { action: 'pathway.attachment-removed', entityType: 'evidence', entityId: e.id, details: { filename: a.filename } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.attachment-removed',
+          entityType: 'evidence',
+          entityId: e.id,
+          details: { filename: a.filename },
+        });
       });
       await files.remove(a.storageKey);
       return true;

@@ -9,51 +9,100 @@ import type { PortfolioService } from './portfolio-service';
 import { EVIDENCE_KINDS, levelNamesOf, STAGE_NAMES, STATUS_NAMES } from './stage';
 
 const PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
-  invalid: { title: 'This link does not work', text: 'Check that you copied the whole link from the email. If it still does not work, ask the person who sent it for a new one.' },
-  expired: { title: 'This link has expired', text: 'Links work for a limited time. Ask the person who sent it for a new one.' },
-  used: { title: 'This link has already been used', text: 'Each link works once: an answer has already been given through it, or the person who sent it withdrew the request. Nothing more is needed from you.' },
+  invalid: {
+    title: 'This link does not work',
+    text: 'Check that you copied the whole link from the email. If it still does not work, ask the person who sent it for a new one.',
+  },
+  expired: {
+    title: 'This link has expired',
+    text: 'Links work for a limited time. Ask the person who sent it for a new one.',
+  },
+  used: {
+    title: 'This link has already been used',
+    text: 'Each link works once: an answer has already been given through it, or the person who sent it withdrew the request. Nothing more is needed from you.',
+  },
 };
 
 /**
  * Pages opened without an account: confirming evidence through a link, a
  * portfolio shared with a panel, and checking a badge.
  */
-export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: ReviewService; portfolio: PortfolioService }) {
+export function pathwayPublicRoutes(
+  app: FastifyInstance,
+  deps: { review: ReviewService; portfolio: PortfolioService },
+) {
   const { review, portfolio } = deps;
   const open = { permission: 'public' as const };
   const problemPage = (problem: LinkProblem) => ({ title: PROBLEMS[problem].title, message: PROBLEMS[problem].text });
 
   const answerSchema = z.object({
-    decision: z.enum(['confirm', 'return'], { message: 'Choose whether you confirm this evidence or return it with comments' }),
-    name: z.string({ message: 'Enter your full name' }).trim().min(1, 'Enter your full name').max(200, 'Name must be 200 characters or fewer'),
-    role: z.string({ message: 'Enter your role' }).trim().min(1, 'Enter your role, like Consultant physiotherapist').max(200, 'Role must be 200 characters or fewer'),
+    decision: z.enum(['confirm', 'return'], {
+      message: 'Choose whether you confirm this evidence or return it with comments',
+    }),
+    name: z
+      .string({ message: 'Enter your full name' })
+      .trim()
+      .min(1, 'Enter your full name')
+      .max(200, 'Name must be 200 characters or fewer'),
+    role: z
+      .string({ message: 'Enter your role' })
+      .trim()
+      .min(1, 'Enter your role, like Consultant physiotherapist')
+      .max(200, 'Role must be 200 characters or fewer'),
     organisation: z.string().trim().max(200, 'Organisation must be 200 characters or fewer').default(''),
     registration: z.string().trim().max(60, 'Registration number must be 60 characters or fewer').default(''),
-    statement: z.string({ message: 'Write your statement' }).trim().min(1, 'Write your statement: what you saw of this work, or what should change').max(5000, 'Keep the statement to 5,000 characters or fewer'),
+    statement: z
+      .string({ message: 'Write your statement' })
+      .trim()
+      .min(1, 'Write your statement: what you saw of this work, or what should change')
+      .max(5000, 'Keep the statement to 5,000 characters or fewer'),
   });
   const answerOrder = ['decision', 'name', 'role', 'organisation', 'registration', 'statement'];
 
   app.get('/confirm/:token', { config: open }, async (request, reply) => {
     const r = await review.confirmationPage((request.params as { token: string }).token);
-    if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
-    return reply.render('pathway/views/confirm.njk', { title: 'Confirm evidence', ...r.page, kindName: EVIDENCE_KINDS[r.page.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.page.evidence.kind, form: emptyForm() });
+    if (!r.ok)
+      return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
+    return reply.render('pathway/views/confirm.njk', {
+      title: 'Confirm evidence',
+      ...r.page,
+      kindName: EVIDENCE_KINDS[r.page.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.page.evidence.kind,
+      form: emptyForm(),
+    });
   });
 
   app.post('/confirm/:token', { config: open }, async (request, reply) => {
     const token = (request.params as { token: string }).token;
     const again = async (form: ReturnType<typeof formWithErrors>) => {
       const r = await review.confirmationPage(token);
-      if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
-      return reply.render('pathway/views/confirm.njk', { title: 'Confirm evidence', ...r.page, kindName: EVIDENCE_KINDS[r.page.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.page.evidence.kind, form }, 400);
+      if (!r.ok)
+        return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
+      return reply.render(
+        'pathway/views/confirm.njk',
+        {
+          title: 'Confirm evidence',
+          ...r.page,
+          kindName: EVIDENCE_KINDS[r.page.evidence.kind as keyof typeof EVIDENCE_KINDS] ?? r.page.evidence.kind,
+          form,
+        },
+        400,
+      );
     };
     const parsed = parseForm(answerSchema, request.body, answerOrder);
     if (!parsed.ok) return again(parsed.form);
     try {
       const r = await review.answer(token, parsed.data, request.auditContext());
-      if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
-      return reply.render('pathway/views/confirm-done.njk', { title: r.outcome === 'confirmed' ? 'Evidence confirmed' : 'Evidence returned', outcome: r.outcome });
+      if (!r.ok)
+        return reply.render('errors/link-problem.njk', problemPage(r.problem), r.problem === 'invalid' ? 404 : 410);
+      return reply.render('pathway/views/confirm-done.njk', {
+        title: r.outcome === 'confirmed' ? 'Evidence confirmed' : 'Evidence returned',
+        outcome: r.outcome,
+      });
     } catch (err) {
-      if (err instanceof FieldError) return again(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, answerOrder));
+      if (err instanceof FieldError)
+        return again(
+          formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, answerOrder),
+        );
       throw err;
     }
   });
@@ -62,7 +111,12 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
 
   app.get('/shared/:token', { config: open }, async (request, reply) => {
     const r = await portfolio.shared((request.params as { token: string }).token);
-    if (!r.ok) return reply.render('errors/link-problem.njk', problemPage(r.problem === 'used' ? 'expired' : r.problem), r.problem === 'invalid' ? 404 : 410);
+    if (!r.ok)
+      return reply.render(
+        'errors/link-problem.njk',
+        problemPage(r.problem === 'used' ? 'expired' : r.problem),
+        r.problem === 'invalid' ? 404 : 410,
+      );
     const byId = new Map(r.statements.map((s) => [s.identifier, s]));
     const latest = new Map<string, string>();
     for (const a of r.doc.selfAssessments) latest.set(a.statement, a.level);
@@ -75,7 +129,11 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
       kindNames: EVIDENCE_KINDS,
       statusNames: STATUS_NAMES,
       levelNames: levelNamesOf(r.doc.levelNames),
-      statements: r.statements.map((s) => ({ ...s, level: latest.get(s.identifier) ?? null, evidence: r.doc.evidence.filter((e) => e.links.some((l) => l.statement === s.identifier)).length })),
+      statements: r.statements.map((s) => ({
+        ...s,
+        level: latest.get(s.identifier) ?? null,
+        evidence: r.doc.evidence.filter((e) => e.links.some((l) => l.statement === s.identifier)).length,
+      })),
       statementOf: Object.fromEntries(byId),
     });
   });
@@ -91,11 +149,14 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
       type: ['Profile'],
       name: 'Waymark',
       url: app.platform.config.baseUrl,
-      description: 'Waymark issues a badge when a supervisor signs off a stage of the development pathway from advanced to consultant practice.',
+      description:
+        'Waymark issues a badge when a supervisor signs off a stage of the development pathway from advanced to consultant practice.',
     }),
   );
 
-  app.get('/badges/issuer/jwks.json', { config: open }, async (_request, reply) => reply.type('application/json').send({ keys: [publishedJwk(issuerId(), await review.publicKey())] }));
+  app.get('/badges/issuer/jwks.json', { config: open }, async (_request, reply) =>
+    reply.type('application/json').send({ keys: [publishedJwk(issuerId(), await review.publicKey())] }),
+  );
 
   // The kid of every badge: answers with the bare public JWK, as OB 3.0 dereferencing expects.
   app.get('/badges/issuer/keys/:kid', { config: open }, async (request, reply) => {
@@ -104,14 +165,40 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
     return reply.type('application/jwk+json').send(publishedJwk(issuerId(), jwk));
   });
 
-  app.get('/badges/verify', { config: open }, async (_request, reply) => reply.render('pathway/views/badge-verify.njk', { title: 'Check a badge', form: emptyForm(), result: null }));
+  app.get('/badges/verify', { config: open }, async (_request, reply) =>
+    reply.render('pathway/views/badge-verify.njk', { title: 'Check a badge', form: emptyForm(), result: null }),
+  );
 
   app.post('/badges/verify', { config: open }, async (request, reply) => {
     const jwt = String((request.body as { credential?: unknown }).credential ?? '').trim();
-    if (!jwt) return reply.render('pathway/views/badge-verify.njk', { title: 'Check a badge', form: formWithErrors({}, { credential: 'Paste the badge credential (the long text starting with “ey”)' }), result: null }, 400);
-    if (jwt.length > 100_000) return reply.render('pathway/views/badge-verify.njk', { title: 'Check a badge', form: formWithErrors({}, { credential: 'That is too long to be a Waymark badge' }), result: null }, 400);
+    if (!jwt)
+      return reply.render(
+        'pathway/views/badge-verify.njk',
+        {
+          title: 'Check a badge',
+          form: formWithErrors({}, { credential: 'Paste the badge credential (the long text starting with “ey”)' }),
+          result: null,
+        },
+        400,
+      );
+    if (jwt.length > 100_000)
+      return reply.render(
+        'pathway/views/badge-verify.njk',
+        {
+          title: 'Check a badge',
+          form: formWithErrors({}, { credential: 'That is too long to be a Waymark badge' }),
+          result: null,
+        },
+        400,
+      );
     const { result, claimed } = await review.verifyPasted(jwt);
-    return reply.render('pathway/views/badge-verify.njk', { title: result.ok ? 'Badge verified' : 'Badge not verified', form: emptyForm({ credential: jwt }), result, claimed, stageNames: STAGE_NAMES });
+    return reply.render('pathway/views/badge-verify.njk', {
+      title: result.ok ? 'Badge verified' : 'Badge not verified',
+      form: emptyForm({ credential: jwt }),
+      result,
+      claimed,
+      stageNames: STAGE_NAMES,
+    });
   });
 
   const badgeOr404 = async (id: string) => {
@@ -122,11 +209,18 @@ export function pathwayPublicRoutes(app: FastifyInstance, deps: { review: Review
 
   app.get('/badges/:id', { config: open }, async (request, reply) => {
     const b = await badgeOr404((request.params as { id: string }).id);
-    return reply.render('pathway/views/badge.njk', { title: b.result.ok ? `Badge: ${b.result.credential.credentialSubject.achievement.name}` : 'Badge not verified', ...b, stageNames: STAGE_NAMES });
+    return reply.render('pathway/views/badge.njk', {
+      title: b.result.ok ? `Badge: ${b.result.credential.credentialSubject.achievement.name}` : 'Badge not verified',
+      ...b,
+      stageNames: STAGE_NAMES,
+    });
   });
 
   app.get('/badges/:id/credential.jwt', { config: open }, async (request, reply) => {
     const b = await badgeOr404((request.params as { id: string }).id);
-    return reply.type('application/vc+jwt').header('content-disposition', 'attachment; filename="waymark-badge.jwt"').send(b.jwt);
+    return reply
+      .type('application/vc+jwt')
+      .header('content-disposition', 'attachment; filename="waymark-badge.jwt"')
+      .send(b.jwt);
   });
 }

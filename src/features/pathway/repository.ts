@@ -57,10 +57,17 @@ export async function insertPathway(db: Db, values: typeof pathways.$inferInsert
 }
 
 export async function assessmentsOf(db: Db, pathwayId: string) {
-  return db.select().from(selfAssessments).where(eq(selfAssessments.pathwayId, pathwayId)).orderBy(asc(selfAssessments.assessedAt));
+  return db
+    .select()
+    .from(selfAssessments)
+    .where(eq(selfAssessments.pathwayId, pathwayId))
+    .orderBy(asc(selfAssessments.assessedAt));
 }
 
-export async function insertAssessments(db: Db, rows: { pathwayId: string; statementIdentifier: string; level: string; assessedAt: Date }[]) {
+export async function insertAssessments(
+  db: Db,
+  rows: { pathwayId: string; statementIdentifier: string; level: string; assessedAt: Date }[],
+) {
   if (rows.length) await db.insert(selfAssessments).values(rows);
 }
 
@@ -82,14 +89,24 @@ export async function getEvidence(db: Db, id: string): Promise<Evidence | undefi
 
 export async function linksOf(db: Db, evidenceIds: string[]) {
   if (evidenceIds.length === 0) return [];
-  return db.select().from(evidenceLinks).where(inArray(evidenceLinks.evidenceId, evidenceIds)).orderBy(asc(evidenceLinks.createdAt));
+  return db
+    .select()
+    .from(evidenceLinks)
+    .where(inArray(evidenceLinks.evidenceId, evidenceIds))
+    .orderBy(asc(evidenceLinks.createdAt));
 }
 
-export async function upsertLink(db: Db, values: { evidenceId: string; statementIdentifier: string; pathwayId: string; reason: string }) {
+export async function upsertLink(
+  db: Db,
+  values: { evidenceId: string; statementIdentifier: string; pathwayId: string; reason: string },
+) {
   await db
     .insert(evidenceLinks)
     .values(values)
-    .onConflictDoUpdate({ target: [evidenceLinks.evidenceId, evidenceLinks.statementIdentifier], set: { reason: values.reason } });
+    .onConflictDoUpdate({
+      target: [evidenceLinks.evidenceId, evidenceLinks.statementIdentifier],
+      set: { reason: values.reason },
+    });
 }
 
 export async function deleteLink(db: Db, evidenceId: string, statementIdentifier: string): Promise<boolean> {
@@ -100,7 +117,12 @@ export async function deleteLink(db: Db, evidenceId: string, statementIdentifier
   return rows.length > 0;
 }
 
-export async function setRules(db: Db, pathwayId: string, rules: Record<string, number | null>, levelNames?: Record<string, string>) {
+export async function setRules(
+  db: Db,
+  pathwayId: string,
+  rules: Record<string, number | null>,
+  levelNames?: Record<string, string>,
+) {
   await db
     .update(pathways)
     .set(levelNames ? { rules, levelNames } : { rules })
@@ -117,7 +139,12 @@ export async function countEvidence(db: Db, pathwayId: string): Promise<number> 
 }
 
 /** Changes evidence while its status is one of `onlyIf`; false if it was not. */
-export async function updateEvidence(db: Db, id: string, values: Partial<typeof evidence.$inferInsert>, onlyIf: string[]): Promise<boolean> {
+export async function updateEvidence(
+  db: Db,
+  id: string,
+  values: Partial<typeof evidence.$inferInsert>,
+  onlyIf: string[],
+): Promise<boolean> {
   const rows = await db
     .update(evidence)
     .set({ ...values, updatedAt: new Date() })
@@ -131,7 +158,12 @@ export async function unshareFromGroup(db: Db, groupId: string, userId: string) 
   await db
     .update(evidence)
     .set({ groupId: null })
-    .where(and(eq(evidence.groupId, groupId), inArray(evidence.pathwayId, db.select({ id: pathways.id }).from(pathways).where(eq(pathways.userId, userId)))));
+    .where(
+      and(
+        eq(evidence.groupId, groupId),
+        inArray(evidence.pathwayId, db.select({ id: pathways.id }).from(pathways).where(eq(pathways.userId, userId))),
+      ),
+    );
 }
 
 /** Moves evidence to a new status only from one of the expected ones; false when someone else got there first. */
@@ -159,7 +191,11 @@ export async function insertAttachment(db: Db, values: typeof evidenceAttachment
 
 export async function attachmentsOf(db: Db, evidenceIds: string[]): Promise<Attachment[]> {
   if (evidenceIds.length === 0) return [];
-  return db.select().from(evidenceAttachments).where(inArray(evidenceAttachments.evidenceId, evidenceIds)).orderBy(asc(evidenceAttachments.createdAt));
+  return db
+    .select()
+    .from(evidenceAttachments)
+    .where(inArray(evidenceAttachments.evidenceId, evidenceIds))
+    .orderBy(asc(evidenceAttachments.createdAt));
 }
 
 export async function getAttachment(db: Db, id: string): Promise<Attachment | undefined> {
@@ -198,11 +234,19 @@ export async function getConfirmation(db: Db, id: string): Promise<Confirmation 
 
 export async function confirmationsOf(db: Db, evidenceIds: string[]): Promise<Confirmation[]> {
   if (evidenceIds.length === 0) return [];
-  return db.select().from(confirmations).where(inArray(confirmations.evidenceId, evidenceIds)).orderBy(asc(confirmations.createdAt));
+  return db
+    .select()
+    .from(confirmations)
+    .where(inArray(confirmations.evidenceId, evidenceIds))
+    .orderBy(asc(confirmations.createdAt));
 }
 
 /** Records the answer to a waiting request; false if it was already answered or withdrawn. */
-export async function decideConfirmation(db: Db, id: string, values: Partial<typeof confirmations.$inferInsert>): Promise<boolean> {
+export async function decideConfirmation(
+  db: Db,
+  id: string,
+  values: Partial<typeof confirmations.$inferInsert>,
+): Promise<boolean> {
   const rows = await db
     .update(confirmations)
     .set({ ...values, decidedAt: new Date() })
@@ -223,7 +267,10 @@ export async function supervisorsOf(db: Db, practitionerId: string) {
 }
 
 export async function supervisorIdsOf(db: Db, practitionerId: string): Promise<string[]> {
-  const rows = await db.select({ id: supervisions.supervisorId }).from(supervisions).where(eq(supervisions.practitionerId, practitionerId));
+  const rows = await db
+    .select({ id: supervisions.supervisorId })
+    .from(supervisions)
+    .where(eq(supervisions.practitionerId, practitionerId));
   return rows.map((r) => r.id);
 }
 
@@ -237,7 +284,11 @@ export async function superviseesOf(db: Db, supervisorId: string) {
 }
 
 export async function addSupervision(db: Db, practitionerId: string, supervisorId: string): Promise<boolean> {
-  const rows = await db.insert(supervisions).values({ practitionerId, supervisorId }).onConflictDoNothing().returning({ id: supervisions.supervisorId });
+  const rows = await db
+    .insert(supervisions)
+    .values({ practitionerId, supervisorId })
+    .onConflictDoNothing()
+    .returning({ id: supervisions.supervisorId });
   return rows.length > 0;
 }
 
@@ -271,7 +322,11 @@ export async function insertSignoff(db: Db, values: typeof stageSignoffs.$inferI
 }
 
 export async function signoffsOf(db: Db, pathwayId: string): Promise<Signoff[]> {
-  return db.select().from(stageSignoffs).where(eq(stageSignoffs.pathwayId, pathwayId)).orderBy(asc(stageSignoffs.signedAt));
+  return db
+    .select()
+    .from(stageSignoffs)
+    .where(eq(stageSignoffs.pathwayId, pathwayId))
+    .orderBy(asc(stageSignoffs.signedAt));
 }
 
 export async function getSignoff(db: Db, id: string): Promise<Signoff | undefined> {
@@ -285,7 +340,9 @@ export type Goal = typeof planGoals.$inferSelect;
 export type Action = typeof planActions.$inferSelect;
 
 export async function goalsOf(db: Db, pathwayId: string, groupIds: string[] = []): Promise<Goal[]> {
-  const where = groupIds.length ? sql`${planGoals.pathwayId} = ${pathwayId} or ${inArray(planGoals.groupId, groupIds)}` : eq(planGoals.pathwayId, pathwayId);
+  const where = groupIds.length
+    ? sql`${planGoals.pathwayId} = ${pathwayId} or ${inArray(planGoals.groupId, groupIds)}`
+    : eq(planGoals.pathwayId, pathwayId);
   return db.select().from(planGoals).where(where).orderBy(asc(planGoals.createdAt));
 }
 
@@ -300,7 +357,10 @@ export async function insertGoals(db: Db, values: (typeof planGoals.$inferInsert
 }
 
 export async function updateGoal(db: Db, id: string, values: Partial<typeof planGoals.$inferInsert>) {
-  await db.update(planGoals).set({ ...values, updatedAt: new Date() }).where(eq(planGoals.id, id));
+  await db
+    .update(planGoals)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(planGoals.id, id));
 }
 
 export async function deleteGoal(db: Db, id: string) {
@@ -309,7 +369,11 @@ export async function deleteGoal(db: Db, id: string) {
 
 export async function actionsOf(db: Db, goalIds: string[]): Promise<Action[]> {
   if (goalIds.length === 0) return [];
-  return db.select().from(planActions).where(inArray(planActions.goalId, goalIds)).orderBy(asc(planActions.dueOn), asc(planActions.createdAt));
+  return db
+    .select()
+    .from(planActions)
+    .where(inArray(planActions.goalId, goalIds))
+    .orderBy(asc(planActions.dueOn), asc(planActions.createdAt));
 }
 
 export async function getAction(db: Db, id: string): Promise<Action | undefined> {
@@ -338,20 +402,38 @@ export async function deleteAction(db: Db, id: string) {
 export async function actionsToRemind(db: Db, until: string) {
   const due = and(eq(planActions.done, false), isNull(planActions.remindedAt), lte(planActions.dueOn, until));
   const personal = await db
-    .select({ action: planActions, goalTitle: planGoals.title, pathwayId: pathways.id, email: users.email, name: users.name })
+    .select({
+      action: planActions,
+      goalTitle: planGoals.title,
+      pathwayId: pathways.id,
+      email: users.email,
+      name: users.name,
+    })
     .from(planActions)
     .innerJoin(planGoals, eq(planGoals.id, planActions.goalId))
     .innerJoin(pathways, eq(pathways.id, planGoals.pathwayId))
     .innerJoin(users, eq(users.id, pathways.userId))
     .where(due);
   const shared = await db
-    .select({ action: planActions, goalTitle: planGoals.title, pathwayId: pathways.id, email: users.email, name: users.name })
+    .select({
+      action: planActions,
+      goalTitle: planGoals.title,
+      pathwayId: pathways.id,
+      email: users.email,
+      name: users.name,
+    })
     .from(planActions)
     .innerJoin(planGoals, eq(planGoals.id, planActions.goalId))
     .innerJoin(pathwayGroups, eq(pathwayGroups.id, planGoals.groupId))
-    .innerJoin(groupMembers, and(eq(groupMembers.groupId, pathwayGroups.id), sql`${groupMembers.acceptedAt} is not null`))
+    .innerJoin(
+      groupMembers,
+      and(eq(groupMembers.groupId, pathwayGroups.id), sql`${groupMembers.acceptedAt} is not null`),
+    )
     .innerJoin(users, eq(users.id, groupMembers.userId))
-    .innerJoin(pathways, and(eq(pathways.userId, users.id), eq(pathways.frameworkVersionId, pathwayGroups.frameworkVersionId)))
+    .innerJoin(
+      pathways,
+      and(eq(pathways.userId, users.id), eq(pathways.frameworkVersionId, pathwayGroups.frameworkVersionId)),
+    )
     .where(due);
   return [...personal, ...shared];
 }
@@ -380,7 +462,11 @@ export async function groupsOwnedBy(db: Db, ownerId: string): Promise<Group[]> {
 
 export async function groupsOfProgrammes(db: Db, programmeIds: string[]): Promise<Group[]> {
   if (programmeIds.length === 0) return [];
-  return db.select().from(pathwayGroups).where(inArray(pathwayGroups.programmeId, programmeIds)).orderBy(asc(pathwayGroups.name));
+  return db
+    .select()
+    .from(pathwayGroups)
+    .where(inArray(pathwayGroups.programmeId, programmeIds))
+    .orderBy(asc(pathwayGroups.name));
 }
 
 /** The groups a user was invited to or belongs to. */
@@ -395,7 +481,13 @@ export async function membershipsOf(db: Db, userId: string) {
 
 export async function membersOf(db: Db, groupId: string) {
   return db
-    .select({ id: users.id, name: users.name, email: users.email, invitedAt: groupMembers.invitedAt, acceptedAt: groupMembers.acceptedAt })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      invitedAt: groupMembers.invitedAt,
+      acceptedAt: groupMembers.acceptedAt,
+    })
     .from(groupMembers)
     .innerJoin(users, eq(users.id, groupMembers.userId))
     .where(eq(groupMembers.groupId, groupId))
@@ -433,7 +525,13 @@ export async function removeMember(db: Db, groupId: string, userId: string): Pro
 /** The accepted members of a group with their profile and their pathway on the group's framework version. */
 export async function cohortMembers(db: Db, groupId: string, versionId: string) {
   return db
-    .select({ id: users.id, name: users.name, profile: practitionerProfiles, pathwayId: pathways.id, joinedAt: groupMembers.acceptedAt })
+    .select({
+      id: users.id,
+      name: users.name,
+      profile: practitionerProfiles,
+      pathwayId: pathways.id,
+      joinedAt: groupMembers.acceptedAt,
+    })
     .from(groupMembers)
     .innerJoin(users, eq(users.id, groupMembers.userId))
     .leftJoin(practitionerProfiles, eq(practitionerProfiles.userId, users.id))
@@ -484,7 +582,10 @@ export async function latestLevels(db: Db, pathwayIds: string[]) {
 
 export async function signoffsOfMany(db: Db, pathwayIds: string[]) {
   if (pathwayIds.length === 0) return [];
-  return db.select({ pathwayId: stageSignoffs.pathwayId, stage: stageSignoffs.stage }).from(stageSignoffs).where(inArray(stageSignoffs.pathwayId, pathwayIds));
+  return db
+    .select({ pathwayId: stageSignoffs.pathwayId, stage: stageSignoffs.stage })
+    .from(stageSignoffs)
+    .where(inArray(stageSignoffs.pathwayId, pathwayIds));
 }
 
 /** Evidence shared with a team, with who added it. */

@@ -3,9 +3,21 @@ import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { findUserById, findUserByEmail, rolesOf } from '../../platform/auth/repository';
-import { checkLinkToken, consumeLinkToken, issueLinkToken, retireLinkTokens, type LinkProblem } from '../../platform/tokens/link-tokens';
+import {
+  checkLinkToken,
+  consumeLinkToken,
+  issueLinkToken,
+  retireLinkTokens,
+  type LinkProblem,
+} from '../../platform/tokens/link-tokens';
 import { secretLink } from '../../platform/mail/mailer';
-import { buildAchievementCredential, decodeUnverified, issuerKeys, signCredential, verifyCredential } from '../../platform/credentials/open-badges';
+import {
+  buildAchievementCredential,
+  decodeUnverified,
+  issuerKeys,
+  signCredential,
+  verifyCredential,
+} from '../../platform/credentials/open-badges';
 import { once } from '../../platform/db/idempotency';
 import type { FrameworksService } from '../frameworks/service';
 import * as repo from './repository';
@@ -45,17 +57,39 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     // ---- confirmation by link --------------------------------------------------------
 
     /** Asks a colleague or an organisation to confirm a piece of evidence: emails them a link that works once, for 30 days. */
-    async requestConfirmation(pathway: repo.Pathway, evidenceId: string, input: { name: string; email: string; includeReflection: boolean; message: string }, ctx: AuditContext) {
+    async requestConfirmation(
+      pathway: repo.Pathway,
+      evidenceId: string,
+      input: { name: string; email: string; includeReflection: boolean; message: string },
+      ctx: AuditContext,
+    ) {
       const e = await repo.getEvidence(db, evidenceId);
       if (!e || e.pathwayId !== pathway.id) throw new ReviewProblem('That evidence is not in this pathway');
       // Shown at the top of the page: the request form is not there in these states.
-      if (!['draft', 'returned'].includes(e.status)) throw new ReviewProblem(e.status === 'confirmed' ? 'This evidence is already confirmed' : 'This evidence is already waiting for confirmation: withdraw that request first');
+      if (!['draft', 'returned'].includes(e.status))
+        throw new ReviewProblem(
+          e.status === 'confirmed'
+            ? 'This evidence is already confirmed'
+            : 'This evidence is already waiting for confirmation: withdraw that request first',
+        );
       const owner = await findUserById(db, pathway.userId);
-      if (owner && owner.email.toLowerCase() === input.email.toLowerCase()) throw new FieldError('email', 'Ask someone else: you cannot confirm your own evidence');
+      if (owner && owner.email.toLowerCase() === input.email.toLowerCase())
+        throw new FieldError('email', 'Ask someone else: you cannot confirm your own evidence');
       await db.transaction(async (tx) => {
-        if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted'))) throw new ReviewProblem('This evidence changed while you were asking. Reload the page');
-        const c = await repo.insertConfirmation(tx, { evidenceId: e.id, method: 'link', requestedName: input.name, requestedEmail: input.email });
-        const token = await issueLinkToken(tx, { purpose: CONFIRM_PURPOSE, subject: c.id, ttlMs: CONFIRM_TTL_MS, data: { includeReflection: input.includeReflection } });
+        if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted')))
+          throw new ReviewProblem('This evidence changed while you were asking. Reload the page');
+        const c = await repo.insertConfirmation(tx, {
+          evidenceId: e.id,
+          method: 'link',
+          requestedName: input.name,
+          requestedEmail: input.email,
+        });
+        const token = await issueLinkToken(tx, {
+          purpose: CONFIRM_PURPOSE,
+          subject: c.id,
+          ttlMs: CONFIRM_TTL_MS,
+          data: { includeReflection: input.includeReflection },
+        });
         await mailer.send(tx, {
           to: input.email,
           subject: `${owner?.name ?? 'A colleague'} asks you to confirm their evidence`,
@@ -70,7 +104,12 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
             secretLink(`${config.baseUrl}/confirm/${token}`),
           ].join('\n'),
         });
-        await recordAudit(tx, ctx, { action: 'pathway.confirmation-requested', entityType: 'evidence', entityId: e.id, details: { confirmationId: c.id, method: 'link' } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.confirmation-requested',
+          entityType: 'evidence',
+          entityId: e.id,
+          details: { confirmationId: c.id, method: 'link' },
+        });
       });
     },
 
@@ -81,9 +120,23 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       const sups = await repo.supervisorsOf(db, pathway.userId);
       if (sups.length === 0) throw new ReviewProblem('Add a supervisor to your profile first');
       await db.transaction(async (tx) => {
-        if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted'))) throw new ReviewProblem(e.status === 'confirmed' ? 'This evidence is already confirmed' : 'This evidence is already waiting for confirmation');
-        const c = await repo.insertConfirmation(tx, { evidenceId: e.id, method: 'supervisor', requestedName: sups.map((s) => s.name).join(', ') });
-        await recordAudit(tx, ctx, { action: 'pathway.confirmation-requested', entityType: 'evidence', entityId: e.id, details: { confirmationId: c.id, method: 'supervisor' } });
+        if (!(await repo.moveEvidence(tx, e.id, ['draft', 'returned'], 'submitted')))
+          throw new ReviewProblem(
+            e.status === 'confirmed'
+              ? 'This evidence is already confirmed'
+              : 'This evidence is already waiting for confirmation',
+          );
+        const c = await repo.insertConfirmation(tx, {
+          evidenceId: e.id,
+          method: 'supervisor',
+          requestedName: sups.map((s) => s.name).join(', '),
+        });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.confirmation-requested',
+          entityType: 'evidence',
+          entityId: e.id,
+          details: { confirmationId: c.id, method: 'supervisor' },
+        });
       });
     },
 
@@ -94,33 +147,68 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       const open = (await repo.confirmationsOf(db, [e.id])).find((c) => c.outcome === null);
       if (!open || e.status !== 'submitted') throw new ReviewProblem('Nothing is waiting for confirmation');
       await db.transaction(async (tx) => {
-        if (!(await repo.decideConfirmation(tx, open.id, { outcome: 'withdrawn' }))) throw new ReviewProblem('It was answered a moment ago. Reload the page');
+        if (!(await repo.decideConfirmation(tx, open.id, { outcome: 'withdrawn' })))
+          throw new ReviewProblem('It was answered a moment ago. Reload the page');
         await retireLinkTokens(tx, CONFIRM_PURPOSE, open.id);
         await repo.moveEvidence(tx, e.id, ['submitted'], 'draft');
-        await recordAudit(tx, ctx, { action: 'pathway.confirmation-withdrawn', entityType: 'evidence', entityId: e.id, details: { confirmationId: open.id } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.confirmation-withdrawn',
+          entityType: 'evidence',
+          entityId: e.id,
+          details: { confirmationId: open.id },
+        });
       });
     },
 
     /** What a confirmation link shows, or why it cannot be used. Does not use the link up. */
-    async confirmationPage(token: string): Promise<{ ok: false; problem: LinkProblem } | { ok: true; page: NonNullable<Awaited<ReturnType<typeof pageFor>>> }> {
+    async confirmationPage(
+      token: string,
+    ): Promise<
+      { ok: false; problem: LinkProblem } | { ok: true; page: NonNullable<Awaited<ReturnType<typeof pageFor>>> }
+    > {
       const checked = await checkLinkToken(db, CONFIRM_PURPOSE, token);
       if (!checked.ok) return checked;
-      const page = await pageFor(checked.token.subject, !!(checked.token.data as { includeReflection?: boolean }).includeReflection);
+      const page = await pageFor(
+        checked.token.subject,
+        !!(checked.token.data as { includeReflection?: boolean }).includeReflection,
+      );
       return page ? { ok: true, page } : { ok: false, problem: 'invalid' };
     },
 
     /** The confirmer's answer. The link is used inside the same transaction, so a second submit changes nothing. */
-    async answer(token: string, input: ConfirmerInput, ctx: AuditContext): Promise<{ ok: false; problem: LinkProblem } | { ok: true; outcome: 'confirmed' | 'returned' }> {
+    async answer(
+      token: string,
+      input: ConfirmerInput,
+      ctx: AuditContext,
+    ): Promise<{ ok: false; problem: LinkProblem } | { ok: true; outcome: 'confirmed' | 'returned' }> {
       return db.transaction(async (tx) => {
         const used = await consumeLinkToken(tx, CONFIRM_PURPOSE, token);
         if (!used.ok) return used;
         const c = await repo.getConfirmation(tx, used.token.subject);
         if (!c) return { ok: false, problem: 'invalid' } as const;
         const outcome = input.decision === 'confirm' ? 'confirmed' : 'returned';
-        if (!(await repo.decideConfirmation(tx, c.id, { outcome, confirmerName: input.name, confirmerRole: input.role, confirmerRegistration: input.registration, confirmerOrganisation: input.organisation, statement: input.statement })))
+        if (
+          !(await repo.decideConfirmation(tx, c.id, {
+            outcome,
+            confirmerName: input.name,
+            confirmerRole: input.role,
+            confirmerRegistration: input.registration,
+            confirmerOrganisation: input.organisation,
+            statement: input.statement,
+          }))
+        )
           return { ok: false, problem: 'used' } as const;
         await repo.moveEvidence(tx, c.evidenceId, ['submitted'], outcome);
-        await recordAudit(tx, { ...ctx, actorId: null, actorLabel: `confirmer: ${input.name}` }, { action: `pathway.evidence-${outcome}`, entityType: 'evidence', entityId: c.evidenceId, details: { confirmationId: c.id, method: 'link' } });
+        await recordAudit(
+          tx,
+          { ...ctx, actorId: null, actorLabel: `confirmer: ${input.name}` },
+          {
+            action: `pathway.evidence-${outcome}`,
+            entityType: 'evidence',
+            entityId: c.evidenceId,
+            details: { confirmationId: c.id, method: 'link' },
+          },
+        );
         return { ok: true, outcome } as const;
       });
     },
@@ -137,36 +225,73 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     async addSupervisor(practitionerId: string, email: string, ctx: AuditContext) {
       const sup = await findUserByEmail(db, email);
       if (!sup || !(await rolesOf(db, sup.id)).includes('supervisor'))
-        throw new FieldError('email', 'There is no supervisor with that email in Waymark. Check the address, or ask them to register and an administrator to give them the supervisor role');
+        throw new FieldError(
+          'email',
+          'There is no supervisor with that email in Waymark. Check the address, or ask them to register and an administrator to give them the supervisor role',
+        );
       if (sup.id === practitionerId) throw new FieldError('email', 'You cannot supervise yourself');
       const added = await repo.addSupervision(db, practitionerId, sup.id);
-      if (added) await recordAudit(db, ctx, { action: 'pathway.supervisor-added', entityType: 'practitioner', entityId: practitionerId, details: { supervisorId: sup.id } });
+      if (added)
+        await recordAudit(db, ctx, {
+          action: 'pathway.supervisor-added',
+          entityType: 'practitioner',
+          entityId: practitionerId,
+          details: { supervisorId: sup.id },
+        });
       return { supervisor: sup, added };
     },
 
     async removeSupervisor(practitionerId: string, supervisorId: string, ctx: AuditContext) {
       const done = await repo.removeSupervision(db, practitionerId, supervisorId);
-      if (done) await recordAudit(db, ctx, { action: 'pathway.supervisor-removed', entityType: 'practitioner', entityId: practitionerId, details: { supervisorId } });
+      if (done)
+        await recordAudit(db, ctx, {
+          action: 'pathway.supervisor-removed',
+          entityType: 'practitioner',
+          entityId: practitionerId,
+          details: { supervisorId },
+        });
       return done;
     },
 
     superviseesOf: (supervisorId: string) => repo.superviseesOf(db, supervisorId),
     meetingsOf: (practitionerId: string) => repo.meetingsOf(db, practitionerId),
 
-    async recordMeeting(practitionerId: string, supervisorId: string, input: { heldOn: string; notes: string; agreedActions: string }, ctx: AuditContext, submissionKey?: string) {
-      if (input.heldOn > new Date().toISOString().slice(0, 10)) throw new FieldError('heldOn', 'The meeting date must be today or in the past');
+    async recordMeeting(
+      practitionerId: string,
+      supervisorId: string,
+      input: { heldOn: string; notes: string; agreedActions: string },
+      ctx: AuditContext,
+      submissionKey?: string,
+    ) {
+      if (input.heldOn > new Date().toISOString().slice(0, 10))
+        throw new FieldError('heldOn', 'The meeting date must be today or in the past');
       await once(db, submissionKey, supervisorId, async (tx) => {
         const m = await repo.insertMeeting(tx, { practitionerId, supervisorId, ...input });
-        await recordAudit(tx, ctx, { action: 'pathway.meeting-recorded', entityType: 'practitioner', entityId: practitionerId, details: { meetingId: m.id } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.meeting-recorded',
+          entityType: 'practitioner',
+          entityId: practitionerId,
+          details: { meetingId: m.id },
+        });
       });
     },
 
     /** The supervisor's decision on evidence waiting for them (or waiting for anyone: a supervisor may verify it instead). */
-    async verify(practitionerId: string, supervisorId: string, evidenceId: string, decision: 'confirm' | 'return', comment: string, ctx: AuditContext) {
+    async verify(
+      practitionerId: string,
+      supervisorId: string,
+      evidenceId: string,
+      decision: 'confirm' | 'return',
+      comment: string,
+      ctx: AuditContext,
+    ) {
       const found = await evidenceWithOwner(evidenceId);
-      if (!found || found.pathway.userId !== practitionerId) throw new ReviewProblem('That evidence is not in this practitioner’s portfolio');
-      if (found.evidence.status !== 'submitted') throw new ReviewProblem('Only evidence waiting for confirmation can be verified or returned');
-      if (decision === 'return' && !comment.trim()) throw new FieldError('comment', 'Say what to change when you return evidence');
+      if (!found || found.pathway.userId !== practitionerId)
+        throw new ReviewProblem('That evidence is not in this practitioner’s portfolio');
+      if (found.evidence.status !== 'submitted')
+        throw new ReviewProblem('Only evidence waiting for confirmation can be verified or returned');
+      if (decision === 'return' && !comment.trim())
+        throw new FieldError('comment', 'Say what to change when you return evidence');
       const sup = await findUserById(db, supervisorId);
       const outcome = decision === 'confirm' ? 'confirmed' : 'returned';
       await db.transaction(async (tx) => {
@@ -175,11 +300,28 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
           await repo.decideConfirmation(tx, open.id, { outcome: 'withdrawn' });
           await retireLinkTokens(tx, CONFIRM_PURPOSE, open.id);
         }
-        const c = open && open.method === 'supervisor' ? open : await repo.insertConfirmation(tx, { evidenceId, method: 'supervisor' });
-        if (!(await repo.decideConfirmation(tx, c.id, { outcome, confirmerName: sup?.name ?? '', confirmerRole: 'Supervisor', statement: comment.trim(), decidedBy: supervisorId })))
+        const c =
+          open && open.method === 'supervisor'
+            ? open
+            : await repo.insertConfirmation(tx, { evidenceId, method: 'supervisor' });
+        if (
+          !(await repo.decideConfirmation(tx, c.id, {
+            outcome,
+            confirmerName: sup?.name ?? '',
+            confirmerRole: 'Supervisor',
+            statement: comment.trim(),
+            decidedBy: supervisorId,
+          }))
+        )
           throw new ReviewProblem('Someone answered this a moment ago. Reload the page');
-        if (!(await repo.moveEvidence(tx, evidenceId, ['submitted'], outcome))) throw new ReviewProblem('Someone answered this a moment ago. Reload the page');
-        await recordAudit(tx, ctx, { action: `pathway.evidence-${outcome}`, entityType: 'evidence', entityId: evidenceId, details: { confirmationId: c.id, method: 'supervisor' } });
+        if (!(await repo.moveEvidence(tx, evidenceId, ['submitted'], outcome)))
+          throw new ReviewProblem('Someone answered this a moment ago. Reload the page');
+        await recordAudit(tx, ctx, {
+          action: `pathway.evidence-${outcome}`,
+          entityType: 'evidence',
+          entityId: evidenceId,
+          details: { confirmationId: c.id, method: 'supervisor' },
+        });
       });
     },
 
@@ -187,17 +329,35 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
      * Signs off a stage of a practitioner's pathway and issues an Open Badges
      * 3.0 credential for it. Each stage is signed off once.
      */
-    async signOff(pathway: repo.Pathway, supervisorId: string, input: { stage: string; comment: string; earlier: boolean }, ctx: AuditContext) {
+    async signOff(
+      pathway: repo.Pathway,
+      supervisorId: string,
+      input: { stage: string; comment: string; earlier: boolean },
+      ctx: AuditContext,
+    ) {
       const { stage, comment } = input;
-      if (!(PATHWAY_STAGES as readonly string[]).includes(stage)) throw new FieldError('stage', 'Choose the stage to sign off');
+      if (!(PATHWAY_STAGES as readonly string[]).includes(stage))
+        throw new FieldError('stage', 'Choose the stage to sign off');
       // A badge for a stage before the one the practitioner is at is possible (it may have been missed), but never by accident.
       const profile = await repo.getProfile(db, pathway.userId);
-      const current = deriveStage(profile?.consultantPostStart ?? null, new Date().toISOString().slice(0, 10), (profile?.stageOverride as PathwayStage | null) ?? null).stage;
+      const current = deriveStage(
+        profile?.consultantPostStart ?? null,
+        new Date().toISOString().slice(0, 10),
+        (profile?.stageOverride as PathwayStage | null) ?? null,
+      ).stage;
       if (isEarlierStage(stage as PathwayStage, current) && !input.earlier)
-        throw new FieldError('earlier', `${STAGE_NAMES[stage as PathwayStage]} is earlier than the practitioner’s current stage (${STAGE_NAMES[current]}). Tick the box to say you mean to sign off the earlier stage`);
-      const [sup, practitioner, version] = await Promise.all([findUserById(db, supervisorId), findUserById(db, pathway.userId), frameworks.findVersionById(pathway.frameworkVersionId)]);
+        throw new FieldError(
+          'earlier',
+          `${STAGE_NAMES[stage as PathwayStage]} is earlier than the practitioner’s current stage (${STAGE_NAMES[current]}). Tick the box to say you mean to sign off the earlier stage`,
+        );
+      const [sup, practitioner, version] = await Promise.all([
+        findUserById(db, supervisorId),
+        findUserById(db, pathway.userId),
+        frameworks.findVersionById(pathway.frameworkVersionId),
+      ]);
       const framework = version ? await frameworks.frameworkOf(version) : undefined;
-      if (!sup || !practitioner || !version || !framework) throw new ReviewProblem('This pathway can no longer be signed off');
+      if (!sup || !practitioner || !version || !framework)
+        throw new ReviewProblem('This pathway can no longer be signed off');
       const id = randomUUID();
       const stageName = STAGE_NAMES[stage as PathwayStage];
       const credential = buildAchievementCredential({
@@ -214,14 +374,34 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       });
       const jwt = await signCredential(credential, await issuerKeys(db));
       return db.transaction(async (tx) => {
-        const row = await repo.insertSignoff(tx, { id, pathwayId: pathway.id, stage, supervisorId, supervisorName: sup.name, comment: comment.trim(), credential: jwt });
+        const row = await repo.insertSignoff(tx, {
+          id,
+          pathwayId: pathway.id,
+          stage,
+          supervisorId,
+          supervisorName: sup.name,
+          comment: comment.trim(),
+          credential: jwt,
+        });
         if (!row) throw new FieldError('stage', `${stageName} is already signed off for this pathway`);
         await mailer.send(tx, {
           to: practitioner.email,
           subject: `${stageName} signed off`,
-          text: [`Hello ${practitioner.name},`, '', `${sup.name} has signed off “${stageName}” of ${framework.title}.`, '', 'Your badge, which anyone can check, is here:', `${config.baseUrl}/badges/${id}`].join('\n'),
+          text: [
+            `Hello ${practitioner.name},`,
+            '',
+            `${sup.name} has signed off “${stageName}” of ${framework.title}.`,
+            '',
+            'Your badge, which anyone can check, is here:',
+            `${config.baseUrl}/badges/${id}`,
+          ].join('\n'),
         });
-        await recordAudit(tx, ctx, { action: 'pathway.stage-signed-off', entityType: 'pathway', entityId: pathway.id, details: { stage, signoffId: id } });
+        await recordAudit(tx, ctx, {
+          action: 'pathway.stage-signed-off',
+          entityType: 'pathway',
+          entityId: pathway.id,
+          details: { stage, signoffId: id },
+        });
         return row;
       });
     },
@@ -247,7 +427,9 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
       const result = await verifyCredential(jwt.trim(), (await issuerKeys(db)).publicJwk);
       if (result.ok) {
         // A genuine signature is not enough: the sign-off must still be on record here.
-        const id = result.credential.id.startsWith(`${config.baseUrl}/badges/`) ? result.credential.id.slice(`${config.baseUrl}/badges/`.length) : '';
+        const id = result.credential.id.startsWith(`${config.baseUrl}/badges/`)
+          ? result.credential.id.slice(`${config.baseUrl}/badges/`.length)
+          : '';
         const held = /^[0-9a-f-]{36}$/.test(id) ? await repo.getSignoff(db, id) : undefined;
         if (!held) return { result: { ok: false as const, problem: 'not-held' as const }, claimed: result.credential };
       }
@@ -262,12 +444,23 @@ export function createReviewService(platform: Platform, frameworks: FrameworksSe
     if (!found) return undefined;
     const owner = await findUserById(db, found.pathway.userId);
     // The area framework's statements too: evidence linked to them was shown as an empty bullet.
-    const versions = [found.pathway.frameworkVersionId, ...(found.pathway.areaVersionId ? [found.pathway.areaVersionId] : [])];
+    const versions = [
+      found.pathway.frameworkVersionId,
+      ...(found.pathway.areaVersionId ? [found.pathway.areaVersionId] : []),
+    ];
     const items = (await Promise.all(versions.map((v) => frameworks.itemsOf(v)))).flat();
     const byId = new Map(items.map((i) => [i.identifier, i]));
-    const links = (await repo.linksOf(db, [c.evidenceId])).map((l) => ({ ...l, statement: byId.get(l.statementIdentifier) }));
+    const links = (await repo.linksOf(db, [c.evidenceId])).map((l) => ({
+      ...l,
+      statement: byId.get(l.statementIdentifier),
+    }));
     const { reflection, ...rest } = found.evidence;
-    return { confirmation: c, evidence: { ...rest, reflection: includeReflection ? reflection : null }, practitionerName: owner?.name ?? 'A practitioner', links };
+    return {
+      confirmation: c,
+      evidence: { ...rest, reflection: includeReflection ? reflection : null },
+      practitionerName: owner?.name ?? 'A practitioner',
+      links,
+    };
   }
 }
 

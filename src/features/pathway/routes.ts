@@ -11,12 +11,22 @@ import type { PlanService } from './plan-service';
 import type { GroupService } from './group-service';
 import type { PortfolioService } from './portfolio-service';
 import type { Pathway } from './repository';
-import { EVIDENCE_KINDS, LEVEL_NAMES, LEVELS, OUTCOME_NAMES, PATHWAY_STAGES, STAGE_NAMES, STATUS_NAMES, STATUS_TAGS, TEMPLATES, type PathwayStage } from './stage';
+import {
+  EVIDENCE_KINDS,
+  LEVEL_NAMES,
+  LEVELS,
+  OUTCOME_NAMES,
+  PATHWAY_STAGES,
+  STAGE_NAMES,
+  STATUS_NAMES,
+  STATUS_TAGS,
+  TEMPLATES,
+  type PathwayStage,
+} from './stage';
 import { RULE_KEYS } from './rules';
 import { practiceRoutes } from './practice-routes';
 
 const follow = { permission: 'pathway.follow' as const };
-
 
 /** A whole form's problems, every failing field at once, raised from inside an evidence action. */
 class FormProblem extends Error {
@@ -37,7 +47,12 @@ export interface PathwayDeps {
 const profileSchema = z.object({
   profession: z.string().trim().max(200, 'Profession must be 200 characters or fewer').default(''),
   registration: z.string().trim().max(200, 'Registration must be 200 characters or fewer').default(''),
-  clinicalArea: z.string().trim().max(100, 'Clinical area must be 100 characters or fewer').optional().transform((v) => v || null),
+  clinicalArea: z
+    .string()
+    .trim()
+    .max(100, 'Clinical area must be 100 characters or fewer')
+    .optional()
+    .transform((v) => v || null),
   currentPost: z.string().trim().max(200, 'Post must be 200 characters or fewer').default(''),
   employer: z.string().trim().max(200, 'Employer must be 200 characters or fewer').default(''),
   consultantPostStart: z
@@ -52,7 +67,15 @@ const profileSchema = z.object({
     .pipe(z.enum(PATHWAY_STAGES, { message: 'Choose a stage from the list' }).nullable()),
   overrideReason: z.string().trim().max(1000, 'Reason must be 1,000 characters or fewer').default(''),
 });
-const profileOrder = ['profession', 'registration', 'currentPost', 'employer', 'consultantPostStart', 'stageOverride', 'overrideReason'];
+const profileOrder = [
+  'profession',
+  'registration',
+  'currentPost',
+  'employer',
+  'consultantPostStart',
+  'stageOverride',
+  'overrideReason',
+];
 
 export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   const { pathway, frameworks, review, plans, groups } = deps;
@@ -60,7 +83,12 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
 
   async function homeModel(request: FastifyRequest, form: FormState = emptyForm()) {
     const userId = request.user!.id;
-    const [profile, list, memberships, supervisors] = await Promise.all([pathway.profile(userId), pathway.pathways(userId), groups.memberships(userId), review.supervisorsOf(userId)]);
+    const [profile, list, memberships, supervisors] = await Promise.all([
+      pathway.profile(userId),
+      pathway.pathways(userId),
+      groups.memberships(userId),
+      review.supervisorsOf(userId),
+    ]);
     const badges = (await Promise.all(list.map((p) => review.signoffsOf(p.id)))).flat();
     return {
       memberships,
@@ -79,7 +107,9 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     };
   }
 
-  app.get('/pathway', { config: follow }, async (request, reply) => reply.render('pathway/views/home.njk', await homeModel(request)));
+  app.get('/pathway', { config: follow }, async (request, reply) =>
+    reply.render('pathway/views/home.njk', await homeModel(request)),
+  );
 
   app.post('/pathway/start', { config: follow }, async (request, reply) => {
     const versionId = String((request.body as { versionId?: string }).versionId ?? '');
@@ -88,7 +118,12 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       const p = await pathway.start(request.user!.id, versionId, request.auditContext());
       return reply.redirect(`/pathway/${p.id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/home.njk', await homeModel(request, formWithErrors({}, { [err.field]: err.message })), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/home.njk',
+          await homeModel(request, formWithErrors({}, { [err.field]: err.message })),
+          400,
+        );
       throw err;
     }
   });
@@ -115,15 +150,29 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     };
   };
 
-  app.get('/pathway/profile', { config: follow }, async (request, reply) => reply.render('pathway/views/profile.njk', await profilePage(request)));
+  app.get('/pathway/profile', { config: follow }, async (request, reply) =>
+    reply.render('pathway/views/profile.njk', await profilePage(request)),
+  );
 
   app.post('/pathway/profile', { config: follow }, async (request, reply) => {
     const parsed = parseForm(profileSchema, request.body, profileOrder);
     if (!parsed.ok) return reply.render('pathway/views/profile.njk', await profilePage(request, parsed.form), 400);
     try {
-      await pathway.saveProfile(request.user!.id, { ...parsed.data, stageOverride: parsed.data.stageOverride as PathwayStage | null }, request.auditContext());
+      await pathway.saveProfile(
+        request.user!.id,
+        { ...parsed.data, stageOverride: parsed.data.stageOverride as PathwayStage | null },
+        request.auditContext(),
+      );
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/profile.njk', await profilePage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, profileOrder)), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/profile.njk',
+          await profilePage(
+            request,
+            formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, profileOrder),
+          ),
+          400,
+        );
       throw err;
     }
     request.flash('success', 'Profile saved.');
@@ -135,19 +184,32 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     try {
       if (!parsed.success) throw new FieldError('email', 'Enter your supervisor’s email address, like name@nhs.net');
       const { supervisor, added } = await review.addSupervisor(request.user!.id, parsed.data, request.auditContext());
-      request.flash('success', added ? `${supervisor.name} can now see your portfolio and sign off your stages.` : `${supervisor.name} is already your supervisor.`);
+      request.flash(
+        'success',
+        added
+          ? `${supervisor.name} can now see your portfolio and sign off your stages.`
+          : `${supervisor.name} is already your supervisor.`,
+      );
       return reply.redirect('/pathway/profile');
     } catch (err) {
       if (!(err instanceof FieldError)) throw err;
       const page = await profilePage(request);
       const supervisorForm = formWithErrors({ email: bodyField(request.body, 'email') }, { email: err.message });
-      return reply.render('pathway/views/profile.njk', { ...page, supervisorForm, pageErrors: supervisorForm.errorList }, 400);
+      return reply.render(
+        'pathway/views/profile.njk',
+        { ...page, supervisorForm, pageErrors: supervisorForm.errorList },
+        400,
+      );
     }
   });
 
   app.post('/pathway/supervisors/:supervisorId/remove', { config: follow }, async (request, reply) => {
     const id = (request.params as { supervisorId: string }).supervisorId;
-    if (!z.uuid().safeParse(id).success || !(await review.removeSupervisor(request.user!.id, id, request.auditContext()))) throw notFound('supervisor');
+    if (
+      !z.uuid().safeParse(id).success ||
+      !(await review.removeSupervisor(request.user!.id, id, request.auditContext()))
+    )
+      throw notFound('supervisor');
     request.flash('success', 'Supervisor removed: they no longer see your portfolio.');
     return reply.redirect('/pathway/profile');
   });
@@ -163,38 +225,85 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const p = await ownOr404(request);
     const version = await frameworks.findVersionById(p.frameworkVersionId);
     const framework = version ? await frameworks.frameworkOf(version) : undefined;
-    const [view, signoffs, published] = await Promise.all([pathway.view(p), review.signoffsOf(p.id), frameworks.list(false)]);
-    const areas = published.filter((r) => r.framework.kind === 'area').map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` }));
+    const [view, signoffs, published] = await Promise.all([
+      pathway.view(p),
+      review.signoffsOf(p.id),
+      frameworks.list(false),
+    ]);
+    const areas = published
+      .filter((r) => r.framework.kind === 'area')
+      .map((r) => ({ value: r.version!.id, text: `${r.framework.title} (version ${r.version!.label})` }));
     const area = areas.find((a) => a.value === p.areaVersionId);
-    return { title: 'Self-assessment', pathway: p, version, framework, ...view, signoffs, areaOptions: areas, area, stageNames: STAGE_NAMES, stageName: STAGE_NAMES[view.stage], levels: LEVELS.map((l) => ({ value: l, text: pathway.levelNames(p)[l] })), levelNames: pathway.levelNames(p), form };
+    return {
+      title: 'Self-assessment',
+      pathway: p,
+      version,
+      framework,
+      ...view,
+      signoffs,
+      areaOptions: areas,
+      area,
+      stageNames: STAGE_NAMES,
+      stageName: STAGE_NAMES[view.stage],
+      levels: LEVELS.map((l) => ({ value: l, text: pathway.levelNames(p)[l] })),
+      levelNames: pathway.levelNames(p),
+      form,
+    };
   }
 
-  app.get('/pathway/:pathwayId', { config: follow }, async (request, reply) => reply.render('pathway/views/pathway.njk', await pathwayModel(request)));
+  app.get('/pathway/:pathwayId', { config: follow }, async (request, reply) =>
+    reply.render('pathway/views/pathway.njk', await pathwayModel(request)),
+  );
 
   app.post('/pathway/:pathwayId/area', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const chosen = bodyField(request.body, 'areaVersionId');
     try {
-      if (chosen && !z.uuid().safeParse(chosen).success) throw new FieldError('areaVersionId', 'Choose a published area framework');
+      if (chosen && !z.uuid().safeParse(chosen).success)
+        throw new FieldError('areaVersionId', 'Choose a published area framework');
       await pathway.setArea(p, chosen || null, request.auditContext());
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/pathway.njk', await pathwayModel(request, formWithErrors({}, { [err.field]: err.message })), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/pathway.njk',
+          await pathwayModel(request, formWithErrors({}, { [err.field]: err.message })),
+          400,
+        );
       throw err;
     }
-    request.flash('success', chosen ? 'Area framework added: its statements for your stage are now part of your self-assessment, evidence and matrix.' : 'Area framework removed.');
+    request.flash(
+      'success',
+      chosen
+        ? 'Area framework added: its statements for your stage are now part of your self-assessment, evidence and matrix.'
+        : 'Area framework removed.',
+    );
     return reply.redirect(`/pathway/${p.id}`);
   });
 
   app.post('/pathway/:pathwayId/assess', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const body = request.body as Record<string, string>;
-    const levels = Object.fromEntries(Object.entries(body).filter(([k]) => k.startsWith('level-')).map(([k, v]) => [k.slice(6), String(v)]));
+    const levels = Object.fromEntries(
+      Object.entries(body)
+        .filter(([k]) => k.startsWith('level-'))
+        .map(([k, v]) => [k.slice(6), String(v)]),
+    );
     try {
       const n = await pathway.assess(p, levels, request.auditContext());
-      request.flash('success', n ? `Self-assessment saved: ${n} statement${n === 1 ? '' : 's'} changed.` : 'Nothing changed since your last self-assessment.');
+      request.flash(
+        'success',
+        n
+          ? `Self-assessment saved: ${n} statement${n === 1 ? '' : 's'} changed.`
+          : 'Nothing changed since your last self-assessment.',
+      );
       return reply.redirect(`/pathway/${p.id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/pathway.njk', await pathwayModel(request, formWithErrors(body, { [err.field]: err.message })), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/pathway.njk',
+          await pathwayModel(request, formWithErrors(body, { [err.field]: err.message })),
+          400,
+        );
       throw err;
     }
   });
@@ -202,7 +311,11 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   // ---- evidence -----------------------------------------------------------------------
   const evidenceSchema = z.object({
     kind: z.string({ message: 'Choose the kind of evidence' }).min(1, 'Choose the kind of evidence'),
-    title: z.string({ message: 'Give the evidence a title' }).trim().min(1, 'Give the evidence a title').max(200, 'Title must be 200 characters or fewer'),
+    title: z
+      .string({ message: 'Give the evidence a title' })
+      .trim()
+      .min(1, 'Give the evidence a title')
+      .max(200, 'Title must be 200 characters or fewer'),
     occurredOn: z
       .string()
       .optional()
@@ -226,7 +339,8 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   }
 
   async function checkTeam(p: Pathway, groupId: string | null) {
-    if (groupId && !(await groups.teamIdsFor(p.userId, p.frameworkVersionId)).includes(groupId)) throw new FieldError('groupId', 'Choose one of your teams on this framework');
+    if (groupId && !(await groups.teamIdsFor(p.userId, p.frameworkVersionId)).includes(groupId))
+      throw new FieldError('groupId', 'Choose one of your teams on this framework');
   }
   const kindOptions = Object.entries(EVIDENCE_KINDS).map(([value, text]) => ({ value, text }));
   const templateOptions = Object.entries(TEMPLATES).map(([value, t]) => ({ value, text: t.name }));
@@ -234,22 +348,50 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   async function evidencePage(request: FastifyRequest, form: FormState = emptyForm({ template: 'what-so-what' })) {
     const p = await ownOr404(request);
     const teams = await groups.teamIdsFor(p.userId, p.frameworkVersionId);
-    return { title: 'Your evidence', pathway: p, items: await pathway.evidenceList(p), shared: await groups.sharedWith(p, teams), teamOptions: await teamOptions(p), statusNames: STATUS_NAMES, statusTags: STATUS_TAGS, kindOptions, templateOptions, templates: TEMPLATES, form };
+    return {
+      title: 'Your evidence',
+      pathway: p,
+      items: await pathway.evidenceList(p),
+      shared: await groups.sharedWith(p, teams),
+      teamOptions: await teamOptions(p),
+      statusNames: STATUS_NAMES,
+      statusTags: STATUS_TAGS,
+      kindOptions,
+      templateOptions,
+      templates: TEMPLATES,
+      form,
+    };
   }
 
-  app.get('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence-list.njk', await evidencePage(request)));
+  app.get('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) =>
+    reply.render('pathway/views/evidence-list.njk', await evidencePage(request)),
+  );
 
   app.post('/pathway/:pathwayId/evidence', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const parsed = parseForm(evidenceSchema, request.body, evidenceOrder);
-    if (!parsed.ok) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, parsed.form), 400);
+    if (!parsed.ok)
+      return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, parsed.form), 400);
     try {
       await checkTeam(p, parsed.data.groupId);
-      const id = await pathway.addEvidence(p, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+      const id = await pathway.addEvidence(
+        p,
+        parsed.data,
+        request.auditContext(),
+        bodyField(request.body, '_submission') || undefined,
+      );
       request.flash('success', 'Evidence saved. Now link it to the statements it shows.');
       return reply.redirect(`/pathway/${p.id}/evidence/${id}`);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence-list.njk', await evidencePage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, evidenceOrder)), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/evidence-list.njk',
+          await evidencePage(
+            request,
+            formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, evidenceOrder),
+          ),
+          400,
+        );
       throw err;
     }
   });
@@ -260,7 +402,11 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const found = z.uuid().safeParse(id).success ? await pathway.evidenceItem(p, id) : undefined;
     if (!found) throw notFound('evidence');
     const q = String((request.query as { q?: string }).q ?? form.values.q ?? '').slice(0, 100);
-    const [attachments, confirmations, supervisors] = await Promise.all([plans.attachmentsOf([id]), review.confirmationsOf(id), review.supervisorsOf(p.userId)]);
+    const [attachments, confirmations, supervisors] = await Promise.all([
+      plans.attachmentsOf([id]),
+      review.confirmationsOf(id),
+      review.supervisorsOf(p.userId),
+    ]);
     return {
       title: found.evidence.title,
       pathway: p,
@@ -280,12 +426,21 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       templateOptions,
       teamOptions: await teamOptions(p),
       form,
-      editForm: emptyForm({ ...found.evidence, occurredOn: found.evidence.occurredOn ?? '', groupId: found.evidence.groupId ?? '' }),
+      editForm: emptyForm({
+        ...found.evidence,
+        occurredOn: found.evidence.occurredOn ?? '',
+        groupId: found.evidence.groupId ?? '',
+      }),
     };
   }
 
   /** Runs an action on one piece of evidence and comes back to its page, with the problem shown in place if there is one. */
-  async function onItem(request: FastifyRequest, reply: FastifyReply, run: (p: Pathway, evidenceId: string) => Promise<string>, anchor = '') {
+  async function onItem(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (p: Pathway, evidenceId: string) => Promise<string>,
+    anchor = '',
+  ) {
     const p = await ownOr404(request);
     const id = (request.params as { evidenceId: string }).evidenceId;
     if (!z.uuid().safeParse(id).success) throw notFound('evidence');
@@ -294,9 +449,28 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       request.flash('success', message);
       return reply.redirect(`/pathway/${p.id}/evidence/${id}${anchor}`);
     } catch (err) {
-      if (err instanceof FormProblem) return reply.render('pathway/views/evidence.njk', await itemPage(request, err.form), 400);
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors(request.body && typeof request.body === 'object' && !('file' in request.body) ? (request.body as Record<string, unknown>) : {}, { [err.field]: err.message })), 400);
-      if (err instanceof ReviewProblem) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
+      if (err instanceof FormProblem)
+        return reply.render('pathway/views/evidence.njk', await itemPage(request, err.form), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/evidence.njk',
+          await itemPage(
+            request,
+            formWithErrors(
+              request.body && typeof request.body === 'object' && !('file' in request.body)
+                ? (request.body as Record<string, unknown>)
+                : {},
+              { [err.field]: err.message },
+            ),
+          ),
+          400,
+        );
+      if (err instanceof ReviewProblem)
+        return reply.render(
+          'pathway/views/evidence.njk',
+          await itemPage(request, formWithErrors({}, { review: err.message })),
+          400,
+        );
       throw err;
     }
   }
@@ -324,7 +498,12 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       const keys = await pathway.deleteEvidence(p, id, request.auditContext());
       await plans.removeFiles(keys);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/evidence.njk',
+          await itemPage(request, formWithErrors({}, { review: err.message })),
+          400,
+        );
       throw err;
     }
     request.flash('success', 'Evidence deleted.');
@@ -358,14 +537,23 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     const found = z.uuid().safeParse(id).success ? await plans.attachment(p, id) : undefined;
     if (!found) throw notFound('attachment');
     (request.params as Record<string, string>).evidenceId = found.attachment.evidenceId;
-    return onItem(request, reply, async () => {
-      await plans.removeAttachment(p, id, request.auditContext());
-      return `${found.attachment.filename} removed.`;
-    }, '#attachments');
+    return onItem(
+      request,
+      reply,
+      async () => {
+        await plans.removeAttachment(p, id, request.auditContext());
+        return `${found.attachment.filename} removed.`;
+      },
+      '#attachments',
+    );
   });
 
   const confirmSchema = z.object({
-    name: z.string({ message: 'Enter the name of the person to ask' }).trim().min(1, 'Enter the name of the person to ask').max(200, 'Name must be 200 characters or fewer'),
+    name: z
+      .string({ message: 'Enter the name of the person to ask' })
+      .trim()
+      .min(1, 'Enter the name of the person to ask')
+      .max(200, 'Name must be 200 characters or fewer'),
     email: z
       .string({ message: 'Enter their email address, like name@nhs.net' })
       .trim()
@@ -373,7 +561,10 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       .max(254, 'Email address must be 254 characters or fewer')
       .pipe(z.email({ message: 'Enter their email address, like name@nhs.net' }))
       .transform(normaliseEmail),
-    includeReflection: z.string().optional().transform((v) => v === 'yes'),
+    includeReflection: z
+      .string()
+      .optional()
+      .transform((v) => v === 'yes'),
     message: z.string().trim().max(2000, 'Keep the message to 2,000 characters or fewer').default(''),
   });
 
@@ -400,7 +591,9 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     }),
   );
 
-  app.get('/pathway/:pathwayId/evidence/:evidenceId', { config: follow }, async (request, reply) => reply.render('pathway/views/evidence.njk', await itemPage(request)));
+  app.get('/pathway/:pathwayId/evidence/:evidenceId', { config: follow }, async (request, reply) =>
+    reply.render('pathway/views/evidence.njk', await itemPage(request)),
+  );
 
   const linkSchema = z.object({
     statement: z.uuid({ message: 'Choose a statement from the results' }),
@@ -418,33 +611,62 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       await pathway.link(p, id, parsed.data.statement, parsed.data.reason, request.auditContext());
     } catch (err) {
       // The message goes at the top of the page (the results list has one reason box per statement).
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({ q: body.q }, { review: err.message })), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/evidence.njk',
+          await itemPage(request, formWithErrors({ q: body.q }, { review: err.message })),
+          400,
+        );
       throw err;
     }
     request.flash('success', 'Linked.');
     return reply.redirect(`/pathway/${p.id}/evidence/${id}${body.q ? `?q=${encodeURIComponent(body.q)}` : ''}`);
   });
 
-  app.post('/pathway/:pathwayId/evidence/:evidenceId/links/:statement/remove', { config: follow }, async (request, reply) => {
-    const p = await ownOr404(request);
-    const params = request.params as { evidenceId: string; statement: string };
-    if (!z.uuid().safeParse(params.statement).success || !z.uuid().safeParse(params.evidenceId).success) throw notFound('link');
-    try {
-      if (!(await pathway.unlink(p, params.evidenceId, params.statement, request.auditContext()))) throw notFound('link');
-    } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/evidence.njk', await itemPage(request, formWithErrors({}, { review: err.message })), 400);
-      throw err;
-    }
-    request.flash('success', 'Link removed.');
-    return reply.redirect(`/pathway/${p.id}/evidence/${params.evidenceId}`);
-  });
+  app.post(
+    '/pathway/:pathwayId/evidence/:evidenceId/links/:statement/remove',
+    { config: follow },
+    async (request, reply) => {
+      const p = await ownOr404(request);
+      const params = request.params as { evidenceId: string; statement: string };
+      if (!z.uuid().safeParse(params.statement).success || !z.uuid().safeParse(params.evidenceId).success)
+        throw notFound('link');
+      try {
+        if (!(await pathway.unlink(p, params.evidenceId, params.statement, request.auditContext())))
+          throw notFound('link');
+      } catch (err) {
+        if (err instanceof FieldError)
+          return reply.render(
+            'pathway/views/evidence.njk',
+            await itemPage(request, formWithErrors({}, { review: err.message })),
+            400,
+          );
+        throw err;
+      }
+      request.flash('success', 'Link removed.');
+      return reply.redirect(`/pathway/${p.id}/evidence/${params.evidenceId}`);
+    },
+  );
 
   app.get('/pathway/:pathwayId/matrix', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const { stage: mine } = await pathway.profile(request.user!.id);
     const asked = String((request.query as { stage?: string }).stage ?? mine);
-    const stage = asked === 'all' || (PATHWAY_STAGES as readonly string[]).includes(asked) ? (asked as PathwayStage | 'all') : mine;
-    return reply.render('pathway/views/matrix.njk', { title: 'Evidence matrix', pathway: p, stage, stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }], stageNames: STAGE_NAMES, ...(await pathway.matrix(p, stage, await groups.sharedWith(p, await groups.teamIdsFor(p.userId, p.frameworkVersionId)))), needs: (await pathway.view(p)).needs });
+    const stage =
+      asked === 'all' || (PATHWAY_STAGES as readonly string[]).includes(asked) ? (asked as PathwayStage | 'all') : mine;
+    return reply.render('pathway/views/matrix.njk', {
+      title: 'Evidence matrix',
+      pathway: p,
+      stage,
+      stageOptions: [...stageOptions, { value: 'all', text: 'All stages' }],
+      stageNames: STAGE_NAMES,
+      ...(await pathway.matrix(
+        p,
+        stage,
+        await groups.sharedWith(p, await groups.teamIdsFor(p.userId, p.frameworkVersionId)),
+      )),
+      needs: (await pathway.view(p)).needs,
+    });
   });
 
   // ---- evidence rules ------------------------------------------------------------------
@@ -456,7 +678,9 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     .refine((v) => v === null || /^\d+$/.test(v), 'Enter a whole number, or leave it empty for no limit')
     .transform((v) => (v === null ? null : Number(v)))
     .refine((v) => v === null || v <= 1000, 'Enter 1,000 or fewer');
-  const rulesSchema = z.object(Object.fromEntries(RULE_KEYS.map((k) => [k, ruleNumber])) as Record<(typeof RULE_KEYS)[number], typeof ruleNumber>);
+  const rulesSchema = z.object(
+    Object.fromEntries(RULE_KEYS.map((k) => [k, ruleNumber])) as Record<(typeof RULE_KEYS)[number], typeof ruleNumber>,
+  );
   const levelFields = LEVELS.map((l) => `level-${l}`);
 
   const rulesPage = async (request: FastifyRequest, form?: FormState) => {
@@ -467,23 +691,45 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
       title: 'Evidence rules and scale',
       pathway: p,
       levels: LEVELS.map((l) => ({ key: l, field: `level-${l}`, defaultName: LEVEL_NAMES[l] })),
-      form: form ?? emptyForm({ ...Object.fromEntries(RULE_KEYS.map((k) => [k, r[k] === null ? '' : String(r[k])])), ...Object.fromEntries(LEVELS.map((l) => [`level-${l}`, names[l]])) }),
+      form:
+        form ??
+        emptyForm({
+          ...Object.fromEntries(RULE_KEYS.map((k) => [k, r[k] === null ? '' : String(r[k])])),
+          ...Object.fromEntries(LEVELS.map((l) => [`level-${l}`, names[l]])),
+        }),
     };
   };
 
-  app.get('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) => reply.render('pathway/views/rules.njk', await rulesPage(request)));
+  app.get('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) =>
+    reply.render('pathway/views/rules.njk', await rulesPage(request)),
+  );
 
   app.post('/pathway/:pathwayId/rules', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const parsed = parseForm(rulesSchema, request.body, [...RULE_KEYS]);
-    if (!parsed.ok) return reply.render('pathway/views/rules.njk', await rulesPage(request, { ...parsed.form, values: request.body as Record<string, unknown> }), 400);
+    if (!parsed.ok)
+      return reply.render(
+        'pathway/views/rules.njk',
+        await rulesPage(request, { ...parsed.form, values: request.body as Record<string, unknown> }),
+        400,
+      );
     const body = request.body as Record<string, unknown>;
     // The scale's words are optional on the form: without them the names stay as they are.
-    const names = levelFields.some((f) => f in body) ? (Object.fromEntries(LEVELS.map((l) => [l, String(body[`level-${l}`] ?? '')])) as Record<(typeof LEVELS)[number], string>) : undefined;
+    const names = levelFields.some((f) => f in body)
+      ? (Object.fromEntries(LEVELS.map((l) => [l, String(body[`level-${l}`] ?? '')])) as Record<
+          (typeof LEVELS)[number],
+          string
+        >)
+      : undefined;
     try {
       await pathway.setRules(p, parsed.data, request.auditContext(), names);
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/rules.njk', await rulesPage(request, formWithErrors(body, { [err.field]: err.message }, [...RULE_KEYS, ...levelFields])), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/rules.njk',
+          await rulesPage(request, formWithErrors(body, { [err.field]: err.message }, [...RULE_KEYS, ...levelFields])),
+          400,
+        );
       throw err;
     }
     request.flash('success', 'Rules and scale saved. The matrix shows where your portfolio stands against the rules.');

@@ -1,21 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { checkAttachments, checkLink, checkNewItem, DEFAULT_RULES, readRules, ruleFindings, rulesProblems, type EvidenceRules } from './rules';
+import {
+  checkAttachments,
+  checkLink,
+  checkNewItem,
+  DEFAULT_RULES,
+  readRules,
+  ruleFindings,
+  rulesProblems,
+  type EvidenceRules,
+} from './rules';
 
-const rules = (over: Partial<EvidenceRules>): EvidenceRules => ({ minPerCapability: null, maxPerCapability: null, maxItems: null, maxAttachments: null, ...over });
+const rules = (over: Partial<EvidenceRules>): EvidenceRules => ({
+  minPerCapability: null,
+  maxPerCapability: null,
+  maxItems: null,
+  maxAttachments: null,
+  ...over,
+});
 const cap = { code: '1.2', text: 'Leads complex care' };
 
 describe('evidence rules', () => {
   it('reads stored rules, falling back to the defaults and dropping nonsense', () => {
     expect(readRules(undefined)).toEqual(DEFAULT_RULES);
     expect(readRules({})).toEqual(DEFAULT_RULES);
-    expect(readRules({ maxItems: 40, maxAttachments: null })).toEqual({ ...DEFAULT_RULES, maxItems: 40, maxAttachments: null });
-    expect(readRules({ maxItems: -1, minPerCapability: 1.5, maxPerCapability: '2' })).toEqual({ ...DEFAULT_RULES, maxItems: null, minPerCapability: null, maxPerCapability: null });
+    expect(readRules({ maxItems: 40, maxAttachments: null })).toEqual({
+      ...DEFAULT_RULES,
+      maxItems: 40,
+      maxAttachments: null,
+    });
+    expect(readRules({ maxItems: -1, minPerCapability: 1.5, maxPerCapability: '2' })).toEqual({
+      ...DEFAULT_RULES,
+      maxItems: null,
+      minPerCapability: null,
+      maxPerCapability: null,
+    });
   });
 
   it('accepts sensible rules and names the field of each problem', () => {
-    expect(rulesProblems(rules({ minPerCapability: 1, maxPerCapability: 2, maxItems: 30, maxAttachments: 5 }))).toEqual({});
+    expect(rulesProblems(rules({ minPerCapability: 1, maxPerCapability: 2, maxItems: 30, maxAttachments: 5 }))).toEqual(
+      {},
+    );
     expect(rulesProblems(rules({ minPerCapability: 2, maxPerCapability: 2 }))).toEqual({});
-    expect(rulesProblems(rules({ minPerCapability: 3, maxPerCapability: 2 })).maxPerCapability).toMatch(/at least the fewest \(3\)/);
+    expect(rulesProblems(rules({ minPerCapability: 3, maxPerCapability: 2 })).maxPerCapability).toMatch(
+      /at least the fewest \(3\)/,
+    );
     expect(rulesProblems(rules({ maxItems: 0 })).maxItems).toMatch(/no evidence at all/);
     expect(rulesProblems(rules({ maxPerCapability: 0 })).maxPerCapability).toMatch(/no evidence at all/);
     expect(rulesProblems(rules({ maxAttachments: 0 }))).toEqual({}); // no attachments at all is a fair rule
@@ -34,7 +62,9 @@ describe('evidence rules', () => {
     const r = rules({ maxPerCapability: 2 });
     expect(checkLink(r, cap, new Set(), 'e1')).toBeNull();
     expect(checkLink(r, cap, new Set(['e1']), 'e2')).toBeNull();
-    expect(checkLink(r, cap, new Set(['e1', 'e2']), 'e3')).toMatch(/Capability 1.2 Leads complex care already has 2 pieces.*\(2\)/);
+    expect(checkLink(r, cap, new Set(['e1', 'e2']), 'e3')).toMatch(
+      /Capability 1.2 Leads complex care already has 2 pieces.*\(2\)/,
+    );
     expect(checkLink(r, cap, new Set(['e1', 'e2']), 'e2')).toBeNull();
     expect(checkLink(rules({}), cap, new Set(['e1', 'e2', 'e3']), 'e4')).toBeNull();
   });
@@ -58,7 +88,11 @@ describe('evidence rules', () => {
     expect(found).toEqual([
       { level: 'gap', capabilityCode: '1.1', message: '1.1 A: no evidence yet; your pathway asks for at least 2' },
       { level: 'gap', capabilityCode: '1.2', message: '1.2 B: only 1 piece; your pathway asks for at least 2' },
-      { level: 'over', capabilityCode: '1.3', message: '1.3 C: 3 pieces of evidence, more than the 2 your pathway allows' },
+      {
+        level: 'over',
+        capabilityCode: '1.3',
+        message: '1.3 C: 3 pieces of evidence, more than the 2 your pathway allows',
+      },
       { level: 'over', message: '3 pieces of evidence in all, more than the 2 your pathway allows' },
     ]);
     expect(ruleFindings(rules({}), caps, 3)).toEqual([]);

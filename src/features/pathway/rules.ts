@@ -14,7 +14,12 @@ export interface EvidenceRules {
 export const RULE_KEYS = ['minPerCapability', 'maxPerCapability', 'maxItems', 'maxAttachments'] as const;
 
 /** Used until the practitioner sets their own: something for every capability, five files per item. */
-export const DEFAULT_RULES: EvidenceRules = { minPerCapability: 1, maxPerCapability: null, maxItems: null, maxAttachments: 5 };
+export const DEFAULT_RULES: EvidenceRules = {
+  minPerCapability: 1,
+  maxPerCapability: null,
+  maxItems: null,
+  maxAttachments: 5,
+};
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -35,11 +40,19 @@ export function rulesProblems(r: EvidenceRules): Partial<Record<keyof EvidenceRu
   const problems: Partial<Record<keyof EvidenceRules, string>> = {};
   for (const k of RULE_KEYS) {
     const v = r[k];
-    if (v !== null && (!Number.isInteger(v) || v < 0 || v > 1000)) problems[k] = 'Enter a whole number from 0 to 1,000, or leave it empty for no limit';
+    if (v !== null && (!Number.isInteger(v) || v < 0 || v > 1000))
+      problems[k] = 'Enter a whole number from 0 to 1,000, or leave it empty for no limit';
   }
-  if (!problems.maxPerCapability && r.maxPerCapability === 0) problems.maxPerCapability = 'At most 0 would allow no evidence at all: leave it empty for no limit';
-  if (!problems.maxItems && r.maxItems === 0) problems.maxItems = 'At most 0 would allow no evidence at all: leave it empty for no limit';
-  if (!problems.maxPerCapability && r.minPerCapability !== null && r.maxPerCapability !== null && r.minPerCapability > r.maxPerCapability)
+  if (!problems.maxPerCapability && r.maxPerCapability === 0)
+    problems.maxPerCapability = 'At most 0 would allow no evidence at all: leave it empty for no limit';
+  if (!problems.maxItems && r.maxItems === 0)
+    problems.maxItems = 'At most 0 would allow no evidence at all: leave it empty for no limit';
+  if (
+    !problems.maxPerCapability &&
+    r.minPerCapability !== null &&
+    r.maxPerCapability !== null &&
+    r.minPerCapability > r.maxPerCapability
+  )
     problems.maxPerCapability = `The most per capability (${r.maxPerCapability}) must be at least the fewest (${r.minPerCapability})`;
   return problems;
 }
@@ -57,7 +70,12 @@ export function checkNewItem(r: EvidenceRules, itemsNow: number): string | null 
  * already counted for the capability (linked to another of its statements)
  * adds nothing.
  */
-export function checkLink(r: EvidenceRules, capability: { code: string; text: string }, evidenceOnCapability: ReadonlySet<string>, evidenceId: string): string | null {
+export function checkLink(
+  r: EvidenceRules,
+  capability: { code: string; text: string },
+  evidenceOnCapability: ReadonlySet<string>,
+  evidenceId: string,
+): string | null {
   if (r.maxPerCapability === null || evidenceOnCapability.has(evidenceId)) return null;
   if (evidenceOnCapability.size + 1 > r.maxPerCapability)
     return `Capability ${capability.code} ${capability.text} already has ${plural(evidenceOnCapability.size, 'piece', 'pieces')} of evidence, the most your pathway allows (${r.maxPerCapability}). Unlink one first or choose a statement of another capability`;
@@ -85,15 +103,32 @@ export interface RuleFinding {
  * `whose` is the possessive the messages speak with: "your" to the
  * practitioner, "their" (or "Nia’s") on a supervisor's pages about them.
  */
-export function ruleFindings(r: EvidenceRules, capabilities: { code: string; text: string; evidenceIds: ReadonlySet<string> }[], itemsNow: number, whose = 'your'): RuleFinding[] {
+export function ruleFindings(
+  r: EvidenceRules,
+  capabilities: { code: string; text: string; evidenceIds: ReadonlySet<string> }[],
+  itemsNow: number,
+  whose = 'your',
+): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const c of capabilities) {
     const n = c.evidenceIds.size;
     if (r.minPerCapability !== null && n < r.minPerCapability)
-      out.push({ level: 'gap', capabilityCode: c.code, message: `${c.code} ${c.text}: ${n === 0 ? 'no evidence yet' : `only ${plural(n, 'piece', 'pieces')}`}; ${whose} pathway asks for at least ${r.minPerCapability}` });
+      out.push({
+        level: 'gap',
+        capabilityCode: c.code,
+        message: `${c.code} ${c.text}: ${n === 0 ? 'no evidence yet' : `only ${plural(n, 'piece', 'pieces')}`}; ${whose} pathway asks for at least ${r.minPerCapability}`,
+      });
     if (r.maxPerCapability !== null && n > r.maxPerCapability)
-      out.push({ level: 'over', capabilityCode: c.code, message: `${c.code} ${c.text}: ${plural(n, 'piece', 'pieces')} of evidence, more than the ${r.maxPerCapability} ${whose} pathway allows` });
+      out.push({
+        level: 'over',
+        capabilityCode: c.code,
+        message: `${c.code} ${c.text}: ${plural(n, 'piece', 'pieces')} of evidence, more than the ${r.maxPerCapability} ${whose} pathway allows`,
+      });
   }
-  if (r.maxItems !== null && itemsNow > r.maxItems) out.push({ level: 'over', message: `${plural(itemsNow, 'piece', 'pieces')} of evidence in all, more than the ${r.maxItems} ${whose} pathway allows` });
+  if (r.maxItems !== null && itemsNow > r.maxItems)
+    out.push({
+      level: 'over',
+      message: `${plural(itemsNow, 'piece', 'pieces')} of evidence in all, more than the ${r.maxItems} ${whose} pathway allows`,
+    });
   return out;
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { coverage, defaultSignoffStage, deriveStage, fullYearsBetween, isEarlierStage, learningNeeds, levelNamesOf, LEVEL_NAMES } from './stage';
+import {
+  coverage,
+  defaultSignoffStage,
+  deriveStage,
+  fullYearsBetween,
+  isEarlierStage,
+  learningNeeds,
+  levelNamesOf,
+  LEVEL_NAMES,
+} from './stage';
 
 describe('sign-off stages', () => {
   it('orders the stages along the pathway', () => {
@@ -29,7 +38,12 @@ describe('deriveStage', () => {
     expect(deriveStage('2019-01-01', '2026-11-21')).toMatchObject({ stage: 'years-3-5', yearsInPost: 7 });
   });
   it('lets an override win and says so', () => {
-    expect(deriveStage('2026-01-01', '2026-11-21', 'years-3-5')).toEqual({ stage: 'years-3-5', derived: 'years-1-3', overridden: true, yearsInPost: 0 });
+    expect(deriveStage('2026-01-01', '2026-11-21', 'years-3-5')).toEqual({
+      stage: 'years-3-5',
+      derived: 'years-1-3',
+      overridden: true,
+      yearsInPost: 0,
+    });
     expect(deriveStage(null, '2026-11-21', 'transition').overridden).toBe(false);
   });
   it('counts whole years like birthdays, leap days included', () => {
@@ -75,6 +89,9 @@ describe('coverage', () => {
 describe('the self-assessment scale words', () => {
   it('uses a pathway’s own names where given and the defaults elsewhere', () => {
     expect(levelNamesOf(undefined)).toEqual(LEVEL_NAMES);
-    expect(levelNamesOf({ developing: '  Emerging ', confident: '', evidenced: 42 })).toEqual({ ...LEVEL_NAMES, developing: 'Emerging' });
+    expect(levelNamesOf({ developing: '  Emerging ', confident: '', evidenced: 42 })).toEqual({
+      ...LEVEL_NAMES,
+      developing: 'Emerging',
+    });
   });
 });

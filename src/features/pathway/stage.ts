@@ -37,7 +37,11 @@ export function fullYearsBetween(from: string, to: string): number {
   return years;
 }
 
-export function deriveStage(consultantPostStart: string | null, today: string, override: PathwayStage | null = null): { stage: PathwayStage; derived: PathwayStage; overridden: boolean; yearsInPost: number | null } {
+export function deriveStage(
+  consultantPostStart: string | null,
+  today: string,
+  override: PathwayStage | null = null,
+): { stage: PathwayStage; derived: PathwayStage; overridden: boolean; yearsInPost: number | null } {
   let derived: PathwayStage = 'transition';
   let yearsInPost: number | null = null;
   if (consultantPostStart && consultantPostStart <= today) {
@@ -49,19 +53,32 @@ export function deriveStage(consultantPostStart: string | null, today: string, o
 
 export const LEVELS = ['not-yet', 'developing', 'confident', 'evidenced'] as const;
 export type Level = (typeof LEVELS)[number];
-export const LEVEL_NAMES: Record<Level, string> = { 'not-yet': 'Not yet', developing: 'Developing', confident: 'Confident', evidenced: 'Evidenced' };
+export const LEVEL_NAMES: Record<Level, string> = {
+  'not-yet': 'Not yet',
+  developing: 'Developing',
+  confident: 'Confident',
+  evidenced: 'Evidenced',
+};
 
 /** The scale's words for a pathway: its own names where it has them, the defaults elsewhere. */
 export function levelNamesOf(custom: unknown): Record<Level, string> {
   const c = (custom && typeof custom === 'object' ? custom : {}) as Record<string, unknown>;
-  return Object.fromEntries(LEVELS.map((l) => [l, typeof c[l] === 'string' && (c[l] as string).trim() ? (c[l] as string).trim() : LEVEL_NAMES[l]])) as Record<Level, string>;
+  return Object.fromEntries(
+    LEVELS.map((l) => [
+      l,
+      typeof c[l] === 'string' && (c[l] as string).trim() ? (c[l] as string).trim() : LEVEL_NAMES[l],
+    ]),
+  ) as Record<Level, string>;
 }
 
 /**
  * The learning needs analysis: statements at the practitioner's stage rated
  * below "confident" (or not rated at all), the least developed first.
  */
-export function learningNeeds<T extends { identifier: string }>(statements: T[], latest: Map<string, Level>): (T & { level: Level | null })[] {
+export function learningNeeds<T extends { identifier: string }>(
+  statements: T[],
+  latest: Map<string, Level>,
+): (T & { level: Level | null })[] {
   const rank = (l: Level | null) => (l === null ? -1 : LEVELS.indexOf(l));
   return statements
     .map((s) => ({ ...s, level: latest.get(s.identifier) ?? null }))
@@ -70,9 +87,23 @@ export function learningNeeds<T extends { identifier: string }>(statements: T[],
 }
 
 /** Evidence statuses and confirmation outcomes in words: the keys are never shown to people. */
-export const STATUS_NAMES: Record<string, string> = { draft: 'Draft', submitted: 'Waiting for confirmation', confirmed: 'Confirmed', returned: 'Returned with comments' };
-export const STATUS_TAGS: Record<string, string> = { draft: 'nhsuk-tag--grey', submitted: 'nhsuk-tag--yellow', confirmed: 'nhsuk-tag--green', returned: 'nhsuk-tag--orange' };
-export const OUTCOME_NAMES: Record<string, string> = { confirmed: 'Confirmed', returned: 'Returned', withdrawn: 'Withdrawn' };
+export const STATUS_NAMES: Record<string, string> = {
+  draft: 'Draft',
+  submitted: 'Waiting for confirmation',
+  confirmed: 'Confirmed',
+  returned: 'Returned with comments',
+};
+export const STATUS_TAGS: Record<string, string> = {
+  draft: 'nhsuk-tag--grey',
+  submitted: 'nhsuk-tag--yellow',
+  confirmed: 'nhsuk-tag--green',
+  returned: 'nhsuk-tag--orange',
+};
+export const OUTCOME_NAMES: Record<string, string> = {
+  confirmed: 'Confirmed',
+  returned: 'Returned',
+  withdrawn: 'Withdrawn',
+};
 
 export const EVIDENCE_KINDS = {
   'practice-episode': 'Practice episode',
@@ -90,8 +121,25 @@ export type EvidenceKind = keyof typeof EVIDENCE_KINDS;
 /** Reflection templates: the prompts shown as the person writes (written for Waymark). */
 export const TEMPLATES = {
   none: { name: 'No template', prompts: [] as string[] },
-  gibbs: { name: 'Gibbs reflective cycle', prompts: ['What happened?', 'What were you thinking and feeling?', 'What was good and bad about it?', 'What sense can you make of it?', 'What else could you have done?', 'What will you do next time?'] },
-  'what-so-what': { name: 'What? So what? Now what?', prompts: ['What happened?', 'So what does it mean for you and for the people you care for?', 'Now what will you do?'] },
+  gibbs: {
+    name: 'Gibbs reflective cycle',
+    prompts: [
+      'What happened?',
+      'What were you thinking and feeling?',
+      'What was good and bad about it?',
+      'What sense can you make of it?',
+      'What else could you have done?',
+      'What will you do next time?',
+    ],
+  },
+  'what-so-what': {
+    name: 'What? So what? Now what?',
+    prompts: [
+      'What happened?',
+      'So what does it mean for you and for the people you care for?',
+      'Now what will you do?',
+    ],
+  },
 } as const;
 export type TemplateKey = keyof typeof TEMPLATES;
 
@@ -99,9 +147,13 @@ export type TemplateKey = keyof typeof TEMPLATES;
  * Coverage for the evidence matrix: for each statement, the evidence linked to
  * it; for each domain, how many of its statements have at least one piece.
  */
-export function coverage<S extends { identifier: string; domainCode: string }>(statements: S[], links: { statementIdentifier: string; evidenceId: string }[]) {
+export function coverage<S extends { identifier: string; domainCode: string }>(
+  statements: S[],
+  links: { statementIdentifier: string; evidenceId: string }[],
+) {
   const byStatement = new Map<string, string[]>();
-  for (const l of links) byStatement.set(l.statementIdentifier, [...(byStatement.get(l.statementIdentifier) ?? []), l.evidenceId]);
+  for (const l of links)
+    byStatement.set(l.statementIdentifier, [...(byStatement.get(l.statementIdentifier) ?? []), l.evidenceId]);
   const rows = statements.map((s) => ({ ...s, evidenceIds: byStatement.get(s.identifier) ?? [] }));
   const domains = new Map<string, { covered: number; total: number }>();
   for (const r of rows) {

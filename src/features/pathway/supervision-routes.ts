@@ -6,13 +6,25 @@ import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from
 import type { PathwayService } from './service';
 import { ReviewProblem, type ReviewService } from './review-service';
 import type { PlanService } from './plan-service';
-import { defaultSignoffStage, isEarlierStage, OUTCOME_NAMES, PATHWAY_STAGES, STAGE_NAMES, STATUS_NAMES, STATUS_TAGS, type PathwayStage } from './stage';
+import {
+  defaultSignoffStage,
+  isEarlierStage,
+  OUTCOME_NAMES,
+  PATHWAY_STAGES,
+  STAGE_NAMES,
+  STATUS_NAMES,
+  STATUS_TAGS,
+  type PathwayStage,
+} from './stage';
 
 /**
  * Supervisors: their practitioners (only those who chose them), each one's
  * portfolio, verifying evidence, supervision meetings and stage sign-off.
  */
-export function supervisionRoutes(app: FastifyInstance, deps: { pathway: PathwayService; review: ReviewService; plans: PlanService }) {
+export function supervisionRoutes(
+  app: FastifyInstance,
+  deps: { pathway: PathwayService; review: ReviewService; plans: PlanService },
+) {
   const { pathway, review, plans } = deps;
   const practitionerId = (request: FastifyRequest) => (request.params as { practitionerId: string }).practitionerId;
   // The policy answers from the practitioner's own choice of supervisors, looked up for each request.
@@ -35,16 +47,36 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     return reply.render('pathway/views/supervision-home.njk', { title: 'Supervision', rows });
   });
 
-  async function personPage(request: FastifyRequest, forms: { meeting?: FormState; signoff?: FormState; signoffFor?: string } = {}) {
+  async function personPage(
+    request: FastifyRequest,
+    forms: { meeting?: FormState; signoff?: FormState; signoffFor?: string } = {},
+  ) {
     const id = practitionerId(request);
     const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === id);
     if (!person) throw notFound('practitioner');
-    const [profile, list, meetings] = await Promise.all([pathway.profile(id), pathway.pathways(id), review.meetingsOf(id)]);
+    const [profile, list, meetings] = await Promise.all([
+      pathway.profile(id),
+      pathway.pathways(id),
+      review.meetingsOf(id),
+    ]);
     const pathways = await Promise.all(
       list.map(async (p) => {
-        const [view, evidence, signoffs, matrix] = await Promise.all([pathway.view(p), pathway.evidenceList(p), review.signoffsOf(p.id), pathway.matrix(p, profile.stage, [], 'their')]);
+        const [view, evidence, signoffs, matrix] = await Promise.all([
+          pathway.view(p),
+          pathway.evidenceList(p),
+          review.signoffsOf(p.id),
+          pathway.matrix(p, profile.stage, [], 'their'),
+        ]);
         const signedStages = signoffs.map((s) => s.stage);
-        return { ...p, view, evidence, signoffs, matrix, signedStages, defaultStage: defaultSignoffStage(profile.stage, signedStages) };
+        return {
+          ...p,
+          view,
+          evidence,
+          signoffs,
+          matrix,
+          signedStages,
+          defaultStage: defaultSignoffStage(profile.stage, signedStages),
+        };
       }),
     );
     return {
@@ -59,28 +91,54 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
       statusTags: STATUS_TAGS,
       stageOptions: PATHWAY_STAGES.map((s) => ({ value: s, text: STAGE_NAMES[s] })),
       meetingForm: forms.meeting ?? emptyForm({ heldOn: new Date().toISOString().slice(0, 10) }),
-      pageErrors: forms.meeting?.errorList ?? forms.signoff?.errorList.map((e) => ({ ...e, href: `${e.href}-${forms.signoffFor}` })),
+      pageErrors:
+        forms.meeting?.errorList ??
+        forms.signoff?.errorList.map((e) => ({ ...e, href: `${e.href}-${forms.signoffFor}` })),
       signoffFor: forms.signoffFor,
       signoffForm: forms.signoff,
     };
   }
 
-  app.get('/supervision/:practitionerId', { config: supervise }, async (request, reply) => reply.render('pathway/views/supervision-person.njk', await personPage(request)));
+  app.get('/supervision/:practitionerId', { config: supervise }, async (request, reply) =>
+    reply.render('pathway/views/supervision-person.njk', await personPage(request)),
+  );
 
   const meetingSchema = z.object({
     heldOn: z.iso.date({ message: 'Enter the date of the meeting, like 2026-11-20' }),
-    notes: z.string().trim().min(1, 'Write a note of what you discussed').max(10_000, 'Keep the notes to 10,000 characters or fewer'),
+    notes: z
+      .string()
+      .trim()
+      .min(1, 'Write a note of what you discussed')
+      .max(10_000, 'Keep the notes to 10,000 characters or fewer'),
     agreedActions: z.string().trim().max(5_000, 'Keep the actions to 5,000 characters or fewer').default(''),
   });
 
   app.post('/supervision/:practitionerId/meetings', { config: supervise }, async (request, reply) => {
     const id = practitionerId(request);
     const parsed = parseForm(meetingSchema, request.body, ['heldOn', 'notes', 'agreedActions']);
-    if (!parsed.ok) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { meeting: parsed.form }), 400);
+    if (!parsed.ok)
+      return reply.render(
+        'pathway/views/supervision-person.njk',
+        await personPage(request, { meeting: parsed.form }),
+        400,
+      );
     try {
-      await review.recordMeeting(id, request.user!.id, parsed.data, request.auditContext(), bodyField(request.body, '_submission') || undefined);
+      await review.recordMeeting(
+        id,
+        request.user!.id,
+        parsed.data,
+        request.auditContext(),
+        bodyField(request.body, '_submission') || undefined,
+      );
     } catch (err) {
-      if (err instanceof FieldError) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { meeting: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }) }), 400);
+      if (err instanceof FieldError)
+        return reply.render(
+          'pathway/views/supervision-person.njk',
+          await personPage(request, {
+            meeting: formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }),
+          }),
+          400,
+        );
       throw err;
     }
     request.flash('success', 'Supervision meeting recorded.');
@@ -100,7 +158,10 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     stage: z.enum(PATHWAY_STAGES, { message: 'Choose the stage to sign off' }),
     comment: z.string().trim().max(2000, 'Keep the comment to 2,000 characters or fewer').default(''),
     confirm: z.literal('yes', { message: 'Confirm that you have reviewed the evidence for this stage' }),
-    earlier: z.string().optional().transform((v) => v === 'yes'),
+    earlier: z
+      .string()
+      .optional()
+      .transform((v) => v === 'yes'),
   });
   const signoffOrder = ['stage', 'earlier', 'comment', 'confirm'];
   const signoffPath = (id: string, pathwayId: string) => `/supervision/${id}/pathways/${pathwayId}/signoff`;
@@ -130,47 +191,85 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const p = await theirPathway(request);
     const stage = String((request.query as { stage?: unknown }).stage ?? '');
     const signed = (await review.signoffsOf(p.id)).map((s) => s.stage);
-    const problem = !(PATHWAY_STAGES as readonly string[]).includes(stage) ? 'Choose the stage to sign off' : signed.includes(stage) ? `${STAGE_NAMES[stage as PathwayStage]} is already signed off for this pathway` : null;
-    if (problem) return reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: formWithErrors({ stage }, { stage: problem }), signoffFor: p.id }), 400);
-    return reply.render('pathway/views/signoff.njk', await signoffPage(request, stage as PathwayStage, emptyForm({ stage })));
+    const problem = !(PATHWAY_STAGES as readonly string[]).includes(stage)
+      ? 'Choose the stage to sign off'
+      : signed.includes(stage)
+        ? `${STAGE_NAMES[stage as PathwayStage]} is already signed off for this pathway`
+        : null;
+    if (problem)
+      return reply.render(
+        'pathway/views/supervision-person.njk',
+        await personPage(request, { signoff: formWithErrors({ stage }, { stage: problem }), signoffFor: p.id }),
+        400,
+      );
+    return reply.render(
+      'pathway/views/signoff.njk',
+      await signoffPage(request, stage as PathwayStage, emptyForm({ stage })),
+    );
   });
 
-  app.post('/supervision/:practitionerId/pathways/:pathwayId/signoff', { config: supervise }, async (request, reply) => {
-    const id = practitionerId(request);
-    const p = await theirPathway(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const asked = String(body.stage ?? '');
-    const known = (PATHWAY_STAGES as readonly string[]).includes(asked);
-    const fail = async (form: FormState) =>
-      known
-        ? reply.render('pathway/views/signoff.njk', await signoffPage(request, asked as PathwayStage, form), 400)
-        : reply.render('pathway/views/supervision-person.njk', await personPage(request, { signoff: form, signoffFor: p.id }), 400);
-    const parsed = parseForm(signoffSchema, body, signoffOrder);
-    // Every failing field at once, the earlier-stage choice included.
-    const errors = parsed.ok ? {} : { ...parsed.form.errors };
-    if (known && !errors.stage) {
-      const { stage: current } = await pathway.profile(id);
-      if (isEarlierStage(asked as PathwayStage, current) && body.earlier !== 'yes') errors.earlier = `${STAGE_NAMES[asked as PathwayStage]} is earlier than ${STAGE_NAMES[current]}, the practitioner’s current stage. Tick the box to say you mean to sign off the earlier stage`;
-    }
-    if (!parsed.ok || Object.keys(errors).length) return fail(formWithErrors(body, errors, signoffOrder));
-    try {
-      const s = await review.signOff(p, request.user!.id, parsed.data, request.auditContext());
-      request.flash('success', `${STAGE_NAMES[s.stage as PathwayStage]} signed off. A badge has been issued and the practitioner told by email.`);
-      return reply.redirect(`/supervision/${id}`);
-    } catch (err) {
-      if (err instanceof FieldError) return fail(formWithErrors(body, { [err.field]: err.message }, signoffOrder));
-      if (err instanceof ReviewProblem) return fail(formWithErrors(body, { stage: err.message }, signoffOrder));
-      throw err;
-    }
-  });
+  app.post(
+    '/supervision/:practitionerId/pathways/:pathwayId/signoff',
+    { config: supervise },
+    async (request, reply) => {
+      const id = practitionerId(request);
+      const p = await theirPathway(request);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const asked = String(body.stage ?? '');
+      const known = (PATHWAY_STAGES as readonly string[]).includes(asked);
+      const fail = async (form: FormState) =>
+        known
+          ? reply.render('pathway/views/signoff.njk', await signoffPage(request, asked as PathwayStage, form), 400)
+          : reply.render(
+              'pathway/views/supervision-person.njk',
+              await personPage(request, { signoff: form, signoffFor: p.id }),
+              400,
+            );
+      const parsed = parseForm(signoffSchema, body, signoffOrder);
+      // Every failing field at once, the earlier-stage choice included.
+      const errors = parsed.ok ? {} : { ...parsed.form.errors };
+      if (known && !errors.stage) {
+        const { stage: current } = await pathway.profile(id);
+        if (isEarlierStage(asked as PathwayStage, current) && body.earlier !== 'yes')
+          errors.earlier = `${STAGE_NAMES[asked as PathwayStage]} is earlier than ${STAGE_NAMES[current]}, the practitioner’s current stage. Tick the box to say you mean to sign off the earlier stage`;
+      }
+      if (!parsed.ok || Object.keys(errors).length) return fail(formWithErrors(body, errors, signoffOrder));
+      try {
+        const s = await review.signOff(p, request.user!.id, parsed.data, request.auditContext());
+        request.flash(
+          'success',
+          `${STAGE_NAMES[s.stage as PathwayStage]} signed off. A badge has been issued and the practitioner told by email.`,
+        );
+        return reply.redirect(`/supervision/${id}`);
+      } catch (err) {
+        if (err instanceof FieldError) return fail(formWithErrors(body, { [err.field]: err.message }, signoffOrder));
+        if (err instanceof ReviewProblem) return fail(formWithErrors(body, { stage: err.message }, signoffOrder));
+        throw err;
+      }
+    },
+  );
 
   async function itemPage(request: FastifyRequest, form: FormState = emptyForm()) {
     const p = await theirPathway(request);
     const found = await pathway.evidenceItem(p, (request.params as { evidenceId: string }).evidenceId);
     if (!found) throw notFound('evidence');
     const person = (await review.superviseesOf(request.user!.id)).find((u) => u.id === p.userId)!;
-    const [attachments, confirmations] = await Promise.all([plans.attachmentsOf([found.evidence.id]), review.confirmationsOf(found.evidence.id)]);
-    return { title: found.evidence.title, person, pathway: p, ...found, attachments, confirmations, outcomeNames: OUTCOME_NAMES, statusName: STATUS_NAMES[found.evidence.status], statusTag: STATUS_TAGS[found.evidence.status], form };
+    const [attachments, confirmations] = await Promise.all([
+      plans.attachmentsOf([found.evidence.id]),
+      review.confirmationsOf(found.evidence.id),
+    ]);
+    return {
+      title: found.evidence.title,
+      person,
+      pathway: p,
+      ...found,
+      attachments,
+      confirmations,
+      outcomeNames: OUTCOME_NAMES,
+      statusName: STATUS_NAMES[found.evidence.status],
+      statusTag: STATUS_TAGS[found.evidence.status],
+      form,
+    };
   }
 
   const evidenceRoute = '/supervision/:practitionerId/pathways/:pathwayId/evidence/:evidenceId';
@@ -194,17 +293,28 @@ export function supervisionRoutes(app: FastifyInstance, deps: { pathway: Pathway
     const p = await theirPathway(request);
     const { evidenceId } = request.params as { evidenceId: string };
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const again = async (form: FormState) => reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, form), 400);
+    const again = async (form: FormState) =>
+      reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, form), 400);
     const parsed = parseForm(decisionSchema, body, ['decision', 'comment']);
     if (!parsed.ok) return again(parsed.form);
     try {
-      await review.verify(p.userId, request.user!.id, evidenceId, parsed.data.decision, parsed.data.comment, request.auditContext());
+      await review.verify(
+        p.userId,
+        request.user!.id,
+        evidenceId,
+        parsed.data.decision,
+        parsed.data.comment,
+        request.auditContext(),
+      );
     } catch (err) {
       if (err instanceof FieldError) return again(formWithErrors(body, { [err.field]: err.message }));
       if (err instanceof ReviewProblem) return again(formWithErrors(body, { decision: err.message }));
       throw err;
     }
-    request.flash('success', parsed.data.decision === 'confirm' ? 'Evidence verified.' : 'Evidence returned with your comments.');
+    request.flash(
+      'success',
+      parsed.data.decision === 'confirm' ? 'Evidence verified.' : 'Evidence returned with your comments.',
+    );
     return reply.redirect(`/supervision/${p.userId}`);
   });
 

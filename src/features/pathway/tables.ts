@@ -1,4 +1,15 @@
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz, updatedAt } from '../../platform/db/columns';
 import { users } from '../../platform/auth/tables';
 
@@ -160,7 +171,10 @@ export const supervisions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.practitionerId, t.supervisorId] }), index('supervisions_supervisor_idx').on(t.supervisorId)],
+  (t) => [
+    primaryKey({ columns: [t.practitionerId, t.supervisorId] }),
+    index('supervisions_supervisor_idx').on(t.supervisorId),
+  ],
 );
 
 export const supervisionMeetings = pgTable(

@@ -23,7 +23,10 @@ export async function updateProgramme(db: Db, id: string, values: { name: string
 }
 
 export async function findProgrammeByName(db: Db, name: string) {
-  const [row] = await db.select().from(programmes).where(sql`lower(${programmes.name}) = lower(${name})`);
+  const [row] = await db
+    .select()
+    .from(programmes)
+    .where(sql`lower(${programmes.name}) = lower(${name})`);
   return row;
 }
 
@@ -42,15 +45,28 @@ export async function listProgrammes(db: Db, onlyFor?: string[]) {
 }
 
 export async function areasOf(db: Db, programmeId: string): Promise<Area[]> {
-  return db.select().from(programmeAreas).where(eq(programmeAreas.programmeId, programmeId)).orderBy(asc(programmeAreas.position));
+  return db
+    .select()
+    .from(programmeAreas)
+    .where(eq(programmeAreas.programmeId, programmeId))
+    .orderBy(asc(programmeAreas.position));
 }
 
 export async function stakeholderTypesOf(db: Db, programmeId: string): Promise<StakeholderType[]> {
-  return db.select().from(stakeholderTypes).where(eq(stakeholderTypes.programmeId, programmeId)).orderBy(asc(stakeholderTypes.position));
+  return db
+    .select()
+    .from(stakeholderTypes)
+    .where(eq(stakeholderTypes.programmeId, programmeId))
+    .orderBy(asc(stakeholderTypes.position));
 }
 
 /** Makes the programme's list match `names` in order: keeps existing rows (and so members' links), adds new ones, removes the rest. */
-async function syncList(db: Db, table: typeof programmeAreas | typeof stakeholderTypes, programmeId: string, names: string[]) {
+async function syncList(
+  db: Db,
+  table: typeof programmeAreas | typeof stakeholderTypes,
+  programmeId: string,
+  names: string[],
+) {
   const existing = await db.select().from(table).where(eq(table.programmeId, programmeId));
   const byName = new Map(existing.map((r) => [r.name, r]));
   const keep = new Set(names);
@@ -63,24 +79,39 @@ async function syncList(db: Db, table: typeof programmeAreas | typeof stakeholde
   }
 }
 
-export const syncAreas = (db: Db, programmeId: string, names: string[]) => syncList(db, programmeAreas, programmeId, names);
-export const syncStakeholderTypes = (db: Db, programmeId: string, names: string[]) => syncList(db, stakeholderTypes, programmeId, names);
+export const syncAreas = (db: Db, programmeId: string, names: string[]) =>
+  syncList(db, programmeAreas, programmeId, names);
+export const syncStakeholderTypes = (db: Db, programmeId: string, names: string[]) =>
+  syncList(db, stakeholderTypes, programmeId, names);
 
 export async function stagesOf(db: Db, programmeId: string) {
   return db.select().from(programmeStages).where(eq(programmeStages.programmeId, programmeId));
 }
 
-export async function setStage(db: Db, programmeId: string, stage: string, state: string, note: string, updatedBy: string) {
+export async function setStage(
+  db: Db,
+  programmeId: string,
+  stage: string,
+  state: string,
+  note: string,
+  updatedBy: string,
+) {
   await db
     .insert(programmeStages)
     .values({ programmeId, stage, state, note, updatedBy })
-    .onConflictDoUpdate({ target: [programmeStages.programmeId, programmeStages.stage], set: { state, note, updatedBy, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [programmeStages.programmeId, programmeStages.stage],
+      set: { state, note, updatedBy, updatedAt: new Date() },
+    });
 }
 
 // ---- members ------------------------------------------------------------------
 
 export async function rolesInProgrammes(db: Db, userId: string) {
-  return db.select({ programmeId: programmeMembers.programmeId, role: programmeMembers.role }).from(programmeMembers).where(eq(programmeMembers.userId, userId));
+  return db
+    .select({ programmeId: programmeMembers.programmeId, role: programmeMembers.role })
+    .from(programmeMembers)
+    .where(eq(programmeMembers.userId, userId));
 }
 
 export async function listMembers(db: Db, programmeId: string) {
@@ -110,7 +141,16 @@ export async function countMembers(db: Db, programmeId: string): Promise<number>
   return row?.n ?? 0;
 }
 
-export async function addMember(db: Db, values: { programmeId: string; userId: string; role: string; stakeholderTypeId: string | null; areaId: string | null }) {
+export async function addMember(
+  db: Db,
+  values: {
+    programmeId: string;
+    userId: string;
+    role: string;
+    stakeholderTypeId: string | null;
+    areaId: string | null;
+  },
+) {
   const rows = await db.insert(programmeMembers).values(values).onConflictDoNothing().returning();
   return rows.length > 0;
 }
@@ -119,14 +159,26 @@ export async function hasMember(db: Db, programmeId: string, userId: string, rol
   const [row] = await db
     .select({ userId: programmeMembers.userId })
     .from(programmeMembers)
-    .where(and(eq(programmeMembers.programmeId, programmeId), eq(programmeMembers.userId, userId), eq(programmeMembers.role, role)));
+    .where(
+      and(
+        eq(programmeMembers.programmeId, programmeId),
+        eq(programmeMembers.userId, userId),
+        eq(programmeMembers.role, role),
+      ),
+    );
   return !!row;
 }
 
 export async function removeMember(db: Db, programmeId: string, userId: string, role: string) {
   const rows = await db
     .delete(programmeMembers)
-    .where(and(eq(programmeMembers.programmeId, programmeId), eq(programmeMembers.userId, userId), eq(programmeMembers.role, role)))
+    .where(
+      and(
+        eq(programmeMembers.programmeId, programmeId),
+        eq(programmeMembers.userId, userId),
+        eq(programmeMembers.role, role),
+      ),
+    )
     .returning();
   return rows.length > 0;
 }
@@ -144,7 +196,15 @@ export async function countRoleInProgramme(db: Db, programmeId: string, role: st
 /** Adds an invitation unless one is already waiting for this person in this programme (then undefined). */
 export async function insertInvitation(
   db: Db,
-  values: { programmeId: string; email: string; role: string; stakeholderTypeId: string | null; areaId: string | null; invitedBy: string | null; expiresAt: Date },
+  values: {
+    programmeId: string;
+    email: string;
+    role: string;
+    stakeholderTypeId: string | null;
+    areaId: string | null;
+    invitedBy: string | null;
+    expiresAt: Date;
+  },
 ) {
   const [row] = await db.insert(invitations).values(values).onConflictDoNothing().returning();
   return row;
@@ -160,7 +220,14 @@ export async function waitingInvitation(db: Db, programmeId: string, email: stri
   const [row] = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.programmeId, programmeId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    .where(
+      and(
+        eq(invitations.programmeId, programmeId),
+        eq(invitations.email, email),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    );
   return row;
 }
 
@@ -199,7 +266,14 @@ export async function revokeInvitation(db: Db, programmeId: string, id: string) 
   const rows = await db
     .update(invitations)
     .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.id, id), eq(invitations.programmeId, programmeId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .where(
+      and(
+        eq(invitations.id, id),
+        eq(invitations.programmeId, programmeId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
     .returning();
   return rows.length > 0;
 }

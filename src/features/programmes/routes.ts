@@ -9,8 +9,22 @@ import { PASSWORD_HINT } from '../../platform/auth/passwords';
 import { startSession } from '../../platform/http/platform-plugin';
 import { maskEmail, normaliseEmail } from '../../platform/auth/email';
 import type { ProgrammesService } from './service';
-import { acceptNewAccountSchema, inviteOrder, inviteSchema, programmeOrder, programmeSchema, stageSchema } from './schema';
-import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, isStageKey, PROGRAMME_STAGES, STAGE_STATE_LABELS, STAGE_STATES } from './stages';
+import {
+  acceptNewAccountSchema,
+  inviteOrder,
+  inviteSchema,
+  programmeOrder,
+  programmeSchema,
+  stageSchema,
+} from './schema';
+import {
+  DEFAULT_AREAS,
+  DEFAULT_STAKEHOLDER_TYPES,
+  isStageKey,
+  PROGRAMME_STAGES,
+  STAGE_STATE_LABELS,
+  STAGE_STATES,
+} from './stages';
 
 const idParam = z.uuid();
 
@@ -34,73 +48,128 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
   app.get('/programmes', { config: { permission: 'programme.list' } }, async (request, reply) => {
     const isAdmin = request.actor.platformRoles.has('admin');
     const list = await programmes.listFor(request.user!.id, isAdmin);
-    const rows = list.map((p) => ({ ...p, roles: [...(request.actor.programmeRoles.get(p.id) ?? [])].map((r) => ROLE_LABELS[r]) }));
-    return reply.render('programmes/views/list.njk', { title: 'Programmes', programmes: rows, canCreate: can(request.actor, 'programme.create') });
+    const rows = list.map((p) => ({
+      ...p,
+      roles: [...(request.actor.programmeRoles.get(p.id) ?? [])].map((r) => ROLE_LABELS[r]),
+    }));
+    return reply.render('programmes/views/list.njk', {
+      title: 'Programmes',
+      programmes: rows,
+      canCreate: can(request.actor, 'programme.create'),
+    });
   });
 
-  const editPage = (title: string, form: FormState, action: string, extra: Record<string, unknown> = {}) => ({ title, form, action, ...extra });
+  const editPage = (title: string, form: FormState, action: string, extra: Record<string, unknown> = {}) => ({
+    title,
+    form,
+    action,
+    ...extra,
+  });
 
   app.get('/programmes/new', { config: { permission: 'programme.create' } }, async (_request, reply) =>
     reply.render(
       'programmes/views/edit.njk',
-      editPage('Create a programme', emptyForm({ areas: DEFAULT_AREAS.join('\n'), stakeholderTypes: DEFAULT_STAKEHOLDER_TYPES.join('\n'), _submission: randomUUID() }), '/programmes'),
+      editPage(
+        'Create a programme',
+        emptyForm({
+          areas: DEFAULT_AREAS.join('\n'),
+          stakeholderTypes: DEFAULT_STAKEHOLDER_TYPES.join('\n'),
+          _submission: randomUUID(),
+        }),
+        '/programmes',
+      ),
     ),
   );
 
   app.post('/programmes', { config: { permission: 'programme.create' } }, async (request, reply) => {
-    const show = (form: FormState) => reply.render('programmes/views/edit.njk', editPage('Create a programme', form, '/programmes'), 400);
+    const show = (form: FormState) =>
+      reply.render('programmes/views/edit.njk', editPage('Create a programme', form, '/programmes'), 400);
     const parsed = parseForm(programmeSchema, request.body, programmeOrder);
     if (!parsed.ok) return show(parsed.form);
     try {
-      const id = await programmes.create(parsed.data, request.user!.id, request.auditContext(), parsed.data._submission);
-      request.flash('success', `Programme “${parsed.data.name}” created. Invite a programme lead and the other members next.`);
+      const id = await programmes.create(
+        parsed.data,
+        request.user!.id,
+        request.auditContext(),
+        parsed.data._submission,
+      );
+      request.flash(
+        'success',
+        `Programme “${parsed.data.name}” created. Invite a programme lead and the other members next.`,
+      );
       return reply.redirect(`/programmes/${id}`);
     } catch (err) {
-      if (err instanceof FieldError) return show(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, programmeOrder));
+      if (err instanceof FieldError)
+        return show(
+          formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, programmeOrder),
+        );
       throw err;
     }
   });
 
-  app.get('/programmes/:programmeId', { config: { permission: 'programme.view', resource: programmeResource } }, async (request, reply) => {
-    const overview = await programmeOr404(programmes, request);
-    const myRoles = [...(request.actor.programmeRoles.get(overview.programme.id) ?? [])].map((r) => ROLE_LABELS[r]);
-    return reply.render('programmes/views/home.njk', {
-      title: overview.programme.name,
-      ...overview,
-      myRoles,
-      canManage: can(request.actor, 'programme.manage', { programmeId: overview.programme.id }),
-      canSeeMembers: can(request.actor, 'programme.members.view', { programmeId: overview.programme.id }),
-      canSeeFigures: can(request.actor, 'pathway.aggregates', { programmeId: overview.programme.id }),
-      ...toolAccess(request, overview.programme.id),
-    });
-  });
+  app.get(
+    '/programmes/:programmeId',
+    { config: { permission: 'programme.view', resource: programmeResource } },
+    async (request, reply) => {
+      const overview = await programmeOr404(programmes, request);
+      const myRoles = [...(request.actor.programmeRoles.get(overview.programme.id) ?? [])].map((r) => ROLE_LABELS[r]);
+      return reply.render('programmes/views/home.njk', {
+        title: overview.programme.name,
+        ...overview,
+        myRoles,
+        canManage: can(request.actor, 'programme.manage', { programmeId: overview.programme.id }),
+        canSeeMembers: can(request.actor, 'programme.members.view', { programmeId: overview.programme.id }),
+        canSeeFigures: can(request.actor, 'pathway.aggregates', { programmeId: overview.programme.id }),
+        ...toolAccess(request, overview.programme.id),
+      });
+    },
+  );
 
-  app.get('/programmes/:programmeId/edit', { config: { permission: 'programme.manage', resource: programmeResource } }, async (request, reply) => {
-    const o = await programmeOr404(programmes, request);
-    const form = emptyForm({
-      name: o.programme.name,
-      description: o.programme.description,
-      areas: o.areas.map((a) => a.name).join('\n'),
-      stakeholderTypes: o.stakeholderTypes.map((t) => t.name).join('\n'),
-    });
-    return reply.render('programmes/views/edit.njk', editPage('Change programme details', form, `/programmes/${o.programme.id}/edit`, { programme: o.programme }));
-  });
+  app.get(
+    '/programmes/:programmeId/edit',
+    { config: { permission: 'programme.manage', resource: programmeResource } },
+    async (request, reply) => {
+      const o = await programmeOr404(programmes, request);
+      const form = emptyForm({
+        name: o.programme.name,
+        description: o.programme.description,
+        areas: o.areas.map((a) => a.name).join('\n'),
+        stakeholderTypes: o.stakeholderTypes.map((t) => t.name).join('\n'),
+      });
+      return reply.render(
+        'programmes/views/edit.njk',
+        editPage('Change programme details', form, `/programmes/${o.programme.id}/edit`, { programme: o.programme }),
+      );
+    },
+  );
 
-  app.post('/programmes/:programmeId/edit', { config: { permission: 'programme.manage', resource: programmeResource } }, async (request, reply) => {
-    const o = await programmeOr404(programmes, request);
-    const action = `/programmes/${o.programme.id}/edit`;
-    const show = (form: FormState) => reply.render('programmes/views/edit.njk', editPage('Change programme details', form, action, { programme: o.programme }), 400);
-    const parsed = parseForm(programmeSchema, request.body, programmeOrder);
-    if (!parsed.ok) return show(parsed.form);
-    try {
-      await programmes.update(o.programme.id, parsed.data, request.auditContext());
-    } catch (err) {
-      if (err instanceof FieldError) return show(formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, programmeOrder));
-      throw err;
-    }
-    request.flash('success', 'Programme details saved.');
-    return reply.redirect(`/programmes/${o.programme.id}`);
-  });
+  app.post(
+    '/programmes/:programmeId/edit',
+    { config: { permission: 'programme.manage', resource: programmeResource } },
+    async (request, reply) => {
+      const o = await programmeOr404(programmes, request);
+      const action = `/programmes/${o.programme.id}/edit`;
+      const show = (form: FormState) =>
+        reply.render(
+          'programmes/views/edit.njk',
+          editPage('Change programme details', form, action, { programme: o.programme }),
+          400,
+        );
+      const parsed = parseForm(programmeSchema, request.body, programmeOrder);
+      if (!parsed.ok) return show(parsed.form);
+      try {
+        await programmes.update(o.programme.id, parsed.data, request.auditContext());
+      } catch (err) {
+        if (err instanceof FieldError)
+          return show(
+            formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, programmeOrder),
+          );
+        throw err;
+      }
+      request.flash('success', 'Programme details saved.');
+      return reply.redirect(`/programmes/${o.programme.id}`);
+    },
+  );
 
   // ---- stages -----------------------------------------------------------------
   const stageOptions = STAGE_STATES.map((s) => ({ value: s, text: STAGE_STATE_LABELS[s] }));
@@ -114,7 +183,11 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
   }
 
   /** What a stage page shows this person: its tools only if they may open them. */
-  const stageModel = (request: FastifyRequest, o: Awaited<ReturnType<typeof stagePage>>['o'], stage: Awaited<ReturnType<typeof stagePage>>['stage']) => ({
+  const stageModel = (
+    request: FastifyRequest,
+    o: Awaited<ReturnType<typeof stagePage>>['o'],
+    stage: Awaited<ReturnType<typeof stagePage>>['stage'],
+  ) => ({
     title: `${stage.title} – ${o.programme.name}`,
     programme: o.programme,
     stage,
@@ -124,21 +197,42 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     ...toolAccess(request, o.programme.id),
   });
 
-  app.get('/programmes/:programmeId/stages/:stage', { config: { permission: 'programme.view', resource: programmeResource } }, async (request, reply) => {
-    const { o, stage } = await stagePage(request);
-    return reply.render('programmes/views/stage.njk', { ...stageModel(request, o, stage), form: emptyForm({ state: stage.state, note: stage.note }) });
-  });
+  app.get(
+    '/programmes/:programmeId/stages/:stage',
+    { config: { permission: 'programme.view', resource: programmeResource } },
+    async (request, reply) => {
+      const { o, stage } = await stagePage(request);
+      return reply.render('programmes/views/stage.njk', {
+        ...stageModel(request, o, stage),
+        form: emptyForm({ state: stage.state, note: stage.note }),
+      });
+    },
+  );
 
-  app.post('/programmes/:programmeId/stages/:stage', { config: { permission: 'programme.manage', resource: programmeResource } }, async (request, reply) => {
-    const { o, stage } = await stagePage(request);
-    const parsed = parseForm(stageSchema, request.body, ['state', 'note']);
-    if (!parsed.ok) {
-      return reply.render('programmes/views/stage.njk', { ...stageModel(request, o, stage), form: parsed.form }, 400);
-    }
-    await programmes.setStage(o.programme.id, stage.key, parsed.data.state, parsed.data.note, request.user!.id, request.auditContext());
-    request.flash('success', `${stage.title} is now marked “${STAGE_STATE_LABELS[parsed.data.state].toLowerCase()}”.`);
-    return reply.redirect(`/programmes/${o.programme.id}`);
-  });
+  app.post(
+    '/programmes/:programmeId/stages/:stage',
+    { config: { permission: 'programme.manage', resource: programmeResource } },
+    async (request, reply) => {
+      const { o, stage } = await stagePage(request);
+      const parsed = parseForm(stageSchema, request.body, ['state', 'note']);
+      if (!parsed.ok) {
+        return reply.render('programmes/views/stage.njk', { ...stageModel(request, o, stage), form: parsed.form }, 400);
+      }
+      await programmes.setStage(
+        o.programme.id,
+        stage.key,
+        parsed.data.state,
+        parsed.data.note,
+        request.user!.id,
+        request.auditContext(),
+      );
+      request.flash(
+        'success',
+        `${stage.title} is now marked “${STAGE_STATE_LABELS[parsed.data.state].toLowerCase()}”.`,
+      );
+      return reply.redirect(`/programmes/${o.programme.id}`);
+    },
+  );
 
   // ---- members and invitations -------------------------------------------------------
   async function membersPage(request: FastifyRequest, extra: Record<string, unknown> = {}) {
@@ -148,14 +242,19 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
       title: `Members – ${o.programme.name}`,
       programme: o.programme,
       members: members.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role as keyof typeof ROLE_LABELS] ?? m.role })),
-      invitations: invitations.map((i) => ({ ...i, roleLabel: ROLE_LABELS[i.role as keyof typeof ROLE_LABELS] ?? i.role })),
+      invitations: invitations.map((i) => ({
+        ...i,
+        roleLabel: ROLE_LABELS[i.role as keyof typeof ROLE_LABELS] ?? i.role,
+      })),
       canInvite: can(request.actor, 'programme.members.invite', { programmeId: o.programme.id }),
       ...extra,
     };
   }
 
-  app.get('/programmes/:programmeId/members', { config: { permission: 'programme.members.view', resource: programmeResource } }, async (request, reply) =>
-    reply.render('programmes/views/members.njk', await membersPage(request)),
+  app.get(
+    '/programmes/:programmeId/members',
+    { config: { permission: 'programme.members.view', resource: programmeResource } },
+    async (request, reply) => reply.render('programmes/views/members.njk', await membersPage(request)),
   );
 
   async function invitePage(request: FastifyRequest, form: FormState) {
@@ -170,58 +269,112 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     };
   }
 
-  app.get('/programmes/:programmeId/members/invite', { config: { permission: 'programme.members.invite', resource: programmeResource } }, async (request, reply) =>
-    reply.render('programmes/views/invite.njk', await invitePage(request, emptyForm({ _submission: randomUUID() }))),
+  app.get(
+    '/programmes/:programmeId/members/invite',
+    { config: { permission: 'programme.members.invite', resource: programmeResource } },
+    async (request, reply) =>
+      reply.render('programmes/views/invite.njk', await invitePage(request, emptyForm({ _submission: randomUUID() }))),
   );
 
-  app.post('/programmes/:programmeId/members/invite', { config: { permission: 'programme.members.invite', resource: programmeResource } }, async (request, reply) => {
-    const o = await programmeOr404(programmes, request);
-    const parsed = parseForm(inviteSchema, request.body, inviteOrder);
-    if (!parsed.ok) return reply.render('programmes/views/invite.njk', await invitePage(request, parsed.form), 400);
-    try {
-      await programmes.invite(o.programme.id, parsed.data, { id: request.user!.id, name: request.user!.name }, request.auditContext(), parsed.data._submission);
-    } catch (err) {
-      if (err instanceof FieldError) {
-        return reply.render('programmes/views/invite.njk', await invitePage(request, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, inviteOrder)), 400);
+  app.post(
+    '/programmes/:programmeId/members/invite',
+    { config: { permission: 'programme.members.invite', resource: programmeResource } },
+    async (request, reply) => {
+      const o = await programmeOr404(programmes, request);
+      const parsed = parseForm(inviteSchema, request.body, inviteOrder);
+      if (!parsed.ok) return reply.render('programmes/views/invite.njk', await invitePage(request, parsed.form), 400);
+      try {
+        await programmes.invite(
+          o.programme.id,
+          parsed.data,
+          { id: request.user!.id, name: request.user!.name },
+          request.auditContext(),
+          parsed.data._submission,
+        );
+      } catch (err) {
+        if (err instanceof FieldError) {
+          return reply.render(
+            'programmes/views/invite.njk',
+            await invitePage(
+              request,
+              formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, inviteOrder),
+            ),
+            400,
+          );
+        }
+        throw err;
       }
-      throw err;
-    }
-    request.flash('success', `Invitation sent to ${parsed.data.email} as ${ROLE_LABELS[parsed.data.role].toLowerCase()}.`);
-    return reply.redirect(`/programmes/${o.programme.id}/members`);
-  });
+      request.flash(
+        'success',
+        `Invitation sent to ${parsed.data.email} as ${ROLE_LABELS[parsed.data.role].toLowerCase()}.`,
+      );
+      return reply.redirect(`/programmes/${o.programme.id}/members`);
+    },
+  );
 
   const invitationParams = z.object({ programmeId: z.uuid(), invitationId: z.uuid() });
 
-  app.post('/programmes/:programmeId/invitations/:invitationId/resend', { config: { permission: 'programme.members.invite', resource: programmeResource } }, async (request, reply) => {
-    const p = invitationParams.safeParse(request.params);
-    if (!p.success || !(await programmes.resendInvitation(p.data.programmeId, p.data.invitationId, { id: request.user!.id, name: request.user!.name }, request.auditContext(), bodyField(request.body, '_submission') || undefined))) {
-      throw notFound('invitation');
-    }
-    request.flash('success', 'Invitation sent again with a new link. The old link no longer works.');
-    return reply.redirect(`/programmes/${p.data.programmeId}/members`);
-  });
+  app.post(
+    '/programmes/:programmeId/invitations/:invitationId/resend',
+    { config: { permission: 'programme.members.invite', resource: programmeResource } },
+    async (request, reply) => {
+      const p = invitationParams.safeParse(request.params);
+      if (
+        !p.success ||
+        !(await programmes.resendInvitation(
+          p.data.programmeId,
+          p.data.invitationId,
+          { id: request.user!.id, name: request.user!.name },
+          request.auditContext(),
+          bodyField(request.body, '_submission') || undefined,
+        ))
+      ) {
+        throw notFound('invitation');
+      }
+      request.flash('success', 'Invitation sent again with a new link. The old link no longer works.');
+      return reply.redirect(`/programmes/${p.data.programmeId}/members`);
+    },
+  );
 
-  app.post('/programmes/:programmeId/invitations/:invitationId/revoke', { config: { permission: 'programme.members.invite', resource: programmeResource } }, async (request, reply) => {
-    const p = invitationParams.safeParse(request.params);
-    if (!p.success || !(await programmes.revokeInvitation(p.data.programmeId, p.data.invitationId, request.auditContext()))) throw notFound('invitation');
-    request.flash('success', 'Invitation withdrawn. Its link no longer works.');
-    return reply.redirect(`/programmes/${p.data.programmeId}/members`);
-  });
+  app.post(
+    '/programmes/:programmeId/invitations/:invitationId/revoke',
+    { config: { permission: 'programme.members.invite', resource: programmeResource } },
+    async (request, reply) => {
+      const p = invitationParams.safeParse(request.params);
+      if (
+        !p.success ||
+        !(await programmes.revokeInvitation(p.data.programmeId, p.data.invitationId, request.auditContext()))
+      )
+        throw notFound('invitation');
+      request.flash('success', 'Invitation withdrawn. Its link no longer works.');
+      return reply.redirect(`/programmes/${p.data.programmeId}/members`);
+    },
+  );
 
   const memberParams = z.object({ programmeId: z.uuid(), userId: z.uuid(), role: z.enum(PROGRAMME_ROLES) });
 
-  app.post('/programmes/:programmeId/members/:userId/:role/remove', { config: { permission: 'programme.members.invite', resource: programmeResource } }, async (request, reply) => {
-    const p = memberParams.safeParse(request.params);
-    if (!p.success) throw notFound('member');
-    try {
-      if (!(await programmes.removeMember(p.data.programmeId, p.data.userId, p.data.role, request.auditContext()))) throw notFound('member');
-    } catch (err) {
-      if (err instanceof FieldError) return reply.render('programmes/views/members.njk', await membersPage(request, { form: formWithErrors({}, { member: err.message }) }), 400);
-      throw err;
-    }
-    request.flash('success', `Removed the ${ROLE_LABELS[p.data.role].toLowerCase()} role.`);
-    return reply.redirect(`/programmes/${p.data.programmeId}/members`);
-  });
+  app.post(
+    '/programmes/:programmeId/members/:userId/:role/remove',
+    { config: { permission: 'programme.members.invite', resource: programmeResource } },
+    async (request, reply) => {
+      const p = memberParams.safeParse(request.params);
+      if (!p.success) throw notFound('member');
+      try {
+        if (!(await programmes.removeMember(p.data.programmeId, p.data.userId, p.data.role, request.auditContext())))
+          throw notFound('member');
+      } catch (err) {
+        if (err instanceof FieldError)
+          return reply.render(
+            'programmes/views/members.njk',
+            await membersPage(request, { form: formWithErrors({}, { member: err.message }) }),
+            400,
+          );
+        throw err;
+      }
+      request.flash('success', `Removed the ${ROLE_LABELS[p.data.role].toLowerCase()} role.`);
+      return reply.redirect(`/programmes/${p.data.programmeId}/members`);
+    },
+  );
 
   // ---- accepting an invitation ----------------------------------------------------------
   const tokenParam = z.object({ token: z.string().min(10).max(200) });
@@ -240,16 +393,36 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
   }
 
   const showProblem = (reply: FastifyReply, problem: keyof typeof problemText) =>
-    reply.render('errors/link-problem.njk', { title: 'Invitation not valid', message: problemText[problem], retryHref: '/sign-in', retryText: 'Sign in' }, 400);
+    reply.render(
+      'errors/link-problem.njk',
+      { title: 'Invitation not valid', message: problemText[problem], retryHref: '/sign-in', retryText: 'Sign in' },
+      400,
+    );
 
   /** The page for someone signed in as an account the invitation was not sent to (403: nothing changes). */
-  const showOtherAccount = (request: FastifyRequest, reply: FastifyReply, programme: { name: string }, token: string, sentTo: string) =>
-    reply.render('programmes/views/invitation-other-account.njk', { title: 'This invitation is for another account', programme, token, sentTo, signedInAs: request.user!.email }, 403);
+  const showOtherAccount = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    programme: { name: string },
+    token: string,
+    sentTo: string,
+  ) =>
+    reply.render(
+      'programmes/views/invitation-other-account.njk',
+      { title: 'This invitation is for another account', programme, token, sentTo, signedInAs: request.user!.email },
+      403,
+    );
 
-  async function renderInvitation(request: FastifyRequest, reply: FastifyReply, form: FormState = emptyForm(), status = 200) {
+  async function renderInvitation(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: FormState = emptyForm(),
+    status = 200,
+  ) {
     const v = await invitationView(request);
     if (!v.ok) return showProblem(reply, v.problem);
-    if (request.user && normaliseEmail(request.user.email) !== normaliseEmail(v.invitation.email)) return showOtherAccount(request, reply, v.programme, v.token, maskEmail(v.invitation.email));
+    if (request.user && normaliseEmail(request.user.email) !== normaliseEmail(v.invitation.email))
+      return showOtherAccount(request, reply, v.programme, v.token, maskEmail(v.invitation.email));
     return reply.render(
       'programmes/views/invitation.njk',
       {
@@ -265,7 +438,9 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     );
   }
 
-  app.get('/invitations/:token', { config: { permission: 'public' } }, async (request, reply) => renderInvitation(request, reply));
+  app.get('/invitations/:token', { config: { permission: 'public' } }, async (request, reply) =>
+    renderInvitation(request, reply),
+  );
 
   app.post('/invitations/:token/accept', { config: { permission: 'signed-in' } }, async (request, reply) => {
     const p = tokenParam.safeParse(request.params);
@@ -274,7 +449,13 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
     if (!result.ok) {
       if (result.problem === 'other-account') {
         const v = await invitationView(request);
-        return showOtherAccount(request, reply, v.ok ? v.programme : { name: 'the programme' }, p.data.token, result.sentTo);
+        return showOtherAccount(
+          request,
+          reply,
+          v.ok ? v.programme : { name: 'the programme' },
+          p.data.token,
+          result.sentTo,
+        );
       }
       return showProblem(reply, result.problem);
     }
@@ -302,7 +483,13 @@ export function programmeRoutes(app: FastifyInstance, programmes: ProgrammesServ
       request.flash('success', 'Your account has been created and you have joined the programme.');
       return reply.redirect(`/programmes/${result.programmeId}`);
     } catch (err) {
-      if (err instanceof FieldError) return renderInvitation(request, reply, formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, ['name', 'password']), 400);
+      if (err instanceof FieldError)
+        return renderInvitation(
+          request,
+          reply,
+          formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, ['name', 'password']),
+          400,
+        );
       throw err;
     }
   });

@@ -8,7 +8,12 @@ const lines = (what: string, max: number) =>
   z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      (v ?? '')
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(z.string().max(100, `Each ${what} must be 100 characters or fewer`))
@@ -18,7 +23,11 @@ const lines = (what: string, max: number) =>
     );
 
 export const programmeSchema = z.object({
-  name: z.string({ message: 'Enter a programme name' }).trim().min(1, 'Enter a programme name').max(200, 'Programme name must be 200 characters or fewer'),
+  name: z
+    .string({ message: 'Enter a programme name' })
+    .trim()
+    .min(1, 'Enter a programme name')
+    .max(200, 'Programme name must be 200 characters or fewer'),
   description: z.string().trim().max(5000, 'Description must be 5,000 characters or fewer').optional().default(''),
   areas: lines('clinical area', 30),
   stakeholderTypes: lines('stakeholder type', 30),
@@ -54,6 +63,10 @@ export const stageSchema = z.object({
 });
 
 export const acceptNewAccountSchema = z.object({
-  name: z.string({ message: 'Enter your full name' }).trim().min(1, 'Enter your full name').max(200, 'Full name must be 200 characters or fewer'),
+  name: z
+    .string({ message: 'Enter your full name' })
+    .trim()
+    .min(1, 'Enter your full name')
+    .max(200, 'Full name must be 200 characters or fewer'),
   password: z.string({ message: 'Create a password' }).min(1, 'Create a password'),
 });

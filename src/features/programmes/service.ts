@@ -10,7 +10,15 @@ import type { AccountsService } from '../accounts/service';
 import { maskEmail, normaliseEmail } from '../../platform/auth/email';
 import * as repo from './repository';
 import type { InviteInput, ProgrammeInput } from './schema';
-import { DEFAULT_AREAS, DEFAULT_STAKEHOLDER_TYPES, evidenceOf, stageOverview, type StageActivitySource, type StageKey, type StageState } from './stages';
+import {
+  DEFAULT_AREAS,
+  DEFAULT_STAKEHOLDER_TYPES,
+  evidenceOf,
+  stageOverview,
+  type StageActivitySource,
+  type StageKey,
+  type StageState,
+} from './stages';
 
 export const INVITATION_PURPOSE = 'programme-invitation';
 export const INVITATION_TTL_MS = 14 * 86_400_000;
@@ -41,7 +49,12 @@ export interface ProgrammesDeps {
 export function createProgrammesService(platform: Platform, accounts: AccountsService, deps: ProgrammesDeps = {}) {
   const { db, mailer, config } = platform;
 
-  async function sendInvitationEmail(tx: Db, invitation: repo.Invitation, programme: repo.Programme, inviterName: string) {
+  async function sendInvitationEmail(
+    tx: Db,
+    invitation: repo.Invitation,
+    programme: repo.Programme,
+    inviterName: string,
+  ) {
     const token = await issueLinkToken(tx, {
       purpose: INVITATION_PURPOSE,
       subject: invitation.id,
@@ -84,7 +97,12 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
   }
 
   /** An invitation link's state, without using it. */
-  async function openInvitation(token: string): Promise<{ ok: true; invitation: repo.Invitation; programme: repo.Programme } | { ok: false; problem: LinkProblem | 'revoked' }> {
+  async function openInvitation(
+    token: string,
+  ): Promise<
+    | { ok: true; invitation: repo.Invitation; programme: repo.Programme }
+    | { ok: false; problem: LinkProblem | 'revoked' }
+  > {
     const checked = await checkLinkToken(db, INVITATION_PURPOSE, token);
     if (!checked.ok) return checked;
     const invitation = await repo.getInvitation(db, checked.token.subject);
@@ -103,19 +121,39 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
     async membershipsOf(userId: string) {
       const roles = await repo.rolesInProgrammes(db, userId);
       const out = [];
-      for (const r of roles) out.push({ programme: (await repo.getProgramme(db, r.programmeId))?.name ?? r.programmeId, role: r.role });
+      for (const r of roles)
+        out.push({ programme: (await repo.getProgramme(db, r.programmeId))?.name ?? r.programmeId, role: r.role });
       return out;
     },
 
     /** Creates a programme with its areas, stakeholder types and stages. A repeated submit returns the first programme. */
-    async create(input: Omit<ProgrammeInput, '_submission'>, creatorId: string | null, ctx: AuditContext, submissionKey?: string): Promise<string> {
+    async create(
+      input: Omit<ProgrammeInput, '_submission'>,
+      creatorId: string | null,
+      ctx: AuditContext,
+      submissionKey?: string,
+    ): Promise<string> {
       return once(db, submissionKey, creatorId, async (tx) => {
-        if (await repo.findProgrammeByName(tx, input.name)) throw new FieldError('name', 'A programme with this name already exists. Choose another name');
-        const programme = await repo.insertProgramme(tx, { name: input.name, description: input.description, createdBy: creatorId });
+        if (await repo.findProgrammeByName(tx, input.name))
+          throw new FieldError('name', 'A programme with this name already exists. Choose another name');
+        const programme = await repo.insertProgramme(tx, {
+          name: input.name,
+          description: input.description,
+          createdBy: creatorId,
+        });
         if (!programme) throw new FieldError('name', 'A programme with this name already exists. Choose another name');
         await repo.syncAreas(tx, programme.id, input.areas.length ? input.areas : DEFAULT_AREAS);
-        await repo.syncStakeholderTypes(tx, programme.id, input.stakeholderTypes.length ? input.stakeholderTypes : DEFAULT_STAKEHOLDER_TYPES);
-        await recordAudit(tx, ctx, { action: 'programme.created', entityType: 'programme', entityId: programme.id, details: { name: input.name, areas: input.areas, stakeholderTypes: input.stakeholderTypes } });
+        await repo.syncStakeholderTypes(
+          tx,
+          programme.id,
+          input.stakeholderTypes.length ? input.stakeholderTypes : DEFAULT_STAKEHOLDER_TYPES,
+        );
+        await recordAudit(tx, ctx, {
+          action: 'programme.created',
+          entityType: 'programme',
+          entityId: programme.id,
+          details: { name: input.name, areas: input.areas, stakeholderTypes: input.stakeholderTypes },
+        });
         return programme.id;
       });
     },
@@ -123,11 +161,17 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
     async update(id: string, input: Omit<ProgrammeInput, '_submission'>, ctx: AuditContext): Promise<void> {
       await db.transaction(async (tx) => {
         const other = await repo.findProgrammeByName(tx, input.name);
-        if (other && other.id !== id) throw new FieldError('name', 'A programme with this name already exists. Choose another name');
+        if (other && other.id !== id)
+          throw new FieldError('name', 'A programme with this name already exists. Choose another name');
         await repo.updateProgramme(tx, id, { name: input.name, description: input.description });
         await repo.syncAreas(tx, id, input.areas);
         await repo.syncStakeholderTypes(tx, id, input.stakeholderTypes);
-        await recordAudit(tx, ctx, { action: 'programme.updated', entityType: 'programme', entityId: id, details: { name: input.name, areas: input.areas, stakeholderTypes: input.stakeholderTypes } });
+        await recordAudit(tx, ctx, {
+          action: 'programme.updated',
+          entityType: 'programme',
+          entityId: id,
+          details: { name: input.name, areas: input.areas, stakeholderTypes: input.stakeholderTypes },
+        });
       });
     },
 
@@ -149,37 +193,72 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
         repo.countMembers(db, id),
         deps.stageActivity?.(id),
       ]);
-      return { programme, areas, stakeholderTypes: types, memberCount, ...stageOverview(stages, activity ? evidenceOf(activity) : {}) };
+      return {
+        programme,
+        areas,
+        stakeholderTypes: types,
+        memberCount,
+        ...stageOverview(stages, activity ? evidenceOf(activity) : {}),
+      };
     },
 
     get: (id: string) => repo.getProgramme(db, id),
     areasOf: (id: string) => repo.areasOf(db, id),
     stakeholderTypesOf: (id: string) => repo.stakeholderTypesOf(db, id),
 
-    async setStage(programmeId: string, stage: StageKey, state: StageState, note: string, userId: string, ctx: AuditContext) {
+    async setStage(
+      programmeId: string,
+      stage: StageKey,
+      state: StageState,
+      note: string,
+      userId: string,
+      ctx: AuditContext,
+    ) {
       await db.transaction(async (tx) => {
         await repo.setStage(tx, programmeId, stage, state, note, userId);
-        await recordAudit(tx, ctx, { action: 'programme.stage-updated', entityType: 'programme', entityId: programmeId, details: { stage, state, note } });
+        await recordAudit(tx, ctx, {
+          action: 'programme.stage-updated',
+          entityType: 'programme',
+          entityId: programmeId,
+          details: { stage, state, note },
+        });
       });
     },
 
     async members(programmeId: string) {
-      const [members, invitations] = await Promise.all([repo.listMembers(db, programmeId), repo.listPendingInvitations(db, programmeId)]);
+      const [members, invitations] = await Promise.all([
+        repo.listMembers(db, programmeId),
+        repo.listPendingInvitations(db, programmeId),
+      ]);
       const now = new Date();
       return { members, invitations: invitations.map((i) => ({ ...i, expired: i.expiresAt <= now })) };
     },
 
     /** Invites someone by email with a role; the email carries a single-use link. */
-    async invite(programmeId: string, input: Omit<InviteInput, '_submission'>, inviter: { id: string; name: string }, ctx: AuditContext, submissionKey?: string): Promise<string> {
+    async invite(
+      programmeId: string,
+      input: Omit<InviteInput, '_submission'>,
+      inviter: { id: string; name: string },
+      ctx: AuditContext,
+      submissionKey?: string,
+    ): Promise<string> {
       return once(db, submissionKey, inviter.id, async (tx) => {
         const programme = await repo.getProgramme(tx, programmeId);
         if (!programme) throw new FieldError('email', 'This programme no longer exists');
-        const [types, areas] = await Promise.all([repo.stakeholderTypesOf(tx, programmeId), repo.areasOf(tx, programmeId)]);
-        if (input.stakeholderTypeId && !types.some((t) => t.id === input.stakeholderTypeId)) throw new FieldError('stakeholderTypeId', 'Choose a stakeholder type from the list');
-        if (input.areaId && !areas.some((a) => a.id === input.areaId)) throw new FieldError('areaId', 'Choose a clinical area from the list');
+        const [types, areas] = await Promise.all([
+          repo.stakeholderTypesOf(tx, programmeId),
+          repo.areasOf(tx, programmeId),
+        ]);
+        if (input.stakeholderTypeId && !types.some((t) => t.id === input.stakeholderTypeId))
+          throw new FieldError('stakeholderTypeId', 'Choose a stakeholder type from the list');
+        if (input.areaId && !areas.some((a) => a.id === input.areaId))
+          throw new FieldError('areaId', 'Choose a clinical area from the list');
         const existing = await accounts.findUserByEmail(input.email, tx);
         if (existing && (await repo.hasMember(tx, programmeId, existing.id, input.role))) {
-          throw new FieldError('email', `${input.email} is already a ${ROLE_LABELS[input.role].toLowerCase()} in this programme`);
+          throw new FieldError(
+            'email',
+            `${input.email} is already a ${ROLE_LABELS[input.role].toLowerCase()} in this programme`,
+          );
         }
         const refuseIfWaiting = async () => {
           const waiting = await repo.waitingInvitation(tx, programmeId, input.email);
@@ -190,7 +269,10 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
             await retireLinkTokens(tx, INVITATION_PURPOSE, waiting.id);
             return;
           }
-          const same = waiting.role === input.role && waiting.stakeholderTypeId === input.stakeholderTypeId && waiting.areaId === input.areaId;
+          const same =
+            waiting.role === input.role &&
+            waiting.stakeholderTypeId === input.stakeholderTypeId &&
+            waiting.areaId === input.areaId;
           throw new InvitationWaiting(
             waiting.id,
             same,
@@ -200,7 +282,15 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
           );
         };
         await refuseIfWaiting();
-        const values = { programmeId, email: input.email, role: input.role, stakeholderTypeId: input.stakeholderTypeId, areaId: input.areaId, invitedBy: inviter.id, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) };
+        const values = {
+          programmeId,
+          email: input.email,
+          role: input.role,
+          stakeholderTypeId: input.stakeholderTypeId,
+          areaId: input.areaId,
+          invitedBy: inviter.id,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        };
         const invitation = await repo.insertInvitation(tx, values);
         if (!invitation) {
           // The same invitation sent at the same moment (a retry racing the first): the index let one in.
@@ -208,23 +298,40 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
           throw new Error('invitation neither inserted nor waiting');
         }
         await sendInvitationEmail(tx, invitation, programme, inviter.name);
-        await recordAudit(tx, ctx, { action: 'programme.invitation-sent', entityType: 'invitation', entityId: invitation.id, details: { programmeId, email: input.email, role: input.role } });
+        await recordAudit(tx, ctx, {
+          action: 'programme.invitation-sent',
+          entityType: 'invitation',
+          entityId: invitation.id,
+          details: { programmeId, email: input.email, role: input.role },
+        });
         return invitation.id;
       });
     },
 
     /** Sends a fresh link (the old one stops working) and restarts the 14 days. */
-    async resendInvitation(programmeId: string, invitationId: string, inviter: { id: string; name: string }, ctx: AuditContext, submissionKey?: string): Promise<boolean> {
+    async resendInvitation(
+      programmeId: string,
+      invitationId: string,
+      inviter: { id: string; name: string },
+      ctx: AuditContext,
+      submissionKey?: string,
+    ): Promise<boolean> {
       // A double click sends once: a second send would retire the link the first email carried.
       return once(db, submissionKey, inviter.id, async (tx) => {
         const invitation = await repo.getInvitation(tx, invitationId);
-        if (!invitation || invitation.programmeId !== programmeId || invitation.acceptedAt || invitation.revokedAt) return false;
+        if (!invitation || invitation.programmeId !== programmeId || invitation.acceptedAt || invitation.revokedAt)
+          return false;
         const programme = (await repo.getProgramme(tx, programmeId))!;
         const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
         await repo.extendInvitation(tx, invitation.id, expiresAt);
         await retireLinkTokens(tx, INVITATION_PURPOSE, invitation.id);
         await sendInvitationEmail(tx, { ...invitation, expiresAt }, programme, inviter.name);
-        await recordAudit(tx, ctx, { action: 'programme.invitation-resent', entityType: 'invitation', entityId: invitation.id, details: { programmeId } });
+        await recordAudit(tx, ctx, {
+          action: 'programme.invitation-resent',
+          entityType: 'invitation',
+          entityId: invitation.id,
+          details: { programmeId },
+        });
         return true;
       });
     },
@@ -234,7 +341,12 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
         const done = await repo.revokeInvitation(tx, programmeId, invitationId);
         if (done) {
           await retireLinkTokens(tx, INVITATION_PURPOSE, invitationId);
-          await recordAudit(tx, ctx, { action: 'programme.invitation-revoked', entityType: 'invitation', entityId: invitationId, details: { programmeId } });
+          await recordAudit(tx, ctx, {
+            action: 'programme.invitation-revoked',
+            entityType: 'invitation',
+            entityId: invitationId,
+            details: { programmeId },
+          });
         }
         return done;
       });
@@ -243,19 +355,48 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
     /** Removes one role from a member. A programme keeps at least one lead. */
     async removeMember(programmeId: string, userId: string, role: string, ctx: AuditContext): Promise<boolean> {
       return db.transaction(async (tx) => {
-        if (role === 'lead' && (await repo.countRoleInProgramme(tx, programmeId, 'lead')) <= 1 && (await repo.hasMember(tx, programmeId, userId, 'lead'))) {
-          throw new FieldError('member', 'A programme must keep at least one programme lead. Invite another lead first');
+        if (
+          role === 'lead' &&
+          (await repo.countRoleInProgramme(tx, programmeId, 'lead')) <= 1 &&
+          (await repo.hasMember(tx, programmeId, userId, 'lead'))
+        ) {
+          throw new FieldError(
+            'member',
+            'A programme must keep at least one programme lead. Invite another lead first',
+          );
         }
         const done = await repo.removeMember(tx, programmeId, userId, role);
-        if (done) await recordAudit(tx, ctx, { action: 'programme.member-removed', entityType: 'programme', entityId: programmeId, details: { userId, role } });
+        if (done)
+          await recordAudit(tx, ctx, {
+            action: 'programme.member-removed',
+            entityType: 'programme',
+            entityId: programmeId,
+            details: { userId, role },
+          });
         return done;
       });
     },
 
     /** Adds a member directly (demo data, first lead of a new programme). */
-    async addMember(tx: Db, values: { programmeId: string; userId: string; role: ProgrammeRole; stakeholderTypeId?: string | null; areaId?: string | null }, ctx: AuditContext) {
+    async addMember(
+      tx: Db,
+      values: {
+        programmeId: string;
+        userId: string;
+        role: ProgrammeRole;
+        stakeholderTypeId?: string | null;
+        areaId?: string | null;
+      },
+      ctx: AuditContext,
+    ) {
       const added = await repo.addMember(tx, { stakeholderTypeId: null, areaId: null, ...values });
-      if (added) await recordAudit(tx, ctx, { action: 'programme.member-added', entityType: 'programme', entityId: values.programmeId, details: { userId: values.userId, role: values.role } });
+      if (added)
+        await recordAudit(tx, ctx, {
+          action: 'programme.member-added',
+          entityType: 'programme',
+          entityId: values.programmeId,
+          details: { userId: values.userId, role: values.role },
+        });
       return added;
     },
 
@@ -266,10 +407,19 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
      * the invitation was sent to: anyone else holding the link changes nothing
      * and is told (with the address partly hidden) whom it was for.
      */
-    async acceptInvitation(token: string, user: { id: string; email: string }, ctx: AuditContext): Promise<{ ok: true; programmeId: string } | { ok: false; problem: LinkProblem | 'revoked' } | { ok: false; problem: 'other-account'; sentTo: string }> {
+    async acceptInvitation(
+      token: string,
+      user: { id: string; email: string },
+      ctx: AuditContext,
+    ): Promise<
+      | { ok: true; programmeId: string }
+      | { ok: false; problem: LinkProblem | 'revoked' }
+      | { ok: false; problem: 'other-account'; sentTo: string }
+    > {
       const opened = await openInvitation(token);
       if (!opened.ok) return opened;
-      if (normaliseEmail(user.email) !== normaliseEmail(opened.invitation.email)) return { ok: false, problem: 'other-account', sentTo: maskEmail(opened.invitation.email) };
+      if (normaliseEmail(user.email) !== normaliseEmail(opened.invitation.email))
+        return { ok: false, problem: 'other-account', sentTo: maskEmail(opened.invitation.email) };
       return db.transaction(async (tx) => {
         const used = await consumeLinkToken(tx, INVITATION_PURPOSE, token);
         if (!used.ok) return used;
@@ -285,7 +435,11 @@ export function createProgrammesService(platform: Platform, accounts: AccountsSe
       return db.transaction(async (tx) => {
         const used = await consumeLinkToken(tx, INVITATION_PURPOSE, token);
         if (!used.ok) return used;
-        const user = await accounts.createUser(tx, { email: opened.invitation.email, name: input.name, password: input.password }, ctx);
+        const user = await accounts.createUser(
+          tx,
+          { email: opened.invitation.email, name: input.name, password: input.password },
+          ctx,
+        );
         await joinFromInvitation(tx, opened.invitation, user.id, { ...ctx, actorId: user.id, actorLabel: user.email });
         return { ok: true as const, programmeId: opened.invitation.programmeId, userId: user.id };
       });

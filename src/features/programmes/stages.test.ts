@@ -29,7 +29,10 @@ describe('stageOverview', () => {
     expect(o.stages[1]!.stateLabel).toBe('In progress');
   });
   it('treats an unknown recorded state as not started and ignores unknown stages', () => {
-    const o = stageOverview([{ stage: 'delphi', state: 'weird' }, { stage: 'nope', state: 'done' }]);
+    const o = stageOverview([
+      { stage: 'delphi', state: 'weird' },
+      { stage: 'nope', state: 'done' },
+    ]);
     expect(o.stages[0]!.state).toBe('not-started');
     expect(o.done).toBe(0);
   });
@@ -46,14 +49,32 @@ describe('stage state from the records', () => {
   const round = (number: number, status: string) => ({ study: 'Consultant capabilities', number, status });
   it('an open Delphi round puts the stage in progress and says which round', () => {
     const o = stageOverview([], evidenceOf({ delphiRounds: [round(1, 'closed'), round(2, 'open')], workshops: [] }));
-    expect(o.stages[0]).toMatchObject({ state: 'in-progress', stateLabel: 'In progress', progress: 'Round 2 of Consultant capabilities is open; 1 round closed' });
+    expect(o.stages[0]).toMatchObject({
+      state: 'in-progress',
+      stateLabel: 'In progress',
+      progress: 'Round 2 of Consultant capabilities is open; 1 round closed',
+    });
   });
   it('every round closed is done; a closed round with the next being prepared is in progress', () => {
-    expect(evidenceOf({ delphiRounds: [round(1, 'closed'), round(2, 'closed')], workshops: [] }).delphi).toEqual({ state: 'done', detail: '2 rounds closed' });
-    expect(evidenceOf({ delphiRounds: [round(1, 'closed'), round(2, 'draft')], workshops: [] }).delphi).toEqual({ state: 'in-progress', detail: '1 round closed; 1 round being prepared' });
+    expect(evidenceOf({ delphiRounds: [round(1, 'closed'), round(2, 'closed')], workshops: [] }).delphi).toEqual({
+      state: 'done',
+      detail: '2 rounds closed',
+    });
+    expect(evidenceOf({ delphiRounds: [round(1, 'closed'), round(2, 'draft')], workshops: [] }).delphi).toEqual({
+      state: 'in-progress',
+      detail: '1 round closed; 1 round being prepared',
+    });
   });
   it('workshops held count towards the stage their kind belongs to', () => {
-    const e = evidenceOf({ delphiRounds: [], workshops: [{ kind: 'area', status: 'ended' }, { kind: 'expert-practice', status: 'ended' }, { kind: 'cross-area', status: 'live' }, { kind: 'findings', status: 'planned' }] });
+    const e = evidenceOf({
+      delphiRounds: [],
+      workshops: [
+        { kind: 'area', status: 'ended' },
+        { kind: 'expert-practice', status: 'ended' },
+        { kind: 'cross-area', status: 'live' },
+        { kind: 'findings', status: 'planned' },
+      ],
+    });
     expect(e.workshops).toEqual({ state: 'done', detail: '2 workshops held' });
     expect(e.synthesis).toEqual({ state: 'in-progress', detail: '1 workshop running now' });
     expect(e.findings).toEqual({ state: 'in-progress', detail: '1 planned' });

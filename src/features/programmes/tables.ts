@@ -84,6 +84,8 @@ export const invitations = pgTable(
     index('invitations_programme_idx').on(t.programmeId),
     index('invitations_email_idx').on(t.email),
     // One waiting invitation per person per programme: the natural key, so a retried create (form or API) cannot send two.
-    uniqueIndex('invitations_waiting_uq').on(t.programmeId, t.email).where(sql`accepted_at is null and revoked_at is null`),
+    uniqueIndex('invitations_waiting_uq')
+      .on(t.programmeId, t.email)
+      .where(sql`accepted_at is null and revoked_at is null`),
   ],
 );

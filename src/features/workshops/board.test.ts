@@ -1,20 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { authorLabel, canSee, joinCode, normaliseCode, secondsLeft, votesLeft } from './board';
 
-const note = (over: Partial<{ participantId: string | null; hidden: boolean; withdrawnAt: Date | null }> = {}) => ({ participantId: 'p1', hidden: false, withdrawnAt: null, ...over });
+const note = (over: Partial<{ participantId: string | null; hidden: boolean; withdrawnAt: Date | null }> = {}) => ({
+  participantId: 'p1',
+  hidden: false,
+  withdrawnAt: null,
+  ...over,
+});
 const open = { privateMode: false, revealed: false };
 const privateUnrevealed = { privateMode: true, revealed: false };
 
 describe('canSee', () => {
   it('shows public notes to everyone', () => {
-    for (const kind of ['facilitator', 'participant', 'projector'] as const) expect(canSee(note(), open, { kind, participantId: 'p2' })).toBe(true);
+    for (const kind of ['facilitator', 'participant', 'projector'] as const)
+      expect(canSee(note(), open, { kind, participantId: 'p2' })).toBe(true);
   });
   it('in private mode shows participants only their own notes, the projector none, facilitators all', () => {
     expect(canSee(note(), privateUnrevealed, { kind: 'participant', participantId: 'p1' })).toBe(true);
     expect(canSee(note(), privateUnrevealed, { kind: 'participant', participantId: 'p2' })).toBe(false);
     expect(canSee(note(), privateUnrevealed, { kind: 'projector' })).toBe(false);
     expect(canSee(note(), privateUnrevealed, { kind: 'facilitator' })).toBe(true);
-    expect(canSee(note(), { privateMode: true, revealed: true }, { kind: 'participant', participantId: 'p2' })).toBe(true);
+    expect(canSee(note(), { privateMode: true, revealed: true }, { kind: 'participant', participantId: 'p2' })).toBe(
+      true,
+    );
   });
   it('shows hidden notes to facilitators only, and withdrawn notes to nobody', () => {
     expect(canSee(note({ hidden: true }), open, { kind: 'participant', participantId: 'p1' })).toBe(false);
@@ -29,13 +37,17 @@ describe('authorLabel', () => {
     const anon = { anonymous: true, facilitatorsSeeIdentity: false };
     expect(authorLabel(anon, author, { kind: 'participant', participantId: 'x' }, false)).toBeNull();
     expect(authorLabel(anon, author, { kind: 'facilitator' }, false)).toBeNull();
-    expect(authorLabel({ anonymous: true, facilitatorsSeeIdentity: true }, author, { kind: 'facilitator' }, false)).toBe('Jo (Patient or citizen)');
+    expect(
+      authorLabel({ anonymous: true, facilitatorsSeeIdentity: true }, author, { kind: 'facilitator' }, false),
+    ).toBe('Jo (Patient or citizen)');
     expect(authorLabel(anon, author, { kind: 'participant', participantId: 'x' }, true)).toBe('You');
   });
   it('names authors of an open workshop, or their stakeholder type when they gave no name', () => {
     const named = { anonymous: false, facilitatorsSeeIdentity: false };
     expect(authorLabel(named, author, { kind: 'projector' }, false)).toBe('Jo (Patient or citizen)');
-    expect(authorLabel(named, { name: '', stakeholderType: 'Clinician' }, { kind: 'projector' }, false)).toBe('Clinician');
+    expect(authorLabel(named, { name: '', stakeholderType: 'Clinician' }, { kind: 'projector' }, false)).toBe(
+      'Clinician',
+    );
     expect(authorLabel(named, null, { kind: 'participant', participantId: 'x' }, false)).toBe('Entered for the room');
   });
 });

@@ -16,9 +16,18 @@ export const WORKSHOP_KINDS = {
 export type WorkshopKind = keyof typeof WORKSHOP_KINDS;
 
 /** A workshop's status as people read it (the stored key is planned, live or ended). */
-export const WORKSHOP_STATUS_LABELS: Record<string, string> = { planned: 'Not started yet', live: 'Running now', ended: 'Ended' };
+export const WORKSHOP_STATUS_LABELS: Record<string, string> = {
+  planned: 'Not started yet',
+  live: 'Running now',
+  ended: 'Ended',
+};
 
-export const PILLARS = ['Strategic and enabling leadership', 'Learning, developing and improving across the system', 'Research and innovation', 'Consultancy'];
+export const PILLARS = [
+  'Strategic and enabling leadership',
+  'Learning, developing and improving across the system',
+  'Research and innovation',
+  'Consultancy',
+];
 
 // No 0/O or 1/I/L, so a code read aloud or off a projector is typed right first time.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -59,7 +68,8 @@ export function canSee(note: NoteLike, activity: ActivityLike, viewer: Viewer): 
   if (note.withdrawnAt) return false;
   if (viewer.kind === 'facilitator') return true;
   if (note.hidden) return false;
-  if (activity.privateMode && !activity.revealed) return viewer.kind === 'participant' && note.participantId === viewer.participantId;
+  if (activity.privateMode && !activity.revealed)
+    return viewer.kind === 'participant' && note.participantId === viewer.participantId;
   return true;
 }
 
@@ -73,10 +83,18 @@ export interface Author {
 }
 
 /** How a note's author is shown to this viewer, or null for nobody. */
-export function authorLabel(workshop: WorkshopIdentity, author: Author | null, viewer: Viewer, own: boolean): string | null {
+export function authorLabel(
+  workshop: WorkshopIdentity,
+  author: Author | null,
+  viewer: Viewer,
+  own: boolean,
+): string | null {
   if (own) return 'You';
   if (!author) return viewer.kind === 'projector' ? null : 'Entered for the room';
-  if (workshop.anonymous) return viewer.kind === 'facilitator' && workshop.facilitatorsSeeIdentity ? `${author.name || 'No name given'} (${author.stakeholderType})` : null;
+  if (workshop.anonymous)
+    return viewer.kind === 'facilitator' && workshop.facilitatorsSeeIdentity
+      ? `${author.name || 'No name given'} (${author.stakeholderType})`
+      : null;
   return author.name ? `${author.name} (${author.stakeholderType})` : author.stakeholderType;
 }
 

@@ -1,6 +1,16 @@
 import { and, asc, count, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
-import { activities, clusters, invitations, notes, participants, scriptTemplates, sources, votes, workshops } from './tables';
+import {
+  activities,
+  clusters,
+  invitations,
+  notes,
+  participants,
+  scriptTemplates,
+  sources,
+  votes,
+  workshops,
+} from './tables';
 
 export type Workshop = typeof workshops.$inferSelect;
 export type Activity = typeof activities.$inferSelect;
@@ -10,7 +20,11 @@ export type Cluster = typeof clusters.$inferSelect;
 export type Vote = typeof votes.$inferSelect;
 
 export async function insertWorkshop(db: Db, values: typeof workshops.$inferInsert): Promise<Workshop | undefined> {
-  const [row] = await db.insert(workshops).values(values).onConflictDoNothing({ target: workshops.joinCode }).returning();
+  const [row] = await db
+    .insert(workshops)
+    .values(values)
+    .onConflictDoNothing({ target: workshops.joinCode })
+    .returning();
   return row;
 }
 
@@ -25,7 +39,11 @@ export async function byJoinCode(db: Db, code: string): Promise<Workshop | undef
 }
 
 export async function workshopsOf(db: Db, programmeId: string): Promise<Workshop[]> {
-  return db.select().from(workshops).where(eq(workshops.programmeId, programmeId)).orderBy(desc(workshops.startsAt), desc(workshops.createdAt));
+  return db
+    .select()
+    .from(workshops)
+    .where(eq(workshops.programmeId, programmeId))
+    .orderBy(desc(workshops.startsAt), desc(workshops.createdAt));
 }
 
 export async function updateWorkshop(db: Db, id: string, values: Partial<typeof workshops.$inferInsert>) {
@@ -49,7 +67,10 @@ export async function insertActivities(db: Db, values: (typeof activities.$infer
 }
 
 export async function nextActivityPosition(db: Db, workshopId: string): Promise<number> {
-  const [row] = await db.select({ p: max(activities.position) }).from(activities).where(eq(activities.workshopId, workshopId));
+  const [row] = await db
+    .select({ p: max(activities.position) })
+    .from(activities)
+    .where(eq(activities.workshopId, workshopId));
   return (row?.p ?? -1) + 1;
 }
 
@@ -85,7 +106,11 @@ export async function participantOfUser(db: Db, workshopId: string, userId: stri
 
 /** Adds a note once per client key: a retried submission returns the note the first one made. */
 export async function insertNote(db: Db, values: typeof notes.$inferInsert): Promise<{ note: Note; fresh: boolean }> {
-  const [row] = await db.insert(notes).values(values).onConflictDoNothing({ target: [notes.activityId, notes.clientKey] }).returning();
+  const [row] = await db
+    .insert(notes)
+    .values(values)
+    .onConflictDoNothing({ target: [notes.activityId, notes.clientKey] })
+    .returning();
   if (row) return { note: row, fresh: true };
   const [existing] = await db
     .select()
@@ -101,11 +126,19 @@ export async function getNote(db: Db, id: string): Promise<Note | undefined> {
 
 export async function notesOf(db: Db, activityIds: string[]): Promise<Note[]> {
   if (activityIds.length === 0) return [];
-  return db.select().from(notes).where(inArray(notes.activityId, activityIds)).orderBy(asc(notes.createdAt), asc(notes.id));
+  return db
+    .select()
+    .from(notes)
+    .where(inArray(notes.activityId, activityIds))
+    .orderBy(asc(notes.createdAt), asc(notes.id));
 }
 
 export async function updateNotes(db: Db, ids: string[], values: Partial<typeof notes.$inferInsert>) {
-  if (ids.length) await db.update(notes).set({ ...values, updatedAt: new Date() }).where(inArray(notes.id, ids));
+  if (ids.length)
+    await db
+      .update(notes)
+      .set({ ...values, updatedAt: new Date() })
+      .where(inArray(notes.id, ids));
 }
 
 export async function clustersOf(db: Db, activityIds: string[]): Promise<Cluster[]> {
@@ -114,7 +147,10 @@ export async function clustersOf(db: Db, activityIds: string[]): Promise<Cluster
 }
 
 export async function insertCluster(db: Db, activityId: string, name: string): Promise<Cluster> {
-  const [p] = await db.select({ p: max(clusters.position) }).from(clusters).where(eq(clusters.activityId, activityId));
+  const [p] = await db
+    .select({ p: max(clusters.position) })
+    .from(clusters)
+    .where(eq(clusters.activityId, activityId));
   const [row] = await db
     .insert(clusters)
     .values({ activityId, name, position: (p?.p ?? -1) + 1 })
@@ -163,7 +199,17 @@ export async function insertSource(db: Db, values: typeof sources.$inferInsert) 
 }
 
 export async function sourcesOf(db: Db, workshopId: string) {
-  return db.select({ id: sources.id, filename: sources.filename, kind: sources.kind, createdAt: sources.createdAt, length: sql<number>`length(${sources.text})` }).from(sources).where(eq(sources.workshopId, workshopId)).orderBy(asc(sources.createdAt));
+  return db
+    .select({
+      id: sources.id,
+      filename: sources.filename,
+      kind: sources.kind,
+      createdAt: sources.createdAt,
+      length: sql<number>`length(${sources.text})`,
+    })
+    .from(sources)
+    .where(eq(sources.workshopId, workshopId))
+    .orderBy(asc(sources.createdAt));
 }
 
 export async function insertTemplate(db: Db, programmeId: string, name: string, list: unknown) {
@@ -171,7 +217,11 @@ export async function insertTemplate(db: Db, programmeId: string, name: string, 
 }
 
 export async function templatesOf(db: Db, programmeId: string) {
-  return db.select().from(scriptTemplates).where(eq(scriptTemplates.programmeId, programmeId)).orderBy(asc(scriptTemplates.name));
+  return db
+    .select()
+    .from(scriptTemplates)
+    .where(eq(scriptTemplates.programmeId, programmeId))
+    .orderBy(asc(scriptTemplates.name));
 }
 
 export async function getTemplate(db: Db, id: string) {
@@ -189,7 +239,13 @@ export async function activeNotesCount(db: Db, activityId: string): Promise<numb
 
 export async function notesOfUser(db: Db, userId: string) {
   return db
-    .select({ workshop: workshops.title, prompt: activities.prompt, text: notes.text, createdAt: notes.createdAt, withdrawnAt: notes.withdrawnAt })
+    .select({
+      workshop: workshops.title,
+      prompt: activities.prompt,
+      text: notes.text,
+      createdAt: notes.createdAt,
+      withdrawnAt: notes.withdrawnAt,
+    })
     .from(notes)
     .innerJoin(participants, eq(participants.id, notes.participantId))
     .innerJoin(activities, eq(activities.id, notes.activityId))

@@ -103,7 +103,10 @@ export const notes = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [unique('workshop_notes_client_key_uq').on(t.activityId, t.clientKey), index('workshop_notes_activity_idx').on(t.activityId)],
+  (t) => [
+    unique('workshop_notes_client_key_uq').on(t.activityId, t.clientKey),
+    index('workshop_notes_activity_idx').on(t.activityId),
+  ],
 );
 
 export const votes = pgTable(

@@ -18,13 +18,17 @@ export const emailField = z
  * commas, semicolons or new lines): each checked, normalised, and each person
  * once. A problem names the address at fault.
  */
-export function parseEmailList(text: string, max = 500): { ok: true; emails: string[] } | { ok: false; message: string } {
+export function parseEmailList(
+  text: string,
+  max = 500,
+): { ok: true; emails: string[] } | { ok: false; message: string } {
   const raw = text.split(/[\s,;]+/).filter(Boolean);
   if (raw.length === 0) return { ok: false, message: 'Enter at least one email address' };
   const emails = new Set<string>();
   for (const e of raw) {
     const parsed = emailField.safeParse(e);
-    if (!parsed.success) return { ok: false, message: `"${e}" is not an email address. Enter addresses like name@example.nhs.uk` };
+    if (!parsed.success)
+      return { ok: false, message: `"${e}" is not an email address. Enter addresses like name@example.nhs.uk` };
     emails.add(parsed.data);
   }
   if (emails.size > max) return { ok: false, message: `Enter ${max} addresses or fewer at a time` };

@@ -14,8 +14,12 @@ describe('passwordProblem', () => {
   });
 
   it('refuses a password built from the email address or name', () => {
-    expect(passwordProblem('florence-secure-2026', ['florence@example.nhs.uk'])).toBe('Password must not contain your name or email address');
-    expect(passwordProblem('my name is Florence N', ['Florence N'])).toBe('Password must not contain your name or email address');
+    expect(passwordProblem('florence-secure-2026', ['florence@example.nhs.uk'])).toBe(
+      'Password must not contain your name or email address',
+    );
+    expect(passwordProblem('my name is Florence N', ['Florence N'])).toBe(
+      'Password must not contain your name or email address',
+    );
   });
 
   it('accepts a long passphrase, at exactly 12 and at 256 characters', () => {

@@ -1,20 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, can, isPermission, isTokenScope, PERMISSIONS, PLATFORM_ROLES, PROGRAMME_ROLES, scopeNeeded, tokenAllows, tokenAreaOf, type Actor, type PlatformRole, type ProgrammeRole } from './policy';
+import {
+  ANONYMOUS,
+  can,
+  isPermission,
+  isTokenScope,
+  PERMISSIONS,
+  PLATFORM_ROLES,
+  PROGRAMME_ROLES,
+  scopeNeeded,
+  tokenAllows,
+  tokenAreaOf,
+  type Actor,
+  type PlatformRole,
+  type ProgrammeRole,
+} from './policy';
 
 const P1 = '11111111-1111-4111-8111-111111111111';
 const P2 = '22222222-2222-4222-8222-222222222222';
 
 function actor(platform: PlatformRole[] = [], programme: ProgrammeRole[] = []): Actor {
-  return { userId: 'u1', platformRoles: new Set(platform), programmeRoles: new Map(programme.length ? [[P1, new Set(programme)]] : []) };
+  return {
+    userId: 'u1',
+    platformRoles: new Set(platform),
+    programmeRoles: new Map(programme.length ? [[P1, new Set(programme)]] : []),
+  };
 }
 
 describe('policy', () => {
   it('lets anonymous people do only public things', () => {
-    for (const p of PERMISSIONS) expect(can(ANONYMOUS, p, { programmeId: P1 }), p).toBe(p === 'public' || p === 'framework.view');
+    for (const p of PERMISSIONS)
+      expect(can(ANONYMOUS, p, { programmeId: P1 }), p).toBe(p === 'public' || p === 'framework.view');
   });
 
   it('lets an admin do everything except act as a Delphi panellist', () => {
-    for (const p of PERMISSIONS) expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(!['delphi.panellist', 'workshop.participant', 'pathway.supervise'].includes(p));
+    for (const p of PERMISSIONS)
+      expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(
+        !['delphi.panellist', 'workshop.participant', 'pathway.supervise'].includes(p),
+      );
   });
 
   it('gives each programme role exactly its permissions in its own programme', () => {
@@ -26,9 +48,13 @@ describe('policy', () => {
       'stakeholder-reviewer': ['programme.view'],
       'engagement-member': ['programme.view'],
     };
-    const programmePermissions = PERMISSIONS.filter((p) => p.startsWith('programme.') && p !== 'programme.list' && p !== 'programme.create');
+    const programmePermissions = PERMISSIONS.filter(
+      (p) => p.startsWith('programme.') && p !== 'programme.list' && p !== 'programme.create',
+    );
     for (const role of PROGRAMME_ROLES) {
-      expect(can(actor([], [role]), 'pathway.aggregates', { programmeId: P1 }), role).toBe(['lead', 'analyst'].includes(role));
+      expect(can(actor([], [role]), 'pathway.aggregates', { programmeId: P1 }), role).toBe(
+        ['lead', 'analyst'].includes(role),
+      );
       expect(can(actor([], [role]), 'pathway.aggregates', { programmeId: P2 }), role).toBe(false);
       expect(can(actor([], [role]), 'cohort.create'), role).toBe(['lead', 'facilitator'].includes(role));
     }
@@ -63,8 +89,12 @@ describe('policy', () => {
 
   it('lets the lead, facilitators and analysts see Delphi results; only leads and facilitators run studies', () => {
     for (const role of PROGRAMME_ROLES) {
-      expect(can(actor([], [role]), 'delphi.view', { programmeId: P1 }), role).toBe(['lead', 'facilitator', 'analyst'].includes(role));
-      expect(can(actor([], [role]), 'delphi.manage', { programmeId: P1 }), role).toBe(['lead', 'facilitator'].includes(role));
+      expect(can(actor([], [role]), 'delphi.view', { programmeId: P1 }), role).toBe(
+        ['lead', 'facilitator', 'analyst'].includes(role),
+      );
+      expect(can(actor([], [role]), 'delphi.manage', { programmeId: P1 }), role).toBe(
+        ['lead', 'facilitator'].includes(role),
+      );
       expect(can(actor([], [role]), 'delphi.view', { programmeId: P2 }), `${role} elsewhere`).toBe(false);
       // Sending agreed items into a framework also needs framework rights: the lead, not a facilitator alone.
       expect(can(actor([], [role]), 'delphi.to-framework', { programmeId: P1 }), role).toBe(role === 'lead');
@@ -86,9 +116,13 @@ describe('policy', () => {
     expect(can(sup, 'pathway.supervise', { ownerId: 'p1' })).toBe(false);
     expect(can(sup, 'pathway.supervise', { ownerId: 's1', supervisorIds: ['s1'] })).toBe(false);
     expect(can(ANONYMOUS, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
-    expect(can({ ...actor(['admin']), userId: 'a1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
+    expect(
+      can({ ...actor(['admin']), userId: 'a1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] }),
+    ).toBe(false);
     // Chosen once, but no longer a supervisor: no access.
-    expect(can({ ...actor([]), userId: 's1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(false);
+    expect(can({ ...actor([]), userId: 's1' }, 'pathway.supervise', { ownerId: 'p1', supervisorIds: ['s1'] })).toBe(
+      false,
+    );
   });
 
   it('shows a cohort to the person running it and the leads of its programme only', () => {
@@ -107,8 +141,12 @@ describe('policy', () => {
     expect(can(ANONYMOUS, 'workshop.participant', { workshopId: 'w3', joinedWorkshopIds: ['w1'] })).toBe(false);
     expect(can(ANONYMOUS, 'workshop.participant', { workshopId: 'w1' })).toBe(false);
     for (const role of PROGRAMME_ROLES) {
-      expect(can(actor([], [role]), 'workshop.run', { programmeId: P1 }), role).toBe(['lead', 'facilitator'].includes(role));
-      expect(can(actor([], [role]), 'workshop.view', { programmeId: P1 }), role).toBe(['lead', 'facilitator', 'analyst'].includes(role));
+      expect(can(actor([], [role]), 'workshop.run', { programmeId: P1 }), role).toBe(
+        ['lead', 'facilitator'].includes(role),
+      );
+      expect(can(actor([], [role]), 'workshop.view', { programmeId: P1 }), role).toBe(
+        ['lead', 'facilitator', 'analyst'].includes(role),
+      );
     }
   });
 
@@ -148,7 +186,9 @@ describe('personal access token scopes', () => {
 
   it('reaches a permission outside every area only with an all-areas scope', () => {
     expect(tokenAreaOf('delphi.view')).toBeUndefined();
-    expect(tokenAllows(['programmes:write', 'frameworks:write', 'workshops:write', 'account:write'], 'delphi.view', 'GET')).toBe(false);
+    expect(
+      tokenAllows(['programmes:write', 'frameworks:write', 'workshops:write', 'account:write'], 'delphi.view', 'GET'),
+    ).toBe(false);
     expect(tokenAllows(['read'], 'delphi.view', 'GET')).toBe(true);
   });
 

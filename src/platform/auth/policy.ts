@@ -62,7 +62,10 @@ const hasProgrammeRole = (a: Actor, r: Resource, roles: readonly ProgrammeRole[]
 const leadsAnyProgramme = (a: Actor) => [...a.programmeRoles.values()].some((roles) => roles.has('lead'));
 
 /** Educators who follow cohorts: supervisors, programme leads and facilitators, admins. */
-const runsCohorts = (a: Actor) => isAdmin(a) || a.platformRoles.has('supervisor') || [...a.programmeRoles.values()].some((roles) => roles.has('lead') || roles.has('facilitator'));
+const runsCohorts = (a: Actor) =>
+  isAdmin(a) ||
+  a.platformRoles.has('supervisor') ||
+  [...a.programmeRoles.values()].some((roles) => roles.has('lead') || roles.has('facilitator'));
 
 const rules = {
   /** Anyone, signed in or not. */
@@ -87,7 +90,8 @@ const rules = {
   /** Set up and run studies: the programme's lead and facilitators. */
   'delphi.manage': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'facilitator']),
   /** Send a study's agreed items into a draft framework: someone who runs the study and may edit frameworks. */
-  'delphi.to-framework': (a: Actor, r: Resource) => isAdmin(a) || (hasProgrammeRole(a, r, ['lead', 'facilitator']) && leadsAnyProgramme(a)),
+  'delphi.to-framework': (a: Actor, r: Resource) =>
+    isAdmin(a) || (hasProgrammeRole(a, r, ['lead', 'facilitator']) && leadsAnyProgramme(a)),
   /** A panellist who entered through their link, for that study only. No account needed. */
   'delphi.panellist': (_a: Actor, r: Resource) => !!r.studyId && r.panellistStudyId === r.studyId,
 
@@ -103,12 +107,17 @@ const rules = {
   /** The supervision home: people with the supervisor role (they then see only those who chose them). */
   'supervision.list': (a: Actor) => a.platformRoles.has('supervisor') || isAdmin(a),
   /** Review, meet and sign off one practitioner: only a supervisor that practitioner chose. Admins are not let in. */
-  'pathway.supervise': (a: Actor, r: Resource) => a.platformRoles.has('supervisor') && !!r.ownerId && r.ownerId !== a.userId && !!r.supervisorIds?.includes(a.userId!),
+  'pathway.supervise': (a: Actor, r: Resource) =>
+    a.platformRoles.has('supervisor') &&
+    !!r.ownerId &&
+    r.ownerId !== a.userId &&
+    !!r.supervisorIds?.includes(a.userId!),
   /** Run a cohort (follow members' progress figures): supervisors, programme leads and facilitators, admins. */
   'cohort.create': (a: Actor) => runsCohorts(a),
   /** One cohort: the person who runs it, and the leads of the programme it belongs to. */
   'cohort.view': (a: Actor, r: Resource) =>
-    signedIn(a) && ((!!r.ownerId && r.ownerId === a.userId && runsCohorts(a)) || hasProgrammeRole(a, r, ['lead']) || isAdmin(a)),
+    signedIn(a) &&
+    ((!!r.ownerId && r.ownerId === a.userId && runsCohorts(a)) || hasProgrammeRole(a, r, ['lead']) || isAdmin(a)),
   /** Anonymised pathway figures for a programme: its leads and analysts. */
   'pathway.aggregates': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'analyst']),
 
@@ -155,7 +164,13 @@ export const TOKEN_AREAS = {
 } as const;
 export type TokenArea = keyof typeof TOKEN_AREAS;
 
-const AREA_OF: Record<string, TokenArea> = { programme: 'programmes', framework: 'frameworks', workshop: 'workshops', account: 'account', 'signed-in': 'account' };
+const AREA_OF: Record<string, TokenArea> = {
+  programme: 'programmes',
+  framework: 'frameworks',
+  workshop: 'workshops',
+  account: 'account',
+  'signed-in': 'account',
+};
 
 /** The area a permission belongs to, if any. */
 export function tokenAreaOf(permission: Permission): TokenArea | undefined {
@@ -193,7 +208,11 @@ export function scopeNeeded(permission: Permission, method: string): string {
   const access = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
   const area = tokenAreaOf(permission);
   const wanted = area ? `${area}:${access}` : access;
-  const also = [...(area && access === 'read' ? [`${area}:write`] : []), ...(area ? [access] : []), ...(access === 'read' ? ['write'] : [])];
+  const also = [
+    ...(area && access === 'read' ? [`${area}:write`] : []),
+    ...(area ? [access] : []),
+    ...(access === 'read' ? ['write'] : []),
+  ];
   const alternatives = also.length > 1 ? `${also.slice(0, -1).join(', ')} or ${also.at(-1)}` : also[0];
   return `the ${wanted} scope${alternatives ? ` (or ${alternatives})` : ''}`;
 }

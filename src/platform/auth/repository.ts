@@ -20,7 +20,13 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
 
 export async function insertUser(
   db: Db,
-  values: { email: string; name: string; passwordHash: string | null; profession?: string | null; organisation?: string | null },
+  values: {
+    email: string;
+    name: string;
+    passwordHash: string | null;
+    profession?: string | null;
+    organisation?: string | null;
+  },
 ): Promise<User | undefined> {
   const [row] = await db.insert(users).values(values).onConflictDoNothing({ target: users.email }).returning();
   return row;
@@ -39,7 +45,13 @@ export async function updateUser(
 
 export async function listUsers(db: Db, opts: { q?: string; limit: number; offset: number }) {
   const where = opts.q ? or(ilike(users.email, `%${opts.q}%`), ilike(users.name, `%${opts.q}%`)) : undefined;
-  const rows = await db.select().from(users).where(where).orderBy(asc(users.email)).limit(opts.limit).offset(opts.offset);
+  const rows = await db
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.email))
+    .limit(opts.limit)
+    .offset(opts.offset);
   const [total] = await db.select({ n: count() }).from(users).where(where);
   return { rows, total: total?.n ?? 0 };
 }
@@ -59,10 +71,7 @@ export async function rolesOf(db: Db, userId: string): Promise<PlatformRole[]> {
 export async function rolesOfMany(db: Db, userIds: string[]): Promise<Map<string, PlatformRole[]>> {
   const map = new Map<string, PlatformRole[]>();
   if (userIds.length === 0) return map;
-  const rows = await db
-    .select()
-    .from(userRoles)
-    .where(inArray(userRoles.userId, userIds));
+  const rows = await db.select().from(userRoles).where(inArray(userRoles.userId, userIds));
   for (const r of rows) map.set(r.userId, [...(map.get(r.userId) ?? []), r.role as PlatformRole]);
   return map;
 }
@@ -120,13 +129,20 @@ export async function deleteExpiredSessions(db: Db): Promise<number> {
 
 // ---- API tokens --------------------------------------------------------------
 
-export async function insertApiToken(db: Db, values: { userId: string; name: string; tokenHash: string; hint: string; expiresAt: Date; scopes: string[] }) {
+export async function insertApiToken(
+  db: Db,
+  values: { userId: string; name: string; tokenHash: string; hint: string; expiresAt: Date; scopes: string[] },
+) {
   const [row] = await db.insert(apiTokens).values(values).returning();
   return row!;
 }
 
 export async function listApiTokens(db: Db, userId: string) {
-  return db.select().from(apiTokens).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))).orderBy(desc(apiTokens.createdAt));
+  return db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .orderBy(desc(apiTokens.createdAt));
 }
 
 export async function findActiveApiToken(db: Db, tokenHash: string): Promise<ApiToken | undefined> {
@@ -134,13 +150,7 @@ export async function findActiveApiToken(db: Db, tokenHash: string): Promise<Api
   const [row] = await db
     .select()
     .from(apiTokens)
-    .where(
-      and(
-        eq(apiTokens.tokenHash, tokenHash),
-        isNull(apiTokens.revokedAt),
-        gt(apiTokens.expiresAt, now),
-      ),
-    );
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, now)));
   return row;
 }
 

@@ -8,4 +8,3 @@ export function randomToken(prefix = ''): string {
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
-

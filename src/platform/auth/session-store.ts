@@ -43,12 +43,18 @@ export class DatabaseSessionStore {
   set(sessionId: string, session: Session, callback: Callback): void {
     const cookieExpiry = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : Date.now() + this.ttlMs;
     // An anonymous reader who opened a form should not leave a week-long row behind.
-    const expires = new Date(holdsSomeone(session) ? cookieExpiry : Math.min(cookieExpiry, Date.now() + ANONYMOUS_SESSION_MS));
-    this.settle(upsertSession(this.db, sha256(sessionId), session, session.userId ?? null, expires), (err) => (err ? callback(err) : callback()));
+    const expires = new Date(
+      holdsSomeone(session) ? cookieExpiry : Math.min(cookieExpiry, Date.now() + ANONYMOUS_SESSION_MS),
+    );
+    this.settle(upsertSession(this.db, sha256(sessionId), session, session.userId ?? null, expires), (err) =>
+      err ? callback(err) : callback(),
+    );
   }
 
   get(sessionId: string, callback: SessionCallback): void {
-    this.settle(getSession(this.db, sha256(sessionId)), (err, row) => (err ? callback(err) : callback(null, row ? (row.data as Session) : null)));
+    this.settle(getSession(this.db, sha256(sessionId)), (err, row) =>
+      err ? callback(err) : callback(null, row ? (row.data as Session) : null),
+    );
   }
 
   destroy(sessionId: string, callback: Callback): void {

@@ -36,7 +36,12 @@ export function accountDelayMs(failures: number, maxFailures: number): number {
  * not below `maxFailures`, then a minute, doubling with each further failure,
  * at most `longestMinutes`.
  */
-export function addressBlockedUntil(failures: number, maxFailures: number, longestMinutes: number, now: Date): Date | null {
+export function addressBlockedUntil(
+  failures: number,
+  maxFailures: number,
+  longestMinutes: number,
+  now: Date,
+): Date | null {
   if (failures < maxFailures) return null;
   const pause = Math.min(FIRST_ADDRESS_PAUSE_MS * 2 ** Math.min(failures - maxFailures, 30), longestMinutes * 60_000);
   return new Date(now.getTime() + pause);

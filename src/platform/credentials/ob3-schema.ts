@@ -10,35 +10,109 @@
 
 /** Profile terms of the OB 3.0 context (plus the top-level name, description, image, url, endorsement). */
 export const PROFILE_TERMS = [
-  'id', 'type', 'name', 'url', 'phone', 'description', 'endorsement', 'endorsementJwt', 'image', 'email', 'address',
-  'otherIdentifier', 'official', 'parentOrg', 'familyName', 'givenName', 'additionalName', 'patronymicName',
-  'honorificPrefix', 'honorificSuffix', 'familyNamePrefix', 'dateOfBirth',
+  'id',
+  'type',
+  'name',
+  'url',
+  'phone',
+  'description',
+  'endorsement',
+  'endorsementJwt',
+  'image',
+  'email',
+  'address',
+  'otherIdentifier',
+  'official',
+  'parentOrg',
+  'familyName',
+  'givenName',
+  'additionalName',
+  'patronymicName',
+  'honorificPrefix',
+  'honorificSuffix',
+  'familyNamePrefix',
+  'dateOfBirth',
 ] as const;
 
 const CREDENTIAL_TERMS = [
-  '@context', 'id', 'type', 'name', 'description', 'image', 'awardedDate', 'credentialSubject', 'endorsement', 'endorsementJwt',
-  'issuer', 'validFrom', 'validUntil', 'proof', 'credentialSchema', 'credentialStatus', 'refreshService', 'termsOfUse', 'evidence',
+  '@context',
+  'id',
+  'type',
+  'name',
+  'description',
+  'image',
+  'awardedDate',
+  'credentialSubject',
+  'endorsement',
+  'endorsementJwt',
+  'issuer',
+  'validFrom',
+  'validUntil',
+  'proof',
+  'credentialSchema',
+  'credentialStatus',
+  'refreshService',
+  'termsOfUse',
+  'evidence',
 ] as const;
 
 const SUBJECT_TERMS = [
-  'id', 'type', 'activityEndDate', 'activityStartDate', 'creditsEarned', 'achievement', 'identifier', 'image', 'licenseNumber',
-  'narrative', 'result', 'role', 'source', 'term',
+  'id',
+  'type',
+  'activityEndDate',
+  'activityStartDate',
+  'creditsEarned',
+  'achievement',
+  'identifier',
+  'image',
+  'licenseNumber',
+  'narrative',
+  'result',
+  'role',
+  'source',
+  'term',
 ] as const;
 
 const ACHIEVEMENT_TERMS = [
-  'id', 'type', 'alignment', 'achievementType', 'creator', 'creditsAvailable', 'criteria', 'description', 'endorsement',
-  'endorsementJwt', 'fieldOfStudy', 'humanCode', 'image', 'inLanguage', 'name', 'otherIdentifier', 'related',
-  'resultDescription', 'specialization', 'tag', 'version',
+  'id',
+  'type',
+  'alignment',
+  'achievementType',
+  'creator',
+  'creditsAvailable',
+  'criteria',
+  'description',
+  'endorsement',
+  'endorsementJwt',
+  'fieldOfStudy',
+  'humanCode',
+  'image',
+  'inLanguage',
+  'name',
+  'otherIdentifier',
+  'related',
+  'resultDescription',
+  'specialization',
+  'tag',
+  'version',
 ] as const;
 
 const only = (terms: readonly string[]) => ({ propertyNames: { enum: [...terms] } });
-const typeSet = (must: string) => ({ type: 'array', minItems: 1, items: { type: 'string' }, contains: { const: must } });
+const typeSet = (must: string) => ({
+  type: 'array',
+  minItems: 1,
+  items: { type: 'string' },
+  contains: { const: must },
+});
 const uri = { type: 'string', format: 'uri' };
 const dateTimeZ = { type: 'string', format: 'date-time', pattern: '(Z|[+-]\\d{2}:\\d{2})$' };
 const context = {
   type: 'array',
   minItems: 2,
-  items: [{ const: 'https://www.w3.org/ns/credentials/v2' }, { type: 'string', pattern: '^https://purl\\.imsglobal\\.org/spec/ob/v3p0/context(-3\\.\\d\\.\\d)*\\.json$' }],
+  items: [
+    { const: 'https://www.w3.org/ns/credentials/v2' },
+    { type: 'string', pattern: '^https://purl\\.imsglobal\\.org/spec/ob/v3p0/context(-3\\.\\d\\.\\d)*\\.json$' },
+  ],
   additionalItems: { type: 'string' },
 };
 
@@ -55,7 +129,12 @@ function profile(terms: readonly string[]) {
       url: uri,
       email: { type: 'string', format: 'email' },
       description: { type: 'string' },
-      image: { type: 'object', required: ['id', 'type'], properties: { id: uri, type: { const: 'Image' }, caption: { type: 'string' } }, additionalProperties: false },
+      image: {
+        type: 'object',
+        required: ['id', 'type'],
+        properties: { id: uri, type: { const: 'Image' }, caption: { type: 'string' } },
+        additionalProperties: false,
+      },
     },
   };
 }
@@ -69,7 +148,12 @@ export const achievementCredentialSchema = {
   properties: {
     '@context': context,
     id: uri,
-    type: { allOf: [typeSet('VerifiableCredential'), { contains: { enum: ['OpenBadgeCredential', 'AchievementCredential'] } }] },
+    type: {
+      allOf: [
+        typeSet('VerifiableCredential'),
+        { contains: { enum: ['OpenBadgeCredential', 'AchievementCredential'] } },
+      ],
+    },
     name: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     issuer: { $ref: '#/$defs/Profile' },
@@ -103,7 +187,29 @@ export const achievementCredentialSchema = {
         identityHash: { type: 'string' },
         identityType: {
           anyOf: [
-            { enum: ['name', 'sourcedId', 'systemId', 'productId', 'userName', 'accountId', 'emailAddress', 'nationalIdentityNumber', 'isbn', 'issn', 'lisSourcedId', 'oneRosterSourcedId', 'sisSourcedId', 'ltiContextId', 'ltiDeploymentId', 'ltiToolId', 'ltiPlatformId', 'ltiUserId', 'identifier'] },
+            {
+              enum: [
+                'name',
+                'sourcedId',
+                'systemId',
+                'productId',
+                'userName',
+                'accountId',
+                'emailAddress',
+                'nationalIdentityNumber',
+                'isbn',
+                'issn',
+                'lisSourcedId',
+                'oneRosterSourcedId',
+                'sisSourcedId',
+                'ltiContextId',
+                'ltiDeploymentId',
+                'ltiToolId',
+                'ltiPlatformId',
+                'ltiUserId',
+                'identifier',
+              ],
+            },
             { type: 'string', pattern: '^ext:[a-zA-Z0-9._-]+$' },
           ],
         },

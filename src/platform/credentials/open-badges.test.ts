@@ -56,10 +56,18 @@ beforeAll(async () => {
 describe('buildAchievementCredential', () => {
   it('builds an Open Badges 3.0 OpenBadgeCredential', () => {
     expect(credential()).toEqual({
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
       id: 'https://waymark.example/badges/3f0c8a8e-4d6b-4b8e-9a57-1f2d3c4b5a69',
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
-      issuer: { id: 'https://waymark.example/issuer', type: ['Profile'], name: 'Waymark', url: 'https://waymark.example/' },
+      issuer: {
+        id: 'https://waymark.example/issuer',
+        type: ['Profile'],
+        name: 'Waymark',
+        url: 'https://waymark.example/',
+      },
       validFrom: '2026-03-04T05:06:07Z',
       name: 'Transition to consultant practice',
       credentialSubject: {
@@ -107,7 +115,11 @@ describe('generateIssuerKeys', () => {
 describe('signCredential / verifyCredential', () => {
   it('signs a VC-JWT that verifies and gives back the same credential', async () => {
     const jwt = await signCredential(credential(), keys);
-    expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'RS256', typ: 'JWT', kid: `https://waymark.example/issuer/keys/${keys.kid}` });
+    expect(decodeProtectedHeader(jwt)).toEqual({
+      alg: 'RS256',
+      typ: 'JWT',
+      kid: `https://waymark.example/issuer/keys/${keys.kid}`,
+    });
     const seconds = VALID_FROM.getTime() / 1000;
     expect(payloadOf(jwt)).toMatchObject({
       iss: 'https://waymark.example/issuer',
@@ -125,7 +137,9 @@ describe('signCredential / verifyCredential', () => {
 
   it('will not sign a credential whose subject has no id (there would be no sub claim)', async () => {
     const { id: _dropped, ...subject } = credential().credentialSubject;
-    await expect(signCredential({ ...credential(), credentialSubject: subject }, keys)).rejects.toThrow('subject needs an id');
+    await expect(signCredential({ ...credential(), credentialSubject: subject }, keys)).rejects.toThrow(
+      'subject needs an id',
+    );
   });
 
   it('rejects an edited payload kept with the old signature', async () => {
@@ -145,7 +159,10 @@ describe('signCredential / verifyCredential', () => {
     const jwt = await signCredential(credential(), keys);
     expect(await verifyCredential(jwt.slice(0, -10), keys.publicJwk)).toMatchObject({ ok: false });
     const [header, payload] = segments(jwt);
-    expect(await verifyCredential(`${header}.${payload}.`, keys.publicJwk)).toEqual({ ok: false, problem: 'signature' });
+    expect(await verifyCredential(`${header}.${payload}.`, keys.publicJwk)).toEqual({
+      ok: false,
+      problem: 'signature',
+    });
   });
 
   it('rejects an unsigned (alg none) credential', async () => {
@@ -163,7 +180,10 @@ describe('signCredential / verifyCredential', () => {
     ['undefined', undefined],
     ['an object', { jwt: 'x' }],
   ])('says %s is malformed without throwing', async (_label, input) => {
-    expect(await verifyCredential(input as unknown as string, keys.publicJwk)).toEqual({ ok: false, problem: 'malformed' });
+    expect(await verifyCredential(input as unknown as string, keys.publicJwk)).toEqual({
+      ok: false,
+      problem: 'malformed',
+    });
   });
 
   it('says a validly signed JWT that is not an Open Badge is not a badge', async () => {
@@ -205,7 +225,8 @@ describe('a strict Open Badges 3.0 verifier', () => {
   function strictProblems(jwt: string, keyUrlToJwk: Map<string, unknown>): string[] {
     const problems: string[] = [];
     const header = decodeProtectedHeader(jwt) as Record<string, unknown>;
-    for (const k of Object.keys(header)) if (!['alg', 'kid', 'jwk', 'typ'].includes(k)) problems.push(`header ${k} not allowed`);
+    for (const k of Object.keys(header))
+      if (!['alg', 'kid', 'jwk', 'typ'].includes(k)) problems.push(`header ${k} not allowed`);
     if (header.alg !== 'RS256') problems.push('alg must be RS256');
     if (header.typ !== undefined && header.typ !== 'JWT') problems.push('typ must be JWT');
     if (typeof header.kid !== 'string' || !/^https?:\/\//.test(header.kid)) problems.push('kid must be a URL');
@@ -217,8 +238,12 @@ describe('a strict Open Badges 3.0 verifier', () => {
     if (claims.iss === undefined || claims.iss !== issuer?.id) problems.push('iss must equal issuer.id');
     if (claims.jti === undefined || claims.jti !== vc.id) problems.push('jti must equal id');
     if (claims.sub === undefined || claims.sub !== subject?.id) problems.push('sub must equal credentialSubject.id');
-    if (typeof claims.nbf !== 'number' || claims.nbf * 1000 !== Date.parse(String(vc.validFrom))) problems.push('nbf must equal validFrom');
-    if (!validate(vc)) problems.push(...(validate.errors ?? []).map((e) => `schema: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+    if (typeof claims.nbf !== 'number' || claims.nbf * 1000 !== Date.parse(String(vc.validFrom)))
+      problems.push('nbf must equal validFrom');
+    if (!validate(vc))
+      problems.push(
+        ...(validate.errors ?? []).map((e) => `schema: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+      );
     return problems;
   }
 
@@ -232,16 +257,42 @@ describe('a strict Open Badges 3.0 verifier', () => {
   it('would catch a made-up term, a missing subject id or a missing criteria (the schema is strict)', () => {
     const c = credential();
     expect(validate({ ...c, issuer: { ...c.issuer, publicKey: {} } })).toBe(false);
-    expect(validate({ ...c, credentialSubject: { type: ['AchievementSubject'], achievement: c.credentialSubject.achievement } })).toBe(false);
-    expect(validate({ ...c, credentialSubject: { ...c.credentialSubject, achievement: { ...c.credentialSubject.achievement, criteria: {} } } })).toBe(false);
+    expect(
+      validate({
+        ...c,
+        credentialSubject: { type: ['AchievementSubject'], achievement: c.credentialSubject.achievement },
+      }),
+    ).toBe(false);
+    expect(
+      validate({
+        ...c,
+        credentialSubject: {
+          ...c.credentialSubject,
+          achievement: { ...c.credentialSubject.achievement, criteria: {} },
+        },
+      }),
+    ).toBe(false);
     expect(validate({ ...c, '@context': [OB_CONTEXT, VC_CONTEXT] })).toBe(false);
     expect(validate(c)).toBe(true);
   });
 
   /** Signs claims the way a careless or hostile issuer might, with our key so only the claims are wrong. */
-  const signRaw = (claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: issuerKeyUrl('https://waymark.example/issuer', keys.kid) }) =>
-    new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(keys.privateKey);
-  const goodClaims = () => ({ ...credential(), iss: credential().issuer.id, jti: credential().id, sub: SUBJECT, nbf: VALID_FROM.getTime() / 1000, iat: VALID_FROM.getTime() / 1000 });
+  const signRaw = (
+    claims: Record<string, unknown>,
+    header: Record<string, unknown> = {
+      alg: 'RS256',
+      typ: 'JWT',
+      kid: issuerKeyUrl('https://waymark.example/issuer', keys.kid),
+    },
+  ) => new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(keys.privateKey);
+  const goodClaims = () => ({
+    ...credential(),
+    iss: credential().issuer.id,
+    jti: credential().id,
+    sub: SUBJECT,
+    nbf: VALID_FROM.getTime() / 1000,
+    iat: VALID_FROM.getTime() / 1000,
+  });
 
   it.each([
     ['sub naming someone else', { sub: 'urn:uuid:11111111-2222-4333-8444-555555555555' }],
@@ -266,13 +317,34 @@ describe('a strict Open Badges 3.0 verifier', () => {
   });
 
   it('still verifies a badge Waymark signed before subjects had ids (no sub, validFrom with milliseconds), marked legacy', async () => {
-    const old = { ...credential(), validFrom: '2026-03-04T05:06:07.456Z', credentialSubject: { ...credential().credentialSubject } } as OpenBadgeCredential;
+    const old = {
+      ...credential(),
+      validFrom: '2026-03-04T05:06:07.456Z',
+      credentialSubject: { ...credential().credentialSubject },
+    } as OpenBadgeCredential;
     delete old.credentialSubject.id;
     const seconds = Math.floor(Date.parse(old.validFrom) / 1000);
-    const jwt = await new SignJWT({ ...old }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: keys.kid }).setIssuer(old.issuer.id).setJti(old.id).setIssuedAt(seconds).setNotBefore(seconds).sign(keys.privateKey);
-    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({ ok: true, credential: old, issuedAt: new Date(seconds * 1000), legacy: true });
+    const jwt = await new SignJWT({ ...old })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: keys.kid })
+      .setIssuer(old.issuer.id)
+      .setJti(old.id)
+      .setIssuedAt(seconds)
+      .setNotBefore(seconds)
+      .sign(keys.privateKey);
+    expect(await verifyCredential(jwt, keys.publicJwk)).toEqual({
+      ok: true,
+      credential: old,
+      issuedAt: new Date(seconds * 1000),
+      legacy: true,
+    });
     // …but a legacy-shaped credential whose nbf is off is still refused.
-    const off = await new SignJWT({ ...old }).setProtectedHeader({ alg: 'RS256' }).setIssuer(old.issuer.id).setJti(old.id).setIssuedAt(seconds).setNotBefore(seconds + 60).sign(keys.privateKey);
+    const off = await new SignJWT({ ...old })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(old.issuer.id)
+      .setJti(old.id)
+      .setIssuedAt(seconds)
+      .setNotBefore(seconds + 60)
+      .sign(keys.privateKey);
     expect(await verifyCredential(off, keys.publicJwk)).toEqual({ ok: false, problem: 'not-a-badge' });
   });
 });

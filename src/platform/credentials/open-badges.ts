@@ -5,7 +5,17 @@
  * nbf = validFrom (so validFrom is kept to whole seconds), and iat. The JOSE header is only
  * { alg, typ, kid }, where kid is a URL that answers with the public JWK itself.
  */
-import { calculateJwkThumbprint, compactVerify, decodeJwt, decodeProtectedHeader, errors, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
+import {
+  calculateJwkThumbprint,
+  compactVerify,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+} from 'jose';
 import type { CryptoKey, JWK, JWTPayload } from 'jose';
 import type { Db } from '../db/database';
 import { getOrCreateSetting, getSetting } from '../db/settings';
@@ -109,7 +119,8 @@ async function loadIssuerKeys(db: Db): Promise<IssuerKeys> {
     stored = await getOrCreateSetting(db, SIGNING_KEY_SETTING, () => fresh);
   }
   const jwk = JSON.parse(stored) as JWK;
-  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e || !jwk.d) throw new Error(`setting ${SIGNING_KEY_SETTING} is not an RSA private key`);
+  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e || !jwk.d)
+    throw new Error(`setting ${SIGNING_KEY_SETTING} is not an RSA private key`);
   const privateKey = await importJWK({ ...jwk, alg: ALG }, ALG);
   if (privateKey instanceof Uint8Array) throw new Error(`setting ${SIGNING_KEY_SETTING} is not an RSA private key`);
   return { privateKey, ...(await describePublicKey(jwk)) };
@@ -147,7 +158,12 @@ export function buildAchievementCredential(input: AchievementCredentialInput): O
     '@context': [VC_CONTEXT, OB_CONTEXT],
     id: input.id,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    issuer: { id: issuer.id, type: ['Profile'], name: issuer.name, ...(issuer.url === undefined ? {} : { url: issuer.url }) },
+    issuer: {
+      id: issuer.id,
+      type: ['Profile'],
+      name: issuer.name,
+      ...(issuer.url === undefined ? {} : { url: issuer.url }),
+    },
     validFrom: toWholeSecond(input.validFrom),
     name: achievement.name,
     credentialSubject: {
@@ -169,7 +185,8 @@ export function buildAchievementCredential(input: AchievementCredentialInput): O
 export async function signCredential(credential: OpenBadgeCredential, keys: IssuerKeys): Promise<string> {
   const ms = Date.parse(credential.validFrom);
   if (!Number.isFinite(ms)) throw new Error(`credential validFrom is not a date: ${credential.validFrom}`);
-  if (ms % 1000 !== 0) throw new Error(`credential validFrom must be a whole second to equal nbf: ${credential.validFrom}`);
+  if (ms % 1000 !== 0)
+    throw new Error(`credential validFrom must be a whole second to equal nbf: ${credential.validFrom}`);
   const subjectId = credential.credentialSubject.id;
   if (!subjectId) throw new Error('credential subject needs an id: it is the JWT sub claim');
   return new SignJWT({ ...credential } as JWTPayload)
@@ -191,7 +208,8 @@ export async function verifyCredential(jwt: string, publicJwk: JWK, now: Date = 
   if (typeof jwt !== 'string' || jwt.split('.').length !== 3) return { ok: false, problem: 'malformed' };
   try {
     const header = decodeProtectedHeader(jwt);
-    if (Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k)) || (header.typ !== undefined && header.typ !== 'JWT')) return { ok: false, problem: 'malformed' };
+    if (Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k)) || (header.typ !== undefined && header.typ !== 'JWT'))
+      return { ok: false, problem: 'malformed' };
   } catch {
     return { ok: false, problem: 'malformed' };
   }
@@ -210,7 +228,9 @@ export async function verifyCredential(jwt: string, publicJwk: JWK, now: Date = 
     ({ payload } = await compactVerify(jwt, key, { algorithms: [ALG] }));
   } catch (e) {
     const signatureProblem =
-      e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JOSENotSupported;
+      e instanceof errors.JWSSignatureVerificationFailed ||
+      e instanceof errors.JOSEAlgNotAllowed ||
+      e instanceof errors.JOSENotSupported;
     return { ok: false, problem: signatureProblem ? 'signature' : 'malformed' };
   }
 
@@ -220,7 +240,8 @@ export async function verifyCredential(jwt: string, publicJwk: JWK, now: Date = 
   } catch {
     return { ok: false, problem: 'not-a-badge' };
   }
-  if (!isRecord(claims) || typeof claims.iat !== 'number' || !Number.isFinite(claims.iat)) return { ok: false, problem: 'not-a-badge' };
+  if (!isRecord(claims) || typeof claims.iat !== 'number' || !Number.isFinite(claims.iat))
+    return { ok: false, problem: 'not-a-badge' };
   const agreement = claimsAgree(claims);
   if (!agreement) return { ok: false, problem: 'not-a-badge' };
   const credential = withoutRegisteredClaims(claims);
@@ -269,7 +290,8 @@ function claimsAgree(claims: Record<string, unknown>): 'ob3' | 'legacy' | false 
   if (typeof claims.id !== 'string' || claims.jti !== claims.id) return false;
   if (!isRecord(subject) || typeof nbf !== 'number' || typeof claims.validFrom !== 'string') return false;
   const validFrom = Date.parse(claims.validFrom);
-  if (claims.sub === undefined && subject.id === undefined) return nbf === Math.floor(validFrom / 1000) ? 'legacy' : false;
+  if (claims.sub === undefined && subject.id === undefined)
+    return nbf === Math.floor(validFrom / 1000) ? 'legacy' : false;
   if (typeof claims.sub !== 'string' || claims.sub !== subject.id) return false;
   return nbf * 1000 === validFrom ? 'ob3' : false;
 }

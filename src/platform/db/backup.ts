@@ -47,7 +47,8 @@ const ROW_LINE = /^\{"t":"([a-z_][a-z0-9_]*)","r":(\{.*\})\}$/s;
  */
 export function dependencyOrder(tables: string[], edges: { child: string; parent: string }[]): string[] {
   const parents = new Map(tables.map((t) => [t, new Set<string>()]));
-  for (const e of edges) if (e.child !== e.parent && parents.has(e.child) && parents.has(e.parent)) parents.get(e.child)!.add(e.parent);
+  for (const e of edges)
+    if (e.child !== e.parent && parents.has(e.child) && parents.has(e.parent)) parents.get(e.child)!.add(e.parent);
   const done = new Set<string>();
   const visiting = new Set<string>();
   const order: string[] = [];
@@ -65,7 +66,10 @@ export function dependencyOrder(tables: string[], edges: { child: string; parent
 }
 
 async function tablesInOrder(db: Db): Promise<{ order: string[]; selfReferencing: Set<string> }> {
-  const tables = await queryRows<{ name: string }>(db, sql`select tablename as name from pg_tables where schemaname = current_schema()`);
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select tablename as name from pg_tables where schemaname = current_schema()`,
+  );
   const edges = await queryRows<{ child: string; parent: string }>(
     db,
     sql`select cl.relname as child, pl.relname as parent
@@ -94,12 +98,19 @@ async function migrationCount(db: Db): Promise<number> {
 async function dumpLines(db: Db, write: (line: string) => Promise<void> | void): Promise<Record<string, number>> {
   return db.transaction(
     async (tx) => {
-      const header: Header = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), migrations: await migrationCount(tx) };
+      const header: Header = {
+        format: BACKUP_FORMAT,
+        version: BACKUP_VERSION,
+        createdAt: new Date().toISOString(),
+        migrations: await migrationCount(tx),
+      };
       await write(JSON.stringify(header));
       const counts: Record<string, number> = {};
       for (const name of (await tablesInOrder(tx)).order) {
         counts[name] = 0;
-        await tx.execute(sql`declare backup_rows no scroll cursor for select row_to_json(t)::text as r from ${sql.identifier(name)} t`);
+        await tx.execute(
+          sql`declare backup_rows no scroll cursor for select row_to_json(t)::text as r from ${sql.identifier(name)} t`,
+        );
         for (;;) {
           const rows = await queryRows<{ r: string }>(tx, sql.raw(`fetch ${FETCH_ROWS} from backup_rows`));
           for (const row of rows) await write(`{"t":"${name}","r":${row.r}}`);
@@ -117,11 +128,18 @@ async function dumpLines(db: Db, write: (line: string) => Promise<void> | void):
 
 /** Every row of every table, as plain JSON in one object (the version 1 layout): for tests and small copies. */
 export async function createBackup(db: Db): Promise<Backup> {
-  const backup: Backup = { format: BACKUP_FORMAT, version: WHOLE_OBJECT_VERSION, createdAt: '', migrations: 0, tables: {} };
+  const backup: Backup = {
+    format: BACKUP_FORMAT,
+    version: WHOLE_OBJECT_VERSION,
+    createdAt: '',
+    migrations: 0,
+    tables: {},
+  };
   await dumpLines(db, (line) => {
     const row = ROW_LINE.exec(line);
     if (row) (backup.tables[row[1]!] ??= []).push(JSON.parse(row[2]!));
-    else if (line.startsWith('{"format"')) Object.assign(backup, { createdAt: JSON.parse(line).createdAt, migrations: JSON.parse(line).migrations });
+    else if (line.startsWith('{"format"'))
+      Object.assign(backup, { createdAt: JSON.parse(line).createdAt, migrations: JSON.parse(line).migrations });
     else for (const name of Object.keys(JSON.parse(line).tables)) backup.tables[name] ??= [];
   });
   return backup;
@@ -155,10 +173,14 @@ export async function writeBackupFile(db: Db, file: string): Promise<Record<stri
 function checkHeader(header: Partial<Header>, migrations: number) {
   if (header.format !== BACKUP_FORMAT) throw new Error('This file is not a Waymark backup');
   if (header.version !== BACKUP_VERSION && header.version !== WHOLE_OBJECT_VERSION) {
-    throw new Error(`This backup has format version ${header.version}; this Waymark reads versions ${WHOLE_OBJECT_VERSION} and ${BACKUP_VERSION}`);
+    throw new Error(
+      `This backup has format version ${header.version}; this Waymark reads versions ${WHOLE_OBJECT_VERSION} and ${BACKUP_VERSION}`,
+    );
   }
   if (header.migrations !== migrations) {
-    throw new Error(`The backup was made at migration ${header.migrations} but this database is at migration ${migrations}. Restore with the same Waymark version that made it.`);
+    throw new Error(
+      `The backup was made at migration ${header.migrations} but this database is at migration ${migrations}. Restore with the same Waymark version that made it.`,
+    );
   }
 }
 
@@ -170,14 +192,21 @@ function checkHeader(header: Partial<Header>, migrations: number) {
 async function restoreLines(db: Db, lines: AsyncIterator<string>): Promise<Record<string, number>> {
   return db.transaction(async (tx) => {
     const { order, selfReferencing } = await tablesInOrder(tx);
-    await tx.execute(sql`truncate ${sql.join(order.map((t) => sql.identifier(t)), sql`, `)}`);
+    await tx.execute(
+      sql`truncate ${sql.join(
+        order.map((t) => sql.identifier(t)),
+        sql`, `,
+      )}`,
+    );
     const counts: Record<string, number> = Object.fromEntries(order.map((t) => [t, 0]));
     let table = '';
     let batch: string[] = [];
     let bytes = 0;
     const flush = async () => {
       if (!batch.length) return;
-      await tx.execute(sql`insert into ${sql.identifier(table)} select * from json_populate_recordset(null::${sql.identifier(table)}, ${`[${batch.join(',')}]`}::json)`);
+      await tx.execute(
+        sql`insert into ${sql.identifier(table)} select * from json_populate_recordset(null::${sql.identifier(table)}, ${`[${batch.join(',')}]`}::json)`,
+      );
       batch = [];
       bytes = 0;
     };
@@ -192,10 +221,14 @@ async function restoreLines(db: Db, lines: AsyncIterator<string>): Promise<Recor
         } catch {
           throw new Error(`Line ${lineNo} of the backup is not a row or the closing line`);
         }
-        if (trailer.end !== true || !trailer.tables) throw new Error(`Line ${lineNo} of the backup is not a row or the closing line`);
+        if (trailer.end !== true || !trailer.tables)
+          throw new Error(`Line ${lineNo} of the backup is not a row or the closing line`);
         await flush();
         const differ = Object.entries(trailer.tables).filter(([t, n]) => counts[t] !== n);
-        if (differ.length) throw new Error(`The backup is incomplete: ${differ.map(([t, n]) => `${t} should have ${n} rows but has ${counts[t] ?? 0}`).join('; ')}`);
+        if (differ.length)
+          throw new Error(
+            `The backup is incomplete: ${differ.map(([t, n]) => `${t} should have ${n} rows but has ${counts[t] ?? 0}`).join('; ')}`,
+          );
         return counts;
       }
       const [, name, text] = row as unknown as [string, string, string];
@@ -230,7 +263,10 @@ export async function restoreBackup(db: Db, backup: Backup): Promise<Record<stri
   const unknown = Object.keys(backup.tables ?? {}).filter((t) => !order.includes(t));
   if (unknown.length) throw new Error(`The backup has tables this database does not: ${unknown.join(', ')}`);
   // Rows must arrive parents first, whatever order the object's keys are in.
-  const ordered: Backup = { ...backup, tables: Object.fromEntries(order.filter((t) => backup.tables[t]).map((t) => [t, backup.tables[t]!])) };
+  const ordered: Backup = {
+    ...backup,
+    tables: Object.fromEntries(order.filter((t) => backup.tables[t]).map((t) => [t, backup.tables[t]!])),
+  };
   return restoreLines(db, linesOf(ordered));
 }
 

@@ -31,22 +31,28 @@ describe('the embedded database lock', () => {
     await again.close();
   });
 
-  it('takes over a lock left by a process that is gone (a crash), or by an earlier process with our pid', { timeout: 60_000 }, async () => {
-    const dir = tempDir();
-    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
-    for (const stale of [deadPid, process.pid]) {
-      fs.writeFileSync(path.join(dir, 'waymark.lock'), String(stale));
-      const database = await openDatabase({ dataDir: dir });
-      expect(fs.readFileSync(path.join(dir, 'waymark.lock'), 'utf8')).toBe(String(process.pid));
-      await database.close();
-    }
-  });
+  it(
+    'takes over a lock left by a process that is gone (a crash), or by an earlier process with our pid',
+    { timeout: 60_000 },
+    async () => {
+      const dir = tempDir();
+      const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+      for (const stale of [deadPid, process.pid]) {
+        fs.writeFileSync(path.join(dir, 'waymark.lock'), String(stale));
+        const database = await openDatabase({ dataDir: dir });
+        expect(fs.readFileSync(path.join(dir, 'waymark.lock'), 'utf8')).toBe(String(process.pid));
+        await database.close();
+      }
+    },
+  );
 
   it('refuses while another live process holds the lock', async () => {
     const dir = tempDir();
     // The parent of this process is alive for certain, and is not us.
     fs.writeFileSync(path.join(dir, 'waymark.lock'), String(process.ppid));
-    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`in use by another Waymark process (pid ${process.ppid})`);
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(
+      `in use by another Waymark process (pid ${process.ppid})`,
+    );
     expect(fs.readFileSync(path.join(dir, 'waymark.lock'), 'utf8')).toBe(String(process.ppid));
   });
 

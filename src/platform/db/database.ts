@@ -237,7 +237,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         set?.delete(onPayload);
         if (set && set.size === 0) {
           listeners.delete(channel);
-          if (listener && !closed) await listener.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+          if (listener && !closed)
+            await listener.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
         }
       };
     },

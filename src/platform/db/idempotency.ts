@@ -8,13 +8,22 @@ import { submissions } from './tables';
  * result back instead of acting twice. If `work` throws, nothing is kept and
  * the same key may be tried again.
  */
-export async function once<T>(db: Db, key: string | undefined, userId: string | null, work: (tx: Db) => Promise<T>): Promise<T> {
+export async function once<T>(
+  db: Db,
+  key: string | undefined,
+  userId: string | null,
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
   if (!key) return db.transaction((tx) => work(tx as unknown as Db));
   const scoped = `${userId ?? 'anon'}:${key}`;
   const fresh = await db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     // Blocks on a concurrent insert of the same key until that one commits.
-    const claimed = await tx.insert(submissions).values({ key: scoped, userId, result: {} }).onConflictDoNothing().returning();
+    const claimed = await tx
+      .insert(submissions)
+      .values({ key: scoped, userId, result: {} })
+      .onConflictDoNothing()
+      .returning();
     if (claimed.length === 0) return { repeated: true as const };
     const result = await work(tx);
     await tx

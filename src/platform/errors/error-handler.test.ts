@@ -10,12 +10,19 @@ async function bareApp() {
     throw new Error('no views in this test');
   });
   registerErrorHandling(app);
-  app.get('/bad-header', async (_request, reply) => reply.header('content-disposition', 'attachment; filename="\u3002.txt"').send('x'));
+  app.get('/bad-header', async (_request, reply) =>
+    reply.header('content-disposition', 'attachment; filename="\u3002.txt"').send('x'),
+  );
   app.get('/api/library-error', async () => {
-    throw Object.assign(new Error('body/foo must match format "uuid" (from ajv)'), { statusCode: 400, code: 'FST_SOMETHING_NEW' });
+    throw Object.assign(new Error('body/foo must match format "uuid" (from ajv)'), {
+      statusCode: 400,
+      code: 'FST_SOMETHING_NEW',
+    });
   });
   app.get('/api/bad-uuid', async () => {
-    throw Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('invalid input syntax for type uuid: "x"'), { code: '22P02' }) });
+    throw Object.assign(new Error('Failed query'), {
+      cause: Object.assign(new Error('invalid input syntax for type uuid: "x"'), { code: '22P02' }),
+    });
   });
   await app.ready();
   return app;
@@ -32,7 +39,7 @@ describe('error handling', () => {
     await app.close();
   });
 
-  it('never passes a library\'s message to people', async () => {
+  it("never passes a library's message to people", async () => {
     const app = await bareApp();
     const res = await app.inject('/api/library-error');
     expect(res.statusCode).toBe(400);

@@ -3,7 +3,13 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
-    readonly code = statusCode === 404 ? 'not_found' : statusCode === 403 ? 'forbidden' : statusCode === 409 ? 'conflict' : 'bad_request',
+    readonly code = statusCode === 404
+      ? 'not_found'
+      : statusCode === 403
+        ? 'forbidden'
+        : statusCode === 409
+          ? 'conflict'
+          : 'bad_request',
     readonly fields?: Record<string, string>,
   ) {
     super(message);

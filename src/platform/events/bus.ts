@@ -68,17 +68,22 @@ export class EventBus {
   }
 
   async lastSeq(channel: string): Promise<number> {
-    const [row] = await queryRows<{ seq: string | number }>(this.database.db, sql`select seq from event_channels where channel = ${channel}`);
+    const [row] = await queryRows<{ seq: string | number }>(
+      this.database.db,
+      sql`select seq from event_channels where channel = ${channel}`,
+    );
     return row ? Number(row.seq) : 0;
   }
 
   /** Delivers every event after `fromSeq`, then each new one, in order. Returns the unsubscribe function. */
   async subscribe(channel: string, fromSeq: number, deliver: Deliver): Promise<() => void> {
     // A failed start is forgotten, so the next subscriber tries again rather than inheriting the failure.
-    this.listening ??= this.database.listen(NOTIFY_CHANNEL, (payload) => (payload ? this.pump(payload) : this.pumpAll())).catch((err) => {
-      this.listening = undefined;
-      throw err;
-    });
+    this.listening ??= this.database
+      .listen(NOTIFY_CHANNEL, (payload) => (payload ? this.pump(payload) : this.pumpAll()))
+      .catch((err) => {
+        this.listening = undefined;
+        throw err;
+      });
     await this.listening;
     let state = this.channels.get(channel);
     if (!state) this.channels.set(channel, (state = { subscribers: new Set(), fetching: false, again: false }));
@@ -145,7 +150,10 @@ export class EventBus {
     await this.database.db
       .insert(presence)
       .values({ channel, instance: this.instance, connections })
-      .onConflictDoUpdate({ target: [presence.channel, presence.instance], set: { connections, updatedAt: new Date() } });
+      .onConflictDoUpdate({
+        target: [presence.channel, presence.instance],
+        set: { connections, updatedAt: new Date() },
+      });
   }
 
   /** People connected to a channel across all instances (rows older than a minute are ignored). */

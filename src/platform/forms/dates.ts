@@ -7,8 +7,21 @@ export function ukLocalToDate(value: string): Date {
   return new Date(asUtc.getTime() - (london.getTime() - utc.getTime()));
 }
 
-const longDateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const longDateTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+  timeZone: 'Europe/London',
+});
+const longDate = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
 
 /** "2 December 2026", in the UK: the `date` filter in views, and documents such as the portfolio PDF. */
 export const ukDate = (d: Date | string | null | undefined): string => (d ? longDate.format(new Date(d)) : '');

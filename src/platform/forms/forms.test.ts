@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formWithErrors, parseForm } from './forms';
 
-const schema = z.object({ name: z.string().min(1, 'Enter a name'), age: z.coerce.number({ message: 'Enter an age' }).int('Enter a whole number') });
+const schema = z.object({
+  name: z.string().min(1, 'Enter a name'),
+  age: z.coerce.number({ message: 'Enter an age' }).int('Enter a whole number'),
+});
 
 describe('parseForm', () => {
   it('returns the parsed data', () => {

@@ -19,7 +19,11 @@ function safeValues(values: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Builds a form state from field messages, keeping the first message per field in `order`. */
-export function formWithErrors(values: Record<string, unknown>, errors: Record<string, string>, order: string[] = []): FormState {
+export function formWithErrors(
+  values: Record<string, unknown>,
+  errors: Record<string, string>,
+  order: string[] = [],
+): FormState {
   const fields = [...order.filter((f) => errors[f]), ...Object.keys(errors).filter((f) => !order.includes(f))];
   return {
     values: safeValues(values),

@@ -6,18 +6,24 @@ import { z } from 'zod';
  * <=200 characters"). Messages set on a schema always win over these.
  */
 export function waymarkMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  const n = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? Number(v).toLocaleString('en-GB') : String(v));
+  const n = (v: unknown) =>
+    typeof v === 'number' || typeof v === 'bigint' ? Number(v).toLocaleString('en-GB') : String(v);
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined || issue.input === null || issue.input === '') return 'Enter or choose a value here';
+      if (issue.input === undefined || issue.input === null || issue.input === '')
+        return 'Enter or choose a value here';
       if (issue.expected === 'number' || issue.expected === 'int') return 'Enter a number, like 5';
       if (issue.expected === 'date') return 'Enter a real date';
       if (issue.expected === 'array') return 'Choose one or more options';
       if (issue.expected === 'boolean') return 'Choose yes or no';
       return 'Enter text here';
     case 'too_small':
-      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Enter or choose a value here' : `Enter at least ${n(issue.minimum)} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return Number(issue.minimum) <= 1 ? 'Choose at least one' : `Choose at least ${n(issue.minimum)}`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? 'Enter or choose a value here'
+          : `Enter at least ${n(issue.minimum)} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return Number(issue.minimum) <= 1 ? 'Choose at least one' : `Choose at least ${n(issue.minimum)}`;
       return `Enter a number that is ${n(issue.minimum)} or more`;
     case 'too_big':
       if (issue.origin === 'string') return `This must be ${n(issue.maximum)} characters or fewer`;

@@ -24,7 +24,9 @@ describe('NHS number detection', () => {
     expect(findNhsNumbers('phone 01134 765 918 or 19434765919')).toEqual([]);
   });
   it('explains what to do', () => {
-    expect(nhsNumberProblem('see 943 476 5919', 'your note')).toBe('Your note contains what looks like an NHS number (943 476 5919). Take out anything that could identify a patient, then try again');
+    expect(nhsNumberProblem('see 943 476 5919', 'your note')).toBe(
+      'Your note contains what looks like an NHS number (943 476 5919). Take out anything that could identify a patient, then try again',
+    );
     expect(nhsNumberProblem('nothing here')).toBeNull();
   });
 });

@@ -16,18 +16,30 @@ describe('textProblems', () => {
     expect(textProblems({ _submission: key, _anything: 'x 943 476 5919', parent: key, choices: [key] })).toEqual({});
   });
   it('leaves identifiers, keys, emails and secrets alone', () => {
-    expect(textProblems({ versionId: '9434765919', submissionKey: '9434765919', email: '9434765919@x.nhs.uk', password: '9434765919' })).toEqual({});
+    expect(
+      textProblems({
+        versionId: '9434765919',
+        submissionKey: '9434765919',
+        email: '9434765919@x.nhs.uk',
+        password: '9434765919',
+      }),
+    ).toEqual({});
   });
   it('bounds every string, at the default and at a chosen limit', () => {
     expect(textProblems({ a: 'x'.repeat(MAX_TEXT_LENGTH) })).toEqual({});
-    expect(textProblems({ a: 'x'.repeat(MAX_TEXT_LENGTH + 1) }).a).toBe('This must be 20,000 characters or fewer (it has 20,001)');
+    expect(textProblems({ a: 'x'.repeat(MAX_TEXT_LENGTH + 1) }).a).toBe(
+      'This must be 20,000 characters or fewer (it has 20,001)',
+    );
     expect(textProblems({ a: 'abcd' }, { maxLength: 3 }).a).toBe('This must be 3 characters or fewer (it has 4)');
   });
   it('can allow a named field to hold a number', () => {
     expect(textProblems({ code: '943 476 5919' }, { allowNhsNumbers: ['code'] })).toEqual({});
   });
   it('reports every failing field, not just the first', () => {
-    expect(Object.keys(textProblems({ a: '9434765919', b: 'fine', c: 'y'.repeat(MAX_TEXT_LENGTH + 5) }))).toEqual(['a', 'c']);
+    expect(Object.keys(textProblems({ a: '9434765919', b: 'fine', c: 'y'.repeat(MAX_TEXT_LENGTH + 5) }))).toEqual([
+      'a',
+      'c',
+    ]);
   });
 });
 
@@ -69,7 +81,9 @@ describe('waymarkMessage', () => {
     expect(msg(z.string().max(2, 'Keep it short'), 'abc')).toBe('Keep it short');
   });
   it('has a sentence for every issue code', () => {
-    expect(waymarkMessage({ code: 'custom', input: 1, path: [], message: '' } as never)).toBe('Check what you entered and try again');
+    expect(waymarkMessage({ code: 'custom', input: 1, path: [], message: '' } as never)).toBe(
+      'Check what you entered and try again',
+    );
   });
 });
 
@@ -77,7 +91,9 @@ describe('fields that carry a whole file', () => {
   it('are held to their own size and left to the file reader', () => {
     const file = `code,text\n1,${'x'.repeat(MAX_TEXT_LENGTH)} 943 476 5919\n`;
     expect(textProblems({ content: file, note: 'ok' }, { files: { content: 100_000 } })).toEqual({});
-    expect(textProblems({ content: 'x'.repeat(11) }, { files: { content: 10 } }).content).toBe('This must be 10 characters or fewer (it has 11)');
+    expect(textProblems({ content: 'x'.repeat(11) }, { files: { content: 10 } }).content).toBe(
+      'This must be 10 characters or fewer (it has 11)',
+    );
   });
 });
 

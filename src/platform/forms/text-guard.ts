@@ -15,7 +15,8 @@ export const MAX_TEXT_LENGTH = 20_000;
  * such as `_csrf` and `_submission`): never checked for NHS numbers. A random key or UUID can hold ten digits that
  * pass the Modulus 11 check (about one in a thousand submission keys did), which refused forms at random.
  */
-const NOT_FREE_TEXT = /^(_.*|password|newPassword|currentPassword|confirmPassword|submissionKey|idempotencyKey|token|email|emails|.*Id|id|ids)$/;
+const NOT_FREE_TEXT =
+  /^(_.*|password|newPassword|currentPassword|confirmPassword|submissionKey|idempotencyKey|token|email|emails|.*Id|id|ids)$/;
 
 export interface TextGuardOptions {
   /** The longest any one string may be (default MAX_TEXT_LENGTH). */
@@ -52,7 +53,8 @@ export function textProblems(value: unknown, options: TextGuardOptions = {}): Re
       const fileLimit = Object.hasOwn(files, field) ? files[field] : undefined;
       const limit = fileLimit ?? max;
       if (v.length > limit) {
-        problems[field] = `This must be ${limit.toLocaleString('en-GB')} characters or fewer (it has ${v.length.toLocaleString('en-GB')})`;
+        problems[field] =
+          `This must be ${limit.toLocaleString('en-GB')} characters or fewer (it has ${v.length.toLocaleString('en-GB')})`;
         return;
       }
       if (fileLimit !== undefined) return;

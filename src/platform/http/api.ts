@@ -42,11 +42,19 @@ const errorSchema = z.object({
 
 export const API_BASE = '/api/v1';
 
-function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string, guard: TextGuardOptions = {}): z.infer<T> {
+function parseOrThrow<T extends z.ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  where: string,
+  guard: TextGuardOptions = {},
+): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
   const parsed = schema.safeParse(value ?? {});
   // The same free-text guard as the pages (length, NHS numbers), on what the schema let through.
-  const problems = { ...textProblems(parsed.success ? parsed.data : (value ?? {}), guard), ...(parsed.success ? {} : zodFieldErrors(parsed.error)) };
+  const problems = {
+    ...textProblems(parsed.success ? parsed.data : (value ?? {}), guard),
+    ...(parsed.success ? {} : zodFieldErrors(parsed.error)),
+  };
   if (parsed.success && Object.keys(problems).length === 0) return parsed.data;
   throw new HttpError(400, `The request ${where} is not valid`, 'validation', problems);
 }
@@ -79,7 +87,8 @@ export class ApiRegistry {
           reply.code(op.status ?? 200);
           return result;
         } catch (err) {
-          if (err instanceof FieldError) throw new HttpError(400, err.message, 'validation', { [err.field]: err.message });
+          if (err instanceof FieldError)
+            throw new HttpError(400, err.message, 'validation', { [err.field]: err.message });
           throw err;
         }
       },
@@ -87,12 +96,20 @@ export class ApiRegistry {
   }
 
   list() {
-    return this.operations.map((op) => ({ method: op.method, path: API_BASE + op.path, summary: op.summary, description: op.description, tag: op.tag, permission: op.permission }));
+    return this.operations.map((op) => ({
+      method: op.method,
+      path: API_BASE + op.path,
+      summary: op.summary,
+      description: op.description,
+      tag: op.tag,
+      permission: op.permission,
+    }));
   }
 
   /** The OpenAPI 3.1 document for every registered operation. */
   openapi(info: { title: string; version: string; serverUrl: string }) {
-    const jsonSchema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+    const jsonSchema = (s: z.ZodType) =>
+      z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
     const paths: Record<string, Record<string, unknown>> = {};
     for (const op of this.operations) {
       const path = (API_BASE + op.path).replace(/:(\w+)/g, '{$1}');
@@ -103,7 +120,12 @@ export class ApiRegistry {
       ] as const) {
         if (!schema || !(schema instanceof z.ZodObject)) continue;
         for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-          parameters.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: jsonSchema(field) });
+          parameters.push({
+            name,
+            in: where,
+            required: where === 'path' || !field.safeParse(undefined).success,
+            schema: jsonSchema(field),
+          });
         }
       }
       const status = String(op.status ?? 200);
@@ -114,11 +136,16 @@ export class ApiRegistry {
         tags: [op.tag],
         operationId: `${op.method.toLowerCase()}${op.path.replace(/[/:](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
         parameters,
-        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+        ...(op.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
+          : {}),
         responses: {
           [status]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(op.response) } } },
           '400': { description: 'Invalid input', content: { 'application/json': { schema: jsonSchema(errorSchema) } } },
-          '401': { description: 'Not signed in, or the token is not valid', content: { 'application/json': { schema: jsonSchema(errorSchema) } } },
+          '401': {
+            description: 'Not signed in, or the token is not valid',
+            content: { 'application/json': { schema: jsonSchema(errorSchema) } },
+          },
           '403': { description: 'Not permitted', content: { 'application/json': { schema: jsonSchema(errorSchema) } } },
           '404': { description: 'Not found', content: { 'application/json': { schema: jsonSchema(errorSchema) } } },
         },
@@ -126,12 +153,21 @@ export class ApiRegistry {
     }
     return {
       openapi: '3.1.0',
-      info: { title: info.title, version: info.version, description: 'The Waymark JSON API. Authenticate with a personal access token (Authorization: Bearer …) or a signed-in session; session requests that change data must send the CSRF token in a csrf-token header. Send an Idempotency-Key header on POST to make retries safe.' },
+      info: {
+        title: info.title,
+        version: info.version,
+        description:
+          'The Waymark JSON API. Authenticate with a personal access token (Authorization: Bearer …) or a signed-in session; session requests that change data must send the CSRF token in a csrf-token header. Send an Idempotency-Key header on POST to make retries safe.',
+      },
       servers: [{ url: info.serverUrl }],
       security: [{ bearerAuth: [] }, { cookieAuth: [] }],
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A personal access token from Your account → Personal access tokens' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A personal access token from Your account → Personal access tokens',
+          },
           cookieAuth: { type: 'apiKey', in: 'cookie', name: 'waymark_session' },
         },
       },

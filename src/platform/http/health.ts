@@ -9,7 +9,11 @@ export function healthRoutes(app: FastifyInstance) {
       return { status: 'ready', database: app.platform.database.driver };
     } catch (err) {
       reply.code(503);
-      return { status: 'unavailable', database: app.platform.database.driver, error: err instanceof Error ? err.message : String(err) };
+      return {
+        status: 'unavailable',
+        database: app.platform.database.driver,
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
   });
 }

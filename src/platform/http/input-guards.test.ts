@@ -3,7 +3,11 @@ import { badIdFields, flattenMultipart, isIdName, pathParams, stripControls } fr
 
 describe('input guards', () => {
   it('finds the id parameters of a route path; tokens, codes and short names are not ids', () => {
-    expect(pathParams('/programmes/:programmeId/delphi/:studyId/items/:itemId').filter(isIdName)).toEqual(['programmeId', 'studyId', 'itemId']);
+    expect(pathParams('/programmes/:programmeId/delphi/:studyId/items/:itemId').filter(isIdName)).toEqual([
+      'programmeId',
+      'studyId',
+      'itemId',
+    ]);
     expect(pathParams('/frameworks/:shortName/versions/:label/statements/:code').filter(isIdName)).toEqual([]);
     expect(pathParams('/badges/:id').filter(isIdName)).toEqual(['id']);
     expect(['token', 'slug', 'role', 'choice', 'number', 'format', 'stage'].filter(isIdName)).toEqual([]);
@@ -23,11 +27,18 @@ describe('input guards', () => {
     expect(node).toBe('x');
   });
 
-  it('turns multipart fields into plain strings and hides the parts\' link back to the whole body', () => {
+  it("turns multipart fields into plain strings and hides the parts' link back to the whole body", () => {
     const body: Record<string, unknown> = {};
     const field = { type: 'field', fieldname: 'title', value: 'T', fields: body };
     const file = { type: 'file', fieldname: 'file', filename: 'a.csv', fields: body };
-    Object.assign(body, { title: field, tags: [{ ...field, value: 'a' }, { ...field, value: 'b' }], file });
+    Object.assign(body, {
+      title: field,
+      tags: [
+        { ...field, value: 'a' },
+        { ...field, value: 'b' },
+      ],
+      file,
+    });
     flattenMultipart(body);
     expect(body.title).toBe('T');
     expect(body.tags).toEqual(['a', 'b']);
@@ -38,7 +49,11 @@ describe('input guards', () => {
   it('names body fields called as ids whose values are not UUIDs (an empty choice is allowed)', () => {
     const uuid = '6f1c2a8e-1b7d-4c3e-9a2f-0d4b5c6e7f80';
     expect(badIdFields({ versionId: uuid, areaId: '', itemIds: [uuid], name: 'x' })).toEqual([]);
-    expect(badIdFields({ versionId: 'nope', itemIds: [uuid, '1'], id: "1' or 1=1", entity: 'x' })).toEqual(['versionId', 'itemIds', 'id']);
+    expect(badIdFields({ versionId: 'nope', itemIds: [uuid, '1'], id: "1' or 1=1", entity: 'x' })).toEqual([
+      'versionId',
+      'itemIds',
+      'id',
+    ]);
     expect(badIdFields('a string')).toEqual([]);
   });
 });

@@ -70,7 +70,12 @@ export function stripControls<T>(value: T): T {
 }
 
 type Part = { type?: unknown; value?: unknown; fieldname?: unknown; fields?: unknown };
-const isPart = (v: unknown): v is Part => !!v && typeof v === 'object' && !Array.isArray(v) && 'fieldname' in v && ((v as Part).type === 'field' || (v as Part).type === 'file');
+const isPart = (v: unknown): v is Part =>
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  'fieldname' in v &&
+  ((v as Part).type === 'field' || (v as Part).type === 'file');
 
 /**
  * A multipart body as a form body: each text field its plain string, files left as parts. The
@@ -91,7 +96,9 @@ export function flattenMultipart(body: Record<string, unknown>): Record<string, 
 
 /** A plain value of a body field: a form string, a multipart field's value, or a JSON value. */
 function plain(v: unknown): unknown {
-  return v && typeof v === 'object' && !Array.isArray(v) && (v as { type?: unknown }).type === 'field' ? (v as { value: unknown }).value : v;
+  return v && typeof v === 'object' && !Array.isArray(v) && (v as { type?: unknown }).type === 'field'
+    ? (v as { value: unknown }).value
+    : v;
 }
 
 /** Body fields named as ids whose value is not a UUID (an empty choice is allowed: "none"). */
@@ -107,7 +114,11 @@ export function badIdFields(body: unknown): string[] {
   return bad;
 }
 
-const mediaType = (request: FastifyRequest) => String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+const mediaType = (request: FastifyRequest) =>
+  String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 
 /** Route-level check: an id in the path that is not a UUID names nothing, so the page is not found. */
 export function guardIdParams(route: RouteOptions): void {
@@ -131,14 +142,26 @@ export function registerInputGuards(app: FastifyInstance, isApi: (request: Fasti
     const api = isApi(request);
     // Pages are sent by browsers' forms; a JSON (or any other) body there is not something their handlers read.
     if (!api && !FORM_TYPES.includes(mediaType(request))) {
-      throw new HttpError(415, 'This page takes a form. Go back to the page and send the form from there.', 'unsupported_media_type');
+      throw new HttpError(
+        415,
+        'This page takes a form. Go back to the page and send the form from there.',
+        'unsupported_media_type',
+      );
     }
-    if (mediaType(request) === 'multipart/form-data' && typeof request.body === 'object') flattenMultipart(request.body as Record<string, unknown>);
+    if (mediaType(request) === 'multipart/form-data' && typeof request.body === 'object')
+      flattenMultipart(request.body as Record<string, unknown>);
     request.body = stripControls(request.body);
     const bad = badIdFields(request.body);
     if (bad.length) {
-      const message = api ? 'Send ids as UUIDs, as the API returns them' : 'Something in the form refers to an item that does not exist. Go back, reload the page and try again.';
-      throw new HttpError(400, message, 'validation', Object.fromEntries(bad.map((k) => [k, `${k} must be an id (a UUID)`])));
+      const message = api
+        ? 'Send ids as UUIDs, as the API returns them'
+        : 'Something in the form refers to an item that does not exist. Go back, reload the page and try again.';
+      throw new HttpError(
+        400,
+        message,
+        'validation',
+        Object.fromEntries(bad.map((k) => [k, `${k} must be an id (a UUID)`])),
+      );
     }
   });
 }

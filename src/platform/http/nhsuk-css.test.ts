@@ -15,7 +15,7 @@ describe('the design system stylesheet as served', () => {
   it('keeps every other rule and the font stack that falls back to Arial', () => {
     const served = withoutRemoteFonts(original);
     expect(original.length - served.length).toBeLessThan(2000);
-    expect(served).toContain("font-family:Frutiger W01,arial,sans-serif");
+    expect(served).toContain('font-family:Frutiger W01,arial,sans-serif');
     expect(served).toContain('.nhsuk-header');
   });
   it('leaves a local @font-face alone', () => {

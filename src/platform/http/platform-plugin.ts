@@ -9,7 +9,18 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Environment } from 'nunjucks';
-import { ANONYMOUS, can, isPermission, isProgrammeRole, isPlatformRole, scopeNeeded, tokenAllows, type Actor, type PlatformRole, type ProgrammeRole } from '../auth/policy';
+import {
+  ANONYMOUS,
+  can,
+  isPermission,
+  isProgrammeRole,
+  isPlatformRole,
+  scopeNeeded,
+  tokenAllows,
+  type Actor,
+  type PlatformRole,
+  type ProgrammeRole,
+} from '../auth/policy';
 import { findActiveApiToken, findUserById, rolesOf, touchApiToken, type User } from '../auth/repository';
 import { randomToken, sha256 } from '../auth/secrets';
 import { DatabaseSessionStore } from '../auth/session-store';
@@ -119,7 +130,10 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
 
   await app.register(fastifyFormbody);
   // Uploads arrive as fields on the body (so the CSRF check sees _csrf); one file, size-limited.
-  await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 20 } });
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 20 },
+  });
   await app.register(fastifyRateLimit, { global: false });
   registerInputGuards(app, (request) => request.url.startsWith(API_PREFIX));
 
@@ -128,7 +142,9 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   await app.register(fastifySession, {
     secret,
     cookieName: 'waymark_session',
-    store: new DatabaseSessionStore(db, config.sessionTtlHours * 3600_000, (err) => app.log.error({ err }, 'session store callback failed')),
+    store: new DatabaseSessionStore(db, config.sessionTtlHours * 3600_000, (err) =>
+      app.log.error({ err }, 'session store callback failed'),
+    ),
     saveUninitialized: false,
     // Saving on every response would write to the database on every page; the session lasts SESSION_TTL_HOURS from sign-in.
     rolling: false,
@@ -147,7 +163,8 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
       const body = req.body as Record<string, unknown> | undefined;
       const fromHeader = req.headers['csrf-token'] ?? req.headers['x-csrf-token'];
       const field = body && typeof body === 'object' ? body._csrf : undefined;
-      const fromBody = field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field;
+      const fromBody =
+        field && typeof field === 'object' && 'value' in field ? (field as { value: unknown }).value : field;
       return String(fromBody ?? (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ?? '');
     },
   });
@@ -170,13 +187,24 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
 
   /** The user and everything the policy needs about them, in one parallel round of queries. */
   async function loadActor(userId: string): Promise<{ user: User | undefined; actor: Actor }> {
-    const [user, platformRoles, programme] = await Promise.all([findUserById(db, userId), rolesOf(db, userId), opts.programmeRoles(db, userId)]);
+    const [user, platformRoles, programme] = await Promise.all([
+      findUserById(db, userId),
+      rolesOf(db, userId),
+      opts.programmeRoles(db, userId),
+    ]);
     const map = new Map<string, Set<ProgrammeRole>>();
     for (const { programmeId, role } of programme) {
       if (!isProgrammeRole(role)) continue;
       map.set(programmeId, (map.get(programmeId) ?? new Set()).add(role));
     }
-    return { user, actor: { userId, platformRoles: new Set(platformRoles.filter(isPlatformRole) as PlatformRole[]), programmeRoles: map } };
+    return {
+      user,
+      actor: {
+        userId,
+        platformRoles: new Set(platformRoles.filter(isPlatformRole) as PlatformRole[]),
+        programmeRoles: map,
+      },
+    };
   }
 
   // Who is asking: a personal access token (API only) or the session.
@@ -188,14 +216,19 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
     const auth = request.headers.authorization;
     if (request.isApi && auth?.startsWith('Bearer ')) {
       const token = await findActiveApiToken(db, sha256(auth.slice(7).trim()));
-      if (!token) throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
+      if (!token)
+        throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
       const { user, actor } = await loadActor(token.userId);
       if (!user) throw new HttpError(401, 'The access token is not valid, has expired or was revoked', 'invalid_token');
       // A token's scopes narrow what its owner may do: reading only, or some areas only.
       const permission = request.routeOptions.config.permission;
       if (permission && !tokenAllows(token.scopes, permission, request.method)) {
         const needed = scopeNeeded(permission, request.method);
-        throw new HttpError(403, `This token cannot do this: it needs ${needed}, and its scopes are ${token.scopes.join(', ')}. Create a token with that scope`, 'insufficient_scope');
+        throw new HttpError(
+          403,
+          `This token cannot do this: it needs ${needed}, and its scopes are ${token.scopes.join(', ')}. Create a token with that scope`,
+          'insufficient_scope',
+        );
       }
       request.user = user;
       request.authVia = 'token';
@@ -241,32 +274,39 @@ export async function registerPlatform(app: FastifyInstance, opts: PlatformPlugi
   });
 
   const navigation = opts.navigation;
-  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}, statusCode?: number) {
-    const request = this.request;
-    // An error before our hooks ran (e.g. the session store failing) leaves no actor yet.
-    const actor = request.actor ?? ANONYMOUS;
-    let csrf: string | undefined;
-    const generateCsrf = () => this.generateCsrf();
-    const flash = request.session?.flash ?? [];
-    if (flash.length && request.session) request.session.flash = [];
-    const html = views.render(template, {
-      ...context,
-      me: request.user ? { id: request.user.id, name: request.user.name, email: request.user.email } : null,
-      actor,
-      isAdmin: actor.platformRoles.has('admin'),
-      // Made only when a page has a form, so anonymous readers get no session row.
-      csrfToken: () => (csrf ??= generateCsrf()),
-      cspNonce: (this as unknown as { cspNonce?: { script?: string } }).cspNonce?.script,
-      flash,
-      demoBanner: config.demo,
-      currentPath: request.url,
-      navigation: navigation
-        .filter((n) => !n.show || n.show(actor))
-        .map((n) => ({ href: n.href, text: n.text, active: n.href === '/' ? request.url === '/' : request.url.startsWith(n.href) })),
-    });
-    if (statusCode) this.code(statusCode);
-    return this.type('text/html; charset=utf-8').send(html);
-  });
+  app.decorateReply(
+    'render',
+    function (this: FastifyReply, template: string, context: Record<string, unknown> = {}, statusCode?: number) {
+      const request = this.request;
+      // An error before our hooks ran (e.g. the session store failing) leaves no actor yet.
+      const actor = request.actor ?? ANONYMOUS;
+      let csrf: string | undefined;
+      const generateCsrf = () => this.generateCsrf();
+      const flash = request.session?.flash ?? [];
+      if (flash.length && request.session) request.session.flash = [];
+      const html = views.render(template, {
+        ...context,
+        me: request.user ? { id: request.user.id, name: request.user.name, email: request.user.email } : null,
+        actor,
+        isAdmin: actor.platformRoles.has('admin'),
+        // Made only when a page has a form, so anonymous readers get no session row.
+        csrfToken: () => (csrf ??= generateCsrf()),
+        cspNonce: (this as unknown as { cspNonce?: { script?: string } }).cspNonce?.script,
+        flash,
+        demoBanner: config.demo,
+        currentPath: request.url,
+        navigation: navigation
+          .filter((n) => !n.show || n.show(actor))
+          .map((n) => ({
+            href: n.href,
+            text: n.text,
+            active: n.href === '/' ? request.url === '/' : request.url.startsWith(n.href),
+          })),
+      });
+      if (statusCode) this.code(statusCode);
+      return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
 }
 
 function sameOriginReferer(request: FastifyRequest): string | undefined {

@@ -55,6 +55,10 @@ declare module 'fastify' {
     isApi: boolean;
   }
   interface FastifyReply {
-    render(template: string, context?: Record<string, unknown> & { title?: string; form?: FormState }, statusCode?: number): FastifyReply;
+    render(
+      template: string,
+      context?: Record<string, unknown> & { title?: string; form?: FormState },
+      statusCode?: number,
+    ): FastifyReply;
   }
 }

@@ -47,7 +47,12 @@ export class JobRunner {
   }
 
   /** Queues a job. Pass the transaction that made the change that needs it, so both commit together. */
-  async enqueue(db: Db, name: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<string | null> {
+  async enqueue(
+    db: Db,
+    name: string,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions = {},
+  ): Promise<string | null> {
     const [row] = await db
       .insert(jobs)
       .values({
@@ -119,7 +124,10 @@ export class JobRunner {
             inArray(jobs.name, names),
             or(
               and(eq(jobs.state, 'queued'), lte(jobs.runAt, sql`now()`)),
-              and(eq(jobs.state, 'active'), lt(jobs.lockedAt, sql`now() - make_interval(secs => ${STALE_AFTER_MS / 1000})`)),
+              and(
+                eq(jobs.state, 'active'),
+                lt(jobs.lockedAt, sql`now() - make_interval(secs => ${STALE_AFTER_MS / 1000})`),
+              ),
             ),
           ),
         )
@@ -141,7 +149,10 @@ export class JobRunner {
     try {
       if (!entry) throw new Error(`no handler for job ${job.name}`);
       await entry.handler(job.payload as Record<string, unknown>, { db: this.db, job });
-      await this.db.update(jobs).set({ state: 'done', finishedAt: new Date(), lastError: null }).where(eq(jobs.id, job.id));
+      await this.db
+        .update(jobs)
+        .set({ state: 'done', finishedAt: new Date(), lastError: null })
+        .where(eq(jobs.id, job.id));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = job.attempts >= job.maxAttempts;
@@ -171,5 +182,7 @@ export async function findJob(db: Db, id: string): Promise<Job | undefined> {
 
 /** Forgets finished jobs older than `days`. */
 export async function pruneJobs(db: Db, days: number): Promise<void> {
-  await db.delete(jobs).where(and(inArray(jobs.state, ['done', 'failed']), lt(jobs.finishedAt, new Date(Date.now() - days * 86_400_000))));
+  await db
+    .delete(jobs)
+    .where(and(inArray(jobs.state, ['done', 'failed']), lt(jobs.finishedAt, new Date(Date.now() - days * 86_400_000))));
 }

@@ -23,6 +23,8 @@ export const jobs = pgTable(
   },
   (t) => [
     index('jobs_due_idx').on(t.state, t.runAt),
-    uniqueIndex('jobs_singleton_uq').on(t.singletonKey).where(sql`state in ('queued', 'active')`),
+    uniqueIndex('jobs_singleton_uq')
+      .on(t.singletonKey)
+      .where(sql`state in ('queued', 'active')`),
   ],
 );

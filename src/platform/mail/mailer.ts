@@ -61,7 +61,10 @@ export class Mailer {
   async send(db: Db, message: Message): Promise<string> {
     const { live, shown, hidden } = splitSecrets(message.text);
     const sealed = hidden > 0 ? seal(this.key, live, message.to) : null;
-    const [row] = await db.insert(outbox).values({ to: message.to, subject: message.subject, text: shown, sealed }).returning({ id: outbox.id });
+    const [row] = await db
+      .insert(outbox)
+      .values({ to: message.to, subject: message.subject, text: shown, sealed })
+      .returning({ id: outbox.id });
     const jobId = await this.jobs.enqueue(db, MAIL_JOB, { outboxId: row!.id });
     await db.update(outbox).set({ jobId }).where(eq(outbox.id, row!.id));
     return row!.id;
@@ -74,7 +77,10 @@ export class Mailer {
    * secrets are not kept after that; `unreadable` is true when the sealed text
    * does not open with this installation's key (the text then has them hidden).
    */
-  async liveMessage(db: Db, id: string): Promise<(OutboxMessage & { restored: boolean; unreadable: boolean }) | undefined> {
+  async liveMessage(
+    db: Db,
+    id: string,
+  ): Promise<(OutboxMessage & { restored: boolean; unreadable: boolean }) | undefined> {
     const [msg] = await db.select().from(outbox).where(eq(outbox.id, id));
     if (!msg) return undefined;
     if (!msg.sealed) return { ...msg, restored: false, unreadable: false };
@@ -102,7 +108,10 @@ export class Mailer {
     }
     try {
       await this.transport.sendMail({ from: this.opts.from, to: msg.to, subject: msg.subject, text: msg.text });
-      await db.update(outbox).set({ status: 'sent', sentAt: new Date(), error: null, sealed: null }).where(eq(outbox.id, outboxId));
+      await db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: new Date(), error: null, sealed: null })
+        .where(eq(outbox.id, outboxId));
     } catch (err) {
       await db
         .update(outbox)
@@ -120,7 +129,14 @@ export class Mailer {
 /** The outbox, newest first, without the sealed texts. */
 export async function listOutbox(db: Db, page: { limit: number; offset: number }) {
   const rows = await db
-    .select({ id: outbox.id, to: outbox.to, subject: outbox.subject, status: outbox.status, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
+    .select({
+      id: outbox.id,
+      to: outbox.to,
+      subject: outbox.subject,
+      status: outbox.status,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+    })
     .from(outbox)
     .orderBy(desc(outbox.createdAt))
     .limit(page.limit)
@@ -132,12 +148,21 @@ export async function listOutbox(db: Db, page: { limit: number; offset: number }
 /** One message as admins may read it: secret links hidden, the sealed text left out. */
 export async function findOutboxMessage(db: Db, id: string): Promise<Omit<OutboxMessage, 'sealed'> | undefined> {
   const [row] = await db
-    .select({ id: outbox.id, to: outbox.to, subject: outbox.subject, text: outbox.text, status: outbox.status, error: outbox.error, jobId: outbox.jobId, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
+    .select({
+      id: outbox.id,
+      to: outbox.to,
+      subject: outbox.subject,
+      text: outbox.text,
+      status: outbox.status,
+      error: outbox.error,
+      jobId: outbox.jobId,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+    })
     .from(outbox)
     .where(eq(outbox.id, id));
   return row;
 }
-
 
 /**
  * A message from the outbox as its recipient gets it, for `waymark mail show`:
@@ -151,8 +176,14 @@ export async function printableMessage(mailer: Mailer, db: Db, id: string): Prom
     `To: ${m.to}`,
     `Subject: ${m.subject}`,
     `Status: ${m.status}${m.sentAt ? ` (sent ${m.sentAt.toISOString()})` : ''}`,
-    ...(!m.restored && m.status === 'sent' ? ['Note: secret links are not kept once a message is sent; they are hidden below.'] : []),
-    ...(m.unreadable ? ['Note: the secret links in this message do not open with this installation\'s outbox key; they are hidden below.'] : []),
+    ...(!m.restored && m.status === 'sent'
+      ? ['Note: secret links are not kept once a message is sent; they are hidden below.']
+      : []),
+    ...(m.unreadable
+      ? [
+          "Note: the secret links in this message do not open with this installation's outbox key; they are hidden below.",
+        ]
+      : []),
     '',
     m.text,
     '',

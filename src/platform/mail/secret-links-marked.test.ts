@@ -24,15 +24,23 @@ function unmarkedTokenLinks(file: string): string[] {
     if (ts.isTemplateExpression(node) && node.templateSpans.some((s) => /token/i.test(s.expression.getText(source)))) {
       const parent = node.parent;
       const marked = ts.isCallExpression(parent) && parent.expression.getText(source) === 'secretLink';
-      if (!marked) found.push(`${path.relative(SRC, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText(source)}`);
+      if (!marked)
+        found.push(
+          `${path.relative(SRC, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText(source)}`,
+        );
     }
     ts.forEachChild(node, inText);
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'send') {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === 'send'
+    ) {
       for (const arg of node.arguments) {
         if (!ts.isObjectLiteralExpression(arg)) continue;
-        for (const prop of arg.properties) if (ts.isPropertyAssignment(prop) && prop.name.getText(source) === 'text') inText(prop.initializer);
+        for (const prop of arg.properties)
+          if (ts.isPropertyAssignment(prop) && prop.name.getText(source) === 'text') inText(prop.initializer);
       }
     }
     ts.forEachChild(node, visit);

@@ -16,18 +16,23 @@ describe('secret links in emails', () => {
     const { shown, hidden } = splitSecrets(`Go to https://waymark.example/delphi/enter/${TOKEN}.`);
     expect(shown).toBe(`Go to ${HIDDEN_LINK}.`);
     expect(hidden).toBe(1);
-    expect(splitSecrets(`?t=${TOKEN} at https://x.example/a?token=${TOKEN}`).shown).toBe(`?t=${TOKEN} at ${HIDDEN_LINK}`);
+    expect(splitSecrets(`?t=${TOKEN} at https://x.example/a?token=${TOKEN}`).shown).toBe(
+      `?t=${TOKEN} at ${HIDDEN_LINK}`,
+    );
   });
 
   it('leaves ordinary links alone: pages, record ids, short join codes', () => {
-    const text = 'Your plan: https://waymark.example/pathway/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/plan and https://waymark.example/join/K7P2QX';
+    const text =
+      'Your plan: https://waymark.example/pathway/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/plan and https://waymark.example/join/K7P2QX';
     expect(splitSecrets(text)).toEqual({ live: text, shown: text, hidden: 0 });
     expect(looksLikeSecret('3f2b8c1e-9d4a-4b7e-8f00-1234567890ab')).toBe(false);
     expect(looksLikeSecret(TOKEN)).toBe(true);
   });
 
   it('shows an email as paragraphs of lines, with links and hidden links marked', () => {
-    const paragraphs = emailParagraphs(`Hello Ada,\r\n\r\nLine one\nSee https://waymark.example/pathway.\n\n\n${HIDDEN_LINK}\n`);
+    const paragraphs = emailParagraphs(
+      `Hello Ada,\r\n\r\nLine one\nSee https://waymark.example/pathway.\n\n\n${HIDDEN_LINK}\n`,
+    );
     expect(paragraphs).toEqual([
       [[{ text: 'Hello Ada,' }]],
       [[{ text: 'Line one' }], [{ text: 'See ' }, { href: 'https://waymark.example/pathway' }, { text: '.' }]],

@@ -20,7 +20,6 @@ export function secretLink(url: string): string {
   return `${OPEN}${url}${CLOSE}`;
 }
 
-
 /**
  * A path segment or query value shaped like a generated secret: 32 or more
  * URL-safe characters (Waymark's tokens have 43) that is not a record's UUID.
@@ -59,7 +58,10 @@ export interface SplitMessage {
  */
 export function splitSecrets(text: string): SplitMessage {
   let hidden = 0;
-  const live = text.replace(MARKED, (_m, url: string) => url).replaceAll(OPEN, '').replaceAll(CLOSE, '');
+  const live = text
+    .replace(MARKED, (_m, url: string) => url)
+    .replaceAll(OPEN, '')
+    .replaceAll(CLOSE, '');
   const shown = text
     .replace(MARKED, () => {
       hidden++;

@@ -11,7 +11,9 @@ for (const button of document.querySelectorAll('[data-copy-target]')) {
     if (!target) return;
     try {
       // A readonly input (share links) holds its text in value; a <code> block (tokens) in its text.
-      await navigator.clipboard.writeText((target instanceof HTMLInputElement ? target.value : target.textContent).trim());
+      await navigator.clipboard.writeText(
+        (target instanceof HTMLInputElement ? target.value : target.textContent).trim(),
+      );
       const status = document.getElementById(`${target.id}-status`);
       if (status) status.textContent = 'Copied to the clipboard';
     } catch {

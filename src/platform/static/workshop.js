@@ -21,7 +21,8 @@ function announce(n) {
 function setOffline(offline) {
   if (!status) return;
   status.classList.toggle('wm-live-status--offline', offline);
-  if (offline) status.textContent = 'Connection lost. You can keep writing: your notes will be sent when the connection returns.';
+  if (offline)
+    status.textContent = 'Connection lost. You can keep writing: your notes will be sent when the connection returns.';
   else if (status.classList.contains('was-offline')) status.textContent = 'Connected again.';
   status.classList.toggle('was-offline', offline);
 }
@@ -99,7 +100,14 @@ if (live && window.EventSource) {
   stream.addEventListener('workshop.changed', (e) => {
     if (JSON.parse(e.data || '{}').status === 'ended') stopCountdowns();
   });
-  for (const type of ['note.changed', 'cluster.changed', 'activity.changed', 'vote.changed', 'workshop.changed', 'participant.joined']) {
+  for (const type of [
+    'note.changed',
+    'cluster.changed',
+    'activity.changed',
+    'vote.changed',
+    'workshop.changed',
+    'participant.joined',
+  ]) {
     stream.addEventListener(type, refresh);
   }
 }
@@ -163,7 +171,9 @@ function clearNoteError() {
   document.getElementById(`${text.id}-error`)?.remove();
   text.closest('.nhsuk-form-group')?.classList.remove('nhsuk-form-group--error');
   text.classList.remove('nhsuk-textarea--error');
-  const described = (text.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== `${text.id}-error`);
+  const described = (text.getAttribute('aria-describedby') || '')
+    .split(' ')
+    .filter((id) => id && id !== `${text.id}-error`);
   if (described.length) text.setAttribute('aria-describedby', described.join(' '));
   else text.removeAttribute('aria-describedby');
   document.querySelector('.nhsuk-error-summary')?.remove();
@@ -183,7 +193,10 @@ function showNoteError(message) {
   text.before(error);
   text.closest('.nhsuk-form-group')?.classList.add('nhsuk-form-group--error');
   text.classList.add('nhsuk-textarea--error');
-  text.setAttribute('aria-describedby', [...(text.getAttribute('aria-describedby') || '').split(' ').filter(Boolean), error.id].join(' '));
+  text.setAttribute(
+    'aria-describedby',
+    [...(text.getAttribute('aria-describedby') || '').split(' ').filter(Boolean), error.id].join(' '),
+  );
   if (status) status.textContent = '';
   // Back in the field, a screen reader reads the label, the hint and this message together.
   text.focus();
@@ -204,7 +217,11 @@ if (form && window.fetch && window.localStorage) {
       const res = await send(entry);
       const body = await res.json().catch(() => ({}));
       if (!res.ok) {
-        showNoteError(body.error ? (body.error.fields && body.error.fields.text) || body.error.message : 'Your note could not be added. Try again');
+        showNoteError(
+          body.error
+            ? (body.error.fields && body.error.fields.text) || body.error.message
+            : 'Your note could not be added. Try again',
+        );
         return;
       }
       clearNoteError();

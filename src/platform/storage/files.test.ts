@@ -45,13 +45,26 @@ function zip(entries: Record<string, string>): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-const CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+const CONTENT_TYPES =
+  '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
 
 const samples = {
   pdf: Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1'),
-  docx: zip({ '[Content_Types].xml': CONTENT_TYPES, '_rels/.rels': '<Relationships/>', 'word/document.xml': '<w:document/>' }),
-  xlsx: zip({ '[Content_Types].xml': CONTENT_TYPES, '_rels/.rels': '<Relationships/>', 'xl/workbook.xml': '<workbook/>' }),
-  pptx: zip({ '[Content_Types].xml': CONTENT_TYPES, '_rels/.rels': '<Relationships/>', 'ppt/presentation.xml': '<p:presentation/>' }),
+  docx: zip({
+    '[Content_Types].xml': CONTENT_TYPES,
+    '_rels/.rels': '<Relationships/>',
+    'word/document.xml': '<w:document/>',
+  }),
+  xlsx: zip({
+    '[Content_Types].xml': CONTENT_TYPES,
+    '_rels/.rels': '<Relationships/>',
+    'xl/workbook.xml': '<workbook/>',
+  }),
+  pptx: zip({
+    '[Content_Types].xml': CONTENT_TYPES,
+    '_rels/.rels': '<Relationships/>',
+    'ppt/presentation.xml': '<p:presentation/>',
+  }),
   png: Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     Buffer.from('0000000d49484452000000010000000108060000001f15c489', 'hex'),
@@ -81,7 +94,9 @@ describe('ALLOWED_TYPES', () => {
       expect(t.label).not.toBe('');
     }
     expect(ALLOWED_TYPES.pdf.contentType).toBe('application/pdf');
-    expect(ALLOWED_TYPES.docx.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(ALLOWED_TYPES.docx.contentType).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
   });
 });
 
@@ -106,12 +121,20 @@ describe('detectType', () => {
   });
 
   it('recognises an Office file from the ZIP signature and an entry name alone', () => {
-    const minimal = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('word/document.xml')]);
+    const minimal = Buffer.concat([
+      Buffer.from('PK\x03\x04', 'latin1'),
+      Buffer.alloc(26),
+      Buffer.from('word/document.xml'),
+    ]);
     expect(detectType(minimal, 'a.docx')).toBe('docx');
   });
 
   it('finds the entry name beyond the first 64 KiB', () => {
-    const big = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(100 * 1024), Buffer.from('ppt/slides/slide1.xml')]);
+    const big = Buffer.concat([
+      Buffer.from('PK\x03\x04', 'latin1'),
+      Buffer.alloc(100 * 1024),
+      Buffer.from('ppt/slides/slide1.xml'),
+    ]);
     expect(detectType(big, 'deck.pptx')).toBe('pptx');
   });
 
@@ -178,7 +201,9 @@ describe('detectType', () => {
   });
 
   it('refuses an .html file as a type we do not accept', () => {
-    expect(problem(() => detectType(Buffer.from('<html></html>'), 'page.html')).message).toMatch(/is not a type we accept/);
+    expect(problem(() => detectType(Buffer.from('<html></html>'), 'page.html')).message).toMatch(
+      /is not a type we accept/,
+    );
   });
 
   it('refuses a PNG renamed .pdf, saying what it really is', () => {
@@ -191,7 +216,9 @@ describe('detectType', () => {
     expect(problem(() => detectType(samples.pdf, 'report.docx')).message).toMatch(
       /^“report\.docx” is not really a Word document: its contents are a PDF\./,
     );
-    expect(problem(() => detectType(samples.xlsx, 'sheet.docx')).message).toMatch(/its contents are an Excel spreadsheet/);
+    expect(problem(() => detectType(samples.xlsx, 'sheet.docx')).message).toMatch(
+      /its contents are an Excel spreadsheet/,
+    );
     expect(problem(() => detectType(samples.jpeg, 'photo.png')).message).toMatch(/its contents are a JPEG image/);
     expect(problem(() => detectType(samples.txt, 'notes.pdf')).message).toBe(
       '“notes.pdf” is not really a PDF: its contents are plain text',
@@ -220,7 +247,9 @@ describe('detectType', () => {
   });
 
   it('shows a safe version of the name in messages', () => {
-    expect(problem(() => detectType(Buffer.alloc(0), '../../etc/pass\u0000wd.txt')).message).toBe('“passwd.txt” is empty');
+    expect(problem(() => detectType(Buffer.alloc(0), '../../etc/pass\u0000wd.txt')).message).toBe(
+      '“passwd.txt” is empty',
+    );
   });
 });
 
@@ -309,7 +338,16 @@ describe('createFileStore', () => {
 
   it('round-trips every accepted kind with the content type from its bytes', async () => {
     const store = createFileStore(dir, { maxBytes: 1024 * 1024 });
-    const names = { pdf: 'a.pdf', docx: 'a.docx', xlsx: 'a.xlsx', pptx: 'a.pptx', png: 'a.png', jpeg: 'a.jpg', txt: 'a.txt', csv: 'a.csv' };
+    const names = {
+      pdf: 'a.pdf',
+      docx: 'a.docx',
+      xlsx: 'a.xlsx',
+      pptx: 'a.pptx',
+      png: 'a.png',
+      jpeg: 'a.jpg',
+      txt: 'a.txt',
+      csv: 'a.csv',
+    };
     for (const [kind, buffer] of Object.entries(samples) as [keyof typeof samples, Buffer][]) {
       const saved = await store.save(buffer, names[kind]);
       expect(saved.contentType).toBe(ALLOWED_TYPES[kind].contentType);
@@ -331,7 +369,9 @@ describe('createFileStore', () => {
 
   it('gives every file its own key', async () => {
     const store = createFileStore(dir, { maxBytes: 1024 });
-    const keys = await Promise.all(Array.from({ length: 20 }, () => store.save(samples.txt, 'a.txt').then((s) => s.key)));
+    const keys = await Promise.all(
+      Array.from({ length: 20 }, () => store.save(samples.txt, 'a.txt').then((s) => s.key)),
+    );
     expect(new Set(keys).size).toBe(20);
   });
 
@@ -362,7 +402,9 @@ describe('createFileStore', () => {
     const store = createFileStore(dir, { maxBytes: samples.csv.length });
     await expect(store.save(samples.csv, 'a.csv')).resolves.toMatchObject({ size: samples.csv.length });
     const tiny = createFileStore(dir, { maxBytes: 10 });
-    await expect(tiny.save(samples.csv, 'a.csv')).rejects.toThrow(`The file is ${samples.csv.length} bytes. Files must be 10 bytes or smaller`);
+    await expect(tiny.save(samples.csv, 'a.csv')).rejects.toThrow(
+      `The file is ${samples.csv.length} bytes. Files must be 10 bytes or smaller`,
+    );
   });
 
   it('refuses a file of the wrong type and writes nothing', async () => {

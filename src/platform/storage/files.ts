@@ -160,7 +160,8 @@ export function detectType(buffer: Buffer, filename: string): FileKind {
     }
     case 'text': {
       if (claimed === 'txt' || claimed === 'csv') return claimed;
-      if (claimed) throw new FileProblem(`${quoted} is not really ${WITH_ARTICLE[claimed]}: its contents are plain text`);
+      if (claimed)
+        throw new FileProblem(`${quoted} is not really ${WITH_ARTICLE[claimed]}: its contents are plain text`);
       throw notAccepted();
     }
     case 'markup': {
@@ -174,7 +175,9 @@ export function detectType(buffer: Buffer, filename: string): FileKind {
           `${quoted} is not plain text: it contains characters we cannot read. Save it as UTF-8 text and try again`,
         );
       }
-      const what = content.description ? `its contents are ${content.description}` : 'we could not recognise its contents';
+      const what = content.description
+        ? `its contents are ${content.description}`
+        : 'we could not recognise its contents';
       throw new FileProblem(`${quoted} is not really ${WITH_ARTICLE[claimed]}: ${what}`);
     }
   }
@@ -236,7 +239,8 @@ function formatSize(bytes: number, exact: boolean): string {
 }
 
 /** ab/cd/<uuid v4>, where ab and cd are the first four hex digits of the uuid. */
-const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/(\1\2[0-9a-f]{4}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/;
+const KEY_PATTERN =
+  /^([0-9a-f]{2})\/([0-9a-f]{2})\/(\1\2[0-9a-f]{4}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/;
 
 export interface StoredFile {
   /** Where the file lives in the store; the only handle to read or remove it. */

@@ -49,7 +49,9 @@ export const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** Waymark's words for a document that is too big once opened. */
 export function tooLargeWhenOpened(filename: string, what: string): UnpackLimitError {
-  return new UnpackLimitError(`${filename} expands to more than ${what} when opened; split it or save it as plain text`);
+  return new UnpackLimitError(
+    `${filename} expands to more than ${what} when opened; split it or save it as plain text`,
+  );
 }
 
 export function textLimitMessage(limits: UnpackLimits = UNPACK_LIMITS): string {
@@ -65,7 +67,9 @@ export interface ZipEntryInfo {
 function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     // validateEntrySizes (the default) makes yauzl fail an entry that inflates to more than the central directory says.
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip))),
+    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
+    ),
   );
 }
 
@@ -88,10 +92,18 @@ function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean): Pr
  * returned; the rest are only counted. Throws UnpackLimitError (refuse with its message) or, for a
  * damaged archive, an ordinary Error.
  */
-export async function readZip(buffer: Buffer, filename: string, keep: (name: string) => boolean = () => false, limits: UnpackLimits = UNPACK_LIMITS): Promise<{ entries: ZipEntryInfo[]; files: Map<string, Buffer> }> {
+export async function readZip(
+  buffer: Buffer,
+  filename: string,
+  keep: (name: string) => boolean = () => false,
+  limits: UnpackLimits = UNPACK_LIMITS,
+): Promise<{ entries: ZipEntryInfo[]; files: Map<string, Buffer> }> {
   const zip = await openZip(buffer);
   try {
-    if (zip.entryCount > limits.maxEntries) throw new UnpackLimitError(`${filename} holds more than ${limits.maxEntries.toLocaleString('en-GB')} files; split it or save it as plain text`);
+    if (zip.entryCount > limits.maxEntries)
+      throw new UnpackLimitError(
+        `${filename} holds more than ${limits.maxEntries.toLocaleString('en-GB')} files; split it or save it as plain text`,
+      );
     const entries: yauzl.Entry[] = [];
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
@@ -117,7 +129,8 @@ export async function readZip(buffer: Buffer, filename: string, keep: (name: str
         data = await inflateEntry(zip, e, keep(e.fileName));
       } catch (err) {
         // yauzl's words for an entry that gives more than it declared: the archive lies about its size.
-        if (/too many bytes/i.test((err as Error).message)) throw tooLargeWhenOpened(filename, mb(limits.maxEntryBytes));
+        if (/too many bytes/i.test((err as Error).message))
+          throw tooLargeWhenOpened(filename, mb(limits.maxEntryBytes));
         throw err;
       }
       if (data) files.set(e.fileName, data);

@@ -85,7 +85,12 @@ export async function retireLinkTokens(db: Db, purpose: string, subject: string,
 }
 
 /** The unused, unexpired tokens of a purpose for a subject (e.g. a portfolio's share links), newest first. */
-export async function activeLinkTokens(db: Db, purpose: string, subject: string, now = new Date()): Promise<LinkToken[]> {
+export async function activeLinkTokens(
+  db: Db,
+  purpose: string,
+  subject: string,
+  now = new Date(),
+): Promise<LinkToken[]> {
   const rows = await db
     .select()
     .from(linkTokens)
@@ -95,11 +100,24 @@ export async function activeLinkTokens(db: Db, purpose: string, subject: string,
 }
 
 /** Ends one token early (a share link taken back). Only for the subject it was issued for. */
-export async function revokeLinkToken(db: Db, purpose: string, subject: string, id: string, now = new Date()): Promise<boolean> {
+export async function revokeLinkToken(
+  db: Db,
+  purpose: string,
+  subject: string,
+  id: string,
+  now = new Date(),
+): Promise<boolean> {
   const rows = await db
     .update(linkTokens)
     .set({ usedAt: now })
-    .where(and(eq(linkTokens.id, id), eq(linkTokens.purpose, purpose), eq(linkTokens.subject, subject), isNull(linkTokens.usedAt)))
+    .where(
+      and(
+        eq(linkTokens.id, id),
+        eq(linkTokens.purpose, purpose),
+        eq(linkTokens.subject, subject),
+        isNull(linkTokens.usedAt),
+      ),
+    )
     .returning({ id: linkTokens.id });
   return rows.length > 0;
 }

@@ -7,7 +7,10 @@ describe('request URLs in the log', () => {
     ['/register/confirm/abc123def456', '/register/confirm/[hidden]'],
     ['/confirm/abc123def456', '/confirm/[hidden]'],
     ['/delphi/enter/abc123def456', '/delphi/enter/[hidden]'],
-    ['/delphi/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/enter/abc123def456', '/delphi/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/enter/[hidden]'],
+    [
+      '/delphi/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/enter/abc123def456',
+      '/delphi/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/enter/[hidden]',
+    ],
     ['/invitations/abc123def456/accept', '/invitations/[hidden]/accept'],
     ['/shared/abc123def456', '/shared/[hidden]'],
     ['/join/K7P2QX', '/join/[hidden]'],
@@ -19,7 +22,13 @@ describe('request URLs in the log', () => {
   });
 
   it('keeps ordinary addresses as they are', () => {
-    for (const url of ['/', '/join', '/programmes/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/members', '/frameworks/acp/versions/1.0/statements/7.2', '/admin/audit?page=2'])
+    for (const url of [
+      '/',
+      '/join',
+      '/programmes/3f2b8c1e-9d4a-4b7e-8f00-1234567890ab/members',
+      '/frameworks/acp/versions/1.0/statements/7.2',
+      '/admin/audit?page=2',
+    ])
       expect(redactUrl(url)).toBe(url);
   });
 });

@@ -16,10 +16,19 @@ export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const segments = path.split('/');
-  const safe = segments.map((seg, i) => (i > 0 && SECRET_AFTER.includes(segments[i - 1]!) && seg !== '') || looksLikeSecret(safeDecode(seg)) ? HIDDEN : seg).join('/');
+  const safe = segments
+    .map((seg, i) =>
+      (i > 0 && SECRET_AFTER.includes(segments[i - 1]!) && seg !== '') || looksLikeSecret(safeDecode(seg))
+        ? HIDDEN
+        : seg,
+    )
+    .join('/');
   if (q === -1) return safe;
   const params = new URLSearchParams(url.slice(q + 1));
-  const kept = [...params].map(([k, v]) => `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) || looksLikeSecret(v) ? HIDDEN : encodeURIComponent(v)}`);
+  const kept = [...params].map(
+    ([k, v]) =>
+      `${encodeURIComponent(k)}=${SECRET_PARAMS.test(k) || looksLikeSecret(v) ? HIDDEN : encodeURIComponent(v)}`,
+  );
   return `${safe}?${kept.join('&')}`;
 }
 
@@ -47,10 +56,24 @@ export function loggerOptions(level: string) {
   return {
     level,
     serializers: {
-      req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url), hostname: req.hostname, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        hostname: req.hostname,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
     },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', '*.headers.authorization', '*.headers.cookie'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        'headers.authorization',
+        'headers.cookie',
+        '*.headers.authorization',
+        '*.headers.cookie',
+      ],
       censor: HIDDEN,
     },
   } satisfies FastifyServerOptions['logger'];

@@ -15,7 +15,10 @@ export const featuresDir = path.resolve(here, '../../features');
 /** The one Nunjucks environment: autoescape on, templates from the platform, each feature and nhsuk-frontend. */
 export function createViewEnvironment(opts: { watch?: boolean } = {}): nunjucks.Environment {
   const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([platformViews, featuresDir, nhsukDist], { watch: opts.watch ?? false, noCache: false }),
+    new nunjucks.FileSystemLoader([platformViews, featuresDir, nhsukDist], {
+      watch: opts.watch ?? false,
+      noCache: false,
+    }),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
   env.addFilter('dateTime', ukDateTime);

@@ -1,8 +1,32 @@
 import { isDeepStrictEqual } from 'node:util';
-import { frameworkDocSchema, ITEM_TYPES, type FrameworkDoc, type FrameworkItem, type ImportProblem, type ItemType, type MappingKind, type ParseResult, type VersionCase } from '../model';
+import {
+  frameworkDocSchema,
+  ITEM_TYPES,
+  type FrameworkDoc,
+  type FrameworkItem,
+  type ImportProblem,
+  type ItemType,
+  type MappingKind,
+  type ParseResult,
+  type VersionCase,
+} from '../model';
 import { canonical } from '../order';
 import { validateDoc } from '../validate';
-import { arr, CASE_TO_STATUS, cfItemOf, childEdgeOf, documentOf, EXTENDS_GROUPING, itemRef, obj, ownDefinitions, stageRefs, str, type Json, type NodeRef } from './case';
+import {
+  arr,
+  CASE_TO_STATUS,
+  cfItemOf,
+  childEdgeOf,
+  documentOf,
+  EXTENDS_GROUPING,
+  itemRef,
+  obj,
+  ownDefinitions,
+  stageRefs,
+  str,
+  type Json,
+  type NodeRef,
+} from './case';
 import { isUuid } from '../../../platform/ids';
 
 /**
@@ -34,15 +58,70 @@ export interface CaseContext {
 }
 
 // What the CASE 1.1 package schema allows on each object.
-const ITEM_KEYS = new Set(['identifier', 'fullStatement', 'alternativeLabel', 'CFItemType', 'uri', 'humanCodingScheme', 'listEnumeration', 'abbreviatedStatement', 'conceptKeywords', 'conceptKeywordsURI', 'notes', 'subject', 'subjectURI', 'language', 'educationLevel', 'CFItemTypeURI', 'licenseURI', 'statusStartDate', 'statusEndDate', 'lastChangeDateTime', 'extensions']);
-const DOC_KEYS = new Set(['identifier', 'uri', 'frameworkType', 'caseVersion', 'creator', 'title', 'lastChangeDateTime', 'officialSourceURL', 'publisher', 'description', 'subject', 'subjectURI', 'language', 'version', 'adoptionStatus', 'statusStartDate', 'statusEndDate', 'licenseURI', 'notes', 'extensions']);
-const ASSOC_KEYS = new Set(['identifier', 'associationType', 'sequenceNumber', 'uri', 'originNodeURI', 'destinationNodeURI', 'CFAssociationGroupingURI', 'lastChangeDateTime', 'notes', 'extensions']);
+const ITEM_KEYS = new Set([
+  'identifier',
+  'fullStatement',
+  'alternativeLabel',
+  'CFItemType',
+  'uri',
+  'humanCodingScheme',
+  'listEnumeration',
+  'abbreviatedStatement',
+  'conceptKeywords',
+  'conceptKeywordsURI',
+  'notes',
+  'subject',
+  'subjectURI',
+  'language',
+  'educationLevel',
+  'CFItemTypeURI',
+  'licenseURI',
+  'statusStartDate',
+  'statusEndDate',
+  'lastChangeDateTime',
+  'extensions',
+]);
+const DOC_KEYS = new Set([
+  'identifier',
+  'uri',
+  'frameworkType',
+  'caseVersion',
+  'creator',
+  'title',
+  'lastChangeDateTime',
+  'officialSourceURL',
+  'publisher',
+  'description',
+  'subject',
+  'subjectURI',
+  'language',
+  'version',
+  'adoptionStatus',
+  'statusStartDate',
+  'statusEndDate',
+  'licenseURI',
+  'notes',
+  'extensions',
+]);
+const ASSOC_KEYS = new Set([
+  'identifier',
+  'associationType',
+  'sequenceNumber',
+  'uri',
+  'originNodeURI',
+  'destinationNodeURI',
+  'CFAssociationGroupingURI',
+  'lastChangeDateTime',
+  'notes',
+  'extensions',
+]);
 const DEFINITION_LISTS = ['CFConcepts', 'CFSubjects', 'CFLicenses', 'CFItemTypes', 'CFAssociationGroupings'];
 const WAYMARK_TYPE_NAMES = new Set<string>(ITEM_TYPES);
 
 /** PostgreSQL stores UUIDs lower-case, so references are compared lower-case too. */
 const lowerId = (v: string) => (isUuid(v) ? v.toLowerCase() : v);
-const normaliseLink = (v: unknown) => (obj(v).identifier ? { ...obj(v), identifier: lowerId(str(obj(v).identifier)) } : v);
+const normaliseLink = (v: unknown) =>
+  obj(v).identifier ? { ...obj(v), identifier: lowerId(str(obj(v).identifier)) } : v;
 
 /**
  * The properties the CASE 1.1 package schema allows. CASE 1.0's CFDocumentURI
@@ -76,7 +155,18 @@ function keepDiff(given: Json, generated: Json, owned: string[]): Json {
   return out;
 }
 
-const FIELD_NAMES: Record<string, string> = { text: 'fullStatement', code: 'humanCodingScheme', identifier: 'identifier', description: 'extensions.waymark.description', notes: 'notes', title: 'title', label: 'version', shortName: 'extensions.waymark.shortName', publishedAt: 'statusStartDate', changedAt: 'lastChangeDateTime' };
+const FIELD_NAMES: Record<string, string> = {
+  text: 'fullStatement',
+  code: 'humanCodingScheme',
+  identifier: 'identifier',
+  description: 'extensions.waymark.description',
+  notes: 'notes',
+  title: 'title',
+  label: 'version',
+  shortName: 'extensions.waymark.shortName',
+  publishedAt: 'statusStartDate',
+  changedAt: 'lastChangeDateTime',
+};
 
 export function fromCase(text: string, ctx: CaseContext): ParseResult {
   let raw: Json;
@@ -86,13 +176,26 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
     return { ok: false, problems: [{ where: 'file', message: `not valid JSON: ${(err as Error).message}` }] };
   }
   if (raw.CFPackage) raw = obj(raw.CFPackage);
-  if (!raw.CFDocument) return { ok: false, problems: [{ where: 'CFDocument', message: 'the file has no CFDocument: is this a CASE package (CFPackage)? A package has one CFDocument with its CFItems and CFAssociations' }] };
+  if (!raw.CFDocument)
+    return {
+      ok: false,
+      problems: [
+        {
+          where: 'CFDocument',
+          message:
+            'the file has no CFDocument: is this a CASE package (CFPackage)? A package has one CFDocument with its CFItems and CFAssociations',
+        },
+      ],
+    };
   const problems: ImportProblem[] = [];
   const d = tidy(obj(raw.CFDocument), DOC_KEYS);
   const docId = lowerId(str(d.identifier));
-  if (!docId) problems.push({ where: 'CFDocument', message: 'has no identifier; give the CFDocument a UUID identifier' });
-  else if (!isUuid(docId)) problems.push({ where: 'CFDocument', message: `identifier "${docId}" is not a UUID; CASE identifiers are UUIDs` });
-  if (!str(d.title).trim()) problems.push({ where: 'CFDocument', message: 'has no title; give the CFDocument a title' });
+  if (!docId)
+    problems.push({ where: 'CFDocument', message: 'has no identifier; give the CFDocument a UUID identifier' });
+  else if (!isUuid(docId))
+    problems.push({ where: 'CFDocument', message: `identifier "${docId}" is not a UUID; CASE identifiers are UUIDs` });
+  if (!str(d.title).trim())
+    problems.push({ where: 'CFDocument', message: 'has no title; give the CFDocument a title' });
   const docExt = obj(obj(d.extensions).waymark);
   const isWaymark = Object.keys(docExt).length > 0;
   const definitions = obj(raw.CFDefinitions);
@@ -115,9 +218,15 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
     const id = lowerId(str(it.identifier));
     const at = `CFItem ${n + 1}${str(it.humanCodingScheme) ? ` (${str(it.humanCodingScheme)})` : ''}`;
     if (!id) return problems.push({ where: at, message: 'has no identifier; give every CFItem a UUID identifier' });
-    if (!isUuid(id)) problems.push({ where: at, message: `identifier "${id}" is not a UUID; CASE identifiers are UUIDs` });
-    if (byId.has(id)) return problems.push({ where: at, message: `identifier ${id} is used by another CFItem too; every CFItem needs its own identifier` });
-    if (!str(it.fullStatement).trim()) problems.push({ where: at, message: 'has no fullStatement; every CFItem needs the text of its statement' });
+    if (!isUuid(id))
+      problems.push({ where: at, message: `identifier "${id}" is not a UUID; CASE identifiers are UUIDs` });
+    if (byId.has(id))
+      return problems.push({
+        where: at,
+        message: `identifier ${id} is used by another CFItem too; every CFItem needs its own identifier`,
+      });
+    if (!str(it.fullStatement).trim())
+      problems.push({ where: at, message: 'has no fullStatement; every CFItem needs the text of its statement' });
     byId.set(id, { ...it, identifier: id });
     fileOrder.push(id);
   });
@@ -136,15 +245,35 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
     const origin = str(obj(a.originNodeURI).identifier);
     const dest = obj(a.destinationNodeURI);
     const destId = str(dest.identifier);
-    const missing = [!a.identifier && 'identifier', !type && 'associationType', !origin && 'originNodeURI with an identifier', !destId && 'destinationNodeURI with an identifier'].filter(Boolean);
-    if (missing.length) return problems.push({ where: at, message: `has no ${missing.join(', ')}; every CFAssociation needs an identifier, an associationType and the identifiers of both nodes` });
-    if (type === 'isChildOf' && byId.has(origin) && (destId === docId || byId.has(destId)) && !parentEdge.has(origin)) return parentEdge.set(origin, a);
+    const missing = [
+      !a.identifier && 'identifier',
+      !type && 'associationType',
+      !origin && 'originNodeURI with an identifier',
+      !destId && 'destinationNodeURI with an identifier',
+    ].filter(Boolean);
+    if (missing.length)
+      return problems.push({
+        where: at,
+        message: `has no ${missing.join(', ')}; every CFAssociation needs an identifier, an associationType and the identifiers of both nodes`,
+      });
+    if (type === 'isChildOf' && byId.has(origin) && (destId === docId || byId.has(destId)) && !parentEdge.has(origin))
+      return parentEdge.set(origin, a);
     if ((type === 'exactMatchOf' || type === 'isRelatedTo') && byId.has(origin)) {
       const w = /^urn:waymark:([^:]+):(.+)$/.exec(str(dest.uri));
       const known = w ? undefined : ctx.knownItem?.(destId);
       if (w || (known && known.frameworkId !== docId)) {
-        const kind: MappingKind = type === 'exactMatchOf' ? 'exact' : str(obj(a.CFAssociationGroupingURI).title) === EXTENDS_GROUPING ? 'extends' : 'related';
-        found.push({ origin, kind, framework: w ? decodeURIComponent(w[1]!) : known!.shortName, code: w ? decodeURIComponent(w[2]!) : known!.code });
+        const kind: MappingKind =
+          type === 'exactMatchOf'
+            ? 'exact'
+            : str(obj(a.CFAssociationGroupingURI).title) === EXTENDS_GROUPING
+              ? 'extends'
+              : 'related';
+        found.push({
+          origin,
+          kind,
+          framework: w ? decodeURIComponent(w[1]!) : known!.shortName,
+          code: w ? decodeURIComponent(w[2]!) : known!.code,
+        });
         return;
       }
     }
@@ -162,7 +291,8 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
   };
   const children = new Map<string | null, string[]>();
   for (const id of fileOrder) children.set(parentOf(id), [...(children.get(parentOf(id)) ?? []), id]);
-  for (const list of children.values()) list.sort((a, b) => seqOf(a) - seqOf(b) || fileOrder.indexOf(a) - fileOrder.indexOf(b));
+  for (const list of children.values())
+    list.sort((a, b) => seqOf(a) - seqOf(b) || fileOrder.indexOf(a) - fileOrder.indexOf(b));
   const depthOrder: string[] = [];
   const seen = new Set<string>();
   const visit = (id: string) => {
@@ -211,7 +341,9 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
   const stageOf = (it: Json, id: string): string | null =>
     str(extOf(id).stage) ||
     stageByConcept.get(lowerId(str(obj(it.conceptKeywordsURI).identifier))) ||
-    stageByLabel.get(str(Array.isArray(it.conceptKeywords) ? it.conceptKeywords[0] : it.conceptKeywords).toLowerCase()) ||
+    stageByLabel.get(
+      str(Array.isArray(it.conceptKeywords) ? it.conceptKeywords[0] : it.conceptKeywords).toLowerCase(),
+    ) ||
     null;
   const items: FrameworkItem[] = depthOrder.map((id) => {
     const it = byId.get(id)!;
@@ -229,11 +361,20 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
     };
   });
 
-  const licence = arr(definitions.CFLicenses).find((l) => lowerId(str(l.identifier)) === lowerId(str(obj(d.licenseURI).identifier)));
+  const licence = arr(definitions.CFLicenses).find(
+    (l) => lowerId(str(l.identifier)) === lowerId(str(obj(d.licenseURI).identifier)),
+  );
   // Only Waymark's own packages name an area; another package's subject is a topic, kept as it is.
   const area = str(docExt.area) || null;
   const changed = str(d.lastChangeDateTime);
-  const shortName = str(docExt.shortName) || str(d.title).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 40).replace(/-+$/, '') || 'framework';
+  const shortName =
+    str(docExt.shortName) ||
+    str(d.title)
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-+/, '')
+      .slice(0, 40)
+      .replace(/-+$/, '') ||
+    'framework';
   const base: FrameworkDoc = {
     format: 'waymark-framework',
     formatVersion: 1,
@@ -251,49 +392,91 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
       status: CASE_TO_STATUS[str(d.adoptionStatus).toLowerCase()] ?? 'draft',
       publishedAt: /^\d{4}-\d{2}-\d{2}/.test(str(d.statusStartDate)) ? str(d.statusStartDate).slice(0, 10) : null,
       // A date-time without a time zone (seen in CASE 1.0 packages) is read as UTC.
-      changedAt: !changed ? new Date(0).toISOString() : /(Z|[+-]\d{2}:?\d{2})$/.test(changed) ? changed : new Date(`${changed}Z`).toISOString(),
+      changedAt: !changed
+        ? new Date(0).toISOString()
+        : /(Z|[+-]\d{2}:?\d{2})$/.test(changed)
+          ? changed
+          : new Date(`${changed}Z`).toISOString(),
       sourceNote: str(d.notes),
       licenceNote: licence && str(licence.licenseText) !== 'Not stated' ? str(licence.licenseText) : '',
     },
     stages: stages.length ? stages : ctx.defaultStages,
     items,
-    mappings: found.map((m) => ({ fromCode: codes.get(m.origin)!, toFramework: m.framework, toCode: m.code, kind: m.kind })),
+    mappings: found.map((m) => ({
+      fromCode: codes.get(m.origin)!,
+      toFramework: m.framework,
+      toCode: m.code,
+      kind: m.kind,
+    })),
   };
 
   // Keep what Waymark would not write the same from its own fields.
   const stagesRef = stageRefs(base);
   const byCode = new Map(items.map((i) => [i.code, i]));
-  const docRef: NodeRef = { title: base.framework.title, identifier: docId, uri: str(d.uri) || str(documentOf(base).uri) };
+  const docRef: NodeRef = {
+    title: base.framework.title,
+    identifier: docId,
+    uri: str(d.uri) || str(documentOf(base).uri),
+  };
   const withCase = items.map((item) => {
     const it = byId.get(item.identifier)!;
     const codeGenerated = generated.has(item.identifier);
-    const fields = keepDiff(it, cfItemOf(base, item, stagesRef), ['identifier', 'fullStatement', 'notes', ...(codeGenerated ? [] : ['humanCodingScheme'])]);
+    const fields = keepDiff(it, cfItemOf(base, item, stagesRef), [
+      'identifier',
+      'fullStatement',
+      'notes',
+      ...(codeGenerated ? [] : ['humanCodingScheme']),
+    ]);
     const edge = parentEdge.get(item.identifier);
     const parent = item.parentCode ? byCode.get(item.parentCode) : undefined;
     const destination = parent ? itemRef(parent) : docRef;
     const own = edge ? childEdgeOf(base, item, destination, undefined) : undefined;
-    const childOf = edge && own && Object.keys(keepDiff(edge, own, ['originNodeURI', 'destinationNodeURI', 'sequenceNumber'])).length ? edge : null;
-    return Object.keys(fields).length || childOf || codeGenerated ? { ...item, case: { fields, childOf, codeGenerated } } : item;
+    const childOf =
+      edge && own && Object.keys(keepDiff(edge, own, ['originNodeURI', 'destinationNodeURI', 'sequenceNumber'])).length
+        ? edge
+        : null;
+    return Object.keys(fields).length || childOf || codeGenerated
+      ? { ...item, case: { fields, childOf, codeGenerated } }
+      : item;
   });
   const ownIds = new Set(Object.values(ownDefinitions(base)).flatMap((list) => list.map((x) => str(x.identifier))));
   const keptDefinitions: Record<string, Json[]> = {};
   for (const k of DEFINITION_LISTS) {
-    const list = arr(definitions[k]).filter((x) => !ownIds.has(lowerId(str(x.identifier))) && !stageConcepts.includes(x));
+    const list = arr(definitions[k]).filter(
+      (x) => !ownIds.has(lowerId(str(x.identifier))) && !stageConcepts.includes(x),
+    );
     if (list.length) keptDefinitions[k] = list;
   }
   const versionCase: VersionCase = {
-    document: keepDiff(d, documentOf(base), ['identifier', 'title', 'lastChangeDateTime', 'version', 'statusStartDate', 'notes', 'description', 'caseVersion', 'publisher']),
+    document: keepDiff(d, documentOf(base), [
+      'identifier',
+      'title',
+      'lastChangeDateTime',
+      'version',
+      'statusStartDate',
+      'notes',
+      'description',
+      'caseVersion',
+      'publisher',
+    ]),
     definitions: keptDefinitions,
     associations: kept,
     rubrics: arr(raw.CFRubrics),
     extensions: raw.extensions ? obj(raw.extensions) : null,
   };
-  const hasCase = Object.keys(versionCase.document).length || Object.keys(keptDefinitions).length || kept.length || versionCase.rubrics.length || versionCase.extensions;
+  const hasCase =
+    Object.keys(versionCase.document).length ||
+    Object.keys(keptDefinitions).length ||
+    kept.length ||
+    versionCase.rubrics.length ||
+    versionCase.extensions;
   const doc: FrameworkDoc = { ...base, items: withCase, ...(hasCase ? { case: versionCase } : {}) };
 
   const placeOf = (i: number) => {
     const item = doc.items[i]!;
-    return generated.has(item.identifier) ? `CFItem ${item.identifier} ("${item.text.slice(0, 40)}")` : `CFItem ${item.code}`;
+    return generated.has(item.identifier)
+      ? `CFItem ${item.identifier} ("${item.text.slice(0, 40)}")`
+      : `CFItem ${item.code}`;
   };
   const parsed = frameworkDocSchema.safeParse(doc);
   if (!parsed.success) {
@@ -302,7 +485,9 @@ export function fromCase(text: string, ctx: CaseContext): ParseResult {
       const where = section === 'items' && typeof index === 'number' ? placeOf(index) : 'CFDocument';
       const name = FIELD_NAMES[String(section === 'items' ? field : index)] ?? issue.path.join('.');
       // Empty text and identifiers that are not UUIDs are already reported above in CASE's words.
-      const reported = (section === 'items' && (field === 'identifier' || (field === 'text' && !doc.items[index as number]?.text))) || (section === 'framework' && (index === 'identifier' || (index === 'title' && !doc.framework.title)));
+      const reported =
+        (section === 'items' && (field === 'identifier' || (field === 'text' && !doc.items[index as number]?.text))) ||
+        (section === 'framework' && (index === 'identifier' || (index === 'title' && !doc.framework.title)));
       if (!reported) {
         problems.push({ where, message: `${name}: ${issue.message}` });
       }

@@ -25,18 +25,34 @@ import { canonical, nameUuid } from '../order';
  * package schema does not allow it (the package is the document).
  */
 
-export const TYPE_TITLES: Record<ItemType, string> = { domain: 'Domain', capability: 'Capability', statement: 'Statement', impact: 'Impact' };
-const STATUS_TO_CASE: Record<VersionStatus, string> = { draft: 'Draft', published: 'Adopted', superseded: 'Deprecated' };
-export const CASE_TO_STATUS: Record<string, VersionStatus> = { 'private draft': 'draft', draft: 'draft', adopted: 'published', deprecated: 'superseded' };
+export const TYPE_TITLES: Record<ItemType, string> = {
+  domain: 'Domain',
+  capability: 'Capability',
+  statement: 'Statement',
+  impact: 'Impact',
+};
+const STATUS_TO_CASE: Record<VersionStatus, string> = {
+  draft: 'Draft',
+  published: 'Adopted',
+  superseded: 'Deprecated',
+};
+export const CASE_TO_STATUS: Record<string, VersionStatus> = {
+  'private draft': 'draft',
+  draft: 'draft',
+  adopted: 'published',
+  deprecated: 'superseded',
+};
 export const EXTENDS_GROUPING = 'Extends';
 
 export type Json = Record<string, unknown>;
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-export const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && !Array.isArray(x)) as Json[]) : []);
+export const arr = (v: unknown): Json[] =>
+  Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && !Array.isArray(x)) as Json[]) : [];
 
 export const urn = (id: string) => `urn:uuid:${id}`;
-export const externalUri = (framework: string, code: string) => `urn:waymark:${encodeURIComponent(framework)}:${encodeURIComponent(code)}`;
+export const externalUri = (framework: string, code: string) =>
+  `urn:waymark:${encodeURIComponent(framework)}:${encodeURIComponent(code)}`;
 
 export interface NodeRef {
   title: string;
@@ -74,12 +90,18 @@ export function documentOf(doc: FrameworkDoc): Json {
     ...(doc.framework.area ? { subject: [doc.framework.area] } : {}),
     language: str(kept.language) || 'en',
     version: doc.version.label,
-    adoptionStatus: CASE_TO_STATUS[str(kept.adoptionStatus).toLowerCase()] === doc.version.status ? str(kept.adoptionStatus) : STATUS_TO_CASE[doc.version.status],
+    adoptionStatus:
+      CASE_TO_STATUS[str(kept.adoptionStatus).toLowerCase()] === doc.version.status
+        ? str(kept.adoptionStatus)
+        : STATUS_TO_CASE[doc.version.status],
     ...(doc.version.publishedAt ? { statusStartDate: doc.version.publishedAt } : {}),
     ...(doc.version.sourceNote ? { notes: doc.version.sourceNote } : {}),
     licenseURI: kept.licenseURI ?? { title: 'Licence', identifier: licenceId, uri: urn(licenceId) },
     frameworkType: str(kept.frameworkType) || (doc.framework.kind === 'area' ? 'Area framework' : 'Core framework'),
-    extensions: { ...obj(kept.extensions), waymark: { shortName: doc.framework.shortName, kind: doc.framework.kind, area: doc.framework.area } },
+    extensions: {
+      ...obj(kept.extensions),
+      waymark: { shortName: doc.framework.shortName, kind: doc.framework.kind, area: doc.framework.area },
+    },
   };
 }
 
@@ -115,14 +137,28 @@ export function cfItemOf(doc: FrameworkDoc, i: FrameworkItem, stages: Map<string
     lastChangeDateTime: str(f.lastChangeDateTime) || doc.version.changedAt,
     extensions: {
       ...obj(f.extensions),
-      waymark: { type: i.type, stage: i.stage, area: i.area, description: i.description, ...(i.case?.codeGenerated ? { code: i.code } : {}) },
+      waymark: {
+        type: i.type,
+        stage: i.stage,
+        area: i.area,
+        description: i.description,
+        ...(i.case?.codeGenerated ? { code: i.code } : {}),
+      },
     },
   };
 }
 
 /** The isChildOf association placing `i` under `destination`: the one the package had, or Waymark's own. */
-export function childEdgeOf(doc: FrameworkDoc, i: FrameworkItem, destination: NodeRef, sequenceNumber: number | undefined): Json {
-  const kept = i.case?.childOf && str(obj(i.case.childOf.destinationNodeURI).identifier) === destination.identifier ? i.case.childOf : null;
+export function childEdgeOf(
+  doc: FrameworkDoc,
+  i: FrameworkItem,
+  destination: NodeRef,
+  sequenceNumber: number | undefined,
+): Json {
+  const kept =
+    i.case?.childOf && str(obj(i.case.childOf.destinationNodeURI).identifier) === destination.identifier
+      ? i.case.childOf
+      : null;
   const id = kept ? str(kept.identifier) : nameUuid(`${i.identifier}:isChildOf:${destination.identifier}`);
   return {
     ...(kept ?? {}),
@@ -144,7 +180,13 @@ export function ownDefinitions(doc: FrameworkDoc): Record<string, Json[]> {
   const extendsId = extendsIdOf(doc.framework.identifier);
   const keptLicence = !!doc.case?.document.licenseURI;
   return {
-    CFItemTypes: (Object.keys(TYPE_TITLES) as ItemType[]).map((t) => ({ ...typeRef(t), description: `Waymark ${t}`, hierarchyCode: t, typeCode: t, lastChangeDateTime: at })),
+    CFItemTypes: (Object.keys(TYPE_TITLES) as ItemType[]).map((t) => ({
+      ...typeRef(t),
+      description: `Waymark ${t}`,
+      hierarchyCode: t,
+      typeCode: t,
+      lastChangeDateTime: at,
+    })),
     CFConcepts: doc.stages.map((s, n) => ({
       ...refs.get(s.key)!,
       keywords: s.key,
@@ -153,9 +195,27 @@ export function ownDefinitions(doc: FrameworkDoc): Record<string, Json[]> {
       lastChangeDateTime: at,
       extensions: { waymark: { stage: true } },
     })),
-    CFLicenses: keptLicence ? [] : [{ identifier: licenceId, uri: urn(licenceId), title: 'Licence', licenseText: doc.version.licenceNote || 'Not stated', lastChangeDateTime: at }],
+    CFLicenses: keptLicence
+      ? []
+      : [
+          {
+            identifier: licenceId,
+            uri: urn(licenceId),
+            title: 'Licence',
+            licenseText: doc.version.licenceNote || 'Not stated',
+            lastChangeDateTime: at,
+          },
+        ],
     CFAssociationGroupings: doc.mappings.some((m) => m.kind === 'extends')
-      ? [{ identifier: extendsId, uri: urn(extendsId), title: EXTENDS_GROUPING, description: 'The origin item extends the destination item', lastChangeDateTime: at }]
+      ? [
+          {
+            identifier: extendsId,
+            uri: urn(extendsId),
+            title: EXTENDS_GROUPING,
+            description: 'The origin item extends the destination item',
+            lastChangeDateTime: at,
+          },
+        ]
       : [],
     CFSubjects: [],
   };
@@ -176,8 +236,15 @@ export function toCase(input: FrameworkDoc, ctx: CaseExportContext = {}): string
   const associations: Json[] = doc.items.map((i) => {
     const parent = i.parentCode ? byCode.get(i.parentCode) : undefined;
     const destination = parent ? itemRef(parent) : docRef;
-    const keptEdge = i.case?.childOf && str(obj(i.case.childOf.destinationNodeURI).identifier) === destination.identifier ? i.case.childOf : null;
-    const seq = keptEdge ? (typeof keptEdge.sequenceNumber === 'number' ? keptEdge.sequenceNumber : undefined) : (lastSeq.get(i.parentCode) ?? 0) + 1;
+    const keptEdge =
+      i.case?.childOf && str(obj(i.case.childOf.destinationNodeURI).identifier) === destination.identifier
+        ? i.case.childOf
+        : null;
+    const seq = keptEdge
+      ? typeof keptEdge.sequenceNumber === 'number'
+        ? keptEdge.sequenceNumber
+        : undefined
+      : (lastSeq.get(i.parentCode) ?? 0) + 1;
     if (seq !== undefined) lastSeq.set(i.parentCode, Math.max(lastSeq.get(i.parentCode) ?? 0, seq));
     return childEdgeOf(doc, i, destination, seq);
   });
@@ -190,9 +257,15 @@ export function toCase(input: FrameworkDoc, ctx: CaseExportContext = {}): string
       identifier: id,
       uri: urn(id),
       associationType: m.kind === 'exact' ? 'exactMatchOf' : 'isRelatedTo',
-      ...(m.kind === 'extends' ? { CFAssociationGroupingURI: { title: EXTENDS_GROUPING, identifier: extendsId, uri: urn(extendsId) } } : {}),
+      ...(m.kind === 'extends'
+        ? { CFAssociationGroupingURI: { title: EXTENDS_GROUPING, identifier: extendsId, uri: urn(extendsId) } }
+        : {}),
       originNodeURI: itemRef(from),
-      destinationNodeURI: { title: `${m.toFramework} ${m.toCode}`, identifier: target?.identifier ?? nameUuid(uri), uri },
+      destinationNodeURI: {
+        title: `${m.toFramework} ${m.toCode}`,
+        identifier: target?.identifier ?? nameUuid(uri),
+        uri,
+      },
       lastChangeDateTime: at,
     });
   }
@@ -200,7 +273,8 @@ export function toCase(input: FrameworkDoc, ctx: CaseExportContext = {}): string
 
   const own = ownDefinitions(doc);
   const definitions: Record<string, Json[]> = {};
-  for (const k of ['CFConcepts', 'CFSubjects', 'CFLicenses', 'CFItemTypes', 'CFAssociationGroupings']) definitions[k] = [...(own[k] ?? []), ...(kept?.definitions[k] ?? [])];
+  for (const k of ['CFConcepts', 'CFSubjects', 'CFLicenses', 'CFItemTypes', 'CFAssociationGroupings'])
+    definitions[k] = [...(own[k] ?? []), ...(kept?.definitions[k] ?? [])];
 
   const pkg = {
     CFDocument: docJson,

@@ -1,5 +1,14 @@
 import { readCsv, writeCsv } from '../../../exports/csv';
-import { ITEM_TYPES, MAPPING_KINDS, type FrameworkDoc, type FrameworkItem, type ImportProblem, type ItemType, type MappingKind, type ParseResult } from '../model';
+import {
+  ITEM_TYPES,
+  MAPPING_KINDS,
+  type FrameworkDoc,
+  type FrameworkItem,
+  type ImportProblem,
+  type ItemType,
+  type MappingKind,
+  type ParseResult,
+} from '../model';
 import { canonical } from '../order';
 import { validateDoc } from '../validate';
 
@@ -16,9 +25,18 @@ export const CSV_COLUMNS = ['code', 'parent_code', 'type', 'text', 'stage', 'are
 export function toCsv(input: FrameworkDoc): string {
   const doc = canonical(input);
   const rows: string[][] = [[...CSV_COLUMNS]];
-  rows.push([doc.framework.shortName, '', 'framework', doc.framework.title, '', doc.framework.area ?? '', doc.version.label]);
+  rows.push([
+    doc.framework.shortName,
+    '',
+    'framework',
+    doc.framework.title,
+    '',
+    doc.framework.area ?? '',
+    doc.version.label,
+  ]);
   for (const s of doc.stages) rows.push([s.key, '', 'stage', s.label, '', '', '']);
-  for (const i of doc.items) rows.push([i.code, i.parentCode ?? '', i.type, i.text, i.stage ?? '', i.area ?? '', i.notes]);
+  for (const i of doc.items)
+    rows.push([i.code, i.parentCode ?? '', i.type, i.text, i.stage ?? '', i.area ?? '', i.notes]);
   for (const m of doc.mappings) rows.push([m.fromCode, `${m.toFramework}:${m.toCode}`, 'mapping', m.kind, '', '', '']);
   // Through the one CSV writer, so cells a spreadsheet would run as formulas are escaped (readCsv undoes it).
   return writeCsv(rows, { bom: false, recordDelimiter: '\n' });
@@ -44,8 +62,18 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
   const problems: ImportProblem[] = [];
   const header = csv.header;
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
-  if (records.length === 0) return { ok: false, problems: [{ where: 'file', message: 'the file has no rows under the header' }] };
-  if (missing.length) return { ok: false, problems: [{ where: 'line 1', message: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (the header must be ${CSV_COLUMNS.join(',')})` }] };
+  if (records.length === 0)
+    return { ok: false, problems: [{ where: 'file', message: 'the file has no rows under the header' }] };
+  if (missing.length)
+    return {
+      ok: false,
+      problems: [
+        {
+          where: 'line 1',
+          message: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (the header must be ${CSV_COLUMNS.join(',')})`,
+        },
+      ],
+    };
 
   const framework = { ...ctx.base.framework };
   const version = { ...ctx.base.version };
@@ -64,13 +92,19 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
       framework.kind = r.area ? 'area' : 'core';
       if (r.notes) version.label = r.notes;
     } else if (type === 'stage') {
-      if (!r.code || !r.text) problems.push({ where: line, message: 'a stage row needs a key in code and a label in text' });
+      if (!r.code || !r.text)
+        problems.push({ where: line, message: 'a stage row needs a key in code and a label in text' });
       else stages.push({ key: r.code, label: r.text });
     } else if (type === 'mapping') {
       const [toFramework, ...rest] = (r.parent_code ?? '').split(':');
       const toCode = rest.join(':');
-      if (!r.code || !toFramework || !toCode) problems.push({ where: line, message: 'a mapping row needs the item in code and SHORTNAME:CODE in parent_code' });
-      else if (!(MAPPING_KINDS as readonly string[]).includes(r.text ?? '')) problems.push({ where: line, message: `mapping kind "${r.text}" is not one of ${MAPPING_KINDS.join(', ')}` });
+      if (!r.code || !toFramework || !toCode)
+        problems.push({
+          where: line,
+          message: 'a mapping row needs the item in code and SHORTNAME:CODE in parent_code',
+        });
+      else if (!(MAPPING_KINDS as readonly string[]).includes(r.text ?? ''))
+        problems.push({ where: line, message: `mapping kind "${r.text}" is not one of ${MAPPING_KINDS.join(', ')}` });
       else mappings.push({ fromCode: r.code, toFramework, toCode, kind: r.text as MappingKind });
     } else if ((ITEM_TYPES as readonly string[]).includes(type)) {
       if (!r.code) problems.push({ where: line, message: 'has no code' });
@@ -91,7 +125,10 @@ export function fromCsv(text: string, ctx: CsvContext): ParseResult {
       });
       itemLines.push(lineNo);
     } else {
-      problems.push({ where: line, message: `unknown type "${r.type}"; use framework, stage, ${ITEM_TYPES.join(', ')} or mapping` });
+      problems.push({
+        where: line,
+        message: `unknown type "${r.type}"; use framework, stage, ${ITEM_TYPES.join(', ')} or mapping`,
+      });
     }
   }
   const doc: FrameworkDoc = {

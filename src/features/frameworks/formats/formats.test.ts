@@ -19,7 +19,11 @@ function load(file: string): FrameworkDoc {
 
 function csvContext(doc: FrameworkDoc): CsvContext {
   const ids = new Map(doc.items.map((i) => [i.code, i.identifier]));
-  return { base: { framework: doc.framework, version: doc.version }, identifierFor: (code) => ids.get(code) ?? nameUuid(code), defaultStages: CONSULTANT_STAGES };
+  return {
+    base: { framework: doc.framework, version: doc.version },
+    identifierFor: (code) => ids.get(code) ?? nameUuid(code),
+    defaultStages: CONSULTANT_STAGES,
+  };
 }
 
 function must<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
@@ -46,7 +50,9 @@ describe.each(shipped)('shipped framework %s', (file) => {
     const first = toCsv(doc);
     const again = must(fromCsv(first, csvContext(doc))).doc;
     expect(toCsv(again)).toBe(first);
-    expect(again.items.map((i) => [i.code, i.parentCode, i.type, i.text, i.stage])).toEqual(doc.items.map((i) => [i.code, i.parentCode, i.type, i.text, i.stage]));
+    expect(again.items.map((i) => [i.code, i.parentCode, i.type, i.text, i.stage])).toEqual(
+      doc.items.map((i) => [i.code, i.parentCode, i.type, i.text, i.stage]),
+    );
   });
 
   it('CASE: export → import → export is identical and keeps stages, impacts, areas and mappings', () => {
@@ -69,7 +75,9 @@ describe('the consultant framework', () => {
     ]);
     expect(doc.items.filter((i) => i.type === 'capability')).toHaveLength(16);
     expect(doc.items.filter((i) => i.type === 'statement')).toHaveLength(45);
-    expect(new Set(doc.items.filter((i) => i.type === 'statement').map((i) => i.stage))).toEqual(new Set(['advanced', 'transition', 'years-1-3', 'years-3-5']));
+    expect(new Set(doc.items.filter((i) => i.type === 'statement').map((i) => i.stage))).toEqual(
+      new Set(['advanced', 'transition', 'years-1-3', 'years-3-5']),
+    );
     expect(doc.items.filter((i) => i.type === 'impact').length).toBeGreaterThanOrEqual(5);
   });
   it('CASE keeps the hierarchy readable by any consumer: isChildOf associations with sequence numbers', () => {
@@ -92,10 +100,30 @@ const csv = (...rows: string[]) => [HEADER, 'stage-key-unused,,framework,Test fr
 
 describe('CSV import refuses a malformed file, listing every problem by line', () => {
   it.each([
-    ['an unknown parent', csv('1,,domain,Expert practice,,,', '1.1,9,capability,Decisions,,,'), 'line 4', 'unknown parent "9"'],
-    ['a duplicate code', csv('1,,domain,Expert practice,,,', '1,,domain,Again,,,'), 'line 4', 'duplicate code "1" (also line 3)'],
-    ['an unknown stage', csv('1,,domain,D,,,', '1.1,1,capability,C,,,', '1.1.1,1.1,statement,S,year-9,,'), 'line 5', 'unknown stage "year-9"'],
-    ['a cycle in the hierarchy', csv('1,,domain,D,,,', '1.1,1.2,capability,C,,,', '1.2,1.1,capability,C2,,,'), 'line 4', 'the hierarchy loops'],
+    [
+      'an unknown parent',
+      csv('1,,domain,Expert practice,,,', '1.1,9,capability,Decisions,,,'),
+      'line 4',
+      'unknown parent "9"',
+    ],
+    [
+      'a duplicate code',
+      csv('1,,domain,Expert practice,,,', '1,,domain,Again,,,'),
+      'line 4',
+      'duplicate code "1" (also line 3)',
+    ],
+    [
+      'an unknown stage',
+      csv('1,,domain,D,,,', '1.1,1,capability,C,,,', '1.1.1,1.1,statement,S,year-9,,'),
+      'line 5',
+      'unknown stage "year-9"',
+    ],
+    [
+      'a cycle in the hierarchy',
+      csv('1,,domain,D,,,', '1.1,1.2,capability,C,,,', '1.2,1.1,capability,C2,,,'),
+      'line 4',
+      'the hierarchy loops',
+    ],
     ['a capability at the top', csv('1.1,,capability,C,,,'), 'line 3', 'capability 1.1 needs a parent code'],
     ['an unknown type', csv('1,,pillar,D,,,'), 'line 3', 'unknown type "pillar"'],
     ['a bad mapping kind', csv('1,,domain,D,,,', '1,WM-X:2,mapping,same-ish,,,'), 'line 4', 'mapping kind "same-ish"'],
@@ -107,7 +135,10 @@ describe('CSV import refuses a malformed file, listing every problem by line', (
   });
 
   it('lists several problems at once', () => {
-    const r = fromCsv(csv('1,,domain,D,,,', '1.1,7,capability,C,,,', '1.1.1,1.1,statement,S,year-9,,', 'x,,pillar,P,,,'), ctx);
+    const r = fromCsv(
+      csv('1,,domain,D,,,', '1.1,7,capability,C,,,', '1.1.1,1.1,statement,S,year-9,,', 'x,,pillar,P,,,'),
+      ctx,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems.map((p) => p.where)).toEqual(['line 6', 'line 4', 'line 5']);
   });
@@ -119,11 +150,18 @@ describe('CSV import refuses a malformed file, listing every problem by line', (
 
   it('names missing columns', () => {
     const r = fromCsv('code,type,text\n1,domain,D\n', ctx);
-    expect(r).toEqual({ ok: false, problems: [{ where: 'line 1', message: expect.stringContaining('missing columns: parent_code, stage, area, notes') }] });
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { where: 'line 1', message: expect.stringContaining('missing columns: parent_code, stage, area, notes') },
+      ],
+    });
   });
 
   it('accepts a spreadsheet export with a byte-order mark, spaces in headers and quoted commas', () => {
-    const r = must(fromCsv(`\uFEFFCode,Parent code,Type,Text,Stage,Area,Notes\n1,,domain,"Expert practice, advanced",,,\n`, ctx));
+    const r = must(
+      fromCsv(`\uFEFFCode,Parent code,Type,Text,Stage,Area,Notes\n1,,domain,"Expert practice, advanced",,,\n`, ctx),
+    );
     expect(r.doc.items[0]!.text).toBe('Expert practice, advanced');
   });
 });
@@ -134,11 +172,18 @@ describe('JSON and CASE imports refuse malformed files', () => {
     doc.items[3].type = 'pillar';
     const r = fromJson(JSON.stringify(doc));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems[0]).toEqual({ where: `item 4 (${base.items[3]!.code})`, message: expect.stringContaining('type') });
+    if (!r.ok)
+      expect(r.problems[0]).toEqual({
+        where: `item 4 (${base.items[3]!.code})`,
+        message: expect.stringContaining('type'),
+      });
   });
   it('says when a file is not JSON, or not a CASE package', () => {
     expect(fromJson('{oops')).toMatchObject({ ok: false, problems: [{ where: 'file' }] });
-    expect(fromCase('{"hello": 1}', { defaultStages: CONSULTANT_STAGES })).toMatchObject({ ok: false, problems: [{ where: 'CFDocument' }] });
+    expect(fromCase('{"hello": 1}', { defaultStages: CONSULTANT_STAGES })).toMatchObject({
+      ok: false,
+      problems: [{ where: 'CFDocument' }],
+    });
   });
   it('takes CASE items of a type Waymark does not know, keeping the type for export', () => {
     const pkg = JSON.parse(toCase(base));
@@ -162,7 +207,10 @@ describe('CSV formula escaping', () => {
     expect(first).toContain(`"''-already quoted"`);
     expect(first).toContain(`"'@everyone +1"`);
     const again = must(fromCsv(first, csvContext(doc))).doc;
-    expect(again.items.find((i) => i.code === statement.code)).toMatchObject({ text: statement.text, notes: statement.notes });
+    expect(again.items.find((i) => i.code === statement.code)).toMatchObject({
+      text: statement.text,
+      notes: statement.notes,
+    });
     expect(toCsv(again)).toBe(first);
   });
 });

@@ -27,7 +27,11 @@ export function fromJson(text: string): ParseResult {
   if (!parsed.success) {
     const problems: ImportProblem[] = parsed.error.issues.map((i) => ({
       where: placeOf(i.path, raw),
-      message: `${i.path.slice(i.path[0] === 'items' || i.path[0] === 'mappings' ? 2 : 1).join('.') || i.path.join('.')}: ${i.message}`.replace(/^: /, ''),
+      message:
+        `${i.path.slice(i.path[0] === 'items' || i.path[0] === 'mappings' ? 2 : 1).join('.') || i.path.join('.')}: ${i.message}`.replace(
+          /^: /,
+          '',
+        ),
     }));
     return { ok: false, problems };
   }
@@ -35,4 +39,3 @@ export function fromJson(text: string): ParseResult {
   const problems = validateDoc(doc, (i) => `item ${i + 1} (${doc.items[i]!.code})`);
   return problems.length ? { ok: false, problems } : { ok: true, doc: canonical(doc) };
 }
-
