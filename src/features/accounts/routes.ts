@@ -8,11 +8,6 @@ import { sha256 } from '../../platform/auth/secrets';
 import { notFound } from '../../platform/errors/http-error';
 import type { AccountsService } from './service';
 /** A demo sign-in shown on the sign-in page when demo data is loaded. */
-export interface DemoAccount {
-  email: string;
-  password: string;
-  label: string;
-}
 import {
   changePasswordSchema,
   forgotSchema,
@@ -25,6 +20,7 @@ import {
   DEFAULT_TOKEN_DAYS,
 } from './schema';
 import { TOKEN_AREAS, type TokenArea } from '../../platform/auth/policy';
+import type { DemoAccount } from './model';
 
 const blockedMessage = (until: Date) =>
   `Too many failed attempts from your network. For your security, signing in from here is paused until ${until.toLocaleTimeString('en-GB', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/London' })}. You can reset your password instead.`;

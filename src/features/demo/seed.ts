@@ -15,7 +15,7 @@ import { GRADE_9, parseRule } from '../../stats/consensus';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DemoAccount } from '../accounts/routes';
+import type { DemoAccount } from '../accounts/model';
 
 /** Shown on the sign-in page of a demo Waymark; never used when NODE_ENV=production. */
 export const DEMO_PASSWORD = 'waymark-demo-2026';

@@ -8,7 +8,7 @@ import { GOAL_STATUSES } from './plan-service';
 import { GROUP_KINDS } from './group-service';
 import { OtherPersonProblem, PORTFOLIO_IMPORT_MAX_BYTES, portfolioJsonSchema } from './portfolio-service';
 import type { Pathway } from './repository';
-import type { PathwayDeps } from './routes';
+import type { PathwayDeps } from './model';
 
 const follow = { permission: 'pathway.follow' as const };
 const todayIso = () => new Date().toISOString().slice(0, 10);

@@ -4,12 +4,7 @@ import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { emailField, normaliseEmail } from '../../platform/auth/email';
 import { bodyField, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
-import type { FrameworksService } from '../frameworks/service';
-import type { PathwayService } from './service';
-import { ReviewProblem, type ReviewService } from './review-service';
-import type { PlanService } from './plan-service';
-import type { GroupService } from './group-service';
-import type { PortfolioService } from './portfolio-service';
+import { ReviewProblem } from './review-service';
 import type { Pathway } from './repository';
 import {
   EVIDENCE_KINDS,
@@ -25,6 +20,7 @@ import {
 } from './stage';
 import { RULE_KEYS } from './rules';
 import { practiceRoutes } from './practice-routes';
+import type { PathwayDeps } from './model';
 
 const follow = { permission: 'pathway.follow' as const };
 
@@ -33,15 +29,6 @@ class FormProblem extends Error {
   constructor(readonly form: FormState) {
     super('form problem');
   }
-}
-
-export interface PathwayDeps {
-  pathway: PathwayService;
-  frameworks: FrameworksService;
-  review: ReviewService;
-  plans: PlanService;
-  groups: GroupService;
-  portfolio: PortfolioService;
 }
 
 const profileSchema = z.object({
