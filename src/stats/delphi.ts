@@ -64,26 +64,29 @@ export interface Analysis {
 
 const round = (x: number, places = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** places) / 10 ** places : null);
 
+/** The figures of an item nobody rated on the scale: nothing to show, no consensus. */
+export function noRatings(unable = 0): ItemStats {
+  return {
+    n: 0,
+    unableToRate: unable,
+    median: null,
+    q1: null,
+    q3: null,
+    iqr: null,
+    mean: null,
+    sd: null,
+    mad: null,
+    percentLow: null,
+    percentMid: null,
+    percentHigh: null,
+    verdict: 'none',
+  };
+}
+
 /** Figures for one set of ratings held as counts. */
 export function statsOf(counts: RatingCounts, unable: number, opts: AnalyseOptions): ItemStats {
   const { scale, quartiles } = opts;
-  if (counts.n === 0) {
-    return {
-      n: 0,
-      unableToRate: unable,
-      median: null,
-      q1: null,
-      q3: null,
-      iqr: null,
-      mean: null,
-      sd: null,
-      mad: null,
-      percentLow: null,
-      percentMid: null,
-      percentHigh: null,
-      verdict: 'none',
-    };
-  }
+  if (counts.n === 0) return noRatings(unable);
   const median = counts.quantile(0.5, quartiles);
   const q1 = counts.quantile(0.25, quartiles);
   const q3 = counts.quantile(0.75, quartiles);

@@ -3,7 +3,7 @@ import { once } from '../../platform/db/idempotency';
 import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
-import { analyseRound, type Analysis, type ItemResult, type Rating } from '../../stats/delphi';
+import { analyseRound, noRatings, type Analysis, type ItemResult, type Rating } from '../../stats/delphi';
 import { kendallW, type KendallResult } from '../../stats/kendall';
 import { describeRule, type ConsensusRule, type Scale } from '../../stats/consensus';
 import type { QuantileMethod } from '../../stats/descriptive';
@@ -148,23 +148,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     const byCode = new Map(analysis.items.map((i) => [i.item, i]));
     for (const item of items) {
       if (!byCode.has(item.code)) {
-        const empty: ItemResult = {
-          item: item.code,
-          n: 0,
-          unableToRate: 0,
-          median: null,
-          q1: null,
-          q3: null,
-          iqr: null,
-          mean: null,
-          sd: null,
-          mad: null,
-          percentLow: null,
-          percentMid: null,
-          percentHigh: null,
-          verdict: 'none',
-          groups: {},
-        };
+        const empty: ItemResult = { item: item.code, ...noRatings(), groups: {} };
         byCode.set(item.code, empty);
       }
     }
