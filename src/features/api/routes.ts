@@ -49,6 +49,23 @@ const nameList = z
   .max(30)
   .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'Each name must appear only once');
 
+type Workshop = NonNullable<Awaited<ReturnType<WorkshopsService['get']>>>;
+
+/** A workshop as every API answer shows it (the list, the detail and a new one). */
+function workshopSummary(w: Workshop) {
+  return {
+    id: w.id,
+    kind: w.kind,
+    title: w.title,
+    area: w.area,
+    pillar: w.pillar,
+    status: w.status,
+    paused: w.paused,
+    anonymous: w.anonymous,
+    joinCode: w.joinCode,
+  };
+}
+
 export function apiRoutes(
   app: FastifyInstance,
   programmes: ProgrammesService,
@@ -598,17 +615,7 @@ export function apiRoutes(
       response: z.object({ workshops: z.array(workshopOut) }),
     },
     async ({ params }) => ({
-      workshops: (await workshops.list(params.programmeId)).map((w) => ({
-        id: w.id,
-        kind: w.kind,
-        title: w.title,
-        area: w.area,
-        pillar: w.pillar,
-        status: w.status,
-        paused: w.paused,
-        anonymous: w.anonymous,
-        joinCode: w.joinCode,
-      })),
+      workshops: (await workshops.list(params.programmeId)).map(workshopSummary),
     }),
   );
 
@@ -637,15 +644,7 @@ export function apiRoutes(
         votes: n.votes,
       });
       return {
-        id: w.id,
-        kind: w.kind,
-        title: w.title,
-        area: w.area,
-        pillar: w.pillar,
-        status: w.status,
-        paused: w.paused,
-        anonymous: w.anonymous,
-        joinCode: w.joinCode,
+        ...workshopSummary(w),
         participants: b.participants,
         activities: b.activities.map((a) => ({
           id: a.id,
@@ -689,18 +688,7 @@ export function apiRoutes(
         request.auditContext(),
         idempotencyKey(request, `workshop:${params.programmeId}:${body.title.toLowerCase()}`),
       );
-      const w = (await workshops.get(id))!;
-      return {
-        id: w.id,
-        kind: w.kind,
-        title: w.title,
-        area: w.area,
-        pillar: w.pillar,
-        status: w.status,
-        paused: w.paused,
-        anonymous: w.anonymous,
-        joinCode: w.joinCode,
-      };
+      return workshopSummary((await workshops.get(id))!);
     },
   );
 
