@@ -421,6 +421,15 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     };
   }
 
+  /** The evidence page again, with a problem that belongs to no one field shown at its review section. */
+  async function showReviewProblem(request: FastifyRequest, reply: FastifyReply, message: string) {
+    return reply.render(
+      'pathway/views/evidence.njk',
+      await itemPage(request, formWithErrors({}, { review: message })),
+      400,
+    );
+  }
+
   /** Runs an action on one piece of evidence and comes back to its page, with the problem shown in place if there is one. */
   async function onItem(
     request: FastifyRequest,
@@ -430,7 +439,6 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   ) {
     const p = await ownOr404(request);
     const id = (request.params as { evidenceId: string }).evidenceId;
-    if (!z.uuid().safeParse(id).success) throw notFound('evidence');
     try {
       const message = await run(p, id);
       request.flash('success', message);
@@ -452,12 +460,7 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
           ),
           400,
         );
-      if (err instanceof ReviewProblem)
-        return reply.render(
-          'pathway/views/evidence.njk',
-          await itemPage(request, formWithErrors({}, { review: err.message })),
-          400,
-        );
+      if (err instanceof ReviewProblem) return showReviewProblem(request, reply, err.message);
       throw err;
     }
   }
@@ -480,17 +483,11 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
   app.post('/pathway/:pathwayId/evidence/:evidenceId/delete', { config: follow }, async (request, reply) => {
     const p = await ownOr404(request);
     const id = (request.params as { evidenceId: string }).evidenceId;
-    if (!z.uuid().safeParse(id).success) throw notFound('evidence');
     try {
       const keys = await pathway.deleteEvidence(p, id, request.auditContext());
       await plans.removeFiles(keys);
     } catch (err) {
-      if (err instanceof FieldError)
-        return reply.render(
-          'pathway/views/evidence.njk',
-          await itemPage(request, formWithErrors({}, { review: err.message })),
-          400,
-        );
+      if (err instanceof FieldError) return showReviewProblem(request, reply, err.message);
       throw err;
     }
     request.flash('success', 'Evidence deleted.');
@@ -616,18 +613,13 @@ export function pathwayRoutes(app: FastifyInstance, deps: PathwayDeps) {
     async (request, reply) => {
       const p = await ownOr404(request);
       const params = request.params as { evidenceId: string; statement: string };
-      if (!z.uuid().safeParse(params.statement).success || !z.uuid().safeParse(params.evidenceId).success)
-        throw notFound('link');
+      // The platform checks evidenceId (a UUID or 404); `statement` is not named as an id, so it is checked here.
+      if (!z.uuid().safeParse(params.statement).success) throw notFound('link');
       try {
         if (!(await pathway.unlink(p, params.evidenceId, params.statement, request.auditContext())))
           throw notFound('link');
       } catch (err) {
-        if (err instanceof FieldError)
-          return reply.render(
-            'pathway/views/evidence.njk',
-            await itemPage(request, formWithErrors({}, { review: err.message })),
-            400,
-          );
+        if (err instanceof FieldError) return showReviewProblem(request, reply, err.message);
         throw err;
       }
       request.flash('success', 'Link removed.');
