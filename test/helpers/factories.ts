@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
+import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import type { PlatformRole, ProgrammeRole } from '../../src/platform/auth/policy';
 import { queryRows } from '../../src/platform/db/database';
 import { TestClient } from './client';
@@ -86,4 +87,38 @@ export async function startPractitionerWithSupervisor(
   const versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(me.lastHtml)![1]!;
   const path = (await me.post('/pathway/start', { _csrf: me.csrf(), versionId })).headers.location as string;
   return { meUser, supUser, me, sup, path };
+}
+
+type StudySettingsInput = Parameters<FastifyInstance['services']['delphi']['createStudy']>[1];
+
+/**
+ * A programme led by a new user, with a Delphi study on GRADE 1–9 under COMET 70/15 (settings overridable).
+ * `base` is the study's page.
+ */
+export async function buildDelphiStudy(
+  app: FastifyInstance,
+  settings: Partial<StudySettingsInput> & { title: string },
+) {
+  const lead = await buildUser(app);
+  const programme = await buildProgramme(app, { members: [{ userId: lead.id, role: 'lead' }] });
+  const delphi = app.services.delphi;
+  const id = await delphi.createStudy(
+    programme.id,
+    {
+      purpose: '',
+      scale: GRADE_9,
+      allowUnable: true,
+      rule: parseRule('comet'),
+      quartileMethod: 7,
+      everyGroup: false,
+      reasonDistance: null,
+      namesInExports: false,
+      withSuggestions: false,
+      ...settings,
+    },
+    lead.id,
+    SYSTEM_CONTEXT,
+  );
+  const study = (await delphi.getStudy(id))!;
+  return { lead, programme, study, base: `/programmes/${programme.id}/delphi/${id}` };
 }

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser } from '../helpers/factories';
+import { buildDelphiStudy } from '../helpers/factories';
 import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
-import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import type { Round, Study } from '../../src/features/delphi/repository';
 import { extractText } from '../../src/exports/extract-text';
 import { sql } from 'drizzle-orm';
@@ -43,30 +42,13 @@ describe.each(DRIVERS)('Delphi final list across rounds (%s)', (driver) => {
   beforeAll(async () => {
     t = await buildTestApp(driver);
     await loadShippedFrameworks(t.app.services.frameworks);
-    const lead = await buildUser(t.app);
-    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const made = await buildDelphiStudy(t.app, { title: 'Across rounds' });
+    const { lead } = made;
+    study = made.study;
+    const delphi = t.app.services.delphi;
     facilitator = new TestClient(t.app);
     await facilitator.signIn(lead.email, lead.password);
-    const delphi = t.app.services.delphi;
-    const id = await delphi.createStudy(
-      p.id,
-      {
-        title: 'Across rounds',
-        purpose: '',
-        scale: GRADE_9,
-        allowUnable: true,
-        rule: parseRule('comet'),
-        quartileMethod: 7,
-        everyGroup: false,
-        reasonDistance: null,
-        namesInExports: false,
-        withSuggestions: false,
-      },
-      lead.id,
-      SYSTEM_CONTEXT,
-    );
-    study = (await delphi.getStudy(id))!;
-    base = `/programmes/${p.id}/delphi/${id}`;
+    base = made.base;
     const r1 = await round(1);
     // E comes from a framework statement; the panel agrees it only once reworded, in round 2.
     const fw = t.app.services.frameworks;

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser, countRows, linkIn } from '../helpers/factories';
+import { countRows, linkIn, buildDelphiStudy } from '../helpers/factories';
 import { liveMessageTo } from '../helpers/mail';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
-import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import type { Study } from '../../src/features/delphi/repository';
 
 /** Panel links: the same emailed link works until its round closes; after that, a page offers a new one. */
@@ -18,27 +17,10 @@ describe.each(DRIVERS)('Delphi panel links (%s)', (driver) => {
 
   beforeAll(async () => {
     t = await buildTestApp(driver);
-    const lead = await buildUser(t.app);
-    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const made = await buildDelphiStudy(t.app, { title: 'Links study' });
+    study = made.study;
+    const id = study.id;
     const delphi = t.app.services.delphi;
-    const id = await delphi.createStudy(
-      p.id,
-      {
-        title: 'Links study',
-        purpose: '',
-        scale: GRADE_9,
-        allowUnable: true,
-        rule: parseRule('comet'),
-        quartileMethod: 7,
-        everyGroup: false,
-        reasonDistance: null,
-        namesInExports: false,
-        withSuggestions: false,
-      },
-      lead.id,
-      SYSTEM_CONTEXT,
-    );
-    study = (await delphi.getStudy(id))!;
     const r1 = (await delphi.rounds(id))[0]!;
     const [item] = await delphi.addItems(
       r1,

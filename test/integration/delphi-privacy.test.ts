@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser } from '../helpers/factories';
+import { buildDelphiStudy } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
-import { GRADE_9, parseRule } from '../../src/stats/consensus';
 import type { Panellist, Round, Study } from '../../src/features/delphi/repository';
 import { personalReportDoc } from '../../src/features/delphi/report';
 import { extractText } from '../../src/exports/extract-text';
@@ -37,30 +36,14 @@ describe.each(DRIVERS)('Delphi: figures of small stakeholder groups are withheld
 
   beforeAll(async () => {
     t = await buildTestApp(driver);
-    const lead = await buildUser(t.app);
-    const p = await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    const made = await buildDelphiStudy(t.app, { title: 'Small groups', everyGroup: true, reasonDistance: 4 });
+    const { lead } = made;
+    study = made.study;
+    const id = study.id;
+    const delphi = t.app.services.delphi;
     facilitator = new TestClient(t.app);
     await facilitator.signIn(lead.email, lead.password);
-    const delphi = t.app.services.delphi;
-    const id = await delphi.createStudy(
-      p.id,
-      {
-        title: 'Small groups',
-        purpose: '',
-        scale: GRADE_9,
-        allowUnable: true,
-        rule: parseRule('comet'),
-        quartileMethod: 7,
-        everyGroup: true,
-        reasonDistance: 4,
-        namesInExports: false,
-        withSuggestions: false,
-      },
-      lead.id,
-      SYSTEM_CONTEXT,
-    );
-    study = (await delphi.getStudy(id))!;
-    base = `/programmes/${p.id}/delphi/${id}`;
+    base = made.base;
     r1 = (await delphi.rounds(id)).find((r) => r.number === 1)!;
     await delphi.addItems(
       r1,
