@@ -19,7 +19,12 @@ import { accountRoutes } from './features/accounts/routes';
 import { createProgrammesService, type ProgrammesService } from './features/programmes/service';
 import { programmeRoutes } from './features/programmes/routes';
 import { adminRoutes } from './features/admin/routes';
-import { apiRoutes } from './features/api/routes';
+import { apiDocsRoutes } from './features/api/routes';
+import { ApiRegistry } from './platform/http/api';
+import { accountsApi } from './features/accounts/api';
+import { programmesApi } from './features/programmes/api';
+import { frameworksApi } from './features/frameworks/api';
+import { workshopsApi } from './features/workshops/api';
 import { homeRoutes } from './features/home/routes';
 import { createFrameworksService, MAX_IMPORT_BYTES, type FrameworksService } from './features/frameworks/service';
 import { frameworkRoutes } from './features/frameworks/routes';
@@ -202,7 +207,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   supervisionRoutes(app, { pathway, review, plans });
   cohortRoutes(app, { groups, frameworks, programmes });
   pathwayPublicRoutes(app, { review, portfolio });
-  apiRoutes(app, programmes, frameworks, workshops);
+  // The JSON API under /api/v1: each feature registers its own operations; the registry describes them all.
+  const api = new ApiRegistry(app);
+  accountsApi(api);
+  programmesApi(api, programmes);
+  frameworksApi(api, frameworks);
+  workshopsApi(app, api, workshops, programmes);
+  apiDocsRoutes(app, api);
 
   app.decorate('services', {
     accounts,
