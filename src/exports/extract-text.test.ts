@@ -4,50 +4,11 @@ import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract-text';
 import { readZip, UNPACK_LIMITS } from '../platform/storage/unpack-limits';
+import { handMadeZip, type ZipEntry } from '../../test/helpers/zip';
 
-interface Entry {
-  name: string;
-  /** Raw deflate data. */
-  deflated: Buffer;
-  /** What the central directory says it inflates to. */
-  declared: number;
-}
-
-/** A zip written by hand, so a test can say anything about sizes (the CRC is left 0: readers check sizes before it). */
-function zipOf(entries: Entry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(e.deflated.length, 18);
-    local.writeUInt32LE(e.declared, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(e.deflated.length, 20);
-    central.writeUInt32LE(e.declared, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.deflated);
-    centrals.push(central, name);
-    offset += local.length + name.length + e.deflated.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+/** An entry with raw deflate data and the size the archive claims it inflates to. */
+function deflated(name: string, data: Buffer, declared: number): ZipEntry {
+  return { name, data, method: 'deflate', declared };
 }
 
 /**
@@ -71,12 +32,9 @@ function hugeDocumentXml(megabytes: number): { deflated: Buffer; size: number } 
 
 function docxBomb(megabytes: number, declare: 'truthfully' | 'falsely'): Buffer {
   const xml = hugeDocumentXml(megabytes);
-  const small = (name: string, text: string): Entry => ({
-    name,
-    deflated: zlib.deflateRawSync(Buffer.from(text)),
-    declared: Buffer.byteLength(text),
-  });
-  return zipOf([
+  const small = (name: string, text: string) =>
+    deflated(name, zlib.deflateRawSync(Buffer.from(text)), Buffer.byteLength(text));
+  return handMadeZip([
     small(
       '[Content_Types].xml',
       '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
@@ -85,11 +43,7 @@ function docxBomb(megabytes: number, declare: 'truthfully' | 'falsely'): Buffer 
       '_rels/.rels',
       '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
     ),
-    {
-      name: 'word/document.xml',
-      deflated: xml.deflated,
-      declared: declare === 'truthfully' ? Math.min(xml.size, 0xffffffff) : 2000,
-    },
+    deflated('word/document.xml', xml.deflated, declare === 'truthfully' ? Math.min(xml.size, 0xffffffff) : 2000),
   ]);
 }
 
@@ -105,12 +59,9 @@ async function refusedWithin(data: Buffer, name: string) {
 function formattedRunsDocx(megabytes: number): Buffer {
   const run = '<w:r><w:rPr><w:b/></w:rPr><w:t>a</w:t></w:r>';
   const xml = `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>${run.repeat(Math.floor((megabytes * 1024 * 1024) / run.length))}</w:p></w:body></w:document>`;
-  const part = (name: string, text: string): Entry => ({
-    name,
-    deflated: zlib.deflateRawSync(Buffer.from(text)),
-    declared: Buffer.byteLength(text),
-  });
-  return zipOf([
+  const part = (name: string, text: string) =>
+    deflated(name, zlib.deflateRawSync(Buffer.from(text)), Buffer.byteLength(text));
+  return handMadeZip([
     part(
       '[Content_Types].xml',
       '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
