@@ -1,12 +1,11 @@
-import type { Db } from '../../platform/db/database';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { FieldError } from '../../platform/forms/forms';
 import { once } from '../../platform/db/idempotency';
 import type { Analysis, ItemResult } from '../../stats/delphi';
 import type { Scale } from '../../stats/consensus';
-import type { FrameworksService } from '../frameworks/service';
 import { comparablePrevious, finalList, sameStatementBefore, type LineageEdge } from './lineage';
 import * as repo from './repository';
+import type { DelphiContext } from './service-context';
 
 export interface RoundAnalysis {
   round: repo.Round;
@@ -33,11 +32,7 @@ export function agreedFigures(s: ItemResult, scale: Scale): string {
  * The study's agreed items across rounds: the final list, what is retired as
  * agreed, and sending the list to a draft framework.
  */
-export function createAgreedParts(
-  db: Db,
-  frameworks: FrameworksService,
-  analyse: (study: repo.Study, round: repo.Round) => Promise<Omit<RoundAnalysis, 'round'>>,
-) {
+export function createAgreedParts({ db, frameworks, analyse }: DelphiContext) {
   async function closedAnalyses(study: repo.Study): Promise<RoundAnalysis[]> {
     const closed = (await repo.roundsOf(db, study.id)).filter((r) => r.number > 0 && r.status === 'closed');
     const out: RoundAnalysis[] = [];
