@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { emailField } from '../../platform/auth/email';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, parseForm, type FormState } from '../../platform/forms/forms';
 import { fileSlug, formList as toArray, sendAttachment as sendFile } from '../../platform/http/route-helpers';
@@ -10,6 +8,7 @@ import { formTextProblems, RESPONSE_TEXT_MAX } from './bounds';
 import { stageLabel } from './labels';
 import { personalReportDoc } from './report';
 import { WITHHELD } from './disclosure';
+import { newLinkSchema, tokenParams } from './schema';
 import type { DelphiService, RatingInput } from './service';
 
 const panellistResource = (request: FastifyRequest) => ({
@@ -22,7 +21,6 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
   const slug = (title: string) => fileSlug(title, 'study');
 
   // ---- panellists ------------------------------------------------------------------------
-  const tokenParam = z.object({ token: z.string().min(10).max(200) });
   const linkProblem = {
     invalid: {
       title: 'Link not valid',
@@ -47,7 +45,7 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
    * closes; any problem page offers a new link by email.
    */
   async function enterByLink(request: FastifyRequest, reply: FastifyReply, studyId?: string) {
-    const p = tokenParam.safeParse(request.params);
+    const p = tokenParams.safeParse(request.params);
     const entered = p.success
       ? await delphi.enter(p.data.token, studyId)
       : ({ ok: false, problem: 'invalid', studyId } as const);
@@ -80,7 +78,6 @@ export function delphiPanellistRoutes(app: FastifyInstance, delphi: DelphiServic
     enterByLink(request, reply),
   );
 
-  const newLinkSchema = z.object({ email: emailField });
   const newLinkPage = (studyId: string, form: FormState) => ({ title: 'Email me a new link', studyId, form });
 
   app.get('/delphi/:studyId/new-link', { config: { permission: 'public' } }, async (request, reply) => {
