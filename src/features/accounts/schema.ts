@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { emailField } from '../../platform/auth/email';
 import { TOKEN_ACCESS, TOKEN_AREAS, type TokenArea } from '../../platform/auth/policy';
 
-const name = z.string().trim().min(1, 'Enter your full name').max(200, 'Full name must be 200 characters or fewer');
+/** A person's full name: registering, changing one's details, and joining from an invitation. */
+export const fullNameField = z
+  .string({ message: 'Enter your full name' })
+  .trim()
+  .min(1, 'Enter your full name')
+  .max(200, 'Full name must be 200 characters or fewer');
 const optionalText = (label: string) =>
   z
     .string()
@@ -11,8 +16,11 @@ const optionalText = (label: string) =>
     .optional()
     .transform((v) => (v ? v : null));
 
+/** The secret in an emailed link's path (registration, password reset, invitation): a bad one is "not valid". */
+export const linkTokenParams = z.object({ token: z.string().min(10).max(200) });
+
 export const registerSchema = z.object({
-  name,
+  name: fullNameField,
   email: emailField,
   password: z.string({ message: 'Enter a password' }).min(1, 'Enter a password'),
   profession: optionalText('Profession'),
@@ -37,9 +45,13 @@ export const changePasswordSchema = z.object({
 });
 
 export const profileSchema = z.object({
-  name,
+  name: fullNameField,
   profession: optionalText('Profession'),
   organisation: optionalText('Organisation'),
+});
+
+export const deleteAccountSchema = z.object({
+  password: z.string({ message: 'Enter your password to confirm' }).min(1, 'Enter your password to confirm'),
 });
 
 /** Every token expires: 90 days unless chosen otherwise, never more than a year. */
@@ -72,3 +84,6 @@ export const tokenSchema = z
     // "Every area" covers areas added later too; otherwise one scope per chosen area.
     scopes: areas.includes('all') ? [access] : areas.map((a) => `${a}:${access}`),
   }));
+
+export type ProfileInput = z.infer<typeof profileSchema>;
+export type TokenInput = z.infer<typeof tokenSchema>;
