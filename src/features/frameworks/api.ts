@@ -1,15 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../platform/http/api';
-import { MAX_IMPORT_BYTES, type FrameworksService } from '../frameworks/service';
-import { FORMATS, type Format } from '../frameworks/model';
 import { can } from '../../platform/auth/policy';
 import { HttpError } from '../../platform/errors/http-error';
+import { FORMATS, MAX_IMPORT_BYTES } from './model';
+import { compareQuery, exportQuery, frameworkParams, importRequest, statementParams, versionParams } from './schema';
+import type { FrameworksService } from './service';
 
+/** The frameworks JSON API: the same schemas (schema.ts) and service as the pages. Response schemas are here. */
 export function frameworksApi(api: ApiRegistry, frameworks: FrameworksService): void {
-  // ---- frameworks ------------------------------------------------------------------
-  const fwParams = z.object({ shortName: z.string().min(1).max(40) });
-  const versionParams = fwParams.extend({ label: z.string().min(1).max(40) });
   const versionSummary = z.object({
     label: z.string(),
     status: z.enum(['draft', 'published', 'superseded']),
@@ -80,7 +79,7 @@ export function frameworksApi(api: ApiRegistry, frameworks: FrameworksService): 
       tag: 'Frameworks',
       summary: 'One statement (or any item) with its ancestors, mappings and provenance links',
       permission: 'framework.view',
-      params: versionParams.extend({ code: z.string().min(1).max(40) }),
+      params: statementParams,
       response: z.object({
         code: z.string(),
         type: z.string(),
@@ -139,11 +138,8 @@ export function frameworksApi(api: ApiRegistry, frameworks: FrameworksService): 
       tag: 'Frameworks',
       summary: 'What changed between two versions: added, removed, reworded, moved and stage changed',
       permission: 'framework.view',
-      params: fwParams,
-      query: z.object({
-        from: z.string().min(1, 'Give the version to compare from'),
-        to: z.string().min(1, 'Give the version to compare with'),
-      }),
+      params: frameworkParams,
+      query: compareQuery,
       response: z.object({
         from: z.string(),
         to: z.string(),
@@ -201,18 +197,14 @@ export function frameworksApi(api: ApiRegistry, frameworks: FrameworksService): 
       summary: 'The version in CASE 1.1 JSON, CSV or Waymark JSON, as text',
       permission: 'framework.view',
       params: versionParams,
-      query: z.object({ format: z.enum(FORMATS, { message: 'format must be case, csv or json' }) }),
+      query: exportQuery,
       response: z.object({ format: z.enum(FORMATS), filename: z.string(), content: z.string() }),
     },
     async ({ params, query, request }) => {
       const found = await frameworks.find(params.shortName, params.label, manages(request));
       if (!found) return undefined;
-      const doc = await frameworks.docOf(found.version);
-      return {
-        format: query.format,
-        filename: `${doc.framework.shortName}-${doc.version.label}.${query.format === 'case' ? 'case.json' : query.format}`,
-        content: await frameworks.serialise(doc, query.format),
-      };
+      const file = await frameworks.exportFile(found.version, query.format);
+      return { format: query.format, filename: file.filename, content: file.content };
     },
   );
 
@@ -226,18 +218,12 @@ export function frameworksApi(api: ApiRegistry, frameworks: FrameworksService): 
         'Nothing is imported when the file has problems: the 400 answer lists each one in error.fields, keyed by line or item.',
       permission: 'framework.manage',
       status: 201,
-      body: z.object({
-        format: z.enum(FORMATS),
-        content: z
-          .string()
-          .min(1, 'Send the file content')
-          .max(MAX_IMPORT_BYTES, `The file must be ${MAX_IMPORT_BYTES / 1024 / 1024} MB or less`),
-      }),
+      body: importRequest,
       textGuard: { files: { content: MAX_IMPORT_BYTES } },
       response: z.object({ shortName: z.string(), label: z.string(), status: z.string(), items: z.number() }),
     },
     async ({ body, request }) => {
-      const preview = await frameworks.preview(body.format as Format, body.content);
+      const preview = await frameworks.preview(body.format, body.content);
       if (!preview.ok) {
         throw new HttpError(
           400,

@@ -41,6 +41,9 @@ export const VERSION_STATUS_LABELS: Record<VersionStatus, string> = {
   superseded: 'Superseded',
 };
 
+/** A stage of practice a statement is expected at, as a version lists them. */
+export type Stage = { key: string; label: string };
+
 export const CONSULTANT_STAGES = [
   { key: 'advanced', label: 'Advanced practice level' },
   { key: 'transition', label: 'Transition from advanced to consultant practice' },
@@ -161,6 +164,18 @@ export const FORMAT_LABELS: Record<Format, string> = {
   csv: 'CSV',
   json: 'Waymark JSON',
 };
+
+/** The largest framework file Waymark reads, uploaded, pasted or sent to the API. */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+/** What can have shaped a statement (its provenance), with the words pages use for each. */
+export const PROVENANCE_SOURCES = {
+  'delphi-item': 'Delphi item',
+  theme: 'Theme',
+  contribution: 'Workshop contribution',
+  'consultation-response': 'Consultation response',
+} as const;
+export type ProvenanceSource = keyof typeof PROVENANCE_SOURCES;
 
 /** Content that stands in for an official publication says so in its source note; pages then label it illustrative. */
 export const isIllustrative = (version: { sourceNote: string }): boolean => /illustrative/i.test(version.sourceNote);
