@@ -18,14 +18,14 @@ const INVITATION_TTL_MS = 30 * 86_400_000;
 
 export type GroupKind = keyof typeof GROUP_KINDS;
 
+/** Cohort figures are kept this long per instance: many people open a big cohort, and a minute-old figure is fine. */
+export const COHORT_CACHE_MS = 60_000;
+
 /**
  * Teams (members share goals and evidence, credited to each) and cohorts (an
  * educator, supervisor or programme lead follows members' progress figures,
  * never their reflections). Membership needs the member's acceptance.
  */
-/** Cohort figures are kept this long per instance: many people open a big cohort, and a minute-old figure is fine. */
-export const COHORT_CACHE_MS = 60_000;
-
 export function createGroupService(platform: Platform, frameworks: FrameworksService, pathway: PathwayService) {
   const { db, mailer, config } = platform;
   const today = () => new Date().toISOString().slice(0, 10);

@@ -14,3 +14,6 @@ export interface PathwayDeps {
   groups: GroupService;
   portfolio: PortfolioService;
 }
+
+/** A practitioner's pathway as the services hand it to the routes (so a route file need not import the repository). */
+export type { Pathway } from './repository';
