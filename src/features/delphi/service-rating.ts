@@ -51,6 +51,7 @@ export function createRating({ db }: DelphiContext, feedbackFor: FeedbackFor) {
       if (prevRound) for (const f of await feedbackFor(study, prevRound, round, panellist)) feedback.set(f.itemId, f);
       return { round, rounds, items, mine, completedAt: part?.completedAt ?? null, feedback, prevRound };
     },
+
     /**
      * Saves a panellist's answers (latest wins). With `submit`, every item
      * must be answered and the round is marked completed. Nothing is saved when
