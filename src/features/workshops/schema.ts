@@ -1,5 +1,20 @@
 import { z } from 'zod';
+import { formList } from '../../platform/http/route-helpers';
+import { parseEmailList } from '../../platform/auth/email';
+import { nhsNumberProblem } from '../../platform/forms/nhs-number';
 import { PILLARS, WORKSHOP_KINDS, type WorkshopKind } from './board';
+import { programmeParams } from '../api/shared';
+import { CONTROL_ACTIONS, ORGANISE_ACTIONS } from './model';
+
+/*
+ * Every request the workshop pages and the API take, with the rules each field has. Where a page
+ * form and an API operation take the same request they share the field schemas below, so they
+ * give the same messages; the form's own shape (text boxes, radios, checkboxes) is read around them.
+ * Rules that depend on the workshop as it is now (is it live, is this activity part of it) are the
+ * service's, and so are a few field rules whose message must come after the shared free-text guard's.
+ */
+
+// ---- setting a workshop up ---------------------------------------------------------------------
 
 /** Longest title, place and link a workshop keeps; the form and the API say the same. */
 export const LIMITS = {
@@ -104,6 +119,166 @@ export const workshopApiSchema = z
   })
   .superRefine(checkDefinition);
 
+/** A form's submission key (a double click or a resend does the work once). */
+const submission = z
+  .string()
+  .max(100)
+  .optional()
+  .transform((v) => v || undefined);
+
+/** A form field that may be left empty; empty counts as not given. */
+const blankAsMissing = (v: unknown) => (v === '' ? undefined : v);
+
+/** The path of every API operation on one workshop. */
+export const workshopApiParams = programmeParams.extend({ workshopId: z.uuid() });
+
+/** What `?fragment=1` asks of a page: only the live part, for the page's script to swap in. */
+export const fragmentQuery = z.object({ fragment: z.string().optional() });
+
+// ---- the script ----------------------------------------------------------------------------------
+
+/** Minutes typed for a timer, as seconds, or null for none (the service says when it is out of range). */
+const timerMinutes = z
+  .string()
+  .optional()
+  .transform((v) => (v ? Math.round(Number(v) * 60) : null));
+
+/** Adding a question to the script. */
+export const activityFormSchema = z.object({
+  prompt: z.string().default(''),
+  timerMinutes,
+  _submission: submission,
+});
+
+/** A question of the script: save its words and timer, move it up or down, or delete it. */
+export const activityEditSchema = z.object({
+  action: z.string().default('save'),
+  prompt: z.string().default(''),
+  timerMinutes,
+});
+
+/** Saving the script for other workshops of the programme. */
+export const templateFormSchema = z.object({ templateName: z.string().default(''), _submission: submission });
+
+// ---- the facilitator's controls ------------------------------------------------------------------
+
+const controlFields = {
+  action: z.enum(CONTROL_ACTIONS, { message: 'Choose what to do' }),
+  activityId: z.uuid().optional(),
+  votesPerPerson: z
+    .number({ message: 'Give each person from 1 to 20 votes' })
+    .int({ message: 'Give each person from 1 to 20 votes' })
+    .optional(),
+};
+
+/** A control sent to the API. */
+export const controlApiSchema = z.object(controlFields);
+
+/** A control button of the console (the votes each is typed; the pause and end buttons send no activity). */
+export const controlFormSchema = z.object({
+  action: controlFields.action,
+  activityId: z.preprocess(blankAsMissing, controlFields.activityId),
+  votesPerPerson: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    controlFields.votesPerPerson,
+  ),
+});
+export type ControlRequest = z.infer<typeof controlApiSchema>;
+
+// ---- notes, clusters, votes ----------------------------------------------------------------------
+
+/** The longest note, in characters. */
+export const MAX_NOTE = 500;
+
+export const NOTE_EMPTY = 'Write your note before adding it';
+export const NOTE_EDIT_EMPTY = 'Write your note, or withdraw it instead';
+
+/**
+ * What is wrong with a note's text, in the note's own words, or null. Checked before the shared
+ * free-text guard, so a very long note gets the note's limit, not the guard's generic one.
+ */
+export function noteTextProblem(raw: string, emptyMessage: string): string | null {
+  const text = raw.trim();
+  if (!text) return emptyMessage;
+  if (text.length > MAX_NOTE)
+    return `A note must be ${MAX_NOTE} characters or fewer (this one is ${text.length.toLocaleString('en-GB')})`;
+  return nhsNumberProblem(text, 'your note');
+}
+
+/** A note's text, with the note's own rules; `emptyMessage` says what to do about an empty one. */
+const noteText = (emptyMessage: string) =>
+  z.string({ message: emptyMessage }).superRefine((v, ctx) => {
+    const problem = noteTextProblem(v, emptyMessage);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
+ * A note for the current activity: from a participant's board, from the console (for the room) and
+ * from the API alike. The client key makes a retry add it once (the service checks its form).
+ */
+export const noteSchema = z.object({
+  activityId: z.uuid(),
+  text: noteText(NOTE_EMPTY),
+  clientKey: z.string({ message: 'The form was out of date. Reload the page and add your note again' }),
+});
+
+/** A participant changing their own note, or withdrawing it (which needs no text). */
+export const noteChangeSchema = z
+  .object({ action: z.string().default(''), text: z.string().default('') })
+  .superRefine((v, ctx) => {
+    const problem = v.action === 'withdraw' ? null : noteTextProblem(v.text, NOTE_EDIT_EMPTY);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['text'], message: problem });
+  });
+
+/** A cluster's name; how long it may be, the service says (after the shared free-text guard). */
+const clusterName = z.string({ message: `Name the cluster, in ${LIMITS.cluster} characters or fewer` });
+
+/** A new cluster, from the API. */
+export const clusterApiSchema = z.object({ activityId: z.uuid(), name: clusterName });
+
+/** A new cluster, from the console (whose form names the field clusterName). */
+export const clusterFormSchema = z.object({ activityId: z.uuid(), clusterName });
+
+const organiseFields = {
+  activityId: z.uuid(),
+  noteIds: z.array(z.uuid()).min(1, 'Select one or more notes first'),
+  action: z.enum(ORGANISE_ACTIONS, { message: 'Choose what to do with the selected notes' }),
+  clusterId: z.uuid().nullable(),
+};
+
+/** Selected notes moved to a cluster (or out of every cluster: clusterId null), hidden, shown or merged. */
+export const organiseApiSchema = z.object({
+  ...organiseFields,
+  clusterId: organiseFields.clusterId.default(null),
+});
+
+/** The console's organise form: the notes are ticked checkboxes; no cluster chosen means out of every cluster. */
+export const organiseFormSchema = z.object({
+  activityId: organiseFields.activityId,
+  notes: z.preprocess(formList, organiseFields.noteIds),
+  action: organiseFields.action,
+  clusterId: z.preprocess((v) => v || null, organiseFields.clusterId),
+});
+export type OrganiseRequest = z.infer<typeof organiseApiSchema>;
+
+/** A vote for a note (target "note:ID") or a cluster ("cluster:ID"). */
+export const voteFormSchema = z.object({
+  activityId: z.uuid(),
+  target: z
+    .string()
+    .default('')
+    .transform((v) => {
+      const [kind, id] = v.split(':');
+      return kind === 'cluster' ? { clusterId: id } : { noteId: id };
+    }),
+  _submission: submission,
+});
+
+/** Taking a vote back. */
+export const unvoteFormSchema = z.object({ activityId: z.uuid() });
+
+// ---- joining, inviting ---------------------------------------------------------------------------
+
 /** A guest or signed-in person joining with the code. */
 export const joinSchema = z.object({
   name: z.string().trim().max(LIMITS.name, `Name must be ${LIMITS.name} characters or fewer`).default(''),
@@ -138,3 +313,28 @@ export const joinSchemaFor = (types: string[], areas: string[]) =>
       });
   });
 export const joinOrder = ['name', 'stakeholderType', 'area'];
+
+/** The code typed on /join (the service reads it in any case, with spaces or dashes). */
+export const joinCodeSchema = z.object({ code: z.string().default('') });
+
+/** Addresses to email the join link to: one per line, or separated by commas. */
+export const inviteFormSchema = z.object({
+  emails: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const list = parseEmailList(v);
+      if (list.ok) return list.emails;
+      ctx.addIssue({ code: 'custom', message: list.message });
+      return z.NEVER;
+    }),
+  _submission: submission,
+});
+
+// ---- the record ----------------------------------------------------------------------------------
+
+/** The record's download formats (any other is not found). */
+export const recordParams = z.object({ format: z.enum(['csv', 'xlsx']) });
+
+/** An uploaded transcript's form: the file itself is read by the service. */
+export const sourceFormSchema = z.object({ _submission: submission });
