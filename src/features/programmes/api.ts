@@ -3,9 +3,9 @@ import { programmeResource } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../platform/http/api';
 import { PROGRAMME_ROLES } from '../../platform/auth/policy';
-import { emailField } from '../../platform/auth/email';
-import { InvitationWaiting, type ProgrammesService } from '../programmes/service';
-import { STAGE_KEYS, STAGE_STATES } from '../programmes/stages';
+import { inviteBody, programmeBody, stageApiParams, stageSchema } from './schema';
+import { InvitationWaiting, type ProgrammesService } from './service';
+import { STAGE_KEYS, STAGE_STATES } from './stages';
 
 const programmeSummary = z.object({ id: z.uuid(), name: z.string(), description: z.string(), createdAt: z.string() });
 
@@ -25,11 +25,6 @@ const programmeDetail = programmeSummary.extend({
   stages: z.array(stage),
   memberCount: z.number(),
 });
-
-const nameList = z
-  .array(z.string().trim().min(1).max(100))
-  .max(30)
-  .refine((a) => new Set(a.map((x) => x.toLowerCase())).size === a.length, 'Each name must appear only once');
 
 export function programmesApi(api: ApiRegistry, programmes: ProgrammesService): void {
   const iso = (d: Date) => d.toISOString();
@@ -81,12 +76,7 @@ export function programmesApi(api: ApiRegistry, programmes: ProgrammesService): 
         'Areas and stakeholder types default to the three clinical areas and six stakeholder types when left out.',
       permission: 'programme.create',
       status: 201,
-      body: z.object({
-        name: z.string().trim().min(1, 'Enter a programme name').max(200),
-        description: z.string().trim().max(5000).default(''),
-        areas: nameList.default([]),
-        stakeholderTypes: nameList.default([]),
-      }),
+      body: programmeBody,
       response: programmeDetail,
     },
     async ({ body, request }) => {
@@ -122,15 +112,16 @@ export function programmesApi(api: ApiRegistry, programmes: ProgrammesService): 
       summary: 'Set the state of a co-creation stage',
       permission: 'programme.manage',
       resource: programmeResource,
-      params: programmeParams.extend({ stage: z.enum(STAGE_KEYS as [string, ...string[]]) }),
-      body: z.object({ state: z.enum(STAGE_STATES), note: z.string().trim().max(2000).default('') }),
+      params: stageApiParams,
+      // The same schema as the stage page's form.
+      body: stageSchema,
       response: programmeDetail,
     },
     async ({ params, body, request }) => {
       if (!(await programmes.get(params.programmeId))) return undefined;
       await programmes.setStage(
         params.programmeId,
-        params.stage as (typeof STAGE_KEYS)[number],
+        params.stage,
         body.state,
         body.note,
         request.user!.id,
@@ -200,17 +191,7 @@ export function programmesApi(api: ApiRegistry, programmes: ProgrammesService): 
       resource: programmeResource,
       status: 201,
       params: programmeParams,
-      body: z
-        .object({
-          email: emailField,
-          role: z.enum(PROGRAMME_ROLES),
-          stakeholderTypeId: z.uuid().nullable().default(null),
-          areaId: z.uuid().nullable().default(null),
-        })
-        .refine((v) => v.role !== 'participant' || v.stakeholderTypeId !== null, {
-          path: ['stakeholderTypeId'],
-          message: 'Participants need a stakeholder type',
-        }),
+      body: inviteBody,
       response: z.object({ id: z.uuid() }),
     },
     async ({ params, body, request }) => {
