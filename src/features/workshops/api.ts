@@ -4,10 +4,17 @@ import { programmeResource } from '../../platform/http/route-helpers';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../platform/http/api';
 import { type ProgrammesService } from '../programmes/service';
-import type { WorkshopsService } from '../workshops/service';
-import { channelOf, CONTROL_ACTIONS } from '../workshops/service';
-import { WORKSHOP_KINDS } from '../workshops/board';
-import { workshopApiSchema } from '../workshops/schema';
+import type { WorkshopsService } from './service';
+import { channelOf, organising } from './model';
+import { WORKSHOP_KINDS } from './board';
+import {
+  clusterApiSchema,
+  controlApiSchema,
+  noteSchema,
+  organiseApiSchema,
+  workshopApiParams,
+  workshopApiSchema,
+} from './schema';
 import { streamEvents } from '../../platform/events/sse';
 import { HttpError } from '../../platform/errors/http-error';
 
@@ -35,7 +42,6 @@ export function workshopsApi(
   programmes: ProgrammesService,
 ): void {
   // ---- workshops -------------------------------------------------------------------
-  const wsParams = programmeParams.extend({ workshopId: z.uuid() });
   async function workshopIn(params: { programmeId: string; workshopId: string }) {
     const w = await workshops.get(params.workshopId);
     return w && w.programmeId === params.programmeId ? w : undefined;
@@ -101,7 +107,7 @@ export function workshopsApi(
         'Live changes arrive on GET /api/v1/programmes/{programmeId}/workshops/{workshopId}/events, a text/event-stream (Server-Sent Events) that resumes from the Last-Event-ID header.',
       permission: 'workshop.view',
       resource: programmeResource,
-      params: wsParams,
+      params: workshopApiParams,
       response: workshopOut.extend({ participants: z.number(), activities: z.array(activityOut) }),
     },
     async ({ params }) => {
@@ -174,8 +180,8 @@ export function workshopsApi(
       permission: 'workshop.run',
       resource: programmeResource,
       status: 201,
-      params: wsParams,
-      body: z.object({ activityId: z.uuid(), text: z.string(), clientKey: z.string() }),
+      params: workshopApiParams,
+      body: noteSchema,
       response: z.object({ id: z.uuid(), text: z.string(), created: z.boolean() }),
     },
     async ({ params, body, request }) => {
@@ -200,8 +206,8 @@ export function workshopsApi(
       permission: 'workshop.run',
       resource: programmeResource,
       status: 201,
-      params: wsParams,
-      body: z.object({ activityId: z.uuid(), name: z.string() }),
+      params: workshopApiParams,
+      body: clusterApiSchema,
       response: z.object({ id: z.uuid() }),
     },
     async ({ params, body, request }) => {
@@ -219,25 +225,20 @@ export function workshopsApi(
       summary: 'Move notes to a cluster (or out: clusterId null), hide or show them, or merge them as duplicates',
       permission: 'workshop.run',
       resource: programmeResource,
-      params: wsParams,
-      body: z.object({
-        activityId: z.uuid(),
-        noteIds: z.array(z.uuid()).min(1, 'Give one or more note ids'),
-        action: z.enum(['move', 'hide', 'show', 'merge']),
-        clusterId: z.uuid().nullable().default(null),
-      }),
+      params: workshopApiParams,
+      body: organiseApiSchema,
       response: z.object({ ok: z.literal(true) }),
     },
     async ({ params, body, request }) => {
       const w = await workshopIn(params);
       if (!w) return undefined;
-      const action =
-        body.action === 'move'
-          ? ({ kind: 'move', clusterId: body.clusterId } as const)
-          : body.action === 'merge'
-            ? ({ kind: 'merge' } as const)
-            : ({ kind: 'hide', hidden: body.action === 'hide' } as const);
-      await workshops.organise(w, body.activityId, body.noteIds, action, request.auditContext());
+      await workshops.organise(
+        w,
+        body.activityId,
+        body.noteIds,
+        organising(body.action, body.clusterId),
+        request.auditContext(),
+      );
       return { ok: true as const };
     },
   );
@@ -250,12 +251,8 @@ export function workshopsApi(
       summary: 'Run the workshop: start an activity, pause, resume, private mode, reveal, voting, results, close, end',
       permission: 'workshop.run',
       resource: programmeResource,
-      params: wsParams,
-      body: z.object({
-        action: z.enum(CONTROL_ACTIONS),
-        activityId: z.uuid().optional(),
-        votesPerPerson: z.number().int().optional(),
-      }),
+      params: workshopApiParams,
+      body: controlApiSchema,
       response: z.object({ ok: z.literal(true) }),
     },
     async ({ params, body, request }) => {
@@ -270,8 +267,8 @@ export function workshopsApi(
     '/api/v1/programmes/:programmeId/workshops/:workshopId/events',
     { config: { permission: 'workshop.view', resource: programmeResource } },
     async (request, reply) => {
-      const p = wsParams.safeParse(request.params);
-      const w = p.success ? await workshopIn(p.data) : undefined;
+      // The ids in the path are UUIDs by now: the platform's input guard answers "not found" for any other.
+      const w = await workshopIn(request.params as { programmeId: string; workshopId: string });
       if (!w) throw new HttpError(404, 'No such workshop', 'not_found');
       await streamEvents(request, reply, app.platform.events, channelOf(w.id));
     },
