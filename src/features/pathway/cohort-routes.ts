@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { forbidden, notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
-import { emailField } from '../../platform/auth/email';
 import { bodyField, pager, programmeResource } from '../../platform/http/route-helpers';
-
-const COHORT_PAGE = 50;
 import type { FrameworksService } from '../frameworks/service';
 import type { ProgrammesService } from '../programmes/service';
 import type { GroupService } from './group-service';
 import { STALLED_AFTER_DAYS, SUPPRESS_BELOW } from './cohort';
 import { STAGE_NAMES } from './stage';
+import { inviteEmail } from './schema';
+import { cohortFields, cohortQuerySchema, cohortSchema } from './schema-review';
+
+const COHORT_PAGE = 50;
 
 /** Cohorts for educators, supervisors and programme leads, and a programme's anonymised pathway figures. */
 export function cohortRoutes(
@@ -20,8 +20,7 @@ export function cohortRoutes(
   const { groups, frameworks, programmes } = deps;
 
   const cohortResource = async (request: FastifyRequest) => {
-    const id = (request.params as { groupId: string }).groupId;
-    const g = z.uuid().safeParse(id).success ? await groups.get(id) : undefined;
+    const g = await groups.get((request.params as { groupId: string }).groupId);
     return g && g.kind === 'cohort' ? { ownerId: g.ownerId ?? undefined, programmeId: g.programmeId ?? undefined } : {};
   };
   const view = { permission: 'cohort.view' as const, resource: cohortResource };
@@ -63,22 +62,8 @@ export function cohortRoutes(
     reply.render('pathway/views/cohorts.njk', await listPage(request)),
   );
 
-  const cohortSchema = z.object({
-    name: z
-      .string({ message: 'Enter a name for the cohort' })
-      .trim()
-      .min(1, 'Enter a name for the cohort')
-      .max(120, 'Keep the name to 120 characters or fewer'),
-    versionId: z.uuid({ message: 'Choose the framework the cohort follows' }),
-    programmeId: z
-      .string()
-      .optional()
-      .transform((v) => (v ? v : null))
-      .pipe(z.uuid({ message: 'Choose a programme from the list' }).nullable()),
-  });
-
   app.post('/cohorts', { config: { permission: 'cohort.create' } }, async (request, reply) => {
-    const parsed = parseForm(cohortSchema, request.body, ['name', 'versionId', 'programmeId']);
+    const parsed = parseForm(cohortSchema, request.body, cohortFields);
     if (!parsed.ok) return reply.render('pathway/views/cohorts.njk', await listPage(request, parsed.form), 400);
     try {
       const allowed = (await cohortProgrammes(request)).map((p) => p.id);
@@ -107,15 +92,14 @@ export function cohortRoutes(
   });
 
   async function cohortPage(request: FastifyRequest, form: FormState = emptyForm()) {
-    const id = (request.params as { groupId: string }).groupId;
-    const g = z.uuid().safeParse(id).success ? await groups.get(id) : undefined;
+    const g = await groups.get((request.params as { groupId: string }).groupId);
     if (!g || g.kind !== 'cohort') throw notFound('cohort');
     const [cohort, members] = await Promise.all([groups.cohortView(g), groups.membersOf(g.id)]);
-    const query = request.query as { show?: string; page?: string };
-    const filter = query.show === 'stalled' ? 'stalled' : 'all';
+    const query = cohortQuerySchema.parse(request.query);
+    const filter = query.show ?? 'all';
     const matching = filter === 'stalled' ? cohort.rows.filter((r) => r.stalled) : cohort.rows;
     const pages = Math.max(1, Math.ceil(matching.length / COHORT_PAGE));
-    const page = Math.min(pages, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));
+    const page = Math.min(pages, Math.max(1, query.page));
     return {
       title: g.name,
       group: g,
@@ -149,8 +133,8 @@ export function cohortRoutes(
     // The programme's leads may look, but only the person who runs the cohort invites to it.
     if (!page.canInvite) throw forbidden();
     try {
-      const email = emailField.safeParse(bodyField(request.body, 'email'));
-      if (!email.success) throw new FieldError('email', 'Enter their email address, like name@nhs.net');
+      const email = inviteEmail.safeParse(bodyField(request.body, 'email'));
+      if (!email.success) throw new FieldError('email', email.error.issues[0]!.message);
       const user = await groups.invite(page.group, email.data, request.auditContext());
       request.flash('success', `${user.name} is invited. You see their progress once they accept.`);
       return reply.redirect(`/cohorts/${page.group.id}`);
@@ -170,7 +154,7 @@ export function cohortRoutes(
     { config: { permission: 'pathway.aggregates', resource: programmeResource } },
     async (request, reply) => {
       const { programmeId } = request.params as { programmeId: string };
-      const overview = z.uuid().safeParse(programmeId).success ? await programmes.overview(programmeId) : undefined;
+      const overview = await programmes.overview(programmeId);
       if (!overview) throw notFound('programme');
       return reply.render('pathway/views/figures.njk', {
         title: 'Pathway figures',

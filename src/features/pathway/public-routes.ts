@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
-import { emptyForm, FieldError, formWithErrors, parseForm } from '../../platform/forms/forms';
+import { emptyForm, FieldError, formWithErrors, parseForm, zodFieldErrors } from '../../platform/forms/forms';
 import type { LinkProblem } from '../../platform/tokens/link-tokens';
 import { OB_CONTEXT, publishedJwk, VC_CONTEXT } from '../../platform/credentials/open-badges';
 import type { ReviewService } from './review-service';
 import type { PortfolioService } from './portfolio-service';
 import { EVIDENCE_KINDS, levelNamesOf, STAGE_NAMES, STATUS_NAMES } from './stage';
+import { answerFields, answerSchema, badgeCheckSchema } from './schema-review';
 
 const PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
   invalid: {
@@ -34,30 +34,6 @@ export function pathwayPublicRoutes(
   const { review, portfolio } = deps;
   const open = { permission: 'public' as const };
   const problemPage = (problem: LinkProblem) => ({ title: PROBLEMS[problem].title, message: PROBLEMS[problem].text });
-
-  const answerSchema = z.object({
-    decision: z.enum(['confirm', 'return'], {
-      message: 'Choose whether you confirm this evidence or return it with comments',
-    }),
-    name: z
-      .string({ message: 'Enter your full name' })
-      .trim()
-      .min(1, 'Enter your full name')
-      .max(200, 'Name must be 200 characters or fewer'),
-    role: z
-      .string({ message: 'Enter your role' })
-      .trim()
-      .min(1, 'Enter your role, like Consultant physiotherapist')
-      .max(200, 'Role must be 200 characters or fewer'),
-    organisation: z.string().trim().max(200, 'Organisation must be 200 characters or fewer').default(''),
-    registration: z.string().trim().max(60, 'Registration number must be 60 characters or fewer').default(''),
-    statement: z
-      .string({ message: 'Write your statement' })
-      .trim()
-      .min(1, 'Write your statement: what you saw of this work, or what should change')
-      .max(5000, 'Keep the statement to 5,000 characters or fewer'),
-  });
-  const answerOrder = ['decision', 'name', 'role', 'organisation', 'registration', 'statement'];
 
   app.get('/confirm/:token', { config: open }, async (request, reply) => {
     const r = await review.confirmationPage((request.params as { token: string }).token);
@@ -88,7 +64,7 @@ export function pathwayPublicRoutes(
         400,
       );
     };
-    const parsed = parseForm(answerSchema, request.body, answerOrder);
+    const parsed = parseForm(answerSchema, request.body, answerFields);
     if (!parsed.ok) return again(parsed.form);
     try {
       const r = await review.answer(token, parsed.data, request.auditContext());
@@ -101,7 +77,7 @@ export function pathwayPublicRoutes(
     } catch (err) {
       if (err instanceof FieldError)
         return again(
-          formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, answerOrder),
+          formWithErrors(request.body as Record<string, unknown>, { [err.field]: err.message }, answerFields),
         );
       throw err;
     }
@@ -170,27 +146,14 @@ export function pathwayPublicRoutes(
   );
 
   app.post('/badges/verify', { config: open }, async (request, reply) => {
-    const jwt = String((request.body as { credential?: unknown }).credential ?? '').trim();
-    if (!jwt)
+    const parsed = badgeCheckSchema.safeParse(request.body ?? {});
+    if (!parsed.success)
       return reply.render(
         'pathway/views/badge-verify.njk',
-        {
-          title: 'Check a badge',
-          form: formWithErrors({}, { credential: 'Paste the badge credential (the long text starting with “ey”)' }),
-          result: null,
-        },
+        { title: 'Check a badge', form: formWithErrors({}, zodFieldErrors(parsed.error)), result: null },
         400,
       );
-    if (jwt.length > 100_000)
-      return reply.render(
-        'pathway/views/badge-verify.njk',
-        {
-          title: 'Check a badge',
-          form: formWithErrors({}, { credential: 'That is too long to be a Waymark badge' }),
-          result: null,
-        },
-        400,
-      );
+    const jwt = parsed.data.credential;
     const { result, claimed } = await review.verifyPasted(jwt);
     return reply.render('pathway/views/badge-verify.njk', {
       title: result.ok ? 'Badge verified' : 'Badge not verified',
@@ -202,7 +165,7 @@ export function pathwayPublicRoutes(
   });
 
   const badgeOr404 = async (id: string) => {
-    const b = z.uuid().safeParse(id).success ? await review.badge(id) : undefined;
+    const b = await review.badge(id);
     if (!b) throw notFound('badge');
     return b;
   };

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { bodyField, sendAttachment } from '../../platform/http/route-helpers';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
@@ -16,6 +15,15 @@ import {
   STATUS_TAGS,
   type PathwayStage,
 } from './stage';
+import {
+  decisionFields,
+  decisionSchema,
+  meetingFields,
+  meetingSchema,
+  signoffFields,
+  signoffSchema,
+  signoffStage,
+} from './schema-review';
 
 /**
  * Supervisors: their practitioners (only those who chose them), each one's
@@ -32,7 +40,7 @@ export function supervisionRoutes(
     permission: 'pathway.supervise' as const,
     resource: async (request: FastifyRequest) => {
       const id = practitionerId(request);
-      return z.uuid().safeParse(id).success ? { ownerId: id, supervisorIds: await review.supervisorIdsOf(id) } : {};
+      return { ownerId: id, supervisorIds: await review.supervisorIdsOf(id) };
     },
   };
 
@@ -103,19 +111,9 @@ export function supervisionRoutes(
     reply.render('pathway/views/supervision-person.njk', await personPage(request)),
   );
 
-  const meetingSchema = z.object({
-    heldOn: z.iso.date({ message: 'Enter the date of the meeting, like 2026-11-20' }),
-    notes: z
-      .string()
-      .trim()
-      .min(1, 'Write a note of what you discussed')
-      .max(10_000, 'Keep the notes to 10,000 characters or fewer'),
-    agreedActions: z.string().trim().max(5_000, 'Keep the actions to 5,000 characters or fewer').default(''),
-  });
-
   app.post('/supervision/:practitionerId/meetings', { config: supervise }, async (request, reply) => {
     const id = practitionerId(request);
-    const parsed = parseForm(meetingSchema, request.body, ['heldOn', 'notes', 'agreedActions']);
+    const parsed = parseForm(meetingSchema, request.body, meetingFields);
     if (!parsed.ok)
       return reply.render(
         'pathway/views/supervision-person.njk',
@@ -154,16 +152,6 @@ export function supervisionRoutes(
   }
 
   // ---- stage sign-off: choose a stage, see what is missing, then confirm -------------------
-  const signoffSchema = z.object({
-    stage: z.enum(PATHWAY_STAGES, { message: 'Choose the stage to sign off' }),
-    comment: z.string().trim().max(2000, 'Keep the comment to 2,000 characters or fewer').default(''),
-    confirm: z.literal('yes', { message: 'Confirm that you have reviewed the evidence for this stage' }),
-    earlier: z
-      .string()
-      .optional()
-      .transform((v) => v === 'yes'),
-  });
-  const signoffOrder = ['stage', 'earlier', 'comment', 'confirm'];
   const signoffPath = (id: string, pathwayId: string) => `/supervision/${id}/pathways/${pathwayId}/signoff`;
 
   /** The "are you sure" page: the gaps for the stage first, then the sign-off itself. */
@@ -189,22 +177,21 @@ export function supervisionRoutes(
 
   app.get('/supervision/:practitionerId/pathways/:pathwayId/signoff', { config: supervise }, async (request, reply) => {
     const p = await theirPathway(request);
-    const stage = String((request.query as { stage?: unknown }).stage ?? '');
+    const raw = String((request.query as { stage?: unknown }).stage ?? '');
+    const asked = signoffStage.safeParse(raw);
     const signed = (await review.signoffsOf(p.id)).map((s) => s.stage);
-    const problem = !(PATHWAY_STAGES as readonly string[]).includes(stage)
-      ? 'Choose the stage to sign off'
-      : signed.includes(stage)
-        ? `${STAGE_NAMES[stage as PathwayStage]} is already signed off for this pathway`
-        : null;
-    if (problem)
+    if (asked.success && !signed.includes(asked.data))
       return reply.render(
-        'pathway/views/supervision-person.njk',
-        await personPage(request, { signoff: formWithErrors({ stage }, { stage: problem }), signoffFor: p.id }),
-        400,
+        'pathway/views/signoff.njk',
+        await signoffPage(request, asked.data, emptyForm({ stage: raw })),
       );
+    const problem = asked.success
+      ? `${STAGE_NAMES[asked.data]} is already signed off for this pathway`
+      : asked.error.issues[0]!.message;
     return reply.render(
-      'pathway/views/signoff.njk',
-      await signoffPage(request, stage as PathwayStage, emptyForm({ stage })),
+      'pathway/views/supervision-person.njk',
+      await personPage(request, { signoff: formWithErrors({ stage: raw }, { stage: problem }), signoffFor: p.id }),
+      400,
     );
   });
 
@@ -215,25 +202,24 @@ export function supervisionRoutes(
       const id = practitionerId(request);
       const p = await theirPathway(request);
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const asked = String(body.stage ?? '');
-      const known = (PATHWAY_STAGES as readonly string[]).includes(asked);
+      const known = signoffStage.safeParse(String(body.stage ?? ''));
       const fail = async (form: FormState) =>
-        known
-          ? reply.render('pathway/views/signoff.njk', await signoffPage(request, asked as PathwayStage, form), 400)
+        known.success
+          ? reply.render('pathway/views/signoff.njk', await signoffPage(request, known.data, form), 400)
           : reply.render(
               'pathway/views/supervision-person.njk',
               await personPage(request, { signoff: form, signoffFor: p.id }),
               400,
             );
-      const parsed = parseForm(signoffSchema, body, signoffOrder);
+      const parsed = parseForm(signoffSchema, body, signoffFields);
       // Every failing field at once, the earlier-stage choice included.
       const errors = parsed.ok ? {} : { ...parsed.form.errors };
-      if (known && !errors.stage) {
+      if (known.success && !errors.stage) {
         const { stage: current } = await pathway.profile(id);
-        if (isEarlierStage(asked as PathwayStage, current) && body.earlier !== 'yes')
-          errors.earlier = `${STAGE_NAMES[asked as PathwayStage]} is earlier than ${STAGE_NAMES[current]}, the practitioner’s current stage. Tick the box to say you mean to sign off the earlier stage`;
+        if (isEarlierStage(known.data, current) && body.earlier !== 'yes')
+          errors.earlier = `${STAGE_NAMES[known.data]} is earlier than ${STAGE_NAMES[current]}, the practitioner’s current stage. Tick the box to say you mean to sign off the earlier stage`;
       }
-      if (!parsed.ok || Object.keys(errors).length) return fail(formWithErrors(body, errors, signoffOrder));
+      if (!parsed.ok || Object.keys(errors).length) return fail(formWithErrors(body, errors, signoffFields));
       try {
         const s = await review.signOff(p, request.user!.id, parsed.data, request.auditContext());
         request.flash(
@@ -242,8 +228,8 @@ export function supervisionRoutes(
         );
         return reply.redirect(`/supervision/${id}`);
       } catch (err) {
-        if (err instanceof FieldError) return fail(formWithErrors(body, { [err.field]: err.message }, signoffOrder));
-        if (err instanceof ReviewProblem) return fail(formWithErrors(body, { stage: err.message }, signoffOrder));
+        if (err instanceof FieldError) return fail(formWithErrors(body, { [err.field]: err.message }, signoffFields));
+        if (err instanceof ReviewProblem) return fail(formWithErrors(body, { stage: err.message }, signoffFields));
         throw err;
       }
     },
@@ -273,29 +259,18 @@ export function supervisionRoutes(
   }
 
   const evidenceRoute = '/supervision/:practitionerId/pathways/:pathwayId/evidence/:evidenceId';
-  const checkIds = (request: FastifyRequest) => {
-    const { pathwayId, evidenceId } = request.params as { pathwayId: string; evidenceId: string };
-    if (!z.uuid().safeParse(pathwayId).success || !z.uuid().safeParse(evidenceId).success) throw notFound('evidence');
-  };
 
-  app.get(evidenceRoute, { config: supervise }, async (request, reply) => {
-    checkIds(request);
-    return reply.render('pathway/views/supervision-evidence.njk', await itemPage(request));
-  });
-
-  const decisionSchema = z.object({
-    decision: z.enum(['confirm', 'return'], { message: 'Choose whether to verify the evidence or return it' }),
-    comment: z.string().trim().max(5000, 'Keep the comment to 5,000 characters or fewer').default(''),
-  });
+  app.get(evidenceRoute, { config: supervise }, async (request, reply) =>
+    reply.render('pathway/views/supervision-evidence.njk', await itemPage(request)),
+  );
 
   app.post(`${evidenceRoute}/decision`, { config: supervise }, async (request, reply: FastifyReply) => {
-    checkIds(request);
     const p = await theirPathway(request);
     const { evidenceId } = request.params as { evidenceId: string };
     const body = (request.body ?? {}) as Record<string, unknown>;
     const again = async (form: FormState) =>
       reply.render('pathway/views/supervision-evidence.njk', await itemPage(request, form), 400);
-    const parsed = parseForm(decisionSchema, body, ['decision', 'comment']);
+    const parsed = parseForm(decisionSchema, body, decisionFields);
     if (!parsed.ok) return again(parsed.form);
     try {
       await review.verify(
@@ -320,7 +295,6 @@ export function supervisionRoutes(
 
   app.get('/supervision/:practitionerId/attachments/:attachmentId', { config: supervise }, async (request, reply) => {
     const { attachmentId } = request.params as { attachmentId: string };
-    if (!z.uuid().safeParse(attachmentId).success) throw notFound('attachment');
     const found = await plans.attachmentOfUser(practitionerId(request), attachmentId);
     if (!found) throw notFound('attachment');
     return sendAttachment(reply, found.attachment.filename, found.attachment.contentType, found.data);
