@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { pager } from '../../platform/http/route-helpers';
-import { ukLocalToDate } from '../../platform/forms/dates';
-import { z } from 'zod';
 import { auditEntityTypes, listAudit } from '../../platform/audit/audit';
 import { findOutboxMessage, listOutbox } from '../../platform/mail/mailer';
 import { emailParagraphs } from '../../platform/mail/secret-links';
@@ -9,27 +7,12 @@ import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, zodFieldErrors } from '../../platform/forms/forms';
 import { PLATFORM_ROLES, ROLE_LABELS } from '../../platform/auth/policy';
 import type { AccountsService } from '../accounts/service';
+import { auditFilter } from './audit-filter';
+import { auditQuery, pageQuery, roleBody, userSearchQuery } from './schema';
 
 const PAGE_SIZE = 50;
 
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
-
-const dateQuery = (label: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .pipe(z.iso.date({ message: `Enter ${label} as a date, like 2026-11-21` }).optional());
-
-const auditQuery = z.object({
-  action: z.string().trim().max(100).optional(),
-  actor: z.string().trim().max(254).optional(),
-  entityType: z.string().trim().max(100).optional(),
-  entityId: z.string().trim().max(100).optional(),
-  from: dateQuery('the start'),
-  to: dateQuery('the end'),
-});
-
+/** Administration: the email outbox, the audit log, and users with their platform roles. */
 export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   const { db, mailer } = app.platform;
 
@@ -49,8 +32,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   });
 
   app.get('/admin/outbox/:id', { config: { permission: 'outbox.view' } }, async (request, reply) => {
-    const id = z.uuid().safeParse((request.params as { id: string }).id);
-    const message = id.success ? await findOutboxMessage(db, id.data) : undefined;
+    const message = await findOutboxMessage(db, (request.params as { id: string }).id);
     if (!message) throw notFound('message');
     // Shown as the recipient's mail program shows it, with the secret links hidden.
     return reply.render('admin/views/outbox-message.njk', {
@@ -78,21 +60,7 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
       );
     }
     const f = parsed.data;
-    // The days are UK days, as the log shows them: from midnight in London, up to the midnight after "to".
-    const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const to = f.to ? ukLocalToDate(`${dayAfter(f.to)}T00:00`) : undefined;
-    const { rows, total } = await listAudit(
-      db,
-      {
-        action: f.action || undefined,
-        actor: f.actor || undefined,
-        entityType: f.entityType || undefined,
-        entityId: f.entityId || undefined,
-        from: f.from ? ukLocalToDate(`${f.from}T00:00`) : undefined,
-        to,
-      },
-      { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-    );
+    const { rows, total } = await listAudit(db, auditFilter(f), { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     return reply.render('admin/views/audit.njk', {
       title: 'Audit log',
       events: rows,
@@ -103,9 +71,8 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
   });
 
   app.get('/admin/users', { config: { permission: 'users.manage' } }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const { page } = pageQuery.parse(query);
-    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+    const { page } = pageQuery.parse(request.query);
+    const { q } = userSearchQuery.parse(request.query);
     const { rows, total } = await accounts.listUsers({
       q: q || undefined,
       limit: PAGE_SIZE,
@@ -133,34 +100,27 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
     };
   };
 
-  app.get('/admin/users/:id', { config: { permission: 'users.manage' } }, async (request, reply) => {
-    const id = z.uuid().safeParse((request.params as { id: string }).id);
-    if (!id.success) throw notFound('user');
-    return reply.render('admin/views/user.njk', await userPage(id.data));
-  });
-
-  const roleBody = z.object({
-    role: z.enum(PLATFORM_ROLES, { message: 'Choose a role' }),
-    grant: z.enum(['true', 'false']),
-  });
+  // The platform answers 404 for an id that is not a UUID; userPage for one that names nobody.
+  app.get('/admin/users/:id', { config: { permission: 'users.manage' } }, async (request, reply) =>
+    reply.render('admin/views/user.njk', await userPage((request.params as { id: string }).id)),
+  );
 
   app.post('/admin/users/:id/roles', { config: { permission: 'users.manage' } }, async (request, reply) => {
-    const id = z.uuid().safeParse((request.params as { id: string }).id);
-    if (!id.success) throw notFound('user');
+    const { id } = request.params as { id: string };
     const body = roleBody.safeParse(request.body);
     if (!body.success)
       return reply.render(
         'admin/views/user.njk',
-        await userPage(id.data, { form: formWithErrors({}, { role: 'Choose a role to add or remove' }) }),
+        await userPage(id, { form: formWithErrors({}, { role: 'Choose a role to add or remove' }) }),
         400,
       );
     try {
-      await accounts.setRole(id.data, body.data.role, body.data.grant === 'true', request.auditContext());
+      await accounts.setRole(id, body.data.role, body.data.grant === 'true', request.auditContext());
     } catch (err) {
       if (err instanceof FieldError)
         return reply.render(
           'admin/views/user.njk',
-          await userPage(id.data, { form: formWithErrors({}, { role: err.message }) }),
+          await userPage(id, { form: formWithErrors({}, { role: err.message }) }),
           400,
         );
       throw err;
@@ -169,6 +129,6 @@ export function adminRoutes(app: FastifyInstance, accounts: AccountsService) {
       'success',
       `${ROLE_LABELS[body.data.role]} role ${body.data.grant === 'true' ? 'given' : 'removed'}.`,
     );
-    return reply.redirect(`/admin/users/${id.data}`);
+    return reply.redirect(`/admin/users/${id}`);
   });
 }

@@ -1,32 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import type { FrameworksService } from '../frameworks/service';
+import { guideSchema } from './schema';
 import { renderMarkdown, type GuidesService } from './service';
 
-const editSchema = z.object({
-  title: z
-    .string({ message: 'Enter a title' })
-    .trim()
-    .min(1, 'Enter a title')
-    .max(200, 'Title must be 200 characters or fewer'),
-  summary: z.string().trim().max(500, 'Summary must be 500 characters or fewer').default(''),
-  body: z
-    .string({ message: 'Enter the guide' })
-    .trim()
-    .min(1, 'Enter the guide')
-    .max(50_000, 'The guide must be 50,000 characters or fewer'),
-  frameworkShortName: z
-    .string()
-    .trim()
-    .max(40)
-    .optional()
-    .transform((v) => v || null),
-  preview: z.string().optional(),
-});
-
+/** The role guides: reading them, and editing them (admins), with a preview. */
 export function guideRoutes(app: FastifyInstance, guides: GuidesService, frameworks: FrameworksService) {
   /** The framework a guide points at, if this Waymark has it published (guides ship even where frameworks do not). */
   const frameworkOf = async (shortName: string | null) =>
@@ -75,7 +55,7 @@ export function guideRoutes(app: FastifyInstance, guides: GuidesService, framewo
   app.post('/guides/:slug/edit', { config: { permission: 'guide.edit' } }, async (request, reply) => {
     const guide = await guides.get((request.params as { slug: string }).slug);
     if (!guide) throw notFound('guide');
-    const parsed = parseForm(editSchema, request.body, ['title', 'summary', 'body']);
+    const parsed = parseForm(guideSchema, request.body, ['title', 'summary', 'body']);
     if (!parsed.ok) return reply.render('guides/views/edit.njk', editPage(guide.slug, parsed.form), 400);
     if (parsed.data.frameworkShortName && !(await frameworkOf(parsed.data.frameworkShortName)))
       return reply.render(

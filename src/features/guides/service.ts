@@ -3,6 +3,7 @@ import type { Platform } from '../../platform/http/types';
 import { recordAudit, type AuditContext } from '../../platform/audit/audit';
 import { SHIPPED_GUIDES } from './content';
 import * as repo from './repository';
+import type { GuideInput } from './schema';
 
 export type Guide = repo.Guide;
 
@@ -21,12 +22,7 @@ export function createGuidesService(platform: Platform) {
 
     get: (slug: string): Promise<Guide | undefined> => repo.getGuide(db, slug),
 
-    async update(
-      slug: string,
-      values: { title: string; summary: string; body: string; frameworkShortName: string | null },
-      userId: string,
-      ctx: AuditContext,
-    ) {
+    async update(slug: string, values: Omit<GuideInput, 'preview'>, userId: string, ctx: AuditContext) {
       await db.transaction(async (tx) => {
         await repo.updateGuide(tx, slug, { ...values, updatedAt: new Date(), updatedBy: userId });
         await recordAudit(tx, ctx, {
