@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, type FormState } from '../../platform/forms/forms';
 import { ReviewProblem } from './review-service';
-import type { Pathway } from './repository';
+import type { Pathway } from './model';
 import { EVIDENCE_KINDS, OUTCOME_NAMES, STATUS_NAMES, STATUS_TAGS, TEMPLATES } from './stage';
 import { statementSearchSchema } from './schema';
 import type { PathwayRouteContext } from './route-context';

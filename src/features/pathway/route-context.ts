@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors/http-error';
 import { FieldError } from '../../platform/forms/forms';
-import type { Pathway } from './repository';
 import { PATHWAY_STAGES, STAGE_NAMES } from './stage';
-import type { PathwayDeps } from './model';
+import type { Pathway, PathwayDeps } from './model';
 
 /** Every page of the practitioner's own pathway. */
 export const follow = { permission: 'pathway.follow' as const };

@@ -3,7 +3,7 @@ import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, FieldError, formWithErrors, parseForm, type FormState } from '../../platform/forms/forms';
 import { bodyField } from '../../platform/http/route-helpers';
 import { GROUP_KINDS } from './group-service';
-import type { Pathway } from './repository';
+import type { Pathway } from './model';
 import { groupChoiceSchema, inviteEmail, teamSchema } from './schema';
 import { follow, type PathwayRouteContext } from './route-context';
 
