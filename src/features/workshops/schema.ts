@@ -183,7 +183,6 @@ export const controlFormSchema = z.object({
     controlFields.votesPerPerson,
   ),
 });
-export type ControlRequest = z.infer<typeof controlApiSchema>;
 
 // ---- notes, clusters, votes ----------------------------------------------------------------------
 
@@ -259,7 +258,6 @@ export const organiseFormSchema = z.object({
   action: organiseFields.action,
   clusterId: z.preprocess((v) => v || null, organiseFields.clusterId),
 });
-export type OrganiseRequest = z.infer<typeof organiseApiSchema>;
 
 /** A vote for a note (target "note:ID") or a cluster ("cluster:ID"). */
 export const voteFormSchema = z.object({
