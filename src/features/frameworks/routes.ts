@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FrameworksService } from './service';
-import { browseRoutes, listRoute } from './routes-browse';
-import { importRoutes } from './routes-import';
-import { versionRoutes } from './routes-versions';
-import { draftRoutes } from './routes-drafts';
+import { browseRoutes, listRoute } from './browse-routes';
+import { importRoutes } from './import-routes';
+import { versionRoutes } from './version-routes';
+import { draftRoutes } from './draft-routes';
 
 /**
  * The frameworks pages: reading (routes-browse), importing (routes-import), versions — history,
