@@ -6,8 +6,8 @@ import { versionRoutes } from './version-routes';
 import { draftRoutes } from './draft-routes';
 
 /**
- * The frameworks pages: reading (routes-browse), importing (routes-import), versions — history,
- * compare, new draft, publish — (routes-versions) and editing a draft (routes-drafts). What they
+ * The frameworks pages: reading (browse-routes), importing (import-routes), versions — history,
+ * compare, new draft, publish — (version-routes) and editing a draft (draft-routes). What they
  * share (the version in the URL, the page's labels, links) is in pages.ts; request schemas in schema.ts.
  */
 export function frameworkRoutes(app: FastifyInstance, frameworks: FrameworksService) {
