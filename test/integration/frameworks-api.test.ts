@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
-import { buildTestApp, type TestApp } from '../helpers/app';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { loadShippedFrameworks } from '../../src/features/demo/seed';
+import { setUpFrameworks } from './frameworks-scene';
+import type { TestApp } from '../helpers/app';
+import type { buildUser } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 
 const V = '/frameworks/WM-CONSULTANT/versions/1.0';
 
 describe.each(DRIVERS)('frameworks (%s)', (driver) => {
   let t: TestApp;
-  let lead: Awaited<ReturnType<typeof buildUser>>;
   let admin: Awaited<ReturnType<typeof buildUser>>;
   beforeAll(async () => {
-    t = await buildTestApp(driver);
-    expect(await loadShippedFrameworks(t.app.services.frameworks)).toBe(5);
-    lead = await buildUser(t.app);
-    admin = await buildUser(t.app, { roles: ['admin'] });
-    await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    ({ t, admin } = await setUpFrameworks(driver));
   });
   afterAll(async () => t?.close());
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { setUpFrameworks } from './frameworks-scene';
+import type { TestApp } from '../helpers/app';
 import { textOf } from '../helpers/client';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 
 const V = '/frameworks/WM-CONSULTANT/versions/1.0';
@@ -12,12 +11,8 @@ const statementCodes = (html: string) =>
 
 describe.each(DRIVERS)('frameworks (%s)', (driver) => {
   let t: TestApp;
-  let lead: Awaited<ReturnType<typeof buildUser>>;
   beforeAll(async () => {
-    t = await buildTestApp(driver);
-    expect(await loadShippedFrameworks(t.app.services.frameworks)).toBe(5);
-    lead = await buildUser(t.app);
-    await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    ({ t } = await setUpFrameworks(driver));
   });
   afterAll(async () => t?.close());
 

@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
+import { setUpFrameworks } from './frameworks-scene';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { loadShippedFrameworks } from '../../src/features/demo/seed';
+import { buildUser } from '../helpers/factories';
 
 describe.each(DRIVERS)('frameworks (%s)', (driver) => {
   let t: TestApp;
   let lead: Awaited<ReturnType<typeof buildUser>>;
   let admin: Awaited<ReturnType<typeof buildUser>>;
   beforeAll(async () => {
-    t = await buildTestApp(driver);
-    expect(await loadShippedFrameworks(t.app.services.frameworks)).toBe(5);
-    lead = await buildUser(t.app);
-    admin = await buildUser(t.app, { roles: ['admin'] });
-    await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    ({ t, lead, admin } = await setUpFrameworks(driver));
   });
   afterAll(async () => t?.close());
 

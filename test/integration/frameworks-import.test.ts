@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { setUpFrameworks } from './frameworks-scene';
+import type { TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
-import { buildProgramme, buildUser, countRows } from '../helpers/factories';
-import { loadShippedFrameworks } from '../../src/features/demo/seed';
+import { buildUser, countRows } from '../helpers/factories';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -16,11 +16,7 @@ describe.each(DRIVERS)('frameworks (%s)', (driver) => {
   let lead: Awaited<ReturnType<typeof buildUser>>;
   let admin: Awaited<ReturnType<typeof buildUser>>;
   beforeAll(async () => {
-    t = await buildTestApp(driver);
-    expect(await loadShippedFrameworks(t.app.services.frameworks)).toBe(5);
-    lead = await buildUser(t.app);
-    admin = await buildUser(t.app, { roles: ['admin'] });
-    await buildProgramme(t.app, { members: [{ userId: lead.id, role: 'lead' }] });
+    ({ t, lead, admin } = await setUpFrameworks(driver));
   });
   afterAll(async () => t?.close());
 
