@@ -47,6 +47,8 @@ import {
   PORTFOLIO_IMPORT_MAX_BYTES,
   type PortfolioService,
 } from './features/pathway/portfolio-service';
+import { createAnalysisService, type AnalysisService } from './features/analysis/service';
+import { analysisRoutes } from './features/analysis/routes';
 import { demoAccounts, seedDemo } from './features/demo/seed';
 
 export interface AppDeps {
@@ -67,6 +69,7 @@ export interface Services {
   plans: PlanService;
   groups: GroupService;
   portfolio: PortfolioService;
+  analysis: AnalysisService;
   /** Creates the demo programme and accounts unless they exist. */
   seedDemo(): Promise<boolean>;
 }
@@ -138,6 +141,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const plans = createPlanService(platform, pathway);
   const groups = createGroupService(platform, frameworks, pathway);
   const portfolio = createPortfolioService(platform, frameworks, pathway, plans);
+  const analysis = createAnalysisService(platform);
 
   // Housekeeping: expired sessions, old finished jobs and spent link tokens, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;
@@ -207,6 +211,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   supervisionRoutes(app, { pathway, review, plans });
   cohortRoutes(app, { groups, frameworks, programmes });
   pathwayPublicRoutes(app, { review, portfolio });
+  analysisRoutes(app, analysis, programmes);
   // The JSON API under /api/v1: each feature registers its own operations; the registry describes them all.
   const api = new ApiRegistry(app);
   accountsApi(api);
@@ -227,6 +232,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
     plans,
     groups,
     portfolio,
+    analysis,
     seedDemo: () =>
       seedDemo(
         database.db,

@@ -35,7 +35,7 @@ describe('policy', () => {
   it('lets an admin do everything except act as a Delphi panellist', () => {
     for (const p of PERMISSIONS)
       expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(
-        !['delphi.panellist', 'workshop.participant', 'pathway.supervise'].includes(p),
+        !['delphi.panellist', 'workshop.participant', 'pathway.supervise', 'analysis.code'].includes(p),
       );
   });
 
@@ -65,6 +65,20 @@ describe('policy', () => {
         expect(can(actor([], [role]), p, {}), `${role} ${p} with no programme`).toBe(false);
       }
     }
+  });
+
+  it('lets a programme lead and analysts view and code its analysis; admins view only', () => {
+    for (const role of PROGRAMME_ROLES) {
+      const coder = ['lead', 'analyst'].includes(role);
+      for (const p of ['analysis.view', 'analysis.code'] as const) {
+        expect(can(actor([], [role]), p, { programmeId: P1 }), `${role} ${p}`).toBe(coder);
+        expect(can(actor([], [role]), p, { programmeId: P2 }), `${role} ${p} elsewhere`).toBe(false);
+        expect(can(actor([], [role]), p, {}), `${role} ${p} with no programme`).toBe(false);
+      }
+    }
+    expect(can(actor(['admin']), 'analysis.view', { programmeId: P1 })).toBe(true);
+    expect(can(actor(['admin']), 'analysis.code', { programmeId: P1 })).toBe(false);
+    expect(can(actor(['practitioner', 'supervisor']), 'analysis.view', { programmeId: P1 })).toBe(false);
   });
 
   it('gives practitioners and supervisors no admin or programme powers', () => {

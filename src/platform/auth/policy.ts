@@ -121,6 +121,11 @@ const rules = {
   /** Anonymised pathway figures for a programme: its leads and analysts. */
   'pathway.aggregates': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'analyst']),
 
+  /** Analysis (sources, codebook, their own coding): admins, and the programme's lead and analysts. */
+  'analysis.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'analyst']),
+  /** Code sources, edit the codebook, write memos: the programme's lead and analysts. Admins may look but are not coders. */
+  'analysis.code': (a: Actor, r: Resource) => hasProgrammeRole(a, r, ['lead', 'analyst']),
+
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),
   'programme.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, PROGRAMME_ROLES),

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { ProgrammesService } from '../programmes/service';
+import type { AnalysisService } from './service';
+import { createRouteContext } from './route-context';
+import { hubRoutes } from './hub-routes';
+
+/**
+ * The analysis pages. Where each lives:
+ * - route-context.ts: what they share (the programme in the URL, what this person may do)
+ * - hub-routes.ts: the analysis home of a programme
+ */
+export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, programmes: ProgrammesService) {
+  const context = createRouteContext(app, analysis, programmes);
+  hubRoutes(app, context);
+}
