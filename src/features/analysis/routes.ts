@@ -3,6 +3,7 @@ import type { ProgrammesService } from '../programmes/service';
 import type { AnalysisService } from './service';
 import { createRouteContext } from './route-context';
 import { hubRoutes } from './hub-routes';
+import { codebookRoutes } from './codebook-routes';
 
 /**
  * The analysis pages. Where each lives:
@@ -12,4 +13,5 @@ import { hubRoutes } from './hub-routes';
 export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, programmes: ProgrammesService) {
   const context = createRouteContext(app, analysis, programmes);
   hubRoutes(app, context);
+  codebookRoutes(app, context);
 }

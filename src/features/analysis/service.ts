@@ -2,6 +2,7 @@ import type { Platform } from '../../platform/http/types';
 import type { AnalysisDeps } from './model';
 import { createAnalysisContext } from './service-context';
 import { createSources } from './service-sources';
+import { createCodebookParts } from './service-codebook';
 
 export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecord, type SourceKind } from './model';
 
@@ -15,6 +16,7 @@ export function createAnalysisService(platform: Platform, deps: AnalysisDeps = {
   const ctx = createAnalysisContext(platform, deps);
   return {
     ...createSources(ctx),
+    ...createCodebookParts(ctx),
   };
 }
 
