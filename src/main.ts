@@ -9,9 +9,11 @@ import { demoAccounts } from './features/demo/seed';
 import fs from 'node:fs';
 import { FORMATS, type Format } from './features/frameworks/model';
 import { detectFormat, MAX_IMPORT_BYTES } from './features/frameworks/service';
-import { parseResponsesCsv } from './features/delphi/responses-csv';
-import { analyseRound } from './stats/delphi';
-import { GRADE_9, LIKERT_5, parseRule } from './stats/consensus';
+import { refuse } from './cli/command-error';
+import { delphiCommand } from './cli/delphi';
+import { irrCommand } from './cli/irr';
+
+export { CommandError } from './cli/command-error';
 
 const USAGE = `Usage: waymark <command> [options]
 
@@ -29,6 +31,8 @@ Commands:
   delphi analyse RESPONSES.csv [--rule comet|comet:70:15|percent:75|median-iqr:7:1|rand-ucla]
          [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]
                                  Analyse a Delphi round (CSV: panellist,group,item,rating) and print JSON
+  irr CODINGS.csv [--level nominal|ordinal|interval|ratio] [--multi]
+                                 Inter-rater reliability (CSV: unit,coder,value; with --multi unit,coder,code) as JSON
   mail show ID                   Print an outbox message as its recipient gets it, secret links included
   backup --out FILE              Write every row of every table to FILE (gzipped JSON)
   restore FILE                   Replace all data with the backup in FILE
@@ -38,16 +42,6 @@ Configuration comes from environment variables: see .env.example and the README.
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
-}
-
-/** A command refused with a message for the user; the entry point prints it and exits with status 1. */
-export class CommandError extends Error {
-  override name = 'CommandError';
-}
-
-/** Commands refuse by throwing rather than exiting, so tests can run them in-process on one database. */
-function refuse(message: string): never {
-  throw new CommandError(message);
 }
 
 /** What a command runs on: tests pass their own configuration and an open, migrated database. */
@@ -142,75 +136,6 @@ async function serve(config: Config) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function delphiCommand(args: string[]) {
-  const [sub, ...rest] = args;
-  if (sub !== 'analyse')
-    refuse(
-      'Usage: waymark delphi analyse RESPONSES.csv [--rule …] [--scale 1-9|1-5] [--by-group] [--every-group] [--previous PREVIOUS.csv] [--quartiles 7|6]',
-    );
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        rule: { type: 'string' },
-        scale: { type: 'string' },
-        'by-group': { type: 'boolean' },
-        'every-group': { type: 'boolean' },
-        previous: { type: 'string' },
-        quartiles: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    refuse((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const file = positionals[0];
-  if (!file) refuse('Give the responses file: waymark delphi analyse RESPONSES.csv');
-  const scale =
-    values.scale === undefined || values.scale === '1-9'
-      ? GRADE_9
-      : values.scale === '1-5'
-        ? LIKERT_5
-        : refuse(`--scale must be 1-9 or 1-5, not "${values.scale}"`);
-  const quartiles =
-    values.quartiles === undefined || values.quartiles === '7'
-      ? 7
-      : values.quartiles === '6'
-        ? 6
-        : refuse(`--quartiles must be 7 or 6, not "${values.quartiles}"`);
-  let rule;
-  try {
-    rule = parseRule(values.rule ?? 'comet');
-  } catch (err) {
-    refuse(`--rule: ${(err as Error).message}`);
-  }
-  if (rule.kind === 'rand-ucla' && scale !== GRADE_9) refuse('--rule rand-ucla needs the 1-9 scale');
-  const read = (path: string) => {
-    let text: string;
-    try {
-      text = fs.readFileSync(path, 'utf8');
-    } catch (err) {
-      refuse(`Could not read ${path}: ${(err as Error).message}`);
-    }
-    const r = parseResponsesCsv(text, scale);
-    if (!r.ok)
-      refuse(
-        `${path} has ${r.problems.length} problem(s); nothing was analysed:\n${r.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
-      );
-    return r.ratings;
-  };
-  const current = read(file);
-  const previous = values.previous ? read(values.previous) : undefined;
-  const result = analyseRound(
-    current,
-    { rule, scale, quartiles, byGroup: values['by-group'], everyGroup: values['every-group'] },
-    previous,
-  );
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-}
-
 async function frameworkCommand(config: Config, args: string[], given?: Database) {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
@@ -275,8 +200,9 @@ export async function main(argv: string[], deps: CommandDeps = {}): Promise<void
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // The analysis command needs no database or configuration.
+  // The analysis commands need no database or configuration.
   if (command === 'delphi') return delphiCommand(rest);
+  if (command === 'irr') return irrCommand(rest);
   let config: Config;
   try {
     config = deps.config ?? loadConfig();
