@@ -33,8 +33,8 @@ describe('the reliability report for one value per coder per unit', () => {
     expect(r.notes).toEqual([
       'Unit of analysis: the unit (one value per coder per unit); 11 of 12 units were coded by two or more coders and enter the statistics.',
       "Percent agreement, Cohen's κ and Fleiss' κ compare values as unordered categories; only Krippendorff's α uses the interval level.",
-      "Cohen's κ is null: Cohen's κ is for exactly two coders; this data has 4",
-      "Fleiss' κ is null: Fleiss' κ needs the same number of coders on every unit; here units have between 2 and 4 (Krippendorff's α allows missing values)",
+      "Cohen's κ is null: it needs exactly two coders; this data has 4",
+      "Fleiss' κ is null: it needs the same number of coders on every unit; here units have between 2 and 4 (Krippendorff's α allows missing values)",
     ]);
   });
 

@@ -84,9 +84,9 @@ describe("Cohen's κ", () => {
   it('is null, saying why, for other than two coders, no shared unit, or one value only', () => {
     expect(cohenKappa(fromUnits([['a', 'a', 'a']]))).toEqual({
       value: null,
-      note: "Cohen's κ is for exactly two coders; this data has 3",
+      note: 'it needs exactly two coders; this data has 3',
     });
-    expect(cohenKappa(fromUnits([['a']])).note).toBe("Cohen's κ is for exactly two coders; this data has 1");
+    expect(cohenKappa(fromUnits([['a']])).note).toBe('it needs exactly two coders; this data has 1');
     expect(
       cohenKappa(
         fromUnits([
@@ -215,7 +215,7 @@ describe("Fleiss' κ", () => {
       ),
     ).toEqual({
       value: null,
-      note: "Fleiss' κ needs the same number of coders on every unit; here units have between 2 and 3 (Krippendorff's α allows missing values)",
+      note: "it needs the same number of coders on every unit; here units have between 2 and 3 (Krippendorff's α allows missing values)",
     });
     expect(
       fleissKappa(

@@ -106,8 +106,7 @@ export function percentAgreement(data: Codings): Stat {
  */
 export function cohenKappa(data: Codings): Stat {
   const coders = codersOf(data);
-  if (coders.length !== 2)
-    return { value: null, note: `Cohen's κ is for exactly two coders; this data has ${coders.length}` };
+  if (coders.length !== 2) return { value: null, note: `it needs exactly two coders; this data has ${coders.length}` };
   const [a, b] = coders as [string, string];
   const pairs: [string, string][] = [];
   let onlyOne = 0;
@@ -155,7 +154,7 @@ export function fleissKappa(data: Codings): Stat {
   if (sizes.size > 1)
     return {
       value: null,
-      note: `Fleiss' κ needs the same number of coders on every unit; here units have between ${Math.min(...sizes)} and ${Math.max(...sizes)} (Krippendorff's α allows missing values)`,
+      note: `it needs the same number of coders on every unit; here units have between ${Math.min(...sizes)} and ${Math.max(...sizes)} (Krippendorff's α allows missing values)`,
     };
   const m = units[0]!.length;
   const totals = new Map<string, number>();
