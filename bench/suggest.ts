@@ -1,7 +1,7 @@
 /**
  * Suggested codes at scale: times suggestGroups (TF-IDF, cosine, average-linkage clustering of a 2,500-note
  * sample, the rest joined to the nearest group) on 5,000 and 30,000 short synthetic workshop notes written from
- * eight themes with shared filler words. Prints time, heap growth, groups found and how pure they are (the share
+ * eight themes with shared filler words. Prints time, the process's peak memory, groups found and how pure they are (the share
  * of each group's notes that came from its main theme). No database. Run: `npx tsx bench/suggest.ts`;
  * BENCH_SIZES=5000,30000 chooses the sizes.
  */
@@ -48,12 +48,10 @@ function makeNotes(count: number): { notes: SuggestNote[]; theme: Map<string, nu
 const sizes = (process.env.BENCH_SIZES ?? '5000,30000').split(',').map(Number);
 for (const size of sizes) {
   const { notes, theme } = makeNotes(size);
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
   const started = performance.now();
   const result = suggestGroups(notes);
   const elapsed = performance.now() - started;
-  const heapAfter = process.memoryUsage().heapUsed;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
   let pure = 0;
   for (const group of result.groups) {
     const counts = new Map<number, number>();
@@ -62,7 +60,7 @@ for (const size of sizes) {
   }
   const grouped = result.groups.reduce((n, g) => n + g.noteIds.length, 0);
   console.log(
-    `${size} notes: ${elapsed.toFixed(0)} ms, heap +${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB, ` +
+    `${size} notes: ${elapsed.toFixed(0)} ms, peak RSS ${peakMb.toFixed(0)} MB, ` +
       `clustered ${result.clustered}, ${result.groups.length} groups holding ${grouped} notes ` +
       `(${((100 * pure) / Math.max(grouped, 1)).toFixed(1)}% pure), ${result.unassigned.length} unassigned`,
   );

@@ -19,6 +19,9 @@
  * linkage itself applies. `bench/suggest.ts` measures 5,000 and 30,000 notes.
  */
 
+/** The most notes ever clustered directly: 5,000 need 12.5 million similarities, ~100 MB. */
+const MAX_SAMPLE = 5000;
+
 export interface SuggestNote {
   id: string;
   text: string;
@@ -31,7 +34,7 @@ export interface SuggestOptions {
   maxGroups?: number;
   /** Smallest group worth suggesting. Default 2. */
   minGroupSize?: number;
-  /** Notes clustered directly; more are sampled (see above). Default 2,500. */
+  /** Notes clustered directly; more are sampled (see above). Default 2,500, at most 5,000 (~100 MB). */
   sampleSize?: number;
   /** Key terms per group. Default 5. */
   keyTerms?: number;
@@ -251,7 +254,7 @@ export function suggestGroups(input: readonly SuggestNote[], options: SuggestOpt
   const threshold = options.threshold ?? 0.12;
   const maxGroups = options.maxGroups ?? 20;
   const minGroupSize = Math.max(2, options.minGroupSize ?? 2);
-  const sampleSize = Math.max(2, options.sampleSize ?? 2500);
+  const sampleSize = Math.min(MAX_SAMPLE, Math.max(2, options.sampleSize ?? 2500));
   const notes = [...input].sort((a, b) => byId(a.id, b.id));
   for (let i = 1; i < notes.length; i++) {
     if (notes[i]!.id === notes[i - 1]!.id) throw new Error(`Note id ${notes[i]!.id} is given twice.`);
