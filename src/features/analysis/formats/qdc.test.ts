@@ -78,6 +78,8 @@ describe('reading a .qdc in the standard shape', () => {
     const [only] = readQdc(xml).codebook.codes;
     expect(only!.name).toBe('a\nb😀');
     expect(only!.description).toBe('one\ntwo\r\nthree');
+    const literal = `<CodeBook xmlns="${QDC_NAMESPACE}" origin="a\tb\r\nc"><Codes><Code guid="${G1}" name="x\ny" isCodable="true"/></Codes></CodeBook>`;
+    expect(readQdc(literal)).toMatchObject({ origin: 'a b c', codebook: { codes: [{ name: 'x y' }] } });
   });
 
   it('ignores elements of other namespaces and notes a bad colour', () => {

@@ -90,6 +90,11 @@ function unescapeXml(raw: string, where: string): string {
   });
 }
 
+/** An attribute's value: literal tab and line breaks read as spaces (XML 1.0 §3.3.3), then references decoded. */
+function attributeValue(raw: string, where: string): string {
+  return unescapeXml(raw.replace(/[\t\n]/g, ' '), where);
+}
+
 type XmlNode = Record<string, unknown>;
 
 interface Element {
@@ -113,7 +118,7 @@ function asElement(node: XmlNode, parentScope: Map<string, string>): Element | n
   for (const [key, value] of Object.entries(attrs)) {
     if (key === 'xmlns' || key.startsWith('xmlns:')) {
       if (scope === parentScope) scope = new Map(parentScope);
-      scope.set(key === 'xmlns' ? '' : key.slice(6), unescapeXml(value, 'A namespace declaration'));
+      scope.set(key === 'xmlns' ? '' : key.slice(6), attributeValue(value, 'A namespace declaration'));
     }
   }
   const colon = name.indexOf(':');
@@ -214,7 +219,7 @@ export function readQdc(input: string | Uint8Array): QdcReadResult {
     const attr = (key: string): string | undefined =>
       element.attrs[key] === undefined
         ? undefined
-        : unescapeXml(element.attrs[key]!.replace(/[\t\n]/g, ' '), `The code at position ${path}`);
+        : attributeValue(element.attrs[key]!, `The code at position ${path}`);
     const name = attr('name');
     const label = name?.trim() ? `code "${name}" (position ${path})` : `code at position ${path}`;
     if (name === undefined || name.trim() === '') throw new QdcError(`The ${label} has no name.`);
@@ -248,7 +253,7 @@ export function readQdc(input: string | Uint8Array): QdcReadResult {
   const codes = childElements(codesElements[0]!)
     .filter((e) => ours(e) && e.local === 'Code')
     .map((e) => readCode(e, 1, String(++index)));
-  const origin = root.attrs.origin === undefined ? null : unescapeXml(root.attrs.origin, 'The origin attribute');
+  const origin = root.attrs.origin === undefined ? null : attributeValue(root.attrs.origin, 'The origin attribute');
   return { codebook: { codes }, origin, notes };
 }
 
