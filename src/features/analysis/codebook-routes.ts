@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, parseForm, type FormState } from '../../platform/forms/forms';
 import { programmeResource } from '../../platform/http/route-helpers';
-import { MAX_CODE_DEPTH } from './codebook';
+import { colourName, MAX_CODE_DEPTH } from './codebook';
 import {
   codebookPath,
   codePagePath,
@@ -72,6 +72,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
       crumbs: crumbs(programme).slice(0, 3),
       tree: book.tree,
       codeCount: book.flat.length,
+      colourName,
       ...access(request, programme.id),
     });
   });
@@ -217,6 +218,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
         memos,
         form: memoForm,
         maxDepth: MAX_CODE_DEPTH,
+        colourName,
         ...access(request, programme.id),
       },
       status,
