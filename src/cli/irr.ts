@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readCsv, type CsvRecord } from '../exports/csv';
-import type { Codings, Value } from '../stats/reliability';
+import type { Codings, MultiCodings, Value } from '../stats/reliability-data';
 import { LEVELS, type Level } from '../stats/reliability-alpha';
 import {
   multiCodeReport,
   reliabilityReport,
-  type MultiCodings,
   type ReliabilityFigures,
   type ReliabilityReport,
 } from '../stats/reliability-report';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromMatrix, fromUnits } from './reliability';
+import { fromMatrix, fromUnits } from './reliability-data';
 import { krippendorffAlpha, LEVELS } from './reliability-alpha';
 
 const _ = null;

@@ -1,4 +1,5 @@
-import { noPairsReason, pairableUnits, valueKey, type Codings, type Stat, type Value } from './reliability';
+import { tallied } from './reliability';
+import { categoryTotals, noPairsReason, type Codings, type Stat, type Tally } from './reliability-data';
 
 export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -16,46 +17,40 @@ export type Level = (typeof LEVELS)[number];
  * numerically); ratio needs numbers ≥ 0. α is null when the data has no pairable unit, or only one distinct
  * value among the pairable values (expected disagreement 0).
  */
-export function krippendorffAlpha(data: Codings, level: Level = 'nominal'): Stat {
-  const reason = noPairsReason(data);
+export function krippendorffAlpha(data: Codings | Tally, level: Level = 'nominal'): Stat {
+  const t = tallied(data);
+  const reason = noPairsReason(t);
   if (reason) return { value: null, note: reason };
-  const units = pairableUnits(data);
+  const totals = categoryTotals(t);
+  // The categories present among the pairable values, in numeric order for the numeric levels.
+  const present = totals.flatMap((n, c) => (n > 0 ? [c] : []));
   if (level !== 'nominal') {
-    const text = units.flat().find((v) => typeof v !== 'number' || !Number.isFinite(v));
+    const text = present.map((c) => t.values[c]!).find((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (text !== undefined) return { value: null, note: `the ${level} level needs numbers; "${text}" is not one` };
-    if (level === 'ratio' && units.flat().some((v) => (v as number) < 0))
+    if (level === 'ratio' && present.some((c) => (t.values[c] as number) < 0))
       return { value: null, note: 'the ratio level needs numbers of zero or more' };
+    present.sort((x, y) => (t.values[x] as number) - (t.values[y] as number));
   }
-
-  // Distinct values, in numeric order for the numeric levels.
-  const byKey = new Map<string, Value>();
-  for (const v of units.flat()) byKey.set(valueKey(v), v);
-  const values = [...byKey.values()];
-  if (level !== 'nominal') values.sort((x, y) => (x as number) - (y as number));
-  if (values.length === 1)
-    return {
-      value: null,
-      note: 'every value is the same, so the expected disagreement is 0 and α is undefined',
-    };
-  const index = new Map(values.map((v, i) => [valueKey(v), i]));
-  const size = values.length;
+  if (present.length === 1)
+    return { value: null, note: 'every value is the same, so the expected disagreement is 0 and α is undefined' };
+  const position = new Map(present.map((c, i) => [c, i]));
+  const size = present.length;
 
   // The coincidence matrix.
   const o = Array.from({ length: size }, () => new Float64Array(size));
-  for (const unit of units) {
-    const counts = new Map<number, number>();
-    for (const v of unit) {
-      const i = index.get(valueKey(v))!;
-      counts.set(i, (counts.get(i) ?? 0) + 1);
-    }
-    const weight = 1 / (unit.length - 1);
+  for (const { counts, m, weight } of t.groups) {
+    const w = weight / (m - 1);
     for (const [c, nc] of counts)
-      for (const [k, nk] of counts) o[c]![k]! += (c === k ? nc * (nc - 1) : nc * nk) * weight;
+      for (const [k, nk] of counts) o[position.get(c)!]![position.get(k)!]! += (c === k ? nc * (nc - 1) : nc * nk) * w;
   }
-  const nc = o.map((row) => row.reduce((a, b) => a + b, 0));
+  const nc = present.map((c) => totals[c]!);
   const n = nc.reduce((a, b) => a + b, 0);
 
-  const delta = differenceFunction(level, values as number[], nc);
+  const delta = differenceFunction(
+    level,
+    present.map((c) => t.values[c] as number),
+    nc,
+  );
   let observed = 0;
   let expected = 0;
   for (let c = 0; c < size; c++)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromMatrix, fromUnits } from './reliability';
-import { multiCodeReport, reliabilityReport, type MultiCodings } from './reliability-report';
+import { fromMatrix, fromUnits } from './reliability-data';
+import type { MultiCodings } from './reliability-data';
+import { multiCodeReport, reliabilityReport } from './reliability-report';
 
 const _ = null;
 
@@ -130,5 +131,50 @@ describe('the multi-code report', () => {
     expect(r.codes).toEqual({});
     expect(r.overall.krippendorffAlpha).toBeNull();
     expect(r.notes).toContain('Every statistic is null: no code was applied to any unit.');
+  });
+});
+
+describe('the multi-code tally', () => {
+  /** Random multi-code data from a seeded generator: some units coded by one coder, some codes by nobody. */
+  function randomMulti(seed: number, coders: number): MultiCodings {
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const data = new Map<string, Map<string, Set<string>>>();
+    for (let u = 0; u < 60; u++) {
+      const unit = new Map<string, Set<string>>();
+      for (let c = 0; c < coders; c++)
+        if (next() < 0.8) unit.set(`c${c}`, new Set(['A', 'B', 'C', 'D'].filter(() => next() < 0.35)));
+      data.set(`u${u}`, unit);
+    }
+    return data;
+  }
+
+  /** The same data spelt out: one 0/1 value per coder per unit (or per unit × code when pooled). */
+  function spelt(data: MultiCodings, codes: string[]): Map<string, Map<string, number>> {
+    const out = new Map<string, Map<string, number>>();
+    for (const [unit, coders] of data)
+      for (const code of codes)
+        out.set(`${unit} ${code}`, new Map([...coders].map(([coder, set]) => [coder, set.has(code) ? 1 : 0])));
+    return out;
+  }
+
+  it('gives the figures of the data spelt out as 0/1 values, per code and pooled, for 2 and 4 coders', () => {
+    for (const [seed, coders] of [
+      [7, 2],
+      [11, 4],
+      [13, 3],
+    ] as const) {
+      const data = randomMulti(seed, coders);
+      const r = multiCodeReport(data);
+      const codes = Object.keys(r.codes!);
+      expect(codes.length).toBeGreaterThan(1);
+      const near = (got: object, want: object) =>
+        Object.entries(want).forEach(([k, v]) =>
+          v === null
+            ? expect(got[k as keyof typeof got]).toBeNull()
+            : expect(got[k as keyof typeof got]).toBeCloseTo(v, 12),
+        );
+      near(r.overall, reliabilityReport(spelt(data, codes)).overall);
+      for (const code of codes) near(r.codes![code]!, reliabilityReport(spelt(data, [code])).overall);
+    }
   });
 });

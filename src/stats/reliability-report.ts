@@ -1,14 +1,15 @@
-import {
-  codersOf,
-  cohenKappa,
-  fleissKappa,
-  noPairsReason,
-  pairableUnits,
-  percentAgreement,
-  type Codings,
-  type Stat,
-} from './reliability';
+import { cohenKappa, fleissKappa, percentAgreement } from './reliability';
 import { krippendorffAlpha, type Level } from './reliability-alpha';
+import {
+  noPairsReason,
+  pairableCount,
+  tally,
+  tallyBinary,
+  type Codings,
+  type MultiCodings,
+  type Stat,
+  type Tally,
+} from './reliability-data';
 
 /** The four figures reported for one variable; null where the data does not define one (a note says why). */
 export interface ReliabilityFigures {
@@ -45,7 +46,7 @@ const NONE: ReliabilityFigures = {
 };
 
 /** The four statistics of one data set, each note prefixed with what it is about and collected in `notes`. */
-function figures(data: Codings, level: Level, about: string, notes: string[]): ReliabilityFigures {
+function figures(data: Tally, level: Level, about: string, notes: string[]): ReliabilityFigures {
   const none = noPairsReason(data);
   if (none) {
     notes.push(`${about}every statistic is null: ${none}`);
@@ -73,20 +74,17 @@ function plural(n: number, word: string): string {
 
 /** The figures for data where each coder gives at most one value per unit. */
 export function reliabilityReport(data: Codings, level: Level = 'nominal'): ReliabilityReport {
-  const pairable = pairableUnits(data).length;
+  const t = tally(data);
   const notes = [
-    `Unit of analysis: the unit (one value per coder per unit); ${pairable} of ${plural(data.size, 'unit')} were coded by two or more coders and enter the statistics.`,
+    `Unit of analysis: the unit (one value per coder per unit); ${pairableCount(t)} of ${plural(data.size, 'unit')} were coded by two or more coders and enter the statistics.`,
   ];
   if (level !== 'nominal')
     notes.push(
       `Percent agreement, Cohen's κ and Fleiss' κ compare values as unordered categories; only Krippendorff's α uses the ${level} level.`,
     );
-  const overall = figures(data, level, '', notes);
-  return { units: data.size, coders: codersOf(data).length, level, overall, notes };
+  const overall = figures(t, level, '', notes);
+  return { units: data.size, coders: t.coders, level, overall, notes };
 }
-
-/** Multi-code data: for each unit, each coder who coded it and the codes they applied (none is allowed). */
-export type MultiCodings = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 
 /**
  * Each code as a nominal variable with two values, applied (1) or not applied (0), given to a unit by every
@@ -95,15 +93,7 @@ export type MultiCodings = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<s
 export function multiCodeReport(data: MultiCodings): ReliabilityReport {
   const codes = [...new Set([...data.values()].flatMap((coders) => [...coders.values()].flatMap((s) => [...s])))];
   codes.sort((a, b) => a.localeCompare(b));
-  const pooled = new Map<string, Map<string, number>>();
-  const perCode = new Map(codes.map((code) => [code, new Map<string, Map<string, number>>()]));
-  for (const [unit, coders] of data)
-    for (const code of codes) {
-      const values = new Map<string, number>();
-      for (const [coder, applied] of coders) values.set(coder, applied.has(code) ? 1 : 0);
-      perCode.get(code)!.set(unit, values);
-      pooled.set(`${unit}\u0000${code}`, values);
-    }
+  const { perCode, pooled } = tallyBinary(data, codes);
   const pairable = [...data.values()].filter((coders) => coders.size >= 2).length;
   const notes = [
     `Unit of analysis: for each code, the unit, with the code applied (1) or not applied (0) by each coder who coded the unit; the overall figures pool every unit × code pair (${plural(data.size, 'unit')} × ${plural(codes.length, 'code')}). ${pairable} of ${plural(data.size, 'unit')} were coded by two or more coders and enter the statistics.`,
@@ -113,7 +103,7 @@ export function multiCodeReport(data: MultiCodings): ReliabilityReport {
   else overall = figures(pooled, 'nominal', 'overall, ', notes);
   // fromEntries makes own properties, so a code named "__proto__" is just a code.
   const byCode: Record<string, ReliabilityFigures> = Object.fromEntries(
-    codes.map((code) => [code, figures(perCode.get(code)!, 'nominal', `code "${code}", `, notes)]),
+    codes.map((code, i) => [code, figures(perCode[i]!, 'nominal', `code "${code}", `, notes)]),
   );
   const coders = new Set([...data.values()].flatMap((c) => [...c.keys()]));
   return { units: data.size, coders: coders.size, level: 'nominal', overall, codes: byCode, notes };

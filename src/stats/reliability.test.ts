@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  codersOf,
-  cohenKappa,
-  fleissKappa,
-  fromMatrix,
-  fromUnits,
-  pairableUnits,
-  percentAgreement,
-  type Codings,
-  type Value,
-} from './reliability';
+import { cohenKappa, fleissKappa, percentAgreement } from './reliability';
+import { codersOf, fromMatrix, fromUnits, pairableCount, tally, type Codings, type Value } from './reliability-data';
 
 /** Codings from a Fleiss table: per unit, how many raters chose each category (raters differ per unit). */
 function fromCounts(table: number[][]): Codings {
@@ -31,7 +22,36 @@ describe('reliability data', () => {
     ]);
     expect([...data.keys()]).toEqual(['u1', 'u2', 'u3']);
     expect(codersOf(data)).toEqual(['c1', 'c2']);
-    expect(pairableUnits(data)).toEqual([[1, 1]]);
+    expect(tally(data)).toEqual({
+      coders: 2,
+      values: [1],
+      groups: [{ counts: [[0, 2]], m: 2, weight: 1 }],
+      pairs: { byCategories: new Map([['0,0', 1]]), onlyOne: 2 },
+    });
+  });
+
+  it('tallies units with the same values once, weighted', () => {
+    const t = tally(
+      fromUnits([
+        ['a', 'b', 'a'],
+        ['b', 'a', 'a'],
+        ['a', 'a', null],
+        ['c', null, null],
+      ]),
+    );
+    expect(t.groups).toEqual([
+      {
+        counts: [
+          [0, 2],
+          [1, 1],
+        ],
+        m: 3,
+        weight: 2,
+      },
+      { counts: [[0, 2]], m: 2, weight: 1 },
+    ]);
+    expect(pairableCount(t)).toBe(3);
+    expect(t.pairs).toBeUndefined();
   });
 });
 
