@@ -65,6 +65,9 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/api/v1/me', allowed: SIGNED_IN },
   { path: '/api/v1/programmes/:id', allowed: ['admin', ...MEMBERS] },
   { path: '/api/v1/programmes/:id/members', allowed: ['admin', 'lead', 'facilitator'] },
+  { path: '/programmes/:id/analysis/codebook', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/codebook/new', allowed: ['lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/codebook/merge', allowed: ['lead', 'analyst'] },
 ];
 
 describe.each(DRIVERS)('permissions (%s)', (driver) => {
