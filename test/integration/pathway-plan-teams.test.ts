@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { addEvidenceAs, setUpPractitioner, statementId } from './pathway-scene';
+import { type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildProgramme, buildUser, countRows, lastEmailTo } from '../helpers/factories';
-import { loadShippedFrameworks } from '../../src/features/demo/seed';
 
 /** The development plan, teams and cohorts, on both databases. */
 describe.each(DRIVERS)('development plan, teams and cohorts (%s)', (driver) => {
@@ -14,28 +14,10 @@ describe.each(DRIVERS)('development plan, teams and cohorts (%s)', (driver) => {
   let versionId: string;
   const items: string[] = [];
 
-  async function addEvidence(title: string) {
-    return me.submit(`${path}/evidence`, `${path}/evidence`, {
-      kind: 'inquiry',
-      title,
-      template: 'gibbs',
-      reflection: `Reflection on ${title}`,
-    });
-  }
-  async function statementId(c: TestClient, item: string, q: string) {
-    const found = await c.get(`${item}?q=${encodeURIComponent(q)}`);
-    return /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
-  }
+  const addEvidence = (title: string) => addEvidenceAs(me, path, title);
 
   beforeAll(async () => {
-    t = await buildTestApp(driver);
-    await loadShippedFrameworks(t.app.services.frameworks);
-    meUser = await buildUser(t.app, { name: 'Rhys Practitioner', roles: ['practitioner'] });
-    me = new TestClient(t.app);
-    await me.signIn(meUser.email, meUser.password);
-    await me.get('/pathway');
-    versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(me.lastHtml)![1]!;
-    path = (await me.post('/pathway/start', { _csrf: me.csrf(), versionId })).headers.location as string;
+    ({ t, me, meUser, versionId, path } = await setUpPractitioner(driver));
     // What the rules test made in pathway-portfolio.test.ts and the team test relies on: three pieces of evidence,
     // the second linked to a statement (so it shows in the matrix).
     for (const title of ['Service evaluation one', 'Service evaluation two', 'Service evaluation three']) {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { DRIVERS } from '../helpers/database';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { addEvidenceAs, setUpPractitioner, statementId } from './pathway-scene';
+import { type TestApp } from '../helpers/app';
 import { TestClient, textOf } from '../helpers/client';
 import { buildUser, countRows } from '../helpers/factories';
-import { loadShippedFrameworks } from '../../src/features/demo/seed';
 import { queryRows } from '../../src/platform/db/database';
 import { extractText } from '../../src/exports/extract-text';
 import { ukDate } from '../../src/platform/forms/dates';
@@ -18,31 +18,12 @@ describe.each(DRIVERS)('evidence rules, attachments and the portable record (%s)
   let me: TestClient;
   let meUser: Awaited<ReturnType<typeof buildUser>>;
   let path: string;
-  let versionId: string;
   const items: string[] = [];
 
-  async function addEvidence(title: string) {
-    return me.submit(`${path}/evidence`, `${path}/evidence`, {
-      kind: 'inquiry',
-      title,
-      template: 'gibbs',
-      reflection: `Reflection on ${title}`,
-    });
-  }
-  async function statementId(c: TestClient, item: string, q: string) {
-    const found = await c.get(`${item}?q=${encodeURIComponent(q)}`);
-    return /name="statement" value="([0-9a-f-]{36})"/.exec(found.body)![1]!;
-  }
+  const addEvidence = (title: string) => addEvidenceAs(me, path, title);
 
   beforeAll(async () => {
-    t = await buildTestApp(driver);
-    await loadShippedFrameworks(t.app.services.frameworks);
-    meUser = await buildUser(t.app, { name: 'Rhys Practitioner', roles: ['practitioner'] });
-    me = new TestClient(t.app);
-    await me.signIn(meUser.email, meUser.password);
-    await me.get('/pathway');
-    versionId = /<option value="([0-9a-f-]{36})"[^>]*>\s*Consultant practice capability/.exec(me.lastHtml)![1]!;
-    path = (await me.post('/pathway/start', { _csrf: me.csrf(), versionId })).headers.location as string;
+    ({ t, me, meUser, path } = await setUpPractitioner(driver));
   });
   afterAll(async () => t?.close());
 
