@@ -87,6 +87,10 @@ export function parseValues(text: string, level: Level): Parsed<Codings> {
         continue;
       }
       parsed = Number(value);
+      if (!Number.isFinite(parsed)) {
+        problems.push({ line, message: `value "${value}" is too large to compute with` });
+        continue;
+      }
       if (level === 'ratio' && parsed < 0) {
         problems.push({ line, message: `value "${value}" is negative; the ratio level needs numbers of zero or more` });
         continue;

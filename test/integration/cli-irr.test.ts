@@ -114,6 +114,13 @@ describe('waymark irr', () => {
       'ratio',
     ]);
     expect(negative.stderr).toContain('line 2: value "-2" is negative; the ratio level needs numbers of zero or more');
+    const huge = await waymark([
+      'irr',
+      csv('huge.csv', 'unit,coder,value', 'n1,a,1e999', 'n1,b,2'),
+      '--level',
+      'interval',
+    ]);
+    expect(huge.stderr).toContain('line 2: value "1e999" is too large to compute with');
     // Nominal takes any text.
     expect((await waymark(['irr', file])).code).toBe(0);
   });
