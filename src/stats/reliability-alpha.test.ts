@@ -142,3 +142,33 @@ describe("Krippendorff's α when undefined", () => {
     expect(krippendorffAlpha(fromUnits([[-1, 2]]), 'interval').value).toBe(0);
   });
 });
+
+describe("Krippendorff's α: invariances", () => {
+  /** Seeded random coders × units matrix of values 1–5 with about a fifth missing. */
+  function randomMatrix(seed: number, coders: number, units: number): (number | null)[][] {
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    return Array.from({ length: coders }, () =>
+      Array.from({ length: units }, () => (next() < 0.2 ? null : 1 + Math.floor(next() * 5))),
+    );
+  }
+  const map = (m: (number | null)[][], f: (v: number) => number | string) =>
+    m.map((row) => row.map((v) => (v === null ? null : f(v))));
+
+  it('nominal ignores the labels, interval a linear change of scale, ratio a change of unit, ordinal any monotone one', () => {
+    for (const seed of [3, 5, 8]) {
+      const m = randomMatrix(seed, 4, 30);
+      const base = (level: (typeof LEVELS)[number]) => krippendorffAlpha(fromMatrix(m), level).value!;
+      expect(krippendorffAlpha(fromMatrix(map(m, (v) => `label ${6 - v}`))).value).toBeCloseTo(base('nominal'), 12);
+      expect(krippendorffAlpha(fromMatrix(map(m, (v) => 3 * v - 7)), 'interval').value).toBeCloseTo(
+        base('interval'),
+        12,
+      );
+      expect(krippendorffAlpha(fromMatrix(map(m, (v) => 2.5 * v)), 'ratio').value).toBeCloseTo(base('ratio'), 12);
+      expect(krippendorffAlpha(fromMatrix(map(m, (v) => v ** 3)), 'ordinal').value).toBeCloseTo(base('ordinal'), 12);
+      // …and the order of the coders and of the units does not matter.
+      const shuffled = [...m].reverse().map((row) => [...row].reverse());
+      for (const level of LEVELS)
+        expect(krippendorffAlpha(fromMatrix(shuffled), level).value).toBeCloseTo(base(level), 12);
+    }
+  });
+});

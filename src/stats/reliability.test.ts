@@ -147,6 +147,23 @@ describe("Cohen's κ", () => {
   });
 });
 
+describe("Cohen's κ and Fleiss' κ: invariances", () => {
+  it('do not change when the coders swap, the units are reordered or the categories relabelled', () => {
+    const table = [
+      [7, 2, 1],
+      [3, 9, 2],
+      [0, 4, 6],
+    ];
+    const data = fromContingency(table);
+    const kappa = cohenKappa(data).value!;
+    const swapped = fromContingency(table[0]!.map((_, j) => table.map((row) => row[j]!)));
+    expect(cohenKappa(swapped).value).toBeCloseTo(kappa, 12);
+    const relabelled = new Map([...data].reverse().map(([u, m]) => [u, new Map([...m].map(([c, v]) => [c, `x${v}`]))]));
+    expect(cohenKappa(relabelled).value).toBeCloseTo(kappa, 12);
+    expect(fleissKappa(relabelled).value).toBeCloseTo(fleissKappa(data).value!, 12);
+  });
+});
+
 describe("Fleiss' κ", () => {
   it('matches the worked example on Wikipedia\'s "Fleiss\' kappa" page (10 subjects, 14 raters, 5 categories: κ = 0.210)', () => {
     const data = fromCounts([
