@@ -34,6 +34,8 @@ export interface Tally {
   groups: UnitGroup[];
   /** With exactly two coders: units by (first coder's category, second's), keyed "a,b"; and units one coded. */
   pairs?: { byCategories: Map<string, number>; onlyOne: number };
+  /** What a unit is, in notes (default "unit"). */
+  unitName?: string;
 }
 
 /** The key two values are compared by: equal keys are the same category. */
@@ -180,7 +182,7 @@ export function tallyBinary(data: MultiCodings, codes: readonly string[]): { per
   };
   return {
     perCode: codes.map((_, i) => toTally([kinds[i]!], [pairs[i]!], onlyOne)),
-    pooled: toTally(kinds, pairs, onlyOne * codes.length),
+    pooled: { ...toTally(kinds, pairs, onlyOne * codes.length), unitName: 'unit × code pair' },
   };
 }
 

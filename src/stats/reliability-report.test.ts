@@ -108,7 +108,7 @@ describe('the multi-code report', () => {
       'Unit of analysis: for each code, the unit, with the code applied (1) or not applied (0) by each coder who coded the unit; the overall figures pool every unit × code pair (4 units × 2 codes). 3 of 4 units were coded by two or more coders and enter the statistics.',
     );
     expect(r.notes).toContain(
-      "overall, Cohen's κ: computed over the 6 units both coders coded (2 units coded by one coder only left out)",
+      "overall, Cohen's κ: computed over the 6 unit × code pairs both coders coded (2 unit × code pairs coded by one coder only left out)",
     );
   });
 

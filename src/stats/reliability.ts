@@ -53,7 +53,8 @@ export function cohenKappa(data: Codings | Tally): Stat {
   const cells = [...byCategories].map(([key, n]) => [...key.split(',').map(Number), n] as [number, number, number]);
   const n = cells.reduce((sum, [, , w]) => sum + w, 0);
   if (n === 0) return { value: null, note: 'no unit was coded by both coders, so there is nothing to compare' };
-  const left = onlyOne ? ` (${onlyOne} unit${onlyOne === 1 ? '' : 's'} coded by one coder only left out)` : '';
+  const unit = t.unitName ?? 'unit';
+  const left = onlyOne ? ` (${onlyOne} ${unit}${onlyOne === 1 ? '' : 's'} coded by one coder only left out)` : '';
   const countA = new Map<number, number>();
   const countB = new Map<number, number>();
   let agree = 0;
@@ -71,7 +72,7 @@ export function cohenKappa(data: Codings | Tally): Stat {
   let pe = 0;
   for (const c of categories) pe += ((countA.get(c) ?? 0) / n) * ((countB.get(c) ?? 0) / n);
   const kappa = (agree / n - pe) / (1 - pe);
-  return left ? { value: kappa, note: `computed over the ${n} units both coders coded${left}` } : { value: kappa };
+  return left ? { value: kappa, note: `computed over the ${n} ${unit}s both coders coded${left}` } : { value: kappa };
 }
 
 /**
