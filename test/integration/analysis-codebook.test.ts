@@ -147,7 +147,7 @@ describe.each(DRIVERS)('analysis: the codebook, building and changing the tree (
     const cycle = await s.analyst.submit(url, url, { parentId: rota });
     expect(cycle.statusCode).toBe(400);
     expect(textOf(cycle.body)).toContain(
-      "“Rota” is one of “Barriers”'s own sub-codes, so “Barriers” cannot go under it",
+      '“Barriers” cannot go under “Rota”, one of its own sub-codes. Choose another parent',
     );
     const self = await s.analyst.submit(url, url, { parentId: barriers });
     expect(textOf(self.body)).toContain('A code cannot be moved under itself');
@@ -161,6 +161,27 @@ describe.each(DRIVERS)('analysis: the codebook, building and changing the tree (
     const move = (await s.events(time)).find((e) => e.action === 'move')!;
     expect(move.details).toMatchObject({ fromParentId: barriers, toParentId: null, from: ['Barriers'], to: [] });
     expect(textOf((await s.analyst.get(`${s.base}/${time}`)).body)).toContain('Moved from Barriers to the top level');
+  });
+
+  it('refuses a code deeper than six levels, and a move to a code that is not there; nothing changes', async () => {
+    let parent = '';
+    const chain: string[] = [];
+    for (const level of [1, 2, 3, 4, 5, 6]) chain.push((parent = await s.addCode(`Level ${level}`, parent)));
+    const before = await s.codes();
+    const deep = await s.analyst.submit(`${s.base}/new`, s.base, {
+      name: 'Level 7',
+      parentId: parent,
+      colour: '#005eb8',
+    });
+    expect(deep.statusCode).toBe(400);
+    expect(textOf(deep.body)).toContain('Codes can be nested at most 6 levels deep: choose a parent higher up');
+    const move = `${s.base}/${chain[1]}/move`;
+    const tooDeep = await s.analyst.submit(move, move, { parentId: rota });
+    expect(textOf(tooDeep.body)).toContain('Codes can be nested at most 6 levels deep: with its sub-codes, “Level 2”');
+    const ghost = await s.analyst.submit(move, move, { parentId: crypto.randomUUID() });
+    expect(ghost.statusCode).toBe(400);
+    expect(textOf(ghost.body)).toContain('Choose a parent code from the list');
+    expect(await s.codes()).toEqual(before);
   });
 
   it('memos on a code: added once per submission, shown newest first with the author; an empty memo is refused', async () => {

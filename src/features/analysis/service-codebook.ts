@@ -168,7 +168,7 @@ export function createCodebook({ db }: AnalysisContext) {
           const messages = {
             unknown: 'Choose a parent code from the list',
             self: 'A code cannot be moved under itself. Choose another parent',
-            cycle: `${quoted(parent?.name ?? '')} is one of ${quoted(code.name)}'s own sub-codes, so ${quoted(code.name)} cannot go under it. Choose another parent`,
+            cycle: `${quoted(code.name)} cannot go under ${quoted(parent?.name ?? '')}, one of its own sub-codes. Choose another parent`,
             depth: `${depthMessage}: with its sub-codes, ${quoted(code.name)} would pass that there`,
             duplicate: duplicateMessage(code.name, parent),
           };
