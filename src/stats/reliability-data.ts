@@ -129,6 +129,21 @@ export function tally(data: Codings): Tally {
 export type MultiCodings = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 
 /**
+ * Multi-code data from rows of (unit, coder, code): a row with a null code says the coder coded the unit and
+ * applied no code. Repeated rows count once.
+ */
+export function multiCodingsOf(rows: Iterable<{ unit: string; coder: string; code: string | null }>): MultiCodings {
+  const units = new Map<string, Map<string, Set<string>>>();
+  for (const { unit, coder, code } of rows) {
+    if (!units.has(unit)) units.set(unit, new Map());
+    const coders = units.get(unit)!;
+    if (!coders.has(coder)) coders.set(coder, new Set());
+    if (code !== null) coders.get(coder)!.add(code);
+  }
+  return units;
+}
+
+/**
  * The tally of each code as a nominal variable with two values, not applied (0) and applied (1), given to a unit
  * by every coder who coded it; and the pooled tally over every unit × code pair.
  */

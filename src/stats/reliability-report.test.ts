@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromMatrix, fromUnits } from './reliability-data';
-import type { MultiCodings } from './reliability-data';
+import { multiCodingsOf, type MultiCodings } from './reliability-data';
 import { multiCodeReport, reliabilityReport } from './reliability-report';
 
 const _ = null;
@@ -176,5 +176,27 @@ describe('the multi-code tally', () => {
       near(r.overall, reliabilityReport(spelt(data, codes)).overall);
       for (const code of codes) near(r.codes![code]!, reliabilityReport(spelt(data, [code])).overall);
     }
+  });
+});
+
+describe('multi-code data from rows', () => {
+  it('reads (unit, coder, code) rows, a null code meaning "coded, applied none", repeats counted once', () => {
+    const data = multiCodingsOf([
+      { unit: 'n1', coder: 'ana', code: 'A' },
+      { unit: 'n1', coder: 'ana', code: 'A' },
+      { unit: 'n1', coder: 'ben', code: null },
+    ]);
+    expect(data).toEqual(
+      new Map([
+        [
+          'n1',
+          new Map([
+            ['ana', new Set(['A'])],
+            ['ben', new Set()],
+          ]),
+        ],
+      ]),
+    );
+    expect(multiCodeReport(data).codes!.A!.percentAgreement).toBe(0);
   });
 });
