@@ -141,7 +141,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
   const plans = createPlanService(platform, pathway);
   const groups = createGroupService(platform, frameworks, pathway);
   const portfolio = createPortfolioService(platform, frameworks, pathway, plans);
-  const analysis = createAnalysisService(platform);
+  // Analysis reads the workshops' and the Delphi studies' material through their services, as sources.
+  const analysis = createAnalysisService(platform, { providers: [workshops, delphi] });
 
   // Housekeeping: expired sessions, old finished jobs and spent link tokens, once an hour across all instances.
   const hourKey = (t: number) => `housekeeping:${new Date(Math.floor(t / HOUR) * HOUR).toISOString()}`;

@@ -51,6 +51,7 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/cohorts', allowed: ['admin', 'lead', 'facilitator', 'supervisor'] },
   { path: '/programmes/:id/pathway-figures', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/sources', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/badges/verify', allowed: [...WHO] },
   { path: '/pathway/portfolio.schema.json', allowed: [...WHO] },
   { path: '/admin', allowed: ['admin'] },

@@ -3,15 +3,18 @@ import type { ProgrammesService } from '../programmes/service';
 import type { AnalysisService } from './service';
 import { createRouteContext } from './route-context';
 import { hubRoutes } from './hub-routes';
+import { sourceRoutes } from './source-routes';
 import { codebookRoutes } from './codebook-routes';
 
 /**
  * The analysis pages. Where each lives:
  * - route-context.ts: what they share (the programme in the URL, what this person may do)
  * - hub-routes.ts: the analysis home of a programme
+ * - source-routes.ts: the sources, filtered and searched, and one source
  */
 export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, programmes: ProgrammesService) {
   const context = createRouteContext(app, analysis, programmes);
   hubRoutes(app, context);
+  sourceRoutes(app, context);
   codebookRoutes(app, context);
 }

@@ -9,6 +9,7 @@ import { createRounds } from './service-rounds';
 import { createFeedback } from './service-feedback';
 import { createRating } from './service-rating';
 import { createReports } from './service-reports';
+import { createForAnalysis } from './service-for-analysis';
 
 export type { StudySettings } from './study-settings';
 export { isFar, type RatingInput } from './service-rating';
@@ -26,6 +27,7 @@ export { isFar, type RatingInput } from './service-rating';
  * - service-feedback.ts: what is shown of the round before
  * - agreed.ts: the final list, retiring items as agreed, sending the list to a framework
  * - service-reports.ts: the study report, a panellist's personal report, every response
+ * - service-for-analysis.ts: comments, reasons and round-0 suggestions as material for the analysis feature
  */
 export function createDelphiService(platform: Platform, frameworks: FrameworksService) {
   const ctx = createDelphiContext(platform, frameworks);
@@ -42,6 +44,7 @@ export function createDelphiService(platform: Platform, frameworks: FrameworksSe
     ...feedback,
     ...createRating(ctx, feedback.feedbackFor),
     ...createReports(ctx, { agreed: agreedParts.agreed, attrition: panel.attrition }),
+    ...createForAnalysis(ctx),
   };
 }
 

@@ -15,8 +15,9 @@ export async function programmeOr404(programmes: ProgrammesService, request: Fas
 
 export type ProgrammeOverview = Awaited<ReturnType<typeof programmeOr404>>;
 
-/** Whether this person may open the programme's Delphi studies and workshops (links are shown only then). */
+/** Whether this person may open the programme's Delphi studies, workshops and analysis (links are shown only then). */
 export const toolAccess = (request: FastifyRequest, programmeId: string) => ({
   canOpenDelphi: can(request.actor, 'delphi.view', { programmeId }),
   canOpenWorkshops: can(request.actor, 'workshop.view', { programmeId }),
+  canOpenAnalysis: can(request.actor, 'analysis.view', { programmeId }),
 });

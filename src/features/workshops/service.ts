@@ -9,6 +9,7 @@ import { createNotes } from './service-notes';
 import { createVotes } from './service-votes';
 import { createRecord } from './service-record';
 import { createSources } from './service-sources';
+import { createForAnalysis } from './service-for-analysis';
 
 export { channelOf, CONTROL_ACTIONS, type ControlAction, type WorkshopInput, type WorkshopsDeps } from './model';
 export { MAX_NOTE, NOTE_EDIT_EMPTY, NOTE_EMPTY, noteTextProblem } from './schema';
@@ -25,6 +26,7 @@ export { MAX_NOTE, NOTE_EDIT_EMPTY, NOTE_EMPTY, noteTextProblem } from './schema
  * - service-votes.ts: votes for notes and clusters within each person's allowance
  * - service-record.ts: the record for analysis (exported as CSV and Excel)
  * - service-sources.ts: transcripts and notes uploaded as sources
+ * - service-for-analysis.ts: notes and transcripts as material for the analysis feature
  */
 export function createWorkshopsService(platform: Platform, deps: WorkshopsDeps = {}) {
   const ctx = createWorkshopsContext(platform, deps);
@@ -37,6 +39,7 @@ export function createWorkshopsService(platform: Platform, deps: WorkshopsDeps =
     ...createVotes(ctx),
     ...createRecord(ctx),
     ...createSources(ctx),
+    ...createForAnalysis(ctx),
   };
 }
 
