@@ -5,7 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
  * text summaries and their table alternatives. Nothing here renders: charts.ts turns a spec into SVG.
  *
  * Colours are worked out here rather than by a Vega colour scale, so the text on each heatmap cell can take
- * whichever of the page's text colour or white has the higher contrast on that exact fill (WCAG 2 formula),
+ * the page's text colour, white or black, whichever first reaches 4.5:1 on that exact fill (WCAG 2 formula),
  * and a legend is not needed: every cell and every bar carries its number, so colour is never the only cue.
  */
 
@@ -115,6 +115,36 @@ export function heatmapGrid(data: HeatmapData): number[][] {
   return grid;
 }
 
+/*
+ * Text widths in Arial, for layout and for truncating long labels. With no canvas Vega guesses 0.8 em a
+ * character, nearly twice Arial's average, which cuts labels short and leaves wide gaps. These are the
+ * Helvetica/Arial advance widths (1/1000 em) of the printable ASCII characters; an accented letter takes its
+ * base letter's width, an emoji or other wide character 1 em, anything else 0.556 em. Bold is ~8% wider.
+ */
+const ASCII_WIDTHS = [
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
+  556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
+  722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
+  556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
+  260, 334, 584,
+];
+
+function charWidth(ch: string): number {
+  const code = ch.codePointAt(0)!;
+  if (code >= 32 && code <= 126) return ASCII_WIDTHS[code - 32]!;
+  const base = ch.normalize('NFD').codePointAt(0)!;
+  if (base >= 32 && base <= 126) return ASCII_WIDTHS[base - 32]!;
+  if (code === 0x2026 || code >= 0x1100) return 1000; // ellipsis, CJK, emoji and other wide characters
+  return 556;
+}
+
+/** The width in pixels of a line of text in Arial at the given size. */
+export function arialWidth(text: string, fontSize: number, bold = false): number {
+  let units = 0;
+  for (const ch of text) units += charWidth(ch);
+  return (units / 1000) * fontSize * (bold ? 1.08 : 1);
+}
+
 function rgb(hex: string): [number, number, number] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
 }
@@ -137,13 +167,14 @@ export function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** A cell's fill (0 is white; otherwise light to NHS dark blue in proportion to the largest count) and its text colour. */
+/** A cell's fill (0 is white, else light to NHS dark blue in proportion to the largest count) and its text colour. */
 export function cellColours(count: number, max: number): { fill: string; ink: string } {
   const fill =
     count <= 0 || max <= 0
       ? ZERO_FILL
       : hex(rgb(LIGHTEST).map((from, i) => from + (rgb(DARKEST)[i]! - from) * (count / max)));
-  const ink = contrast(fill, TEXT_COLOUR) >= contrast(fill, '#ffffff') ? TEXT_COLOUR : '#ffffff';
+  // Any colour reaches 4.5:1 with black or with white; the page's text colour is preferred where it does too.
+  const ink = [TEXT_COLOUR, '#ffffff', '#000000'].find((c) => contrast(fill, c) >= 4.5) ?? '#000000';
   return { fill, ink };
 }
 
@@ -159,7 +190,8 @@ export function heatmapSpec(data: HeatmapData): TopLevelSpec {
   const values = grid.flatMap((counts, r) =>
     counts.map((count, c) => ({ row: rows[r], column: columns[c], count, ...cellColours(count, max) })),
   );
-  const few = columns.length <= 6;
+  // Column labels read across when there are few and each fits its column; otherwise they slant.
+  const few = columns.length <= 6 && columns.every((c) => arialWidth(c, 13) <= 128);
   const x = {
     field: 'column',
     type: 'nominal',
@@ -168,7 +200,7 @@ export function heatmapSpec(data: HeatmapData): TopLevelSpec {
     axis: {
       orient: 'top',
       labelAngle: few ? 0 : -45,
-      labelLimit: few ? 110 : 180,
+      labelLimit: few ? 128 : 180,
       labelOverlap: false,
       ...axisStyle(),
     },
@@ -178,11 +210,11 @@ export function heatmapSpec(data: HeatmapData): TopLevelSpec {
     type: 'nominal',
     sort: rows,
     title: drawn(data.rowTitle),
-    axis: { labelLimit: 260, labelOverlap: false, ...axisStyle() },
+    axis: { labelLimit: 260, maxExtent: 280, labelOverlap: false, ...axisStyle() },
   } as const;
   return {
     data: { values },
-    width: { step: few ? 116 : 48 },
+    width: { step: few ? 136 : 48 },
     height: { step: 30 },
     layer: [
       {
@@ -210,7 +242,7 @@ export function barsSpec(data: BarsData): TopLevelSpec {
     type: 'nominal',
     sort: labels,
     title: drawn(data.labelTitle),
-    axis: { labelLimit: 260, labelOverlap: false, ...axisStyle() },
+    axis: { labelLimit: 260, maxExtent: 280, labelOverlap: false, ...axisStyle() },
   } as const;
   const x = {
     field: 'count',

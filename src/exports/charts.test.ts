@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { cellColours, contrast } from './chart-specs.js';
+import { arialWidth, cellColours, contrast } from './chart-specs.js';
 import {
   ChartDataError,
   ChartFetchRefused,
@@ -142,12 +142,12 @@ describe('heatmapSvg', () => {
   });
 
   it('picks the cell text colour with the better contrast on each fill', () => {
-    for (const count of [0, 1, 5, 10]) {
-      const { fill, ink } = cellColours(count, 10);
+    for (let count = 0; count <= 50; count++) {
+      const { fill, ink } = cellColours(count, 50);
       expect(contrast(fill, ink)).toBeGreaterThanOrEqual(4.5);
     }
-    expect(cellColours(0, 10).fill).toBe('#ffffff');
-    expect(cellColours(10, 10).ink).toBe('#ffffff');
+    expect(cellColours(0, 50).fill).toBe('#ffffff');
+    expect(cellColours(50, 50).ink).toBe('#ffffff');
   });
 
   it('gives an empty-state SVG when there are no rows or no columns', async () => {
@@ -232,6 +232,25 @@ describe('renderSvg never fetches', () => {
     expect(refused).toHaveLength(4);
   });
 
+  it('renumbers Vega’s gradient and clip ids from the chart id, so renders match and pages never clash', async () => {
+    const spec: TopLevelSpec = {
+      data: {
+        values: [
+          { k: 'a', n: 2 },
+          { k: 'b', n: 7 },
+        ],
+      },
+      mark: { type: 'rect', clip: true },
+      encoding: { x: { field: 'k', type: 'nominal' }, color: { field: 'n', type: 'quantitative' } },
+    };
+    const first = await renderSvg(spec, { ...options, id: 'g' });
+    await heatmapSvg('between', heatmap());
+    expect(await renderSvg(spec, { ...options, id: 'g' })).toBe(first);
+    const ids = [...first.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids).toEqual(expect.arrayContaining(['g-title', 'g-desc', 'g-1']));
+    for (const ref of first.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(ref[1]);
+  });
+
   it('renders an inline spec with the accessible name and description', async () => {
     const spec = {
       data: { values: [{ k: 'a', n: 2 }] },
@@ -242,6 +261,15 @@ describe('renderSvg never fetches', () => {
     expect(attrs['@role']).toBe('img');
     expect(titles).toEqual(['A chart']);
     expect(descs).toEqual(['What it shows']);
+  });
+});
+
+describe('arialWidth', () => {
+  it('measures in Arial’s advance widths; accented letters as their base letter, emoji as 1 em', () => {
+    expect(arialWidth('Hello', 10)).toBeCloseTo(22.78, 5);
+    expect(arialWidth('Ŵŷ', 10)).toBe(arialWidth('Wy', 10));
+    expect(arialWidth('🎉', 10)).toBe(10);
+    expect(arialWidth('Hello', 10, true)).toBeGreaterThan(arialWidth('Hello', 10));
   });
 });
 

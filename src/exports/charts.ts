@@ -1,7 +1,9 @@
+import * as vega from 'vega';
 import { View, parse, type Loader } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import {
   CHART_FONT,
+  arialWidth,
   TEXT_COLOUR,
   ChartDataError,
   barsSpec,
@@ -52,6 +54,30 @@ export interface SvgOptions {
 export class ChartFetchRefused extends Error {
   override name = 'ChartFetchRefused';
 }
+
+/*
+ * Vega measures text with a canvas when it has one and otherwise guesses 0.8 em a character; it calls a
+ * user-defined textMetrics.width when one is set (as vl-convert does). Every chart here is drawn in Arial, so
+ * measure in Arial. This is process-wide Vega state; nothing else in Waymark draws with Vega.
+ */
+interface TextItem {
+  fontSize?: number;
+  fontWeight?: string | number;
+  limit?: number;
+  text?: unknown;
+}
+(vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics.width = (
+  item,
+  text,
+) => {
+  const line = text == null ? '' : String(text).trim();
+  const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+  const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+  const width = (t: string) => arialWidth(t, size, bold);
+  const limit = Number(item.limit);
+  if (!(limit > 0) || width(line) <= limit) return width(line);
+  return Math.min(width(line), limit); // Vega draws the label cut to the limit with an ellipsis
+};
 
 const ID = /^[A-Za-z][A-Za-z0-9-]*$/;
 
