@@ -23,6 +23,7 @@ describe.each(DRIVERS)('analysis: sources (%s)', (driver) => {
   let workshopId: string;
   let people: TestClient[];
   let note: WorkshopScene['note'];
+  let control: WorkshopScene['control'];
   let analyst: TestClient;
   let analysis: string;
 
@@ -46,12 +47,12 @@ describe.each(DRIVERS)('analysis: sources (%s)', (driver) => {
 
   beforeAll(async () => {
     const scene = await setUpWorkshop(driver);
-    ({ t, workshopId, people, note } = scene);
+    ({ t, workshopId, people, note, control } = scene);
     programmeId = scene.base.split('/')[2]!;
     analysis = `/programmes/${programmeId}/analysis`;
     await scene.join('Ann', 'Clinician');
     await scene.join('Jo', 'Patient or citizen');
-    expect((await scene.control('start')).statusCode).toBe(302);
+    expect((await control('start')).statusCode).toBe(302);
     expect((await note(people[0]!, 'Protected time for research 😀, ŵ and café')).statusCode).toBe(302);
     expect((await note(people[1]!, 'Mentors outside the team <b>matter</b> & more')).statusCode).toBe(302);
     analyst = await signedIn('analyst');
@@ -241,6 +242,22 @@ describe.each(DRIVERS)('analysis: sources (%s)', (driver) => {
     const other = await buildProgramme(t.app);
     expect((await analyst.get(`/programmes/${other.id}/analysis/sources/${ann.id}`)).statusCode).toBe(403);
     expect((await analyst.get(`${analysis}/sources/${crypto.randomUUID()}`)).statusCode).toBe(404);
+  });
+
+  it('keeps a source’s attributes current: a vote given since the last visit is counted', async () => {
+    expect((await control('voting-open', { votesPerPerson: '1' })).statusCode).toBe(302);
+    const p = people[1]!;
+    await p.get(`/workshops/${workshopId}/board`);
+    const noteId = /name="target" value="note:([0-9a-f-]{36})"/.exec(p.lastHtml)![1]!;
+    const activityId = /name="activityId" value="([^"]+)"/.exec(p.lastHtml)![1]!;
+    const vote = await p.post(`/workshops/${workshopId}/votes`, {
+      _csrf: p.csrf(),
+      activityId,
+      target: `note:${noteId}`,
+    });
+    expect(vote.statusCode).toBe(302);
+    await analyst.get(`${analysis}/sources`);
+    expect((await sourcesOf()).find((s) => s.originId === noteId)!.attributes.votes).toBe(1);
   });
 
   it('lets only the programme’s lead and analysts (and admins, to look) in', async () => {

@@ -10,7 +10,7 @@ const countAndLatest = (id: unknown, at: unknown) =>
  * A cheap fingerprint of a programme's workshop material: counts and latest times of its notes (an
  * edit, a move to a cluster or a withdrawal touches updated_at), votes, transcripts and workshops
  * (a change to a workshop's title, area or pillar touches its updated_at). It changes whenever what
- * materialForAnalysis returns could have.
+ * analysisMaterial returns could have.
  */
 export async function fingerprint(db: Db, programmeId: string): Promise<string> {
   const inProgramme = eq(workshops.programmeId, programmeId);
@@ -35,7 +35,34 @@ export async function fingerprint(db: Db, programmeId: string): Promise<string> 
     .select({ v: countAndLatest(workshops.id, workshops.updatedAt) })
     .from(workshops)
     .where(inProgramme);
-  return ['notes', n?.v, 'votes', v?.v, 'transcripts', s?.v, 'workshops', w?.v].join(' ');
+  // Moving an activity changes no time: its order is summed up (a programme has tens of activities, not thousands).
+  const [a] = await db
+    .select({
+      v: sql<string>`coalesce(md5(string_agg(${activities.id}::text || ':' || ${activities.position}, ',' order by ${activities.id})), '-')`,
+    })
+    .from(activities)
+    .innerJoin(workshops, eq(workshops.id, activities.workshopId))
+    .where(inProgramme);
+  // A participant's account deleted changes their contributor key: count the participants with one.
+  const [p] = await db
+    .select({ v: sql<string>`count(${participants.userId})::text` })
+    .from(participants)
+    .innerJoin(workshops, eq(workshops.id, participants.workshopId))
+    .where(inProgramme);
+  return [
+    'notes',
+    n?.v,
+    'votes',
+    v?.v,
+    'transcripts',
+    s?.v,
+    'workshops',
+    w?.v,
+    'activities',
+    a?.v,
+    'accounts',
+    p?.v,
+  ].join(' ');
 }
 
 /** Every note of a programme's workshops not withdrawn, with what analysis needs to know about it. */
