@@ -174,7 +174,7 @@ export async function renderSvg(spec: TopLevelSpec, options: SvgOptions): Promis
   const refused: string[] = [];
   const problems: string[] = [];
   const quiet = {
-    level: (() => quiet) as never,
+    level: (level?: number) => (level === undefined ? 1 : quiet), // 1: errors only
     error: (...args: readonly unknown[]) => (problems.push(args.map(String).join(' ')), quiet),
     warn: () => quiet,
     info: () => quiet,
