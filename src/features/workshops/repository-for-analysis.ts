@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { activities, clusters, notes, participants, sources, votes, workshops } from './tables';
 
@@ -67,6 +67,15 @@ export async function fingerprint(db: Db, programmeId: string): Promise<string> 
 
 /** Every note of a programme's workshops not withdrawn, with what analysis needs to know about it. */
 export async function notesForAnalysis(db: Db, programmeId: string) {
+  // Votes counted once per note in one pass (grouped), not once per note row.
+  const voteCounts = db
+    .select({ noteId: votes.noteId, n: sql<number>`count(*)::int`.as('n') })
+    .from(votes)
+    .innerJoin(activities, eq(activities.id, votes.activityId))
+    .innerJoin(workshops, eq(workshops.id, activities.workshopId))
+    .where(and(eq(workshops.programmeId, programmeId), isNotNull(votes.noteId)))
+    .groupBy(votes.noteId)
+    .as('vote_counts');
   return db
     .select({
       id: notes.id,
@@ -84,13 +93,14 @@ export async function notesForAnalysis(db: Db, programmeId: string) {
       area: workshops.area,
       pillar: workshops.pillar,
       anonymous: workshops.anonymous,
-      votes: sql<number>`(select count(*)::int from ${votes} where ${votes.noteId} = ${notes.id})`,
+      votes: sql<number>`coalesce(${voteCounts.n}, 0)`,
     })
     .from(notes)
     .innerJoin(activities, eq(activities.id, notes.activityId))
     .innerJoin(workshops, eq(workshops.id, activities.workshopId))
     .leftJoin(participants, eq(participants.id, notes.participantId))
     .leftJoin(clusters, eq(clusters.id, notes.clusterId))
+    .leftJoin(voteCounts, eq(voteCounts.noteId, notes.id))
     .where(and(eq(workshops.programmeId, programmeId), isNull(notes.withdrawnAt)));
 }
 
