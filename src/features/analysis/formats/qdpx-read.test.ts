@@ -3,7 +3,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { sliceCp } from '../spans';
-import { QdpxError, readProjectQde, readQdpx } from './qdpx';
+import { QdpxError, readProjectQde, readQdpx, writeProjectQde } from './qdpx';
 
 const FIXTURES = new URL('../../../../test/fixtures/refi-qda/', import.meta.url);
 const OTHER = new URL('other-tool/', FIXTURES);
@@ -92,6 +92,16 @@ describe('reading a project written by another tool', () => {
       "The project's sets were not carried.",
       '1 selection(s) or coding(s) name a coder the file does not list.',
     ]);
+  });
+
+  it('writes what it imported back out as a file valid against the XSD', async () => {
+    const { project } = await readQdpx(zip({ 'project.qde': QDE, ...SOURCES }));
+    const xsd = readFileSync(new URL('Project-mrt2019.xsd', FIXTURES), 'utf8');
+    const result = await validateXML({
+      xml: [{ fileName: 'project.qde', contents: writeProjectQde(project) }],
+      schema: [{ fileName: 'Project-mrt2019.xsd', contents: xsd }],
+    });
+    expect(result.valid, result.errors.map((e) => e.rawMessage).join('\n')).toBe(true);
   });
 
   it('notes a source that links to a file outside the .qdpx instead of refusing the project', async () => {

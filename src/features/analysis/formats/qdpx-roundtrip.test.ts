@@ -232,6 +232,15 @@ describe('refusing to write what could not be read back', () => {
     refuses((p) => (p.codes[1]!.guid = ENABLERS), /code "Barriers".*guid another code has/);
   });
 
+  it('refuses references to codes, notes or sources the project does not hold', () => {
+    refuses(
+      (p) => (p.sources[0]!.codings[0]!.codeGuid = g(98)),
+      /whole source "Workshop note: ŵyl"\) refers to .*, which is not a code the codebook holds/,
+    );
+    refuses((p) => (p.codes[0]!.children[0]!.noteGuids = [g(97)]), /Amser gwarchodedig.*not a note the project holds/);
+    refuses((p) => (p.cases[0]!.sourceGuids = [g(96)]), /case "Participant 7f3a" refers to .*not a source/);
+  });
+
   it('refuses text XML cannot carry, a bad colour, and a value that does not fit its variable', () => {
     refuses((p) => (p.codes[1]!.name = 'Bar\u0001riers'), /U\+0001/);
     refuses((p) => (p.codes[1]!.colour = 'red'), /not #rrggbb/);

@@ -79,13 +79,27 @@ function when(value: string | null, label: string): string | null {
 /** project.qde as text (UTF-8 when encoded). */
 export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string {
   const guids = new Guids();
+  const known = (kind: string, list: { guid: string }[]) => ({
+    kind,
+    guids: new Set(list.map((x) => canonicalGuid(x.guid))),
+  });
+  const allCodes = (list: QdaCode[]): QdaCode[] => list.flatMap((c) => [c, ...allCodes(c.children)]);
+  const codeSet = known('code the codebook', allCodes(project.codes));
+  const noteSet = known('note the project', project.notes);
+  const sourceSet = known('source the project', project.sources);
+  /** References (NoteRef, SourceRef, CodeRef) must name what the file holds, or the reader would drop or refuse them. */
+  const refsTo = (name: string, set: typeof codeSet, targets: string[], label: string): X[] => {
+    for (const guid of targets)
+      if (!set.guids.has(canonicalGuid(guid)))
+        throw new QdpxError(`The ${label} refers to ${guid}, which is not a ${set.kind} holds.`);
+    return refs(name, targets);
+  };
   let codeCount = 0;
   let selectionCount = 0;
 
   const coding = (c: QdaCoding, label: string): X => {
     const what = `coding ${c.guid} (${label})`;
     guids.check(c.guid, 'coding', what);
-    guids.optional(c.codeGuid, what);
     return {
       name: 'Coding',
       attrs: {
@@ -93,7 +107,7 @@ export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string
         creatingUser: guids.optional(c.coderGuid, what),
         creationDateTime: when(c.createdAt, what),
       },
-      children: [{ name: 'CodeRef', attrs: { targetGUID: c.codeGuid } }, ...refs('NoteRef', c.noteGuids)],
+      children: [...refsTo('CodeRef', codeSet, [c.codeGuid], what), ...refsTo('NoteRef', noteSet, c.noteGuids, what)],
     };
   };
 
@@ -111,7 +125,7 @@ export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string
       attrs: { guid: c.guid, name: c.name, isCodable: String(c.codable), color: c.colour?.toUpperCase() },
       children: [
         ...description(c.description),
-        ...refs('NoteRef', c.noteGuids),
+        ...refsTo('NoteRef', noteSet, c.noteGuids, label),
         ...c.children.map((child, i) => code(child, depth + 1, `${path}.${i + 1}`)),
       ],
     };
@@ -134,7 +148,7 @@ export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string
         creatingUser: guids.optional(s.coderGuid, label),
         creationDateTime: when(s.createdAt, label),
       },
-      children: [...s.codings.map((c) => coding(c, label)), ...refs('NoteRef', s.noteGuids)],
+      children: [...s.codings.map((c) => coding(c, label)), ...refsTo('NoteRef', noteSet, s.noteGuids, label)],
     };
   };
 
@@ -157,7 +171,7 @@ export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string
         ...description(s.description),
         ...s.selections.map((sel) => selection(sel, s, length)),
         ...s.codings.map((c) => coding(c, `whole ${label}`)),
-        ...refs('NoteRef', s.noteGuids),
+        ...refsTo('NoteRef', noteSet, s.noteGuids, label),
       ],
     };
   };
@@ -191,7 +205,7 @@ export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string
     return {
       name: 'Case',
       attrs: { guid: c.guid, name: c.name },
-      children: [...description(c.description), ...values, ...refs('SourceRef', c.sourceGuids)],
+      children: [...description(c.description), ...values, ...refsTo('SourceRef', sourceSet, c.sourceGuids, label)],
     };
   };
 
@@ -232,7 +246,7 @@ export function writeProjectQde(project: QdaProject, origin = 'Waymark'): string
       ...list('Sources', project.sources.map(source)),
       ...list('Notes', project.notes.map(note)),
       ...description(project.description),
-      ...refs('NoteRef', project.noteGuids),
+      ...refsTo('NoteRef', noteSet, project.noteGuids, 'project'),
     ],
   };
   const out = ['<?xml version="1.0" encoding="utf-8"?>'];
