@@ -119,6 +119,13 @@ describe.each(DRIVERS)('analysis: sources (%s)', (driver) => {
     expect(textOf(page.body)).toContain('The original has changed');
     expect(textOf(page.body)).toContain('1 coding refers to it');
 
+    // Once no coding refers to it, the source takes the original's text again.
+    await db.delete(analysisCodings).where(eq(analysisCodings.sourceId, source.id));
+    await analyst.get(`${analysis}/sources`);
+    const uncoded = (await sourcesOf()).find((s) => s.originId === id)!;
+    expect(uncoded.text).toBe('Changed after it was coded');
+    expect(uncoded.attributes.originalChanged).toBeUndefined();
+
     // A note withdrawn by its writer leaves the analysis.
     const jo = await noteId('Mentors outside the team <b>matter</b> & more');
     const withdrawn = await people[1]!.post(`/workshops/${workshopId}/notes/${jo}`, {

@@ -157,3 +157,12 @@ export async function codingsOfSource(db: Db, sourceId: string): Promise<number>
   const [row] = await db.select({ n: count() }).from(analysisCodings).where(eq(analysisCodings.sourceId, sourceId));
   return row?.n ?? 0;
 }
+
+/** How many codings a programme has (part of the sync's fingerprint). */
+export async function codingsCount(db: Db, programmeId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(analysisCodings)
+    .where(eq(analysisCodings.programmeId, programmeId));
+  return row?.n ?? 0;
+}

@@ -40,9 +40,13 @@ export function createSources({ db, deps }: AnalysisContext) {
    * analyst opens the analysis home or the sources, so a note written today is codable today.
    */
   async function sync(programmeId: string): Promise<SyncResult & { changed: boolean }> {
+    const unchanged = { changed: false, added: 0, updated: 0, removed: 0, kept: 0 };
+    // With no provider (a service built on its own) there is nothing to compare with: never empty the sources.
+    if (!deps.providers.length) return unchanged;
     const prints = await Promise.all(deps.providers.map((p) => p.analysisFingerprint(programmeId)));
-    const print = prints.join('\n');
-    if (lastSynced.get(programmeId) === print) return { changed: false, added: 0, updated: 0, removed: 0, kept: 0 };
+    // The codings count too: a source whose text was kept for its codings takes the new text once they are gone.
+    const print = [...prints, `codings ${await repo.codingsCount(db, programmeId)}`].join('\n');
+    if (lastSynced.get(programmeId) === print) return unchanged;
     const material = (await Promise.all(deps.providers.map((p) => p.analysisMaterial(programmeId)))).flat();
     const result = await db.transaction((tx) => applyMaterial(tx, programmeId, material));
     lastSynced.set(programmeId, print);
