@@ -195,3 +195,31 @@ export const analysisMemos = pgTable(
   },
   (t) => [index('analysis_memos_target_idx').on(t.programmeId, t.targetType, t.targetId)],
 );
+
+/**
+ * An adjudication of a disagreement between coders: on one source, one code applied by some done coders and not
+ * others. decision: keep (kept_coder_id's codings of the code) | both (every coder's) | neither | recode (the
+ * codings under recode_id instead). The latest for a source and code counts; earlier ones stay as history.
+ */
+export const analysisAdjudications = pgTable(
+  'analysis_adjudications',
+  {
+    id: id(),
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => analysisSources.id, { onDelete: 'cascade' }),
+    codeId: uuid('code_id')
+      .notNull()
+      .references(() => analysisCodes.id, { onDelete: 'cascade' }),
+    decision: text('decision').notNull(),
+    keptCoderId: uuid('kept_coder_id').references(() => users.id, { onDelete: 'set null' }),
+    recodeId: uuid('recode_id').references(() => analysisCodes.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: tstz('decided_at').notNull().defaultNow(),
+  },
+  (t) => [index('analysis_adjudications_unit_idx').on(t.programmeId, t.sourceId, t.codeId, t.decidedAt)],
+);
