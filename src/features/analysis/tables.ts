@@ -223,3 +223,38 @@ export const analysisAdjudications = pgTable(
   },
   (t) => [index('analysis_adjudications_unit_idx').on(t.programmeId, t.sourceId, t.codeId, t.decidedAt)],
 );
+
+/** Themes, built from codes: status candidate | reviewed | defined ("defined" waits for the representatives' review). */
+export const analysisThemes = pgTable(
+  'analysis_themes',
+  {
+    id: id(),
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    definition: text('definition').notNull().default(''),
+    memo: text('memo').notNull().default(''),
+    /** candidate | reviewed | defined */
+    status: text('status').notNull().default('candidate'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('analysis_themes_name_uq').on(t.programmeId, sql`lower(${t.name})`)],
+);
+
+/** The codes a theme is built from. */
+export const analysisThemeCodes = pgTable(
+  'analysis_theme_codes',
+  {
+    themeId: uuid('theme_id')
+      .notNull()
+      .references(() => analysisThemes.id, { onDelete: 'cascade' }),
+    codeId: uuid('code_id')
+      .notNull()
+      .references(() => analysisCodes.id, { onDelete: 'cascade' }),
+    addedAt: tstz('added_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.themeId, t.codeId] }), index('analysis_theme_codes_code_idx').on(t.codeId)],
+);
