@@ -5,6 +5,7 @@ import { createRouteContext } from './route-context';
 import { hubRoutes } from './hub-routes';
 import { sourceRoutes } from './source-routes';
 import { codebookRoutes } from './codebook-routes';
+import { compareRoutes } from './compare-routes';
 
 /**
  * The analysis pages. Where each lives:
@@ -17,4 +18,5 @@ export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, 
   hubRoutes(app, context);
   sourceRoutes(app, context);
   codebookRoutes(app, context);
+  compareRoutes(app, context);
 }
