@@ -69,6 +69,9 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/analysis/codebook', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/codebook/new', allowed: ['lead', 'analyst'] },
   { path: '/programmes/:id/analysis/codebook/merge', allowed: ['lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/compare', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/reliability', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/reliability.csv', allowed: ['admin', 'lead', 'analyst'] },
 ];
 
 describe.each(DRIVERS)('permissions (%s)', (driver) => {
