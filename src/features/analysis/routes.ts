@@ -5,6 +5,7 @@ import { createRouteContext } from './route-context';
 import { hubRoutes } from './hub-routes';
 import { sourceRoutes } from './source-routes';
 import { codebookRoutes } from './codebook-routes';
+import { codingRoutes } from './coding-routes';
 import { compareRoutes } from './compare-routes';
 
 /**
@@ -18,5 +19,6 @@ export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, 
   hubRoutes(app, context);
   sourceRoutes(app, context);
   codebookRoutes(app, context);
+  codingRoutes(app, context);
   compareRoutes(app, context);
 }

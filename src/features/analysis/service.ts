@@ -3,6 +3,7 @@ import type { AnalysisDeps } from './model';
 import { createAnalysisContext } from './service-context';
 import { createSources } from './service-sources';
 import { createCodebookParts } from './service-codebook';
+import { createCoding } from './service-coding';
 import { createCompareParts } from './service-compare';
 
 export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecord, type SourceKind } from './model';
@@ -18,6 +19,7 @@ export function createAnalysisService(platform: Platform, deps: AnalysisDeps = {
   return {
     ...createSources(ctx),
     ...createCodebookParts(ctx),
+    ...createCoding(ctx),
     ...createCompareParts(ctx),
   };
 }
