@@ -13,6 +13,7 @@ import { compareRoutes } from './compare-routes';
  * - route-context.ts: what they share (the programme in the URL, what this person may do)
  * - hub-routes.ts: the analysis home of a programme
  * - source-routes.ts: the sources, filtered and searched, and one source
+ * - coding-routes.ts: coding a source (whole or a span), one's own codings, marking it done (blind coding)
  */
 export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, programmes: ProgrammesService) {
   const context = createRouteContext(app, analysis, programmes);
