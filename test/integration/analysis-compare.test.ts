@@ -35,6 +35,7 @@ describe.each(DRIVERS)('analysis: compare coders, adjudicate, reliability (%s)',
   let t: TestApp;
   let base: string;
   let programmeId: string;
+  let otherId: string;
   let ann: TestClient, ben: TestClient, participant: TestClient, outsider: TestClient, admin: TestClient;
   let annId: string, benId: string, carlId: string;
   let X: string, Y: string, Z: string;
@@ -61,13 +62,19 @@ describe.each(DRIVERS)('analysis: compare coders, adjudicate, reliability (%s)',
         ],
       })
     ).id;
-    await buildProgramme(t.app, { members: [{ userId: outU.id, role: 'analyst' }] });
+    otherId = (await buildProgramme(t.app, { members: [{ userId: outU.id, role: 'analyst' }] })).id;
     const signedIn = async (u: { email: string; password: string }) => {
       const c = new TestClient(t.app);
       await c.signIn(u.email, u.password);
       return c;
     };
-    [ann, ben, participant, outsider, admin] = await Promise.all([annU, benU, partU, outU, adminU].map(signedIn));
+    [ann, ben, participant, outsider, admin] = (await Promise.all([annU, benU, partU, outU, adminU].map(signedIn))) as [
+      TestClient,
+      TestClient,
+      TestClient,
+      TestClient,
+      TestClient,
+    ];
     base = `/programmes/${programmeId}/analysis`;
     const db = t.app.platform.db;
     const code = async (name: string, colour: string) =>
@@ -153,6 +160,17 @@ describe.each(DRIVERS)('analysis: compare coders, adjudicate, reliability (%s)',
     expect(text).toContain('0.467');
     expect(text).toContain('1 unit coded by one coder only left out');
     expect(text).not.toContain('not defined (');
+  });
+
+  it('shows a figure the data does not define as "not defined", with the reason from the report', async () => {
+    const res = await outsider.get(`/programmes/${otherId}/analysis/reliability`);
+    expect(res.statusCode).toBe(200);
+    const text = textOf(res.body);
+    expect(text).toContain('0 sources marked done, by 0 coders');
+    expect(text).toContain('not defined (no code was applied to any unit)');
+    expect(text).not.toMatch(/NaN|null/);
+    const compare = textOf((await outsider.get(`/programmes/${otherId}/analysis/compare`)).body);
+    expect(compare).toContain('No source has been marked done by two coders yet.');
   });
 
   it('gives a CSV that `waymark irr --multi` turns into the same figures', async () => {
@@ -253,6 +271,10 @@ describe.each(DRIVERS)('analysis: compare coders, adjudicate, reliability (%s)',
     const annCarl = await ann.get(`${base}/compare?a=${annId}&b=${carlId}`);
     expect(textOf(annCarl.body)).toContain('1 source compared');
     expect(annCarl.body.match(/id="d-/g)).toHaveLength(2);
+    // Three coders now: Cohen's κ is for two only, and the page says so where the figure would be.
+    expect(textOf((await ann.get(`${base}/reliability`)).body)).toContain(
+      'not defined (it needs exactly two coders; this data has 3)',
+    );
   });
 
   it('refuses a participant and another programme’s analyst; an admin may look but not adjudicate', async () => {

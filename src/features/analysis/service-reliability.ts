@@ -73,6 +73,8 @@ export function createReliability({ db }: AnalysisContext) {
       return {
         report,
         headings: FIGURES.map((f) => f.heading),
+        /** The report's notes, in the page's words: a null figure is "not defined". */
+        notes: report.notes.map((n) => n.replace(/\bis null\b/g, 'is not defined')),
         overall: shownFigures(report.overall, report.notes, 'overall, '),
         codes: Object.entries(report.codes ?? {}).map(([code, figures]) => ({
           code,
