@@ -221,6 +221,24 @@ describe.each(DRIVERS)('analysis: coding, by whole source and by span, blind (%s
     expect((await codings()).some((c) => c.id === mine!.id)).toBe(false);
   });
 
+  it('lists a coder’s progress and marks several sources finished at once', async () => {
+    const progress = `${analysis}/coding`;
+    const page = await ana.get(progress);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="${note}"`);
+    const none = await ana.submit(progress, `${progress}/done`, {});
+    expect(none.statusCode).toBe(400);
+    expect(textOf(none.body)).toContain('Choose at least one source to mark as finished');
+    const foreign = await ana.submit(progress, `${progress}/done`, { sourceIds: crypto.randomUUID() });
+    expect(foreign.statusCode).toBe(400);
+    expect(textOf(foreign.body)).toContain('One of those sources is not in this programme');
+    expect((await ana.submit(progress, `${progress}/done`, { sourceIds: note })).statusCode).toBe(302);
+    const after = await ana.get(progress);
+    expect(textOf(after.body)).toContain('1 source marked as finished');
+    expect(after.body).not.toContain(`value="${note}"`);
+    expect(textOf((await ana.get(coding(note))).body)).toContain('You have finished coding this source');
+  });
+
   it('refuses a participant, an admin and another programme’s analyst (403), and another programme’s source (404)', async () => {
     const before = await codings();
     const participant = (await member('participant')).c;
@@ -230,6 +248,7 @@ describe.each(DRIVERS)('analysis: coding, by whole source and by span, blind (%s
     const elsewhere = await member('analyst', undefined, true);
     for (const c of [participant, admin, elsewhere.c]) {
       expect((await c.get(coding(note))).statusCode).toBe(403);
+      expect((await c.get(`${analysis}/coding`)).statusCode).toBe(403);
       await c.get('/account');
       const res = await c.post(`${coding(note)}/whole`, { _csrf: c.csrf(), codeIds: code.Time! });
       expect(res.statusCode).toBe(403);

@@ -72,6 +72,7 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/analysis/compare', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/reliability', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/reliability.csv', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/coding', allowed: ['lead', 'analyst'] },
 ];
 
 describe.each(DRIVERS)('permissions (%s)', (driver) => {

@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, parseForm, type FormState } from '../../platform/forms/forms';
 import { programmeResource } from '../../platform/http/route-helpers';
+import { SOURCE_KIND_LABELS, type SourceKind } from './model';
 import { colourName } from './codebook';
 import { orFormAgain } from './codebook-pages';
 import { chosenSpan, codingPath, fittingSpan, marked, MOVES, pickerPieces } from './coding-pages';
 import type { AnalysisRouteContext } from './route-context';
 import {
+  doneManySchema,
   doneSchema,
   removeCodingSchema,
   spanCodingOrder,
@@ -245,5 +247,54 @@ export function codingRoutes(app: FastifyInstance, { analysis, programmeOr404, a
     );
     request.flash('success', `Coding with “${mine.code?.name ?? 'a code'}” removed.`);
     return reply.redirect(path);
+  });
+
+  // ---- this coder's progress, and marking several sources done at once ------------------------------
+
+  async function progressPage(reply: FastifyReply, request: FastifyRequest, form: FormState, status = 200) {
+    const programme = await programmeOr404(request);
+    const progress = await analysis.codingProgress(programme.id, coderId(request));
+    const label = (kind: string) => SOURCE_KIND_LABELS[kind as SourceKind] ?? kind;
+    const withLabels = <T extends { kind: string }>(rows: T[]) => rows.map((r) => ({ ...r, kindLabel: label(r.kind) }));
+    return reply.render(
+      `${VIEW}coding-progress.njk`,
+      {
+        title: `Your coding – ${programme.name}`,
+        programme,
+        crumbs: crumbs(programme, { id: '', title: '' }).slice(0, 3),
+        sourcesPath: `${analysisPath(programme.id)}/sources`,
+        open: withLabels(progress.open),
+        done: withLabels(progress.done),
+        form,
+      },
+      status,
+    );
+  }
+
+  app.get('/programmes/:programmeId/analysis/coding', coding, async (request, reply) =>
+    progressPage(reply, request, emptyForm()),
+  );
+
+  app.post('/programmes/:programmeId/analysis/coding/done', coding, async (request, reply) => {
+    const programme = await programmeOr404(request);
+    const parsed = parseForm(doneManySchema, request.body, ['sourceIds']);
+    if (!parsed.ok) return progressPage(reply, request, parsed.form, 400);
+    return orFormAgain(
+      request.body,
+      ['sourceIds'],
+      async () => {
+        const { sourceIds, _submission } = parsed.data;
+        const n = await analysis.setDoneMany(
+          programme.id,
+          coderId(request),
+          sourceIds,
+          request.auditContext(),
+          _submission,
+        );
+        request.flash('success', `${n === 1 ? '1 source' : `${n} sources`} marked as finished.`);
+        return reply.redirect(`${analysisPath(programme.id)}/coding`);
+      },
+      (form) => progressPage(reply, request, form, 400),
+    );
   });
 }

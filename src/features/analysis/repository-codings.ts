@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { users } from '../../platform/auth/tables';
 import { analysisCoderProgress, analysisCodings, analysisSources } from './tables';
@@ -62,4 +62,41 @@ export async function markNotDone(db: Db, sourceId: string, coderId: string): Pr
   await db
     .delete(analysisCoderProgress)
     .where(and(eq(analysisCoderProgress.sourceId, sourceId), eq(analysisCoderProgress.coderId, coderId)));
+}
+
+/** A coder's progress over a programme's sources: each source they coded or marked done, with their counts. */
+export async function progressOf(db: Db, programmeId: string, coderId: string) {
+  const [coded, done] = await Promise.all([
+    db
+      .select({ sourceId: analysisCodings.sourceId, n: count() })
+      .from(analysisCodings)
+      .where(and(eq(analysisCodings.programmeId, programmeId), eq(analysisCodings.coderId, coderId)))
+      .groupBy(analysisCodings.sourceId),
+    db
+      .select({ sourceId: analysisCoderProgress.sourceId, doneAt: analysisCoderProgress.doneAt })
+      .from(analysisCoderProgress)
+      .innerJoin(analysisSources, eq(analysisSources.id, analysisCoderProgress.sourceId))
+      .where(and(eq(analysisSources.programmeId, programmeId), eq(analysisCoderProgress.coderId, coderId))),
+  ]);
+  const ids = [...new Set([...coded.map((r) => r.sourceId), ...done.map((r) => r.sourceId)])];
+  const sources = ids.length
+    ? await db
+        .select({ id: analysisSources.id, title: analysisSources.title, kind: analysisSources.kind })
+        .from(analysisSources)
+        .where(inArray(analysisSources.id, ids))
+        .orderBy(asc(analysisSources.title), asc(analysisSources.id))
+    : [];
+  const counts = new Map(coded.map((r) => [r.sourceId, Number(r.n)]));
+  const doneAt = new Map(done.map((r) => [r.sourceId, r.doneAt]));
+  return sources.map((s) => ({ ...s, codings: counts.get(s.id) ?? 0, doneAt: doneAt.get(s.id) ?? null }));
+}
+
+/** Which of these ids are sources of the programme. */
+export async function sourceIdsIn(db: Db, programmeId: string, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db
+    .select({ id: analysisSources.id })
+    .from(analysisSources)
+    .where(and(eq(analysisSources.programmeId, programmeId), inArray(analysisSources.id, ids)));
+  return new Set(rows.map((r) => r.id));
 }

@@ -75,3 +75,15 @@ export const doneSchema = z.object({
 
 /** Removing one of your codings (after the confirmation page). */
 export const removeCodingSchema = z.object({ _submission: submissionKey });
+
+/** Marking several sources done at once, from the coder's progress page. */
+export const doneManySchema = z.object({
+  sourceIds: z.preprocess(
+    formList,
+    z
+      .array(z.uuid('Choose sources from the list'))
+      .min(1, 'Choose at least one source to mark as finished')
+      .max(1000, 'Choose 1,000 sources or fewer at a time'),
+  ),
+  _submission: submissionKey,
+});

@@ -247,6 +247,27 @@ export function createCoding({ db }: AnalysisContext) {
       });
     },
 
+    /** This coder's progress: every source they coded or marked done, with their number of codings. */
+    async codingProgress(programmeId: string, coderId: string) {
+      const rows = await repo.progressOf(db, programmeId, coderId);
+      return { done: rows.filter((r) => r.doneAt), open: rows.filter((r) => !r.doneAt) };
+    },
+
+    /** Marks several sources done at once; a source not of this programme is refused and nothing changes. */
+    async setDoneMany(programmeId: string, coderId: string, sourceIds: string[], ctx: AuditContext, key?: string) {
+      return change(programmeId, coderId, key, async (tx) => {
+        const ids = [...new Set(sourceIds)];
+        const known = await repo.sourceIdsIn(tx, programmeId, ids);
+        if (ids.some((id) => !known.has(id)))
+          throw new FieldError('sourceIds', 'One of those sources is not in this programme. Choose from the list');
+        for (const id of ids) {
+          await repo.markDone(tx, id, coderId);
+          await audit(tx, ctx, 'coding-done', id, { programmeId, batch: true });
+        }
+        return ids.length;
+      });
+    },
+
     /** Marks the source done for this coder (they then see the other coders' codings of it), or undoes that. */
     async setDone(
       programmeId: string,
