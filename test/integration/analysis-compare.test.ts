@@ -255,6 +255,15 @@ describe.each(DRIVERS)('analysis: compare coders, adjudicate, reliability (%s)',
       '3:Y:null:agreement',
       '4:Z:null:adjudication',
     ]);
+
+    // Z merged into X: the recode follows it to X.
+    const merge = (into: string | null) =>
+      t.app.platform.db.update(analysisCodes).set({ mergedIntoId: into }).where(eq(analysisCodes.id, Z));
+    await merge(X);
+    const merged = await t.app.services.analysis.agreedCodings(programmeId);
+    expect(merged.map(key).sort()).toContain('4:X:null:adjudication');
+    expect(merged.map(key).sort()).not.toContain('4:Z:null:adjudication');
+    await merge(null);
   });
 
   it('filters by coder pair: a third coder’s disagreements appear among every coder, and only for their pair', async () => {

@@ -44,6 +44,8 @@ export interface Units {
   /** Every coder who marked any source done. */
   coders: Coder[];
   codes: Map<string, CodeInfo>;
+  /** The live code a code's codings now belong to (itself, or the code it was merged into). */
+  resolve: (codeId: string) => string;
 }
 
 /** The key of a span, for comparing and de-duplicating. */
@@ -116,7 +118,7 @@ export async function loadUnits(db: Db, programmeId: string): Promise<Units> {
     if (!byCoder.has(c.coderId)) byCoder.set(c.coderId, []);
     byCoder.get(c.coderId)!.push({ startCp: c.startCp, endCp: c.endCp });
   }
-  return { units: [...bySource.values()], coders, codes };
+  return { units: [...bySource.values()], coders, codes, resolve };
 }
 
 /** A code applied to a source by some of the coders compared and not by the others. */
@@ -148,9 +150,13 @@ export function disagreementsOf(units: Unit[], pair?: [string, string], codeId?:
   return found;
 }
 
-/** The adjudication that counts for each disagreement ("source:code"): the latest. */
-export async function latestAdjudications(db: Db, programmeId: string) {
+/**
+ * The adjudication that counts for each disagreement ("source:code"): the latest. Codes are resolved through merges,
+ * so a decision follows its code, and a recode lands on the code its target was merged into.
+ */
+export async function latestAdjudications(db: Db, programmeId: string, resolve: (codeId: string) => string) {
   const latest = new Map<string, repo.Adjudication>();
-  for (const a of await repo.adjudicationsOf(db, programmeId)) latest.set(`${a.sourceId}:${a.codeId}`, a);
+  for (const a of await repo.adjudicationsOf(db, programmeId))
+    latest.set(`${a.sourceId}:${resolve(a.codeId)}`, { ...a, recodeId: a.recodeId && resolve(a.recodeId) });
   return latest;
 }

@@ -54,7 +54,7 @@ export function createCompare({ db }: AnalysisContext) {
     const texts = new Map(
       (await repo.sourceTexts(db, programmeId, [...new Set(found.map((d) => d.sourceId))])).map((s) => [s.id, s]),
     );
-    const latest = await latestAdjudications(db, programmeId);
+    const latest = await latestAdjudications(db, programmeId, u.resolve);
     return found.map((d) => {
       const source = texts.get(d.sourceId)!;
       const code = u.codes.get(d.codeId)!;
@@ -201,7 +201,7 @@ export function createCompare({ db }: AnalysisContext) {
      */
     async agreedCodings(programmeId: string): Promise<AgreedCoding[]> {
       const u = await loadUnits(db, programmeId);
-      const latest = await latestAdjudications(db, programmeId);
+      const latest = await latestAdjudications(db, programmeId, u.resolve);
       const out = new Map<string, AgreedCoding>();
       const add = (sourceId: string, codeId: string, spans: CodedSpan[], adjudicationId: string | null) => {
         for (const s of spans)
