@@ -73,6 +73,11 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/analysis/reliability', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/reliability.csv', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/coding', allowed: ['lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/themes', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/themes/new', allowed: ['lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/matrix', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/matrix.csv', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/common', allowed: ['admin', 'lead', 'analyst'] },
 ];
 
 describe.each(DRIVERS)('permissions (%s)', (driver) => {

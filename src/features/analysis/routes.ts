@@ -7,6 +7,8 @@ import { sourceRoutes } from './source-routes';
 import { codebookRoutes } from './codebook-routes';
 import { codingRoutes } from './coding-routes';
 import { compareRoutes } from './compare-routes';
+import { themeRoutes } from './theme-routes';
+import { matrixRoutes } from './matrix-routes';
 
 /**
  * The analysis pages. Where each lives:
@@ -22,4 +24,6 @@ export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, 
   codebookRoutes(app, context);
   codingRoutes(app, context);
   compareRoutes(app, context);
+  themeRoutes(app, context);
+  matrixRoutes(app, context);
 }

@@ -5,6 +5,7 @@ import { createSources } from './service-sources';
 import { createCodebookParts } from './service-codebook';
 import { createCoding } from './service-coding';
 import { createCompareParts } from './service-compare';
+import { createThemeParts } from './service-matrix';
 
 export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecord, type SourceKind } from './model';
 
@@ -21,6 +22,7 @@ export function createAnalysisService(platform: Platform, deps: AnalysisDeps = {
     ...createCodebookParts(ctx),
     ...createCoding(ctx),
     ...createCompareParts(ctx),
+    ...createThemeParts(ctx),
   };
 }
 
