@@ -72,6 +72,8 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/analysis/compare', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/reliability', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/reliability.csv', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/exchange', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/exchange/project.qdpx', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/coding', allowed: ['lead', 'analyst'] },
   { path: '/programmes/:id/analysis/themes', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/themes/new', allowed: ['lead', 'analyst'] },

@@ -42,7 +42,9 @@ export async function sourcesForSync(db: Db, programmeId: string) {
       coded: sql<boolean>`exists (select 1 from "analysis_codings" c where c."source_id" = "analysis_sources"."id")`,
     })
     .from(analysisSources)
-    .where(eq(analysisSources.programmeId, programmeId));
+    .where(
+      and(eq(analysisSources.programmeId, programmeId), sql`not (${analysisSources.attributes} ? 'importedFrom')`),
+    );
 }
 
 /** New sources; one that another sync has just added is left as it is. */

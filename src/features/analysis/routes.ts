@@ -9,6 +9,7 @@ import { codingRoutes } from './coding-routes';
 import { compareRoutes } from './compare-routes';
 import { themeRoutes } from './theme-routes';
 import { matrixRoutes } from './matrix-routes';
+import { exchangeRoutes } from './exchange-routes';
 
 /**
  * The analysis pages. Where each lives:
@@ -26,4 +27,5 @@ export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, 
   compareRoutes(app, context);
   themeRoutes(app, context);
   matrixRoutes(app, context);
+  exchangeRoutes(app, context);
 }

@@ -6,6 +6,7 @@ import { createCodebookParts } from './service-codebook';
 import { createCoding } from './service-coding';
 import { createCompareParts } from './service-compare';
 import { createThemeParts } from './service-matrix';
+import { createExchangeParts } from './service-exchange';
 
 export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecord, type SourceKind } from './model';
 
@@ -23,6 +24,7 @@ export function createAnalysisService(platform: Platform, deps: AnalysisDeps = {
     ...createCoding(ctx),
     ...createCompareParts(ctx),
     ...createThemeParts(ctx),
+    ...createExchangeParts(ctx),
   };
 }
 

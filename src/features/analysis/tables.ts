@@ -32,6 +32,8 @@ export interface SourceAttributes {
   item?: string | null;
   stakeholderGroup?: string | null;
   filename?: string;
+  /** The REFI-QDA project file a source was imported from (such sources are not the sync's: it leaves them). */
+  importedFrom?: string;
   /** Set when the original was edited after a coding referred to this source: the text here was kept. */
   originalChanged?: boolean;
 }
