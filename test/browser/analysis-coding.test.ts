@@ -119,6 +119,13 @@ describe.runIf(hasChromium || process.env.CI)(
       expect(await main(page)).not.toContain('Bea Coder');
       await enter(page, 'button', 'I have finished coding this source');
       expect(await main(page)).toContain('Bea Coder');
+
+      // Her progress: the note is finished; Bea's page at phone width too.
+      await enter(page, 'link', 'All your coding');
+      expect(await main(page)).toMatch(/Finished\s+MSK research workshop/);
+      await phone.goto(page.url());
+      await expectAccessible(phone);
+      expect(await pageWidth(phone)).toBeLessThanOrEqual(390);
     });
   },
 );
