@@ -44,7 +44,9 @@ describe('segments and quotes', () => {
     expect(contributorLabel({ stakeholderType: 'Clinician', area: 'Cancer Care' })).toBe('a clinician in Cancer Care');
     expect(contributorLabel({ stakeholderType: 'Educator' })).toBe('an educator');
     expect(contributorLabel({})).toBe('a contributor');
-    expect(contributorLabel({ area: 'Musculoskeletal', stakeholderType: null })).toBe('a contributor in Musculoskeletal');
+    expect(contributorLabel({ area: 'Musculoskeletal', stakeholderType: null })).toBe(
+      'a contributor in Musculoskeletal',
+    );
   });
 
   it('never quotes an unquotable source', () => {
