@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/exports/csv';
 import {
+  analysisAdjudications,
   analysisCoderProgress,
   analysisCodes,
   analysisCodings,
@@ -23,6 +24,8 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
   let base: string;
   let programmeId: string;
   let coderId: string;
+  let secondCoderId: string;
+  let s2: string;
   const code: Record<string, string> = {};
   let themeId: string;
   let onlyMskId: string;
@@ -42,25 +45,36 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
         quotable,
       })
       .returning();
-    await db.insert(analysisCoderProgress).values({ sourceId: row!.id, coderId });
+    for (const id of [coderId, secondCoderId])
+      await db.insert(analysisCoderProgress).values({ sourceId: row!.id, coderId: id });
     return row!.id;
   }
-  async function codeIt(codeId: string, sourceId: string, span: [number, number] | null = null) {
-    await t.app.platform.db
-      .insert(analysisCodings)
-      .values({ programmeId, sourceId, codeId, coderId, startCp: span?.[0] ?? null, endCp: span?.[1] ?? null });
+  /** Both coders apply the code (the agreed set), or only the one named. */
+  async function codeIt(codeId: string, sourceId: string, span: [number, number] | null = null, only?: string) {
+    for (const id of only ? [only] : [coderId, secondCoderId])
+      await t.app.platform.db.insert(analysisCodings).values({
+        programmeId,
+        sourceId,
+        codeId,
+        coderId: id,
+        startCp: span?.[0] ?? null,
+        endCp: span?.[1] ?? null,
+      });
   }
 
   beforeAll(async () => {
     t = await buildTestApp(driver);
-    const [a, p] = await Promise.all([
+    const [a, p, second] = await Promise.all([
       buildUser(t.app, { name: 'Ana Lyst' }),
       buildUser(t.app, { name: 'Pat Ticipant' }),
+      buildUser(t.app, { name: 'Sec Ond' }),
     ]);
     coderId = a.id;
+    secondCoderId = second!.id;
     const programme = await buildProgramme(t.app, {
       members: [
         { userId: a.id, role: 'analyst' },
+        { userId: second!.id, role: 'analyst' },
         { userId: p.id, role: 'participant' },
       ],
     });
@@ -81,7 +95,7 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
       { area: AREAS[0], stakeholderType: 'Clinician', pillar: 'Education' },
       'k1',
     );
-    const s2 = await addSource(
+    s2 = await addSource(
       'Still no protected time',
       { area: AREAS[0], stakeholderType: 'Clinician', pillar: 'Education' },
       'k1',
@@ -108,6 +122,8 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
       'k4',
     );
     await codeIt(code.Funding!, s5);
+    // One coder only: a disagreement, left out of the agreed set until adjudicated.
+    await codeIt(code.Funding!, s2, null, secondCoderId);
   });
   afterAll(async () => t?.close());
 
@@ -193,6 +209,20 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
     expect(text).toMatch(/Common to every area[\s\S]*Protected time\s+2\s+1\s+1[\s\S]*Particular to one area/);
     expect(text).toMatch(/Money\s*: only in Musculoskeletal \(1 segment\)/);
     expect(onlyMskId).toBeTruthy();
+  });
+
+  it('uses the agreed set: a disagreement counts once adjudicated', async () => {
+    await t.app.platform.db.insert(analysisAdjudications).values({
+      programmeId,
+      sourceId: s2,
+      codeId: code.Funding!,
+      decision: 'both',
+      reason: 'Money is named too',
+      decidedBy: coderId,
+    });
+    const text = textOf((await analyst.get(`${base}/common`)).body);
+    expect(text).toContain('No theme is particular to one area');
+    expect(text).toMatch(/In some areas[\s\S]*Money\s+1\s+0\s+1/);
   });
 
   it('downloads the matrix as CSV and XLSX', async () => {

@@ -1,49 +1,8 @@
-import { and, asc, eq, exists, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
-import {
-  analysisCodes,
-  analysisCoderProgress,
-  analysisCodings,
-  analysisSources,
-  analysisThemeCodes,
-  analysisThemes,
-} from './tables';
+import { analysisCodes, analysisCodings, analysisSources, analysisThemeCodes, analysisThemes } from './tables';
 
 export type Theme = typeof analysisThemes.$inferSelect;
-
-/** A coding as themes use it: a code on a whole source or a span of it. */
-export interface ThemeCoding {
-  sourceId: string;
-  codeId: string;
-  startCp: number | null;
-  endCp: number | null;
-}
-
-/**
- * The codings themes are built from: every distinct coding of a source at least one coder marked done.
- * To be replaced by agreedCodings (service-compare.ts) once the agreed set is settled.
- */
-export async function codingsForThemes(db: Db, programmeId: string): Promise<ThemeCoding[]> {
-  return db
-    .selectDistinct({
-      sourceId: analysisCodings.sourceId,
-      codeId: analysisCodings.codeId,
-      startCp: analysisCodings.startCp,
-      endCp: analysisCodings.endCp,
-    })
-    .from(analysisCodings)
-    .where(
-      and(
-        eq(analysisCodings.programmeId, programmeId),
-        exists(
-          db
-            .select({ one: sql`1` })
-            .from(analysisCoderProgress)
-            .where(eq(analysisCoderProgress.sourceId, analysisCodings.sourceId)),
-        ),
-      ),
-    );
-}
 
 /** The programme's themes, by name. */
 export function themesOf(db: Db, programmeId: string): Promise<Theme[]> {

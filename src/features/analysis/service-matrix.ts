@@ -50,9 +50,10 @@ async function chartsOf(m: Matrix) {
 }
 
 /** The framework matrix (themes × area, pillar or stakeholder type), one cell's segments, and the cross-area view. */
-export function createMatrix({ db }: AnalysisContext) {
+export function createMatrix(ctx: AnalysisContext) {
+  const { db } = ctx;
   async function matrix(programmeId: string, by: MatrixBy) {
-    const [themes, segments] = await Promise.all([repo.themesOf(db, programmeId), themeSegments(db, programmeId)]);
+    const [themes, segments] = await Promise.all([repo.themesOf(db, programmeId), themeSegments(ctx, programmeId)]);
     return matrixOf(themes, segments, by);
   }
 
@@ -67,7 +68,7 @@ export function createMatrix({ db }: AnalysisContext) {
     async matrixCell(programmeId: string, themeId: string, by: MatrixBy, value: string) {
       const theme = await repo.getTheme(db, themeId);
       if (!theme || theme.programmeId !== programmeId) return undefined;
-      const segments = cellSegments(await themeSegments(db, programmeId), themeId, by, value);
+      const segments = cellSegments(await themeSegments(ctx, programmeId), themeId, by, value);
       return {
         theme,
         byLabel: MATRIX_BY[by].label,
@@ -86,7 +87,7 @@ export function createMatrix({ db }: AnalysisContext) {
     async commonThemes(programmeId: string) {
       const [themes, segments, areas] = await Promise.all([
         repo.themesOf(db, programmeId),
-        themeSegments(db, programmeId),
+        themeSegments(ctx, programmeId),
         sources.attributeValues(db, programmeId, 'area'),
       ]);
       return crossAreaOf(

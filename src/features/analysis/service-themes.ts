@@ -5,6 +5,7 @@ import { FieldError } from '../../platform/forms/forms';
 import * as codes from './repository-codes';
 import * as repo from './repository-themes';
 import { THEME_STATUS_LABELS, type EditThemeInput, type NewThemeInput, type ThemeStatus } from './schema-themes';
+import { createCompare, type AgreedCoding } from './service-compare';
 import type { AnalysisContext } from './service-context';
 import { distinctSegments, quoteOf, type ThemeSegment } from './themes';
 
@@ -14,12 +15,14 @@ export const DEFINED_REFUSED =
   'not available in Waymark yet. Keep it as a candidate or mark it reviewed';
 
 /**
- * Every coded segment under each of the programme's themes, with its source's text and attributes. A theme built
+ * Every coded segment under each of the programme's themes, with its source's text and attributes: from the agreed
+ * set (service-compare.ts: what every done coder applied, and adjudicated disagreements as decided). A theme built
  * from a code that was later merged follows the merge, as the codings did.
  */
-export async function themeSegments(db: Db, programmeId: string): Promise<ThemeSegment[]> {
+export async function themeSegments(ctx: AnalysisContext, programmeId: string): Promise<ThemeSegment[]> {
+  const { db } = ctx;
   const [codings, links, all, sources] = await Promise.all([
-    repo.codingsForThemes(db, programmeId),
+    createCompare(ctx).agreedCodings(programmeId),
     repo.themeCodeLinks(db, programmeId),
     codes.codesOf(db, programmeId),
     repo.sourcesForThemes(db, programmeId),
@@ -38,7 +41,7 @@ export async function themeSegments(db: Db, programmeId: string): Promise<ThemeS
     const code = live(l.codeId);
     themesOfCode.set(code, [...(themesOfCode.get(code) ?? []), l.themeId]);
   }
-  const byCodeAndSource = new Map<string, repo.ThemeCoding[]>();
+  const byCodeAndSource = new Map<string, AgreedCoding[]>();
   for (const c of codings) {
     const key = `${c.codeId}|${c.sourceId}`;
     byCodeAndSource.set(key, [...(byCodeAndSource.get(key) ?? []), c]);
@@ -69,7 +72,8 @@ export async function themeSegments(db: Db, programmeId: string): Promise<ThemeS
 }
 
 /** Themes: built from codes, with a definition, a memo and a status. */
-export function createThemes({ db }: AnalysisContext) {
+export function createThemes(ctx: AnalysisContext) {
+  const { db } = ctx;
   /** The live codes of the programme named, or a message against the codes field. */
   async function liveCodes(tx: Db, programmeId: string, ids: string[]) {
     const live = new Set((await codes.codesOf(tx, programmeId)).filter((c) => !c.mergedIntoId).map((c) => c.id));
@@ -90,7 +94,7 @@ export function createThemes({ db }: AnalysisContext) {
         repo.themesOf(db, programmeId),
         repo.themeCodeLinks(db, programmeId),
         codes.codesOf(db, programmeId),
-        themeSegments(db, programmeId),
+        themeSegments(ctx, programmeId),
       ]);
       const names = new Map(all.map((c) => [c.id, c.name]));
       const distinct = distinctSegments(segments);
@@ -118,7 +122,7 @@ export function createThemes({ db }: AnalysisContext) {
       const [themeCodes, all, segments] = await Promise.all([
         repo.codesOfTheme(db, themeId),
         codes.codesOf(db, programmeId),
-        themeSegments(db, programmeId),
+        themeSegments(ctx, programmeId),
       ]);
       const mine = distinctSegments(segments.filter((s) => s.themeId === themeId));
       const linked = new Set(themeCodes.map((c) => c.id));
