@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { validateXML } from 'xmllint-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../helpers/database';
 import { buildTestApp, type TestApp } from '../helpers/app';
@@ -7,6 +10,7 @@ import { buildProgramme, buildUser, countRows } from '../helpers/factories';
 import { readQdpx, type QdaCode, type QdaProject } from '../../src/features/analysis/formats/qdpx';
 import { analysisCodes, analysisCodings, analysisMemos, analysisSources } from '../../src/features/analysis/tables';
 
+const XSD = readFileSync(new URL('../fixtures/refi-qda/Project-mrt2019.xsd', import.meta.url), 'utf8');
 const NOTE = 'No time for study 😊 — ŵyr ac ŷd, café';
 const WELSH = 'Dw i’n hoffi’r tîm 👩‍⚕️ yn fawr';
 
@@ -174,6 +178,14 @@ describe.each(DRIVERS)('analysis: exchange with other QDA tools (%s)', (driver) 
     const first = await c.admin!.get(`${exchange(a)}/project.qdpx`);
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toContain('application/zip');
+    const qde = strFromU8(unzipSync(new Uint8Array(first.rawPayload))['project.qde']!);
+    const valid = await validateXML({
+      xml: [{ fileName: 'project.qde', contents: qde }],
+      schema: [{ fileName: 'Project-mrt2019.xsd', contents: XSD }],
+    });
+    expect(valid.valid, valid.errors.map((e) => e.rawMessage).join('\n')).toBe(true);
+    expect(qde).toContain('<Case ');
+    expect(qde).toContain('name="Ana Lyst"');
     const { res, action, key } = await upload('bea', p, 'project.qdpx', first.rawPayload);
     expect(res.statusCode, res.body.slice(0, 500)).toBe(200);
     const preview = textOf(res.body);
@@ -197,6 +209,29 @@ describe.each(DRIVERS)('analysis: exchange with other QDA tools (%s)', (driver) 
       'code Barriers memo',
       'source Source memo 😊',
     ]);
+  });
+
+  it("imports another tool's project: codes by name beside those there, its coder unknown here so the codings become the importer's", async () => {
+    const other = new URL('../fixtures/refi-qda/other-tool/', import.meta.url);
+    const files: Record<string, Uint8Array> = { 'project.qde': readFileSync(new URL('project.qde', other)) };
+    for (const f of readdirSync(new URL('Sources/', other)))
+      files[`Sources/${f}`] = readFileSync(new URL(`Sources/${f}`, other));
+    const { res, action, key } = await upload('bea', b, 'field-study.qdpx', Buffer.from(zipSync(files)));
+    expect(res.statusCode, res.body.slice(0, 500)).toBe(200);
+    const preview = textOf(res.body);
+    expect(preview).toContain('Analyst One: no coder of this programme has this name');
+    expect(preview).toContain('What the file says that cannot be carried');
+    expect(preview).toMatch(/2 codes are already there/);
+    const sources = await countRows(t.app, 'analysis_sources');
+    await confirmTwice('bea', action!, key!);
+    const imported = await db().select().from(analysisSources).where(eq(analysisSources.programmeId, b));
+    expect(imported.length).toBe((await countRows(t.app, 'analysis_sources')) - sources);
+    expect(
+      imported.every((x) => x.kind === 'workshop-transcript' && x.attributes.importedFrom === 'field-study.qdpx'),
+    ).toBe(true);
+    const codings = await db().select().from(analysisCodings).where(eq(analysisCodings.programmeId, b));
+    expect(codings.length).toBeGreaterThan(0);
+    expect(codings.every((k) => k.coderId === u.bea!.id)).toBe(true);
   });
 
   it('refuses a hostile or broken file with its message and changes nothing', async () => {

@@ -81,3 +81,51 @@ export function planCodes(existing: Code[], fileCodes: FileCode[]): CodePlan {
 }
 
 const blank = { definition: '', whenToUse: '', whenNotToUse: '', example: '' };
+
+/** Each file code's identity after the import: the existing code it is, or the first code of the file it is. */
+export function codeIdentities(plan: CodePlan): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const c of plan.codes)
+    ids.set(c.guid, !c.sameAs ? c.guid : 'existingId' in c.sameAs ? c.sameAs.existingId : ids.get(c.sameAs.guid)!);
+  return ids;
+}
+
+interface SpanCoding {
+  guid: string;
+  codeGuid: string;
+  coderGuid: string | null;
+}
+interface SpanSource {
+  coderGuid: string | null;
+  codings: SpanCoding[];
+  selections: { start: number; end: number; coderGuid: string | null; codings: SpanCoding[] }[];
+}
+
+/**
+ * The codings of a project Waymark leaves out: each that overlaps an earlier one of the same code by the same
+ * coder on the same source (a whole-source coding overlaps every span), as Waymark keeps one coding per stretch
+ * of text for a code and coder. `code` and `coder` give who and what each becomes after the import.
+ */
+export function overlappingCodings(
+  sources: SpanSource[],
+  code: (guid: string) => string,
+  coder: (guid: string | null) => string,
+): Set<string> {
+  const left = new Set<string>();
+  for (const s of sources) {
+    const items = [
+      ...s.codings.map((c) => ({ c, owner: c.coderGuid ?? s.coderGuid, start: -1, end: Infinity })),
+      ...s.selections.flatMap((x) =>
+        x.codings.map((c) => ({ c, owner: c.coderGuid ?? x.coderGuid, start: x.start, end: x.end })),
+      ),
+    ];
+    const kept = new Map<string, { start: number; end: number }[]>();
+    for (const { c, owner, start, end } of items) {
+      const key = `${code(c.codeGuid)}\u0000${coder(owner)}`;
+      const spans = kept.get(key) ?? [];
+      if (spans.some((k) => k.start < end && start < k.end)) left.add(c.guid);
+      else kept.set(key, [...spans, { start, end }]);
+    }
+  }
+  return left;
+}

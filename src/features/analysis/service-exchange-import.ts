@@ -6,7 +6,7 @@ import { auditCode, codebookChange } from './codebook-change';
 import { DEFAULT_CODE_COLOUR } from './codebook';
 import { QdcError, readQdc } from './formats/qdc';
 import { QdpxError, readQdpx, type QdaCode, type QdaCoding, type QdaProject } from './formats/qdpx';
-import { planCodes, type CodePlan, type FileCode } from './exchange-plan';
+import { codeIdentities, overlappingCodings, planCodes, type CodePlan, type FileCode } from './exchange-plan';
 import { createStaging, type ExchangeFormat } from './exchange-staging';
 import * as codesRepo from './repository-codes';
 import * as repo from './repository-exchange';
@@ -48,6 +48,12 @@ function matchUsers(project: QdaProject, coders: { id: string; name: string }[])
   return project.users.map((u) => ({ guid: u.guid, name: u.name, member: byName.get(nameKey(u.name)) ?? null }));
 }
 
+/** Who each of the file's users becomes: the member matched by name, else the importing analyst. */
+function coderOf(matched: ReturnType<typeof matchUsers>, userId: string) {
+  const users = new Map(matched.map((u) => [u.guid, u.member?.id]));
+  return (guid: string | null) => (guid ? users.get(guid) : undefined) ?? userId;
+}
+
 const countCodings = (p: QdaProject) =>
   p.sources.reduce((n, s) => n + s.codings.length + s.selections.reduce((m, x) => m + x.codings.length, 0), 0);
 
@@ -64,7 +70,7 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
   const staging = createStaging(platform.config.dataDir);
   const change = codebookChange(db);
 
-  async function previewOf(programmeId: string, read: Read) {
+  async function previewOf(programmeId: string, read: Read, userId: string) {
     const plan = planCodes(await codesRepo.codesOf(db, programmeId), read.codes);
     if (plan.problems.length) throw new ExchangeProblem(plan.problems.join(' '));
     const codes = { total: plan.codes.length, created: plan.created, kept: plan.kept };
@@ -77,14 +83,21 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
       );
     const codable = flatCodes(p.codes).filter((c) => !c.codable).length;
     if (codable) notCarried.push(`${codable} code(s) marked not codable become ordinary codes.`);
+    const users = matchUsers(p, await repo.codersOf(db, programmeId));
+    const ids = codeIdentities(plan);
+    const left = overlappingCodings(p.sources, (g) => ids.get(g)!, coderOf(users, userId)).size;
+    if (left)
+      notCarried.push(
+        `${left} coding(s) overlapping an earlier coding of the same code by the same coder on the same source left out: Waymark keeps one coding per stretch of text for a code and coder.`,
+      );
     return {
       format: read.format,
       origin: read.origin,
       codes,
       sources: p.sources.length,
-      codings: countCodings(p),
+      codings: countCodings(p) - left,
       notes: p.notes.length,
-      users: matchUsers(p, await repo.codersOf(db, programmeId)),
+      users,
       notCarried,
     };
   }
@@ -125,7 +138,7 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
   return {
     /** Reads an upload and keeps it for confirmation; what importing it would do. Throws ExchangeProblem. */
     async previewImport(programmeId: string, userId: string, format: ExchangeFormat, filename: string, data: Buffer) {
-      const preview = await previewOf(programmeId, await readFile(format, filename, data));
+      const preview = await previewOf(programmeId, await readFile(format, filename, data), userId);
       const id = await staging.keep(programmeId, userId, format, filename, data);
       return { id, filename, ...preview };
     },
@@ -170,8 +183,8 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
     userId: string,
   ) {
     const p = read.project;
-    const users = new Map(matchUsers(p, await repo.codersOf(tx, programmeId)).map((u) => [u.guid, u.member?.id]));
-    const who = (guid: string | null) => (guid ? users.get(guid) : undefined) ?? userId;
+    const who = coderOf(matchUsers(p, await repo.codersOf(tx, programmeId)), userId);
+    const left = overlappingCodings(p.sources, (g) => idOf.get(g)!, who);
     const noteTarget = new Map<string, { type: string; id: string | null }>();
     const point = (guids: string[], type: string, id: string | null) => {
       for (const g of guids) if (!noteTarget.has(g)) noteTarget.set(g, { type, id });
@@ -195,6 +208,7 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
       sources++;
       point(s.noteGuids, 'source', sourceId);
       const add = async (c: QdaCoding, span: [number, number] | null, coder: string | null) => {
+        if (left.has(c.guid)) return null;
         const id = await repo.insertCoding(tx, {
           programmeId,
           sourceId,
@@ -205,7 +219,7 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
           createdAt: when(c.createdAt),
         });
         if (id) codings++;
-        point(c.noteGuids, 'coding', id);
+        point(c.noteGuids, id ? 'coding' : 'source', id ?? sourceId);
         return id;
       };
       for (const c of s.codings) await add(c, null, s.coderGuid);
