@@ -240,6 +240,29 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });
 
+  it('an analyst edits a theme and takes a code out of it; the codings stay', async () => {
+    const edit = `${base}/themes/${themeId}/edit`;
+    const fields = { name: 'Protected time', definition: 'Time to learn', memo: '', status: 'defined' };
+    const refused = await analyst.submit(edit, `${base}/themes/${themeId}`, fields);
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body)).toContain('that review is not available in Waymark yet');
+    const saved = await analyst.submit(edit, `${base}/themes/${themeId}`, { ...fields, status: 'reviewed' });
+    expect(saved.statusCode).toBe(302);
+    const list = textOf((await analyst.get(`${base}/themes`)).body);
+    expect(list).toMatch(/Protected time\s+Reviewed\s+Rota, Time\s+4/);
+
+    await analyst.get(`${base}/themes/${themeId}`);
+    const out = await analyst.post(`${base}/themes/${themeId}/codes/${code.Rota}/remove`, { _csrf: analyst.csrf() });
+    expect(out.statusCode).toBe(302);
+    const page = textOf((await analyst.get(`${base}/themes/${themeId}`)).body);
+    expect(page).toContain('Code taken out of the theme');
+    expect(page).not.toContain('Rota –');
+    const again = await analyst.post(`${base}/themes/${themeId}/codes/${code.Rota}/remove`, { _csrf: analyst.csrf() });
+    expect(again.statusCode).toBe(404);
+    const rota = await t.app.platform.db.select().from(analysisCodings).where(eq(analysisCodings.codeId, code.Rota!));
+    expect(rota).toHaveLength(2);
+  });
+
   it('a bad grouping gets a clear message; a participant is refused', async () => {
     const bad = await analyst.get(`${base}/matrix?by=colour`);
     expect(bad.statusCode).toBe(400);

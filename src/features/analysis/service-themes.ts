@@ -101,7 +101,10 @@ export function createThemes(ctx: AnalysisContext) {
       return themes.map((t) => ({
         ...t,
         statusLabel: THEME_STATUS_LABELS[t.status as ThemeStatus] ?? t.status,
-        codes: links.filter((l) => l.themeId === t.id).map((l) => names.get(l.codeId) ?? ''),
+        codes: links
+          .filter((l) => l.themeId === t.id)
+          .map((l) => names.get(l.codeId) ?? '')
+          .sort((a, b) => a.localeCompare(b)),
         segments: distinct.filter((s) => s.themeId === t.id).length,
       }));
     },
