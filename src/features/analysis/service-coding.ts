@@ -216,12 +216,6 @@ export function createCoding({ db }: AnalysisContext) {
       });
     },
 
-    /** One of this coder's own codings of the source, as the removal confirmation shows it (else undefined). */
-    async ownCoding(programmeId: string, sourceId: string, coderId: string, codingId: string) {
-      const page = await codingOf(programmeId, sourceId, coderId);
-      return page?.mine.find((c) => c.id === codingId);
-    },
-
     /** Removes one of this coder's own codings; another coder's (or an unknown one) is not found. */
     async removeCoding(
       programmeId: string,
