@@ -169,6 +169,7 @@ describe.each(DRIVERS)('analysis: exchange with other QDA tools (%s)', (driver) 
     await confirmTwice('bea', action!, key!);
     expect(await countRows(t.app, 'analysis_codes')).toBe(before + 5);
     expect(await tree(b)).toEqual(await tree(a));
+    expect(textOf((await c.bea!.get(exchange(b))).body)).toContain('Imported 5 new codes (0 already there');
     const again = await upload('bea', b, 'codebook.qdc', file.body);
     expect(textOf(again.res.body)).toContain('0 new codes');
     expect(textOf(again.res.body)).toContain('5 codes are already there by name under the same parent');
@@ -252,6 +253,13 @@ describe.each(DRIVERS)('analysis: exchange with other QDA tools (%s)', (driver) 
       ['analysis_codes', 'analysis_sources', 'analysis_codings'].map((n) => countRows(t.app, n)),
     );
     expect(after).toEqual(before);
+    // A name XML cannot carry: the download is refused with the reason, not a failure.
+    const q = (await buildProgramme(t.app, { members: [{ userId: u.ana!.id, role: 'analyst' }] })).id;
+    await db().insert(analysisCodes).values({ programmeId: q, name: 'Bell \u0007' });
+    const refused = await c.ana!.get(`${exchange(q)}/codebook.qdc`);
+    expect(refused.statusCode).toBe(422);
+    expect(textOf(refused.body)).toContain('The codebook cannot be written as a REFI-QDA file');
+    expect((await c.ana!.get(`${exchange(q)}/project.qdpx`)).statusCode).toBe(422);
   });
 
   it('gives the codings as CSV and XLSX, keeping blind coding for coders', async () => {

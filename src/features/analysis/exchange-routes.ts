@@ -50,17 +50,32 @@ export function exchangeRoutes(
     exchangePage(request, reply, emptyForm({})),
   );
 
+  /** A REFI-QDA download, or the exchange page saying why the data cannot be written as one. */
+  async function refiDownload(request: FastifyRequest, reply: FastifyReply, send: () => Promise<FastifyReply>) {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof ExchangeProblem)
+        return exchangePage(request, reply, formWithErrors({}, { download: error.message }), 422);
+      throw error;
+    }
+  }
+
   app.get('/programmes/:programmeId/analysis/exchange/codebook.qdc', reading, async (request, reply) => {
     const programme = await programmeOr404(request);
     const name = `${fileSlug(programme.name, 'programme')}-codebook.qdc`;
-    return sendAttachment(reply, name, 'application/xml; charset=utf-8', await analysis.codebookQdc(programme.id));
+    return refiDownload(request, reply, async () =>
+      sendAttachment(reply, name, 'application/xml; charset=utf-8', await analysis.codebookQdc(programme.id)),
+    );
   });
 
   app.get('/programmes/:programmeId/analysis/exchange/project.qdpx', reading, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const bytes = await analysis.projectQdpx(programme.id, programme.name, viewer(request, programme.id));
     const name = `${fileSlug(programme.name, 'programme')}-analysis.qdpx`;
-    return sendAttachment(reply, name, 'application/zip', Buffer.from(bytes));
+    return refiDownload(request, reply, async () => {
+      const bytes = await analysis.projectQdpx(programme.id, programme.name, viewer(request, programme.id));
+      return sendAttachment(reply, name, 'application/zip', Buffer.from(bytes));
+    });
   });
 
   app.get('/programmes/:programmeId/analysis/exchange/codings.csv', reading, async (request, reply) => {

@@ -1,5 +1,6 @@
-import { writeQdc } from './formats/qdc';
+import { QdcError, writeQdc } from './formats/qdc';
 import {
+  QdpxError,
   writeQdpx,
   type QdaCase,
   type QdaCoding,
@@ -13,7 +14,7 @@ import { SOURCE_KIND_LABELS, type SourceKind } from './model';
 import * as codesRepo from './repository-codes';
 import * as repo from './repository-exchange';
 import type { AnalysisContext } from './service-context';
-import { createExchangeImports } from './service-exchange-import';
+import { createExchangeImports, ExchangeProblem } from './service-exchange-import';
 import { derivedGuid, exchangeCodes, pathText } from './exchange-mapping';
 import { sliceCp } from './spans';
 
@@ -27,6 +28,17 @@ const VARIABLES = [
   { key: 'area', name: 'Area', guid: derivedGuid('waymark-variable', 'area') },
   { key: 'stakeholderType', name: 'Stakeholder type', guid: derivedGuid('waymark-variable', 'stakeholderType') },
 ] as const;
+
+/** Runs a writer; what it refuses (text XML cannot carry) becomes a problem to show, not a failure. */
+function written<T>(what: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof QdcError || error instanceof QdpxError)
+      throw new ExchangeProblem(`The ${what} cannot be written as a REFI-QDA file: ${error.message}`);
+    throw error;
+  }
+}
 
 /**
  * Exchange out: the codebook as REFI-QDA `.qdc`, the whole project as `.qdpx`, and the codings as a table (CSV
@@ -65,7 +77,7 @@ export function createExchangeExports({ db }: AnalysisContext) {
     /** The programme's codebook as a REFI-QDA `.qdc` (UTF-8 XML). */
     async codebookQdc(programmeId: string): Promise<string> {
       const codes = await codesRepo.codesOf(db, programmeId);
-      return writeQdc({ codes: exchangeCodes(codes) });
+      return written('codebook', () => writeQdc({ codes: exchangeCodes(codes) }));
     },
 
     /**
@@ -180,7 +192,7 @@ export function createExchangeExports({ db }: AnalysisContext) {
         notes,
         noteGuids: attached.get('project') ?? [],
       };
-      return writeQdpx(project);
+      return written('project', () => writeQdpx(project));
     },
 
     /** The codings as rows: source id, kind, area, pillar, stakeholder type, code path, coder, start, end, text. */
