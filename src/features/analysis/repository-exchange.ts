@@ -60,17 +60,33 @@ export async function codersOf(db: Db, programmeId: string): Promise<{ id: strin
   return rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
-export async function insertSource(db: Db, values: typeof analysisSources.$inferInsert): Promise<string> {
-  const [row] = await db.insert(analysisSources).values(values).returning({ id: analysisSources.id });
-  return row!.id;
+export type NewSource = typeof analysisSources.$inferInsert;
+export type NewCoding = typeof analysisCodings.$inferInsert;
+export type NewMemo = typeof analysisMemos.$inferInsert;
+
+/** Inserts sources, 500 to a statement. */
+export async function insertSources(db: Db, rows: NewSource[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insert(analysisSources).values(rows.slice(i, i + 500));
 }
 
-/** Inserts a coding unless the same coder already applied the same code to the same span; returns its id or null. */
-export async function insertCoding(db: Db, values: typeof analysisCodings.$inferInsert): Promise<string | null> {
-  const rows = await db
-    .insert(analysisCodings)
-    .values(values)
-    .onConflictDoNothing()
-    .returning({ id: analysisCodings.id });
-  return rows[0]?.id ?? null;
+/**
+ * Inserts codings, 1,000 to a statement, leaving out any the same coder already made (same code, same span);
+ * the ids of those inserted.
+ */
+export async function insertCodings(db: Db, rows: NewCoding[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < rows.length; i += 1000) {
+    const done = await db
+      .insert(analysisCodings)
+      .values(rows.slice(i, i + 1000))
+      .onConflictDoNothing()
+      .returning({ id: analysisCodings.id });
+    for (const r of done) inserted.add(r.id);
+  }
+  return inserted;
+}
+
+/** Inserts memos, 500 to a statement. */
+export async function insertMemos(db: Db, rows: NewMemo[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insert(analysisMemos).values(rows.slice(i, i + 500));
 }

@@ -190,11 +190,14 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
       for (const g of guids) if (!noteTarget.has(g)) noteTarget.set(g, { type, id });
     };
     for (const c of flatCodes(p.codes)) point(c.noteGuids, 'code', idOf.get(c.guid) ?? null);
-    let sources = 0;
-    let codings = 0;
     const when = (at: string | null) => (at && !Number.isNaN(Date.parse(at)) ? new Date(at) : new Date());
+    // Ids made here, so every row goes in by the hundred and memos can point at what they belong to.
+    const sourceRows: repo.NewSource[] = [];
+    const codingRows: repo.NewCoding[] = [];
     for (const s of p.sources) {
-      const sourceId = await repo.insertSource(tx, {
+      const sourceId = randomUUID();
+      sourceRows.push({
+        id: sourceId,
         programmeId,
         kind: 'workshop-transcript',
         originId: randomUUID(),
@@ -205,11 +208,12 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
         quotable: false,
         createdAt: when(s.createdAt),
       });
-      sources++;
       point(s.noteGuids, 'source', sourceId);
-      const add = async (c: QdaCoding, span: [number, number] | null, coder: string | null) => {
+      const add = (c: QdaCoding, span: [number, number] | null, coder: string | null) => {
         if (left.has(c.guid)) return null;
-        const id = await repo.insertCoding(tx, {
+        const id = randomUUID();
+        codingRows.push({
+          id,
           programmeId,
           sourceId,
           codeId: idOf.get(c.codeGuid)!,
@@ -218,32 +222,30 @@ export function createExchangeImports({ db, platform }: AnalysisContext) {
           endCp: span ? span[1] : null,
           createdAt: when(c.createdAt),
         });
-        if (id) codings++;
-        point(c.noteGuids, id ? 'coding' : 'source', id ?? sourceId);
+        point(c.noteGuids, 'coding', id);
         return id;
       };
-      for (const c of s.codings) await add(c, null, s.coderGuid);
+      for (const c of s.codings) add(c, null, s.coderGuid);
       for (const sel of s.selections) {
         let first: string | null = null;
-        for (const c of sel.codings) first = (await add(c, [sel.start, sel.end], sel.coderGuid)) ?? first;
+        for (const c of sel.codings) first = add(c, [sel.start, sel.end], sel.coderGuid) ?? first;
         point(sel.noteGuids, first ? 'coding' : 'source', first ?? sourceId);
       }
     }
     point(p.noteGuids, 'project', null);
-    let memos = 0;
+    await repo.insertSources(tx, sourceRows);
+    const inserted = await repo.insertCodings(tx, codingRows);
+    const memoRows: repo.NewMemo[] = [];
     for (const n of p.notes) {
-      const target = noteTarget.get(n.guid) ?? { type: 'project', id: null };
+      let target = noteTarget.get(n.guid) ?? { type: 'project', id: null };
+      if (target.id === null || (target.type === 'coding' && !inserted.has(target.id)))
+        target = { type: 'project', id: null };
       const text = n.text.trim() ? n.text : n.name;
       if (!text.trim()) continue;
-      await codesRepo.insertMemo(tx, {
-        programmeId,
-        targetType: target.id === null ? 'project' : target.type,
-        targetId: target.id,
-        authorId: who(n.authorGuid),
-        text,
-      });
-      memos++;
+      memoRows.push({ programmeId, targetType: target.type, targetId: target.id, authorId: who(n.authorGuid), text });
     }
+    await repo.insertMemos(tx, memoRows);
+    const [sources, codings, memos] = [sourceRows.length, inserted.size, memoRows.length];
     return { sources, codings, memos };
   }
 }
