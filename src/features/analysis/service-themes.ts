@@ -7,7 +7,7 @@ import * as repo from './repository-themes';
 import { THEME_STATUS_LABELS, type EditThemeInput, type NewThemeInput, type ThemeStatus } from './schema-themes';
 import { createCompare, type AgreedCoding } from './service-compare';
 import type { AnalysisContext } from './service-context';
-import { distinctSegments, quoteOf, type ThemeSegment } from './themes';
+import { byTheme, distinctSegments, quoteOf, type ThemeSegment } from './themes';
 
 /** Why a theme cannot be "defined" yet: item 8 of issue 12 (checking with representatives) is not built. */
 export const DEFINED_REFUSED =
@@ -41,32 +41,32 @@ export async function themeSegments(ctx: AnalysisContext, programmeId: string): 
     const code = live(l.codeId);
     themesOfCode.set(code, [...(themesOfCode.get(code) ?? []), l.themeId]);
   }
-  const byCodeAndSource = new Map<string, AgreedCoding[]>();
+  const bySource = new Map<string, AgreedCoding[]>();
   for (const c of codings) {
-    const key = `${c.codeId}|${c.sourceId}`;
-    byCodeAndSource.set(key, [...(byCodeAndSource.get(key) ?? []), c]);
+    if (!themesOfCode.has(c.codeId)) continue;
+    const list = bySource.get(c.sourceId);
+    if (list) list.push(c);
+    else bySource.set(c.sourceId, [c]);
   }
   const out: ThemeSegment[] = [];
   // In the sources' order (when written), then by span: the first quotable one is a cell's example.
   for (const s of sources) {
-    for (const [codeId, themeIds] of themesOfCode) {
-      const spans = (byCodeAndSource.get(`${codeId}|${s.id}`) ?? []).sort(
-        (a, b) => (a.startCp ?? -1) - (b.startCp ?? -1) || (a.endCp ?? -1) - (b.endCp ?? -1),
-      );
-      for (const c of spans)
-        for (const themeId of themeIds)
-          out.push({
-            themeId,
-            codeId,
-            sourceId: s.id,
-            startCp: c.startCp,
-            endCp: c.endCp,
-            text: s.text,
-            attributes: s.attributes,
-            contributorKey: s.contributorKey,
-            quotable: s.quotable,
-          });
-    }
+    const spans = (bySource.get(s.id) ?? []).sort(
+      (a, b) => (a.startCp ?? -1) - (b.startCp ?? -1) || (a.endCp ?? -1) - (b.endCp ?? -1),
+    );
+    for (const c of spans)
+      for (const themeId of themesOfCode.get(c.codeId)!)
+        out.push({
+          themeId,
+          codeId: c.codeId,
+          sourceId: s.id,
+          startCp: c.startCp,
+          endCp: c.endCp,
+          text: s.text,
+          attributes: s.attributes,
+          contributorKey: s.contributorKey,
+          quotable: s.quotable,
+        });
   }
   return out;
 }
@@ -97,7 +97,7 @@ export function createThemes(ctx: AnalysisContext) {
         themeSegments(ctx, programmeId),
       ]);
       const names = new Map(all.map((c) => [c.id, c.name]));
-      const distinct = distinctSegments(segments);
+      const counts = byTheme(distinctSegments(segments));
       return themes.map((t) => ({
         ...t,
         statusLabel: THEME_STATUS_LABELS[t.status as ThemeStatus] ?? t.status,
@@ -105,7 +105,7 @@ export function createThemes(ctx: AnalysisContext) {
           .filter((l) => l.themeId === t.id)
           .map((l) => names.get(l.codeId) ?? '')
           .sort((a, b) => a.localeCompare(b)),
-        segments: distinct.filter((s) => s.themeId === t.id).length,
+        segments: counts.get(t.id)?.length ?? 0,
       }));
     },
 

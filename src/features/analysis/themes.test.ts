@@ -170,3 +170,28 @@ describe('crossAreaOf', () => {
     expect(c.some).toEqual([{ theme: T3, counts: [1, 0, 1] }]);
   });
 });
+
+describe('at the benchmark’s size', () => {
+  it('builds the matrix and the cross-area view of 100,000 segments in well under a second each', () => {
+    const themes = Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, name: `Theme ${i}` }));
+    const rows: ThemeSegment[] = Array.from({ length: 100_000 }, (_, i) => ({
+      themeId: `t${i % 20}`,
+      codeId: `c${i % 40}`,
+      sourceId: `s${i % 30_000}`,
+      startCp: i % 7,
+      endCp: (i % 7) + 5,
+      text: 'Some coded text here',
+      attributes: { area: AREAS[i % 3], pillar: `P${i % 5}`, stakeholderType: `S${i % 6}` },
+      contributorKey: `k${i % 5000}`,
+      quotable: i % 4 !== 0,
+    }));
+    let at = performance.now();
+    const m = matrixOf(themes, rows, 'stakeholder');
+    expect(performance.now() - at).toBeLessThan(1000);
+    expect(m.rows).toHaveLength(20);
+    at = performance.now();
+    const c = crossAreaOf(themes, rows, AREAS);
+    expect(performance.now() - at).toBeLessThan(1000);
+    expect(c.common).toHaveLength(20);
+  });
+});

@@ -100,6 +100,17 @@ export function distinctSegments(segments: ThemeSegment[]): ThemeSegment[] {
   });
 }
 
+/** Segments grouped by theme, each list in the order given. */
+export function byTheme(segments: ThemeSegment[]): Map<string, ThemeSegment[]> {
+  const out = new Map<string, ThemeSegment[]>();
+  for (const s of segments) {
+    const list = out.get(s.themeId);
+    if (list) list.push(s);
+    else out.set(s.themeId, [s]);
+  }
+  return out;
+}
+
 /** How many distinct contributors gave these segments. */
 export function contributorCount(segments: ThemeSegment[]): number {
   return new Set(segments.map((s) => (s.contributorKey ? `key:${s.contributorKey}` : `source:${s.sourceId}`))).size;
@@ -117,12 +128,12 @@ export function matrixOf(themes: ThemeRef[], segments: ThemeSegment[], by: Matri
   const values = [...new Set(all.map((s) => columnOf(s, by)))].sort((a, b) =>
     a === '' ? 1 : b === '' ? -1 : a.localeCompare(b),
   );
+  const grouped = byTheme(all);
   const rows = themes.map((theme) => {
-    const mine = all.filter((s) => s.themeId === theme.id);
-    const cells = values.map((column) => ({
-      column,
-      ...summarise(mine.filter((s) => columnOf(s, by) === column)),
-    }));
+    const mine = grouped.get(theme.id) ?? [];
+    const byColumn = new Map<string, ThemeSegment[]>(values.map((v) => [v, []]));
+    for (const s of mine) byColumn.get(columnOf(s, by))!.push(s);
+    const cells = values.map((column) => ({ column, ...summarise(byColumn.get(column)!) }));
     return { theme, cells, segments: mine.length, contributors: contributorCount(mine) };
   });
   return { by, columns: values.map((value) => ({ value, label: columnLabel(value, by) })), rows };
@@ -152,8 +163,14 @@ export function crossAreaOf(themes: ThemeRef[], segments: ThemeSegment[], areas:
   const all = distinctSegments(segments);
   const out: CrossArea = { areas, common: [], particular: [], some: [] };
   if (!areas.length) return out;
+  const grouped = byTheme(all);
   for (const theme of themes) {
-    const counts = areas.map((a) => all.filter((s) => s.themeId === theme.id && columnOf(s, 'area') === a).length);
+    const counts = areas.map(() => 0);
+    const index = new Map(areas.map((a, i) => [a, i]));
+    for (const s of grouped.get(theme.id) ?? []) {
+      const i = index.get(columnOf(s, 'area'));
+      if (i !== undefined) counts[i]!++;
+    }
     const present = counts.filter((n) => n > 0).length;
     if (present === areas.length) out.common.push({ theme, counts });
     else if (present === 1) {
