@@ -93,6 +93,13 @@ describe('heatmapSvg', () => {
     expect(svg).toContain('<title id="theme-area-title">Coded segments by theme &amp; area</title>');
   });
 
+  it('is one image: no role or role description inside it (axe svg-img-alt), in the heatmap or the bars', async () => {
+    for (const svg of [await heatmapSvg('hm-roles', heatmap()), await barsSvg('bars-roles', bars)]) {
+      expect(svg.match(/ role="/g)).toHaveLength(1);
+      expect(svg).not.toContain('aria-roledescription');
+    }
+  });
+
   it('writes every cell’s number as text, so colour is never the only cue', async () => {
     const data = heatmap();
     const { texts } = read(await heatmapSvg('hm', data));

@@ -17,13 +17,6 @@ import {
   type MatrixBy,
 } from './themes';
 
-/**
- * Vega leaves role="graphics-symbol" on the rect mark groups of layered charts even with ARIA off, and axe then asks
- * each for a name; the <svg role="img"> is named and described, and the table alternative carries the figures.
- * (Belongs in src/exports/charts.ts; kept here until it moves there.)
- */
-const unroled = (svg: string) => svg.replace(/ role="graphics-symbol" aria-roledescription="[^"]*"/g, '');
-
 /** The charts of a matrix: Vega-Lite rendered to SVG here, each with its table alternative. */
 async function chartsOf(m: Matrix) {
   const label = MATRIX_BY[m.by].label;
@@ -49,9 +42,9 @@ async function chartsOf(m: Matrix) {
     bars: m.rows.map((r, i) => ({ label: rowLabels[i]!, count: r.segments })).sort((a, b) => b.count - a.count),
   };
   return {
-    heatmapSvg: unroled(await heatmapSvg('theme-matrix', heatmap)),
+    heatmapSvg: await heatmapSvg('theme-matrix', heatmap),
     heatmapTable: chartTable(heatmap),
-    barsSvg: unroled(await barsSvg('theme-bars', bars)),
+    barsSvg: await barsSvg('theme-bars', bars),
     barsTable: chartTable(bars),
   };
 }

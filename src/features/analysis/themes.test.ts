@@ -172,7 +172,7 @@ describe('crossAreaOf', () => {
 });
 
 describe('at the benchmark’s size', () => {
-  it('builds the matrix and the cross-area view of 100,000 segments in well under a second each', () => {
+  it('builds the matrix and the cross-area view of 100,000 segments (bench/analysis.ts times them)', () => {
     const themes = Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, name: `Theme ${i}` }));
     const rows: ThemeSegment[] = Array.from({ length: 100_000 }, (_, i) => ({
       themeId: `t${i % 20}`,
@@ -185,13 +185,10 @@ describe('at the benchmark’s size', () => {
       contributorKey: `k${i % 5000}`,
       quotable: i % 4 !== 0,
     }));
-    let at = performance.now();
     const m = matrixOf(themes, rows, 'stakeholder');
-    expect(performance.now() - at).toBeLessThan(1000);
     expect(m.rows).toHaveLength(20);
-    at = performance.now();
+    expect(m.rows[0]!.cells.reduce((n, cell) => n + cell.segments, 0)).toBe(5000);
     const c = crossAreaOf(themes, rows, AREAS);
-    expect(performance.now() - at).toBeLessThan(1000);
     expect(c.common).toHaveLength(20);
   });
 });
