@@ -260,3 +260,34 @@ export const analysisThemeCodes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.themeId, t.codeId] }), index('analysis_theme_codes_code_idx').on(t.codeId)],
 );
+
+/**
+ * Representatives' reviews of themes (issue 12 item 8): one answer per theme and reviewer, the latest kept. The
+ * reviewer is a random key made when they opened a review link (no account), or a signed-in user; their label is
+ * in general terms ("A clinician in Cancer Care"), never required to be a name. verdict: agree | refine | disagree.
+ */
+export const analysisThemeReviews = pgTable(
+  'analysis_theme_reviews',
+  {
+    id: id(),
+    programmeId: uuid('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    themeId: uuid('theme_id')
+      .notNull()
+      .references(() => analysisThemes.id, { onDelete: 'cascade' }),
+    reviewerKey: text('reviewer_key').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    reviewerLabel: text('reviewer_label').notNull().default(''),
+    area: text('area').notNull().default(''),
+    stakeholderType: text('stakeholder_type').notNull().default(''),
+    verdict: text('verdict').notNull(),
+    comment: text('comment').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('analysis_theme_reviews_reviewer_uq').on(t.themeId, t.reviewerKey),
+    index('analysis_theme_reviews_programme_idx').on(t.programmeId),
+  ],
+);
