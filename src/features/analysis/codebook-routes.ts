@@ -40,7 +40,7 @@ const coding = { config: { permission: 'analysis.code', resource: programmeResou
  * merging (with a confirmation that says how many codings move) and splitting.
  */
 export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) {
-  const { analysis, programmeOr404, analysisPath, access } = ctx;
+  const { analysis, programmeOr404, analysisPath, access, blindViewer } = ctx;
   const userId = (request: FastifyRequest) => request.user!.id;
 
   /** A code of the programme in the URL (merged ones too, for their page), or 404. */
@@ -65,7 +65,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
 
   app.get('/programmes/:programmeId/analysis/codebook', reading, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const book = await analysis.codebook(programme.id);
+    const book = await analysis.codebook(programme.id, blindViewer(request, programme.id));
     return reply.render(`${VIEW}codebook.njk`, {
       title: `Codebook – ${programme.name}`,
       programme,
@@ -85,7 +85,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
     form: FormState,
     status = 200,
   ) {
-    const book = await analysis.codebook(programme.id);
+    const book = await analysis.codebook(programme.id, blindViewer(reply.request, programme.id));
     return reply.render(
       `${VIEW}code-form.njk`,
       {
@@ -132,7 +132,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
     form: FormState,
     status = 200,
   ) {
-    const book = await analysis.codebook(programme.id);
+    const book = await analysis.codebook(programme.id, blindViewer(reply.request, programme.id));
     const options = codeOptions(book.flat);
     return reply.render(
       `${VIEW}codebook-merge.njk`,
@@ -203,7 +203,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
   async function codePage(request: FastifyRequest, reply: FastifyReply, memoForm: FormState, status = 200) {
     const { programme, code: c } = await codeOr404(request);
     const [details, memos] = await Promise.all([
-      analysis.codeDetails(programme.id, c.id),
+      analysis.codeDetails(programme.id, c.id, blindViewer(request, programme.id)),
       analysis.codeMemos(programme.id, c.id),
     ]);
     if (!details) throw notFound('code');
@@ -288,7 +288,7 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
 
   async function movePage(request: FastifyRequest, reply: FastifyReply, form: FormState | null, status = 200) {
     const { programme, code: c } = await liveCodeOr404(request);
-    const book = await analysis.codebook(programme.id);
+    const book = await analysis.codebook(programme.id, blindViewer(request, programme.id));
     return reply.render(
       `${VIEW}code-move.njk`,
       {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { users } from '../../platform/auth/tables';
 import { analysisCodeEvents, analysisCodes, analysisCodings, analysisMemos } from './tables';
@@ -60,15 +60,28 @@ export async function shiftSiblings(db: Db, programmeId: string, parentId: strin
     );
 }
 
-/** How many codings each code of the programme holds (every coder's). */
-export async function codingCounts(db: Db, programmeId: string): Promise<Map<string, number>> {
+/**
+ * How many codings each code of the programme holds. With a viewer who codes, only the codings blind coding lets
+ * them see: their own, and other coders' on sources they have marked done (see blind.ts); without, every coder's.
+ */
+export async function codingCounts(db: Db, programmeId: string, viewerId?: string): Promise<Map<string, number>> {
   const rows = await db
     .select({ codeId: analysisCodings.codeId, n: count() })
     .from(analysisCodings)
-    .where(eq(analysisCodings.programmeId, programmeId))
+    .where(and(eq(analysisCodings.programmeId, programmeId), viewerId ? seenBy(viewerId) : undefined))
     .groupBy(analysisCodings.codeId);
   return new Map(rows.map((r) => [r.codeId, Number(r.n)]));
 }
+
+/**
+ * The codings a coder may see under blind coding, as a condition on analysis_codings. Written out in full SQL:
+ * in a one-table query Drizzle names columns without their table, which inside the subquery would mean its own.
+ */
+export const seenBy = (viewerId: string) =>
+  or(
+    eq(analysisCodings.coderId, viewerId),
+    sql`exists (select 1 from analysis_coder_progress p where p.source_id = analysis_codings.source_id and p.coder_id = ${viewerId})`,
+  );
 
 /** The codings of some codes, oldest first, as the codebook rules take them. */
 export async function codingsOf(db: Db, codeIds: string[]): Promise<CodingRow[]> {

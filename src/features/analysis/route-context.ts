@@ -25,7 +25,14 @@ export function createRouteContext(app: FastifyInstance, analysis: AnalysisServi
     canCode: can(request.actor, 'analysis.code', { programmeId }),
   });
 
-  return { app, analysis, programmes, programmeOr404, analysisPath, access };
+  /**
+   * Whose view of the codings a page shows: a coder's own under blind coding (their codings, and others' on
+   * sources they marked done); undefined for someone who only looks (an admin), who sees every coder's.
+   */
+  const blindViewer = (request: FastifyRequest, programmeId: string) =>
+    can(request.actor, 'analysis.code', { programmeId }) ? request.user!.id : undefined;
+
+  return { app, analysis, programmes, programmeOr404, analysisPath, access, blindViewer };
 }
 
 export type AnalysisRouteContext = ReturnType<typeof createRouteContext>;

@@ -30,8 +30,12 @@ export function createCodebook({ db }: AnalysisContext) {
 
   return {
     /** The live codes as a tree (each with how many codings it holds) and in reading order, for selects. */
-    async codebook(programmeId: string) {
-      const [codes, counts] = await Promise.all([repo.codesOf(db, programmeId), repo.codingCounts(db, programmeId)]);
+    /** The tree; each code's count is what `viewerId` may see under blind coding (every coder's without one). */
+    async codebook(programmeId: string, viewerId?: string) {
+      const [codes, counts] = await Promise.all([
+        repo.codesOf(db, programmeId),
+        repo.codingCounts(db, programmeId, viewerId),
+      ]);
       const withCounts: CodeWithCount[] = codes.map((c) => ({ ...c, codings: counts.get(c.id) ?? 0 }));
       const tree = buildCodeTree(withCounts);
       return { tree, flat: flattenTree(tree), all: withCounts };
@@ -47,8 +51,11 @@ export function createCodebook({ db }: AnalysisContext) {
      * What a code's page shows: its path, sub-codes, how many codings it holds, the code it was merged into and
      * the codes merged into it, and its history with who did what.
      */
-    async codeDetails(programmeId: string, codeId: string) {
-      const [codes, counts] = await Promise.all([repo.codesOf(db, programmeId), repo.codingCounts(db, programmeId)]);
+    async codeDetails(programmeId: string, codeId: string, viewerId?: string) {
+      const [codes, counts] = await Promise.all([
+        repo.codesOf(db, programmeId),
+        repo.codingCounts(db, programmeId, viewerId),
+      ]);
       const code = codes.find((c) => c.id === codeId);
       if (!code) return undefined;
       return {
