@@ -10,6 +10,7 @@ import { compareRoutes } from './compare-routes';
 import { themeRoutes } from './theme-routes';
 import { matrixRoutes } from './matrix-routes';
 import { exchangeRoutes } from './exchange-routes';
+import { reviewRoutes } from './review-routes';
 
 /**
  * The analysis pages. Where each lives:
@@ -28,4 +29,5 @@ export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, 
   themeRoutes(app, context);
   matrixRoutes(app, context);
   exchangeRoutes(app, context);
+  reviewRoutes(app, context);
 }

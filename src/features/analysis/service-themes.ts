@@ -4,15 +4,17 @@ import type { Db } from '../../platform/db/database';
 import { FieldError } from '../../platform/forms/forms';
 import * as codes from './repository-codes';
 import * as repo from './repository-themes';
+import { reviewCount } from './repository-review';
 import { THEME_STATUS_LABELS, type EditThemeInput, type NewThemeInput, type ThemeStatus } from './schema-themes';
 import { createCompare, type AgreedCoding } from './service-compare';
 import type { AnalysisContext } from './service-context';
 import { byTheme, distinctSegments, quoteOf, type ThemeSegment } from './themes';
 
-/** Why a theme cannot be "defined" yet: item 8 of issue 12 (checking with representatives) is not built. */
+/** Why a theme cannot be "defined" yet: no representative has reviewed it (service-review.ts records reviews). */
 export const DEFINED_REFUSED =
   'A theme can only be marked defined after representatives from the areas have reviewed it, and that review is ' +
-  'not available in Waymark yet. Keep it as a candidate or mark it reviewed';
+  'not available in Waymark yet for this theme: none has been recorded. Ask representatives to check the themes, ' +
+  'or keep it as a candidate or mark it reviewed';
 
 /**
  * Every coded segment under each of the programme's themes, with its source's text and attributes: from the agreed
@@ -82,7 +84,8 @@ export function createThemes(ctx: AnalysisContext) {
   }
 
   async function checkDescription(tx: Db, programmeId: string, input: EditThemeInput, except?: string) {
-    if (input.status === 'defined') throw new FieldError('status', DEFINED_REFUSED);
+    const reviewed = input.status === 'defined' && except ? await reviewCount(tx, except) : 0;
+    if (input.status === 'defined' && !reviewed) throw new FieldError('status', DEFINED_REFUSED);
     if (await repo.themeNamed(tx, programmeId, input.name, except))
       throw new FieldError('name', `There is already a theme called “${input.name}”. Choose another name`);
   }
@@ -150,7 +153,7 @@ export function createThemes(ctx: AnalysisContext) {
         .sort((a, b) => a.label.localeCompare(b.label));
     },
 
-    /** Creates a theme from codes; "defined" is refused until the representatives' review exists. */
+    /** Creates a theme from codes; "defined" is refused: a new theme has no representatives' review yet. */
     async createTheme(programmeId: string, input: NewThemeInput, userId: string, ctx: AuditContext) {
       return once(db, input._submission, userId, async (tx) => {
         const { codeIds, _submission, ...description } = input;
@@ -169,7 +172,7 @@ export function createThemes(ctx: AnalysisContext) {
       });
     },
 
-    /** Changes a theme's name, definition, memo or status. */
+    /** Changes a theme's name, definition, memo or status ("defined" only once representatives have reviewed it). */
     async updateTheme(programmeId: string, themeId: string, input: EditThemeInput, userId: string, ctx: AuditContext) {
       await once(db, input._submission, userId, async (tx) => {
         const description = { name: input.name, definition: input.definition, memo: input.memo, status: input.status };

@@ -7,6 +7,7 @@ import { createCoding } from './service-coding';
 import { createCompareParts } from './service-compare';
 import { createThemeParts } from './service-matrix';
 import { createExchangeParts } from './service-exchange';
+import { createReviews } from './service-review';
 
 export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecord, type SourceKind } from './model';
 
@@ -25,6 +26,7 @@ export function createAnalysisService(platform: Platform, deps: AnalysisDeps = {
     ...createCompareParts(ctx),
     ...createThemeParts(ctx),
     ...createExchangeParts(ctx),
+    ...createReviews(ctx),
   };
 }
 

@@ -47,6 +47,8 @@ export interface Resource {
   workshopId?: string;
   /** Workshops this browser has joined. */
   joinedWorkshopIds?: string[];
+  /** The programme whose themes this browser's representative came to review, from a review link. */
+  reviewProgrammeId?: string;
   /** The supervisors a practitioner has chosen (for a record whose ownerId is that practitioner). */
   supervisorIds?: string[];
 }
@@ -125,6 +127,9 @@ const rules = {
   'analysis.view': (a: Actor, r: Resource) => isAdmin(a) || hasProgrammeRole(a, r, ['lead', 'analyst']),
   /** Code sources, edit the codebook, write memos: the programme's lead and analysts. Admins may look but are not coders. */
   'analysis.code': (a: Actor, r: Resource) => hasProgrammeRole(a, r, ['lead', 'analyst']),
+
+  /** A representative who opened a review link, checking that programme's themes. No account needed. */
+  'analysis.review': (_a: Actor, r: Resource) => !!r.programmeId && r.reviewProgrammeId === r.programmeId,
 
   'programme.list': (a: Actor) => signedIn(a),
   'programme.create': (a: Actor) => isAdmin(a),
