@@ -35,7 +35,9 @@ describe('policy', () => {
   it('lets an admin do everything except act as a Delphi panellist', () => {
     for (const p of PERMISSIONS)
       expect(can(actor(['admin']), p, { programmeId: P1 }), p).toBe(
-        !['delphi.panellist', 'workshop.participant', 'pathway.supervise', 'analysis.code'].includes(p),
+        !['delphi.panellist', 'workshop.participant', 'pathway.supervise', 'analysis.code', 'analysis.review'].includes(
+          p,
+        ),
       );
   });
 
@@ -118,6 +120,9 @@ describe('policy', () => {
   it('lets a panellist into only the study their link opened, with no account', () => {
     expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1', panellistStudyId: 's1' })).toBe(true);
     expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1', panellistStudyId: 's2' })).toBe(false);
+    expect(can(ANONYMOUS, 'analysis.review', { programmeId: P1, reviewProgrammeId: P1 })).toBe(true);
+    expect(can(ANONYMOUS, 'analysis.review', { programmeId: P1, reviewProgrammeId: 'other' })).toBe(false);
+    expect(can(ANONYMOUS, 'analysis.review', { programmeId: P1 })).toBe(false);
     expect(can(ANONYMOUS, 'delphi.panellist', { studyId: 's1' })).toBe(false);
     // Panellists are anonymous to each other: an admin is not a panellist without a link.
     expect(can(actor(['admin']), 'delphi.panellist', { studyId: 's1' })).toBe(false);
