@@ -11,6 +11,7 @@ import { themeRoutes } from './theme-routes';
 import { matrixRoutes } from './matrix-routes';
 import { exchangeRoutes } from './exchange-routes';
 import { reviewRoutes } from './review-routes';
+import { suggestionRoutes } from './suggestion-routes';
 
 /**
  * The analysis pages. Where each lives:
@@ -30,4 +31,5 @@ export function analysisRoutes(app: FastifyInstance, analysis: AnalysisService, 
   matrixRoutes(app, context);
   exchangeRoutes(app, context);
   reviewRoutes(app, context);
+  suggestionRoutes(app, context);
 }

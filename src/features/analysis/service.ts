@@ -8,6 +8,7 @@ import { createCompareParts } from './service-compare';
 import { createThemeParts } from './service-matrix';
 import { createExchangeParts } from './service-exchange';
 import { createReviews } from './service-review';
+import { createSuggestions } from './service-suggestions';
 
 export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecord, type SourceKind } from './model';
 
@@ -27,6 +28,7 @@ export function createAnalysisService(platform: Platform, deps: AnalysisDeps = {
     ...createThemeParts(ctx),
     ...createExchangeParts(ctx),
     ...createReviews(ctx),
+    ...createSuggestions(ctx),
   };
 }
 
