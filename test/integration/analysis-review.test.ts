@@ -120,7 +120,6 @@ describe.each(DRIVERS)('analysis: checking themes with representatives (%s)', (d
       themeIds: theme.time,
     });
     expect(made.statusCode).toBe(302);
-    // themeIds twice in a form: URLSearchParams from an object cannot, so the second theme goes in a second link.
     const shown = await analyst.get(`${base}/review`);
     const url = /id="review-link">([^<]+)</.exec(shown.body)?.[1] ?? '';
     expect(url).toMatch(/\/review\/[A-Za-z0-9_-]{40,}$/);
