@@ -244,6 +244,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<FastifyI
         workshops,
         { pathway, review, plans, groups },
         app.log,
+        analysis,
       ),
   });
 

@@ -12,6 +12,8 @@ import { DEMO_PASSWORD, DEMO_PROGRAMME, PEOPLE } from './people';
 import { seedDemoPortfolio, type DemoPathwayServices } from './portfolio';
 import { loadShippedFrameworks } from './shipped-frameworks';
 import { seedDemoWorkshop } from './workshop';
+import { seedDemoAnalysis } from './analysis';
+import type { AnalysisService } from '../analysis/service';
 
 export { DEMO_PASSWORD, DEMO_PROGRAMME } from './people';
 export type { DemoPathwayServices } from './portfolio';
@@ -19,8 +21,9 @@ export { loadShippedFrameworks } from './shipped-frameworks';
 
 /*
  * The demo data: the people (people.ts), the programme they belong to (here), the shipped frameworks
- * (shipped-frameworks.ts), a Delphi study with round 1 open (delphi-study.ts), a live workshop (workshop.ts)
- * and a practitioner's portfolio under way (portfolio.ts).
+ * (shipped-frameworks.ts), a Delphi study with round 1 open (delphi-study.ts), a live workshop (workshop.ts),
+ * two ended workshops coded by two analysts with a candidate theme (analysis.ts) and a practitioner's portfolio
+ * under way (portfolio.ts).
  */
 
 export const demoAccounts = (): DemoAccount[] =>
@@ -39,6 +42,7 @@ export async function seedDemo(
   workshops: WorkshopsService,
   pathwayServices: DemoPathwayServices,
   log: FastifyBaseLogger,
+  analysis: AnalysisService,
 ): Promise<boolean> {
   if (await accounts.findUserByEmail(PEOPLE[0]!.email)) return false;
   const ctx = SYSTEM_CONTEXT;
@@ -93,6 +97,16 @@ export async function seedDemo(
     await loadShippedFrameworks(frameworks, ctx);
     await seedDemoStudy(programmeId, users.get('lead@waymark.example')!, frameworks, delphi);
     await seedDemoWorkshop(programmeId, users.get('facilitator@waymark.example')!, workshops);
+    await seedDemoAnalysis(
+      programmeId,
+      {
+        facilitatorId: users.get('facilitator@waymark.example')!,
+        analystId: users.get('analyst@waymark.example')!,
+        leadId: users.get('lead@waymark.example')!,
+      },
+      workshops,
+      analysis,
+    );
     await programmes.setStage(
       programmeId,
       'workshops',
