@@ -282,6 +282,6 @@ describe.each(DRIVERS)('analysis: checking themes with representatives (%s)', (d
     expect(textOf(reopened.body)).toContain('The analysts have stopped this review link');
     const inside = await rep.get(`/programmes/${programmeId}/review`);
     expect(inside.statusCode).toBe(410);
-    expect((await rep.get(`/programmes/${programmeId}/review/themes/${theme.time}`)).statusCode).toBe(404);
+    expect((await rep.get(`/programmes/${programmeId}/review/themes/${theme.time}`)).statusCode).toBe(410);
   });
 });

@@ -44,7 +44,10 @@ const verdictItems = REVIEW_VERDICTS.map((v) => ({
 
 const linkProblem = {
   invalid: { title: 'Link not valid', message: 'This review link is not valid. Check you copied the whole link.' },
-  expired: { title: 'Link expired', message: 'This review link has expired. Ask the analysts for a new one.' },
+  expired: {
+    title: 'Link ended',
+    message: 'This review link has expired or been stopped. Ask the analysts for a new one.',
+  },
   used: {
     title: 'Link no longer works',
     message: 'The analysts have stopped this review link. Ask them for a new one.',
@@ -206,6 +209,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) {
     const s = session(request);
     const { themeId } = request.params as { themeId: string };
     const page = await analysis.reviewThemePage(programme.id, s.linkId, themeId, s.reviewer.key);
+    if (page === 'ended') return problemPage(reply, 'expired', 410);
     if (!page) throw notFound('theme');
     return reply.render(
       `${VIEW}review-theme.njk`,
@@ -228,6 +232,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) {
     const s = session(request);
     const { themeId } = request.params as { themeId: string };
     const page = await analysis.reviewThemePage(programme.id, s.linkId, themeId, s.reviewer.key);
+    if (page === 'ended') return problemPage(reply, 'expired', 410);
     if (!page) throw notFound('theme');
     const parsed = parseForm(themeReviewSchema, request.body, themeReviewOrder);
     if (!parsed.ok) return themePage(request, reply, parsed.form, 400);

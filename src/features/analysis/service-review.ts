@@ -149,12 +149,13 @@ export function createReviews(ctx: AnalysisContext) {
     /**
      * One theme of a working link, as a representative reads it: name, definition, a few quotes (quotable only,
      * contributors described, never named), their earlier answer and the next theme. Undefined when the theme is not
-     * in the link (another programme's theme included) or the link ended.
+     * in the link (another programme's theme included); 'ended' when the link has expired or been stopped.
      */
     async reviewThemePage(programmeId: string, linkId: string, themeId: string, reviewerKey: string) {
       const link = await liveLink(programmeId, linkId);
-      const at = link?.themes.findIndex((t) => t.id === themeId) ?? -1;
-      if (!link || at < 0) return undefined;
+      if (!link) return 'ended' as const;
+      const at = link.themes.findIndex((t) => t.id === themeId);
+      if (at < 0) return undefined;
       const segments = distinctSegments((await themeSegments(ctx, programmeId)).filter((s) => s.themeId === themeId));
       const quotes = segments
         .map(quoteOf)
