@@ -80,6 +80,7 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/analysis/matrix', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/matrix.csv', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/common', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/suggestions', allowed: ['admin', 'lead', 'analyst'] },
 ];
 
 describe.each(DRIVERS)('permissions (%s)', (driver) => {
