@@ -181,13 +181,33 @@ describe.each(DRIVERS)('analysis: suggested codes (%s)', (driver) => {
     expect(await codingsBy(annId)).toHaveLength(1);
   });
 
-  it('measures the suggestions like any coder: compare view and reliability list "Suggested codes"', async () => {
+  it('measures the suggestions like any coder: compare view, adjudication, the agreed set and reliability', async () => {
     const compare = textOf((await ann.get(`${base}/compare`)).body);
     expect(compare).toContain('2 sources compared');
     expect(compare).toContain('Suggested codes: applied');
     expect(compare).toContain('Ann Coder: not applied');
+    const second = sourceIds.get(STAFFING[1]!)!;
+    const page = `${base}/compare/adjudicate?source=${second}&code=${workforce}`;
+    expect(textOf((await ann.get(page)).body)).toContain('Keep Suggested codes’s coding (applied it)');
+    const system = (await coder())!;
+    const kept = await ann.submit(page, `${base}/compare/adjudicate`, {
+      sourceId: second,
+      codeId: workforce,
+      decision: `keep:${system.id}`,
+      reason: 'The note is about staffing',
+    });
+    expect(kept.statusCode).toBe(302);
+    const agreed = await t.app.services.analysis.agreedCodings(programmeId);
+    expect(
+      agreed
+        .filter((a) => a.codeId === workforce)
+        .map((a) => a.basis)
+        .sort(),
+    ).toEqual(['adjudication', 'agreement']);
     const reliability = await ann.get(`${base}/reliability`);
     expect(reliability.statusCode).toBe(200);
+    // The page counts the coders without naming them; its codings CSV names each.
+    expect(textOf(reliability.body)).toContain('6 sources marked done, by 2 coders');
     const report = await t.app.services.analysis.reliabilityReport(programmeId);
     expect(report.coders).toBe(2);
     const csv = (await ann.get(`${base}/reliability.csv`)).body;
