@@ -245,7 +245,7 @@ describe.each(DRIVERS)('analysis: themes, the framework matrix and the cross-are
     const fields = { name: 'Protected time', definition: 'Time to learn', memo: '', status: 'defined' };
     const refused = await analyst.submit(edit, `${base}/themes/${themeId}`, fields);
     expect(refused.statusCode).toBe(400);
-    expect(textOf(refused.body)).toContain('that review is not available in Waymark yet');
+    expect(textOf(refused.body)).toContain('no review of this theme has been recorded yet');
     const saved = await analyst.submit(edit, `${base}/themes/${themeId}`, { ...fields, status: 'reviewed' });
     expect(saved.statusCode).toBe(302);
     const list = textOf((await analyst.get(`${base}/themes`)).body);

@@ -81,6 +81,7 @@ const MATRIX: { path: string; allowed: Who[] }[] = [
   { path: '/programmes/:id/analysis/matrix.csv', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/common', allowed: ['admin', 'lead', 'analyst'] },
   { path: '/programmes/:id/analysis/suggestions', allowed: ['admin', 'lead', 'analyst'] },
+  { path: '/programmes/:id/analysis/review', allowed: ['lead', 'analyst'] },
 ];
 
 describe.each(DRIVERS)('permissions (%s)', (driver) => {

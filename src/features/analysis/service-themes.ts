@@ -12,9 +12,8 @@ import { byTheme, distinctSegments, quoteOf, type ThemeSegment } from './themes'
 
 /** Why a theme cannot be "defined" yet: no representative has reviewed it (service-review.ts records reviews). */
 export const DEFINED_REFUSED =
-  'A theme can only be marked defined after representatives from the areas have reviewed it, and that review is ' +
-  'not available in Waymark yet for this theme: none has been recorded. Ask representatives to check the themes, ' +
-  'or keep it as a candidate or mark it reviewed';
+  'A theme can only be marked defined after representatives from the areas have reviewed it, and no review of this ' +
+  'theme has been recorded yet. Ask representatives to check the themes, or keep it as a candidate or mark it reviewed';
 
 /**
  * Every coded segment under each of the programme's themes, with its source's text and attributes: from the agreed
