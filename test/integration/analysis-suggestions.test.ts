@@ -94,10 +94,9 @@ describe.each(DRIVERS)('analysis: suggested codes (%s)', (driver) => {
     await t.app.services.analysis.sync(programmeId);
     for (const s of await db().select().from(analysisSources).where(eq(analysisSources.programmeId, programmeId)))
       sourceIds.set(s.text, s.id);
-    [{ id: workforce }] = await db()
-      .insert(analysisCodes)
-      .values({ programmeId, name: 'Workforce', colour: '#005eb8' })
-      .returning();
+    workforce = (
+      await db().insert(analysisCodes).values({ programmeId, name: 'Workforce', colour: '#005eb8' }).returning()
+    )[0]!.id;
     const [first, second] = [sourceIds.get(STAFFING[0]!)!, sourceIds.get(STAFFING[1]!)!];
     await db().insert(analysisCodings).values({ programmeId, sourceId: first, codeId: workforce, coderId: annId });
     for (const sourceId of [first, second])
