@@ -213,6 +213,23 @@ describe.each(DRIVERS)('analysis: suggested codes (%s)', (driver) => {
     expect(csv).toContain('Suggested codes,Workforce');
   });
 
+  it('does not let the suggestions veto what two people agree on', async () => {
+    const { id: boId } = await signedIn('analyst', [], 'Bo Coder');
+    const third = sourceIds.get(STAFFING[2]!)!; // "Suggested codes" applied Workforce here, and nothing else
+    const [mentoring] = await db()
+      .insert(analysisCodes)
+      .values({ programmeId, name: 'Mentoring', colour: '#330072' })
+      .returning();
+    for (const coderId of [annId, boId]) {
+      await db().insert(analysisCodings).values({ programmeId, sourceId: third, codeId: mentoring!.id, coderId });
+      await db().insert(analysisCoderProgress).values({ sourceId: third, coderId }).onConflictDoNothing();
+    }
+    const agreed = await t.app.services.analysis.agreedCodings(programmeId);
+    expect(agreed.filter((a) => a.sourceId === third && a.codeId === mentoring!.id)).toEqual([
+      expect.objectContaining({ basis: 'agreement', startCp: null, endCp: null }),
+    ]);
+  });
+
   it('keeps the system account out of signing in and out of the programme’s members', async () => {
     const system = (await coder())!;
     const members = await db()

@@ -13,6 +13,7 @@ import {
   type Units,
 } from './compare-units';
 import * as repo from './repository-compare';
+import { existingSuggestionCoderId } from './repository-suggestions';
 import type { AdjudicationInput, CompareQuery } from './schema-compare';
 import type { AnalysisContext } from './service-context';
 import { createReliability } from './service-reliability';
@@ -214,11 +215,16 @@ export function createCompare({ db }: AnalysisContext) {
             adjudicationId,
           });
       };
+      // Suggested codes are one more coder in the compare view and the figures, but not a judge of agreement where
+      // two people coded: it codes a source with one accepted code only, and would otherwise veto every other code.
+      const machine = await existingSuggestionCoderId(db);
       for (const unit of u.units) {
         if (unit.coders.length < 2) continue;
+        const people = unit.coders.filter((c) => c.id !== machine);
+        const judges = people.length >= 2 ? people : unit.coders;
         for (const [codeId, byCoder] of unit.byCode)
-          if (unit.coders.every((c) => byCoder.has(c.id)))
-            add(unit.sourceId, codeId, distinctSpans([...byCoder.values()].flat()), null);
+          if (judges.every((c) => byCoder.has(c.id)))
+            add(unit.sourceId, codeId, distinctSpans(judges.flatMap((c) => byCoder.get(c.id)!)), null);
         for (const d of disagreementsOf([unit])) {
           const a = latest.get(`${d.sourceId}:${d.codeId}`);
           if (!a) continue;
