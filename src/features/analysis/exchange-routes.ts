@@ -3,8 +3,6 @@ import { can } from '../../platform/auth/policy';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, formWithErrors, zodFieldErrors, type FormState } from '../../platform/forms/forms';
 import { fileSlug, programmeResource, sendAttachment, uploadedFile } from '../../platform/http/route-helpers';
-import { toCsvText } from '../../exports/csv';
-import { toXlsx } from '../../exports/xlsx';
 import type { AnalysisRouteContext } from './route-context';
 import { exchangeConfirmSchema, exchangeUploadSchema, formatOf } from './schema-exchange';
 import { ExchangeProblem } from './service-exchange-import';
@@ -80,16 +78,16 @@ export function exchangeRoutes(
 
   app.get('/programmes/:programmeId/analysis/exchange/codings.csv', reading, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const { head, rows } = await analysis.codingsTable(programme.id, viewer(request, programme.id));
+    const body = await analysis.codingsDownload(programme.id, viewer(request, programme.id), 'csv');
     const name = `${fileSlug(programme.name, 'programme')}-codings.csv`;
-    return sendAttachment(reply, name, 'text/csv; charset=utf-8', toCsvText(head, rows));
+    return sendAttachment(reply, name, 'text/csv; charset=utf-8', body);
   });
 
   app.get('/programmes/:programmeId/analysis/exchange/codings.xlsx', reading, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const { head, rows } = await analysis.codingsTable(programme.id, viewer(request, programme.id));
+    const body = await analysis.codingsDownload(programme.id, viewer(request, programme.id), 'xlsx');
     const name = `${fileSlug(programme.name, 'programme')}-codings.xlsx`;
-    return sendAttachment(reply, name, XLSX, await toXlsx([{ name: 'Codings', head, rows }]));
+    return sendAttachment(reply, name, XLSX, body);
   });
 
   app.post('/programmes/:programmeId/analysis/exchange/import', coding, async (request, reply) => {

@@ -1,3 +1,5 @@
+import { toCsvText } from '../../exports/csv';
+import { toXlsx } from '../../exports/xlsx';
 import { QdcError, writeQdc } from './formats/qdc';
 import {
   QdpxError,
@@ -195,8 +197,11 @@ export function createExchangeExports({ db }: AnalysisContext) {
       return written('project', () => writeQdpx(project));
     },
 
-    /** The codings as rows: source id, kind, area, pillar, stakeholder type, code path, coder, start, end, text. */
-    async codingsTable(programmeId: string, viewer: ExchangeViewer) {
+    /**
+     * The codings as a CSV or XLSX download, one line each: source id, kind, area, pillar, stakeholder type, code
+     * path, coder, start, end, text.
+     */
+    async codingsDownload(programmeId: string, viewer: ExchangeViewer, format: 'csv' | 'xlsx') {
       const { live, sources, codings } = await material(programmeId, viewer);
       const name = await namer(programmeId);
       const bySource = new Map(sources.map((s) => [s.id, s]));
@@ -228,7 +233,7 @@ export function createExchangeExports({ db }: AnalysisContext) {
           whole ? s.text : sliceCp(s.text, c.startCp!, c.endCp!),
         ];
       });
-      return { head, rows };
+      return format === 'csv' ? toCsvText(head, rows) : toXlsx([{ name: 'Codings', head, rows }]);
     },
   };
 }
