@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { notFound } from '../../platform/errors/http-error';
 import { emptyForm, parseForm, type FormState } from '../../platform/forms/forms';
 import { programmeResource } from '../../platform/http/route-helpers';
@@ -34,6 +35,22 @@ const VIEW = 'analysis/views/';
 /** Reading the codebook, and changing it. */
 const reading = { config: { permission: 'analysis.view', resource: programmeResource } } as const;
 const coding = { config: { permission: 'analysis.code', resource: programmeResource } } as const;
+
+/**
+ * A codebook form submitted: parsed with its schema, then `work` done with the data; a bad form, or a field the
+ * service refuses (a FieldError), shows the form again through `again` (which answers 400).
+ */
+async function submitForm<S extends z.ZodType>(
+  body: unknown,
+  schema: S,
+  order: string[],
+  again: (form: FormState) => FastifyReply | Promise<FastifyReply>,
+  work: (data: z.infer<S>) => Promise<FastifyReply>,
+): Promise<FastifyReply> {
+  const parsed = parseForm(schema, body, order);
+  if (!parsed.ok) return again(parsed.form);
+  return orFormAgain(body, order, () => work(parsed.data), again);
+}
 
 /**
  * The codebook: the code tree, adding a code, a code's page (history and memos), editing and renaming, moving,
@@ -109,19 +126,12 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
 
   app.post('/programmes/:programmeId/analysis/codebook', coding, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const parsed = parseForm(newCodeSchema, request.body, newCodeOrder);
-    if (!parsed.ok) return newCodePage(reply, programme, parsed.form, 400);
-    return orFormAgain(
-      request.body,
-      newCodeOrder,
-      async () => {
-        const { _submission, ...input } = parsed.data;
-        const id = await analysis.createCode(programme.id, input, userId(request), request.auditContext(), _submission);
-        request.flash('success', `Code “${input.name}” added.`);
-        return reply.redirect(`${codebookPath(programme.id)}/${id}`);
-      },
-      (form) => newCodePage(reply, programme, form, 400),
-    );
+    const again = (form: FormState) => newCodePage(reply, programme, form, 400);
+    return submitForm(request.body, newCodeSchema, newCodeOrder, again, async ({ _submission, ...input }) => {
+      const id = await analysis.createCode(programme.id, input, userId(request), request.auditContext(), _submission);
+      request.flash('success', `Code “${input.name}” added.`);
+      return reply.redirect(`${codebookPath(programme.id)}/${id}`);
+    });
   });
 
   // ---- merging codes (before /:codeId so the static path is plain to read) ---------------------
@@ -150,52 +160,38 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
   /** The merge form: checked and shown back as a confirmation saying what will move. */
   app.post('/programmes/:programmeId/analysis/codebook/merge', coding, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const parsed = parseForm(mergeSchema, request.body, mergeOrder);
-    if (!parsed.ok) return mergePage(reply, programme, parsed.form, 400);
-    const { targetId, codeIds, _submission } = parsed.data;
-    return orFormAgain(
-      request.body,
-      mergeOrder,
-      async () => {
-        const preview = await analysis.previewMerge(programme.id, targetId, codeIds);
-        return reply.render(`${VIEW}codebook-merge-confirm.njk`, {
-          title: `Merge into “${preview.target.name}”`,
-          programme,
-          crumbs: crumbs(programme),
-          ...preview,
-          submission: _submission,
-        });
-      },
-      (form) => mergePage(reply, programme, form, 400),
-    );
+    const again = (form: FormState) => mergePage(reply, programme, form, 400);
+    return submitForm(request.body, mergeSchema, mergeOrder, again, async ({ targetId, codeIds, _submission }) => {
+      const preview = await analysis.previewMerge(programme.id, targetId, codeIds);
+      return reply.render(`${VIEW}codebook-merge-confirm.njk`, {
+        title: `Merge into “${preview.target.name}”`,
+        programme,
+        crumbs: crumbs(programme),
+        ...preview,
+        submission: _submission,
+      });
+    });
   });
 
   app.post('/programmes/:programmeId/analysis/codebook/merge/confirm', coding, async (request, reply) => {
     const programme = await programmeOr404(request);
-    const parsed = parseForm(mergeSchema, request.body, mergeOrder);
-    if (!parsed.ok) return mergePage(reply, programme, parsed.form, 400);
-    const { targetId, codeIds, _submission } = parsed.data;
-    return orFormAgain(
-      request.body,
-      mergeOrder,
-      async () => {
-        const plan = await analysis.mergeCodes(
-          programme.id,
-          targetId,
-          codeIds,
-          userId(request),
-          request.auditContext(),
-          _submission,
-        );
-        const moved = plan.moved.length + plan.duplicates.length;
-        request.flash(
-          'success',
-          `${plan.mergedIds.length === 1 ? 'Code' : `${plan.mergedIds.length} codes`} merged: ${moved} ${moved === 1 ? 'coding' : 'codings'} moved.`,
-        );
-        return reply.redirect(`${codebookPath(programme.id)}/${targetId}`);
-      },
-      (form) => mergePage(reply, programme, form, 400),
-    );
+    const again = (form: FormState) => mergePage(reply, programme, form, 400);
+    return submitForm(request.body, mergeSchema, mergeOrder, again, async ({ targetId, codeIds, _submission }) => {
+      const plan = await analysis.mergeCodes(
+        programme.id,
+        targetId,
+        codeIds,
+        userId(request),
+        request.auditContext(),
+        _submission,
+      );
+      const moved = plan.moved.length + plan.duplicates.length;
+      request.flash(
+        'success',
+        `${plan.mergedIds.length === 1 ? 'Code' : `${plan.mergedIds.length} codes`} merged: ${moved} ${moved === 1 ? 'coding' : 'codings'} moved.`,
+      );
+      return reply.redirect(`${codebookPath(programme.id)}/${targetId}`);
+    });
   });
 
   // ---- a code's page, with its history and memos ------------------------------------------------
@@ -269,19 +265,12 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
 
   app.post('/programmes/:programmeId/analysis/codebook/:codeId/edit', coding, async (request, reply) => {
     const { programme, code: c } = await liveCodeOr404(request);
-    const parsed = parseForm(editCodeSchema, request.body, editCodeOrder);
-    if (!parsed.ok) return editPage(reply, programme, c, parsed.form, 400);
-    return orFormAgain(
-      request.body,
-      editCodeOrder,
-      async () => {
-        const { _submission, ...input } = parsed.data;
-        await analysis.editCode(programme.id, c.id, input, userId(request), request.auditContext(), _submission);
-        request.flash('success', 'Code saved.');
-        return reply.redirect(codePagePath(c));
-      },
-      (form) => editPage(reply, programme, c, form, 400),
-    );
+    const again = (form: FormState) => editPage(reply, programme, c, form, 400);
+    return submitForm(request.body, editCodeSchema, editCodeOrder, again, async ({ _submission, ...input }) => {
+      await analysis.editCode(programme.id, c.id, input, userId(request), request.auditContext(), _submission);
+      request.flash('success', 'Code saved.');
+      return reply.redirect(codePagePath(c));
+    });
   });
 
   // ---- moving -----------------------------------------------------------------------------------
@@ -309,19 +298,12 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
 
   app.post('/programmes/:programmeId/analysis/codebook/:codeId/move', coding, async (request, reply) => {
     const { programme, code: c } = await liveCodeOr404(request);
-    const parsed = parseForm(moveCodeSchema, request.body, ['parentId']);
-    if (!parsed.ok) return movePage(request, reply, parsed.form, 400);
-    return orFormAgain(
-      request.body,
-      ['parentId'],
-      async () => {
-        const { parentId, _submission } = parsed.data;
-        await analysis.moveCode(programme.id, c.id, parentId, userId(request), request.auditContext(), _submission);
-        request.flash('success', `Code “${c.name}” moved.`);
-        return reply.redirect(codePagePath(c));
-      },
-      (form) => movePage(request, reply, form, 400),
-    );
+    const again = (form: FormState) => movePage(request, reply, form, 400);
+    return submitForm(request.body, moveCodeSchema, ['parentId'], again, async ({ parentId, _submission }) => {
+      await analysis.moveCode(programme.id, c.id, parentId, userId(request), request.auditContext(), _submission);
+      request.flash('success', `Code “${c.name}” moved.`);
+      return reply.redirect(codePagePath(c));
+    });
   });
 
   // ---- splitting --------------------------------------------------------------------------------
@@ -346,18 +328,11 @@ export function codebookRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) 
 
   app.post('/programmes/:programmeId/analysis/codebook/:codeId/split', coding, async (request, reply) => {
     const { programme, code: c } = await liveCodeOr404(request);
-    const parsed = parseForm(splitSchema, request.body, ['names']);
-    if (!parsed.ok) return splitPage(reply, programme, c, parsed.form, 400);
-    return orFormAgain(
-      request.body,
-      ['names'],
-      async () => {
-        const { names, _submission } = parsed.data;
-        await analysis.splitCode(programme.id, c.id, names, userId(request), request.auditContext(), _submission);
-        request.flash('success', `Code split into ${names.length} codes. Its codings stayed with “${names[0]}”.`);
-        return reply.redirect(codebookPath(programme.id));
-      },
-      (form) => splitPage(reply, programme, c, form, 400),
-    );
+    const again = (form: FormState) => splitPage(reply, programme, c, form, 400);
+    return submitForm(request.body, splitSchema, ['names'], again, async ({ names, _submission }) => {
+      await analysis.splitCode(programme.id, c.id, names, userId(request), request.auditContext(), _submission);
+      request.flash('success', `Code split into ${names.length} codes. Its codings stayed with “${names[0]}”.`);
+      return reply.redirect(codebookPath(programme.id));
+    });
   });
 }
