@@ -193,12 +193,17 @@ export function reviewRoutes(app: FastifyInstance, ctx: AnalysisRouteContext) {
       request.body,
       reviewerOrder,
       async () => {
-        const about = await analysis.checkReviewer(programme.id, parsed.data);
         const s = session(request);
+        const { about, nextThemeId } = await analysis.checkReviewer(
+          programme.id,
+          s.linkId,
+          s.reviewer.key,
+          parsed.data,
+        );
         request.session.analysisReview = { ...s, reviewer: { ...s.reviewer, ...about } };
-        const overview = await analysis.reviewOverview(programme.id, s.linkId, s.reviewer.key);
-        const first = overview?.themes.find((t) => !t.answer) ?? overview?.themes[0];
-        return reply.redirect(first ? `${reviewPath(programme.id)}/themes/${first.id}` : reviewPath(programme.id));
+        return reply.redirect(
+          nextThemeId ? `${reviewPath(programme.id)}/themes/${nextThemeId}` : reviewPath(programme.id),
+        );
       },
       (form) => startPage(request, reply, form, 400),
     );

@@ -136,14 +136,22 @@ export function createReviews(ctx: AnalysisContext) {
       };
     },
 
-    /** Checks who the representative says they are against the programme's lists. */
-    async checkReviewer(programmeId: string, input: ReviewerInput) {
+    /**
+     * Checks who the representative says they are against the programme's lists, and finds the theme to take them to
+     * next: the link's first theme they have not answered (or its first); none when the link has ended.
+     */
+    async checkReviewer(programmeId: string, linkId: string, reviewerKey: string, input: ReviewerInput) {
       const choices = await repo.reviewerChoices(db, programmeId);
       if (input.area && !choices.areas.includes(input.area))
         throw new FieldError('area', 'Choose an area from the list');
       if (input.stakeholderType && !choices.stakeholderTypes.includes(input.stakeholderType))
         throw new FieldError('stakeholderType', 'Choose a stakeholder type from the list');
-      return { area: input.area, stakeholderType: input.stakeholderType };
+      const about = { area: input.area, stakeholderType: input.stakeholderType };
+      const link = await liveLink(programmeId, linkId);
+      if (!link) return { about, nextThemeId: undefined };
+      const ids = link.themes.map((t) => t.id);
+      const answered = new Set((await repo.reviewsBy(db, reviewerKey, ids)).map((r) => r.themeId));
+      return { about, nextThemeId: ids.find((id) => !answered.has(id)) ?? ids[0] };
     },
 
     /**
