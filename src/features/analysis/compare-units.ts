@@ -1,11 +1,9 @@
-import type { Db } from '../../platform/db/database';
-import * as codesRepo from './repository-codes';
-import * as repo from './repository-compare';
+import type { Adjudication } from './repository-compare';
 
 /*
- * The units coders are compared on, read once from the tables: a unit is a source; on it, each code is applied or
+ * The units coders are compared on, built from the rows service-units.ts reads once from the tables: a unit is a source; on it, each code is applied or
  * not by each coder who marked the source done (a coder's codings count only once they mark it done: blind
- * coding). Shared by the compare view, adjudication, the agreed set and the reliability figures.
+ * coding). Shared by the compare view, adjudication, the agreed set and the reliability figures. No I/O here.
  */
 
 export interface Coder {
@@ -57,9 +55,31 @@ export function distinctSpans(spans: CodedSpan[]): CodedSpan[] {
   return [...seen.values()].sort((x, y) => (x.startCp ?? -1) - (y.startCp ?? -1) || (x.endCp ?? -1) - (y.endCp ?? -1));
 }
 
+/** A source a coder marked done, with the coder's name. */
+export interface DoneMark {
+  sourceId: string;
+  coderId: string;
+  coderName: string;
+}
+
+/** A coding by a coder who marked its source done. */
+export interface DoneCoding extends CodedSpan {
+  sourceId: string;
+  coderId: string;
+  codeId: string;
+}
+
+/** A code as stored: enough to give its path and follow its merges. */
+export interface CodeRow {
+  id: string;
+  name: string;
+  parentId: string | null;
+  colour: string;
+  mergedIntoId: string | null;
+}
+
 /** The programme's codes with their paths; a merged code resolves to the live code it was merged into. */
-async function codeInfo(db: Db, programmeId: string) {
-  const rows = await codesRepo.codesOf(db, programmeId);
+function codeInfo(rows: CodeRow[]) {
   const byId = new Map(rows.map((c) => [c.id, c]));
   const path = (id: string): string => {
     const names: string[] = [];
@@ -96,12 +116,8 @@ function labelled(coders: { id: string; name: string }[]): Coder[] {
 }
 
 /** The programme's units: every source marked done by a coder, with the done coders' codings by code. */
-export async function loadUnits(db: Db, programmeId: string): Promise<Units> {
-  const [marks, codings, { codes, resolve }] = await Promise.all([
-    repo.doneMarks(db, programmeId),
-    repo.doneCodings(db, programmeId),
-    codeInfo(db, programmeId),
-  ]);
+export function unitsOf(marks: DoneMark[], codings: DoneCoding[], codeRows: CodeRow[]): Units {
+  const { codes, resolve } = codeInfo(codeRows);
   const coders = labelled([...new Map(marks.map((m) => [m.coderId, { id: m.coderId, name: m.coderName }])).values()]);
   const coderById = new Map(coders.map((c) => [c.id, c]));
   const bySource = new Map<string, Unit>();
@@ -154,9 +170,9 @@ export function disagreementsOf(units: Unit[], pair?: [string, string], codeId?:
  * The adjudication that counts for each disagreement ("source:code"): the latest. Codes are resolved through merges,
  * so a decision follows its code, and a recode lands on the code its target was merged into.
  */
-export async function latestAdjudications(db: Db, programmeId: string, resolve: (codeId: string) => string) {
-  const latest = new Map<string, repo.Adjudication>();
-  for (const a of await repo.adjudicationsOf(db, programmeId))
+export function latestOf(adjudications: Adjudication[], resolve: (codeId: string) => string) {
+  const latest = new Map<string, Adjudication>();
+  for (const a of adjudications)
     latest.set(`${a.sourceId}:${resolve(a.codeId)}`, { ...a, recodeId: a.recodeId && resolve(a.recodeId) });
   return latest;
 }

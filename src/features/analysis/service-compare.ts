@@ -4,14 +4,13 @@ import { FieldError } from '../../platform/forms/forms';
 import {
   disagreementsOf,
   distinctSpans,
-  latestAdjudications,
-  loadUnits,
   spanKey,
   type CodedSpan,
   type Coder,
   type Disagreement,
   type Units,
 } from './compare-units';
+import { latestAdjudications, loadUnits } from './service-units';
 import * as repo from './repository-compare';
 import { existingSuggestionCoderId } from './repository-suggestions';
 import type { AdjudicationInput, CompareQuery } from './schema-compare';

@@ -1,7 +1,7 @@
 import { writeCsv } from '../../exports/csv';
 import { multiCodingsOf } from '../../stats/reliability-data';
 import { multiCodeReport, type ReliabilityFigures, type ReliabilityReport } from '../../stats/reliability-report';
-import { loadUnits } from './compare-units';
+import { loadUnits } from './service-units';
 import type { AnalysisContext } from './service-context';
 
 /** The figures in the order the page shows them, with their names as the report's notes spell them. */
