@@ -1,34 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildTestApp, type TestApp } from '../helpers/app';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import { setUpAnalysisScene, type AnalysisScene } from './analysis-scene';
+import { expectAccessible, hasChromium, pageWidth } from './browser';
 
 describe.runIf(hasChromium || process.env.CI)(
   'in Chromium: an analyst builds, merges and splits the codebook by keyboard',
   { timeout: 120_000 },
   () => {
-    let t: TestApp;
-    let browser: Browser;
-    let base: string;
+    let scene: AnalysisScene | undefined;
     let codebook: string;
     let page: Page;
 
     beforeAll(async () => {
-      t = await buildTestApp('pglite');
-      const analyst = await buildUser(t.app);
-      const p = await buildProgramme(t.app, { members: [{ userId: analyst.id, role: 'analyst' }] });
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      codebook = `${base}/programmes/${p.id}/analysis/codebook`;
-      browser = await launchBrowser();
-      page = await (await browser.newContext({ viewport: { width: 375, height: 800 } })).newPage();
-      await signIn(page, base, analyst.email, analyst.password);
+      scene = await setUpAnalysisScene();
+      codebook = `${scene.origin}${scene.analysis}/codebook`;
+      page = await scene.signedIn(scene.analysts[0]!, { width: 375, height: 800 });
     });
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+    afterAll(() => scene?.close());
 
     /** Adds a code through the form, by keyboard: the fields, a colour radio by its name, Enter. */
     async function addCode(name: string, colour: string, parent?: string) {

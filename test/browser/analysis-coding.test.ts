@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestApp } from '../helpers/app';
+import type { Page } from 'playwright-core';
 import { buildUser } from '../helpers/factories';
 import { SYSTEM_CONTEXT } from '../../src/platform/audit/audit';
 import { setUpWorkshop } from '../integration/workshops-scene';
-import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn } from './browser';
+import { serveInChromium } from './analysis-scene';
+import { expectAccessible, hasChromium, pageWidth } from './browser';
 
 const LONG = 'Mae’r amser yn brin 👩‍👩‍👧. Dŵr a thân: we need mentors! Café chats help.';
 
@@ -12,8 +12,7 @@ describe.runIf(hasChromium || process.env.CI)(
   'in Chromium: two coders code a note by keyboard, blind until each says they have finished',
   { timeout: 120_000 },
   () => {
-    let t: TestApp;
-    let browser: Browser;
+    let served: Awaited<ReturnType<typeof serveInChromium>> | undefined;
     let base: string;
     let analysis: string;
     let ana: Awaited<ReturnType<typeof buildUser>>;
@@ -21,7 +20,7 @@ describe.runIf(hasChromium || process.env.CI)(
 
     beforeAll(async () => {
       const scene = await setUpWorkshop('pglite');
-      t = scene.t;
+      const t = scene.t;
       const programmeId = scene.base.split('/')[2]!;
       analysis = `/programmes/${programmeId}/analysis`;
       await scene.join('Ann', 'Clinician');
@@ -35,20 +34,13 @@ describe.runIf(hasChromium || process.env.CI)(
           { programmeId, userId: u.id, role: 'analyst' },
           SYSTEM_CONTEXT,
         );
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      browser = await launchBrowser();
+      served = await serveInChromium(t);
+      base = served.origin;
     });
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+    afterAll(() => served?.close());
 
-    async function coder(user: { email: string; password: string }, width: number, height: number) {
-      const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
-      await signIn(page, base, user.email, user.password);
-      return page;
-    }
+    const coder = (user: { email: string; password: string }, width: number, height: number) =>
+      served!.signedIn(user, { width, height });
     /** Presses Enter on a control, as a keyboard user would, and waits for the next page. */
     async function enter(page: Page, role: 'button' | 'link', name: string | RegExp) {
       await Promise.all([page.waitForNavigation(), page.getByRole(role, { name }).press('Enter')]);

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildTestApp, type TestApp } from '../helpers/app';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn } from './browser';
+import { setUpAnalysisScene, type AnalysisScene } from './analysis-scene';
+import { expectAccessible, hasChromium, pageWidth } from './browser';
 
 const QDC = `<?xml version="1.0" encoding="utf-8"?>
 <CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo">
@@ -19,28 +17,19 @@ describe.runIf(hasChromium || process.env.CI)(
   'in Chromium: an analyst imports a codebook from another tool',
   { timeout: 120_000 },
   () => {
-    let t: TestApp;
-    let browser: Browser;
+    let scene: AnalysisScene | undefined;
     let base: string;
     let programmeId: string;
-    let analyst: Awaited<ReturnType<typeof buildUser>>;
 
     beforeAll(async () => {
-      t = await buildTestApp('pglite');
-      analyst = await buildUser(t.app);
-      programmeId = (await buildProgramme(t.app, { members: [{ userId: analyst.id, role: 'analyst' }] })).id;
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      browser = await launchBrowser();
+      scene = await setUpAnalysisScene();
+      base = scene.origin;
+      programmeId = scene.programme.id;
     });
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+    afterAll(() => scene?.close());
 
     it('exchange page, a refused file, the preview and the import, with no axe violations on a phone', async () => {
-      const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-      await signIn(page, base, analyst.email, analyst.password);
+      const page = await scene!.signedIn(scene!.analysts[0]!, { width: 390, height: 844 });
       await page.goto(`${base}/programmes/${programmeId}/analysis`);
       await page.getByRole('link', { name: /Exchange with NVivo/ }).click();
       await page.getByRole('heading', { name: 'Exchange with other analysis tools', level: 1 }).waitFor();

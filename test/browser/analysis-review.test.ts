@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import {
-  analysisCoderProgress,
-  analysisCodes,
-  analysisCodings,
-  analysisSources,
-  analysisThemeCodes,
-  analysisThemes,
-} from '../../src/features/analysis/tables';
-import { buildTestApp, type TestApp } from '../helpers/app';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn } from './browser';
+import { analysisThemeCodes, analysisThemes } from '../../src/features/analysis/tables';
+import { insertCode, insertCodedNote, setUpAnalysisScene, type AnalysisScene } from './analysis-scene';
+import { expectAccessible, hasChromium, pageWidth } from './browser';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -18,7 +10,7 @@ describe.runIf(hasChromium || process.env.CI)(
   'in Chromium: representatives check a theme by link on a phone, by keyboard; the analyst then marks it defined',
   { timeout: 120_000 },
   () => {
-    let t: TestApp;
+    let scene: AnalysisScene | undefined;
     let browser: Browser;
     let origin: string;
     let base: string;
@@ -26,50 +18,27 @@ describe.runIf(hasChromium || process.env.CI)(
     let analyst: Page;
 
     beforeAll(async () => {
-      t = await buildTestApp('pglite');
-      const [a, second] = await Promise.all([buildUser(t.app), buildUser(t.app)]);
-      const p = await buildProgramme(t.app, {
-        members: [
-          { userId: a.id, role: 'analyst' },
-          { userId: second.id, role: 'analyst' },
-        ],
-      });
-      const db = t.app.platform.db;
-      const [code] = await db.insert(analysisCodes).values({ programmeId: p.id, name: 'Protected time' }).returning();
+      scene = await setUpAnalysisScene(2);
+      const { db, programme: p } = scene;
+      const code = await insertCode(scene, 'Protected time');
       const [theme] = await db
         .insert(analysisThemes)
         .values({ programmeId: p.id, name: 'Time to learn', definition: 'Time set aside to learn at work' })
         .returning();
       themeId = theme!.id;
-      await db.insert(analysisThemeCodes).values({ themeId, codeId: code!.id });
-      const [s] = await db
-        .insert(analysisSources)
-        .values({
-          programmeId: p.id,
-          kind: 'workshop-note',
-          originId: crypto.randomUUID(),
-          title: 'A note',
-          text: 'We never get time to learn',
-          attributes: { area: 'Cancer Care', stakeholderType: 'Clinician' },
-          contributorKey: 'k1',
-          quotable: true,
-        })
-        .returning();
-      for (const coderId of [a.id, second.id]) {
-        await db.insert(analysisCoderProgress).values({ sourceId: s!.id, coderId });
-        await db.insert(analysisCodings).values({ programmeId: p.id, sourceId: s!.id, codeId: code!.id, coderId });
-      }
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      origin = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      base = `${origin}/programmes/${p.id}/analysis`;
-      browser = await launchBrowser();
-      analyst = await (await browser.newContext({ viewport: PHONE })).newPage();
-      await signIn(analyst, origin, a.email, a.password);
+      await db.insert(analysisThemeCodes).values({ themeId, codeId: code.id });
+      await insertCodedNote(scene, code.id, {
+        title: 'A note',
+        text: 'We never get time to learn',
+        attributes: { area: 'Cancer Care', stakeholderType: 'Clinician' },
+        contributorKey: 'k1',
+        quotable: true,
+      });
+      ({ origin, browser } = scene);
+      base = `${origin}${scene.analysis}`;
+      analyst = await scene.signedIn(scene.analysts[0]!, PHONE);
     });
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+    afterAll(() => scene?.close());
 
     it('a link made, a theme reviewed by a representative, the review on the theme page: axe clean throughout', async () => {
       await analyst.goto(`${base}/themes`);

@@ -1,66 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  analysisCoderProgress,
-  analysisCodes,
-  analysisCodings,
-  analysisSources,
-} from '../../src/features/analysis/tables';
-import { buildTestApp, type TestApp } from '../helpers/app';
-import { buildProgramme, buildUser } from '../helpers/factories';
-import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn } from './browser';
+import type { Page } from 'playwright-core';
+import { insertCode, insertCodedNote, setUpAnalysisScene, type AnalysisScene } from './analysis-scene';
+import { expectAccessible, hasChromium, pageWidth } from './browser';
 
 describe.runIf(hasChromium || process.env.CI)(
   'in Chromium: an analyst builds a theme by keyboard and reads the matrix and the cross-area view',
   { timeout: 120_000 },
   () => {
-    let t: TestApp;
-    let browser: Browser;
+    let scene: AnalysisScene | undefined;
     let base: string;
     let page: Page;
 
     beforeAll(async () => {
-      t = await buildTestApp('pglite');
-      const [analyst, second] = await Promise.all([buildUser(t.app), buildUser(t.app)]);
-      const p = await buildProgramme(t.app, {
-        members: [
-          { userId: analyst.id, role: 'analyst' },
-          { userId: second.id, role: 'analyst' },
-        ],
-      });
-      const db = t.app.platform.db;
-      const [code] = await db.insert(analysisCodes).values({ programmeId: p.id, name: 'Protected time' }).returning();
+      scene = await setUpAnalysisScene(2);
+      const code = await insertCode(scene, 'Protected time');
       const areas = ['Cancer Care', 'Learning Disabilities & Autism', 'Musculoskeletal'];
-      for (const [i, area] of areas.entries()) {
-        const [s] = await db
-          .insert(analysisSources)
-          .values({
-            programmeId: p.id,
-            kind: 'workshop-note',
-            originId: crypto.randomUUID(),
-            title: `Note ${i}`,
-            text: `We never get time to learn, said someone in ${area}`,
-            attributes: { area, pillar: 'Education', stakeholderType: i ? 'Educator' : 'Clinician' },
-            contributorKey: `k${i}`,
-            quotable: i !== 1,
-          })
-          .returning();
-        for (const coderId of [analyst.id, second.id]) {
-          await db.insert(analysisCoderProgress).values({ sourceId: s!.id, coderId });
-          await db.insert(analysisCodings).values({ programmeId: p.id, sourceId: s!.id, codeId: code!.id, coderId });
-        }
-      }
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const origin = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      base = `${origin}/programmes/${p.id}/analysis`;
-      browser = await launchBrowser();
-      page = await (await browser.newContext({ viewport: { width: 375, height: 800 } })).newPage();
-      await signIn(page, origin, analyst.email, analyst.password);
+      for (const [i, area] of areas.entries())
+        await insertCodedNote(scene, code.id, {
+          title: `Note ${i}`,
+          text: `We never get time to learn, said someone in ${area}`,
+          attributes: { area, pillar: 'Education', stakeholderType: i ? 'Educator' : 'Clinician' },
+          contributorKey: `k${i}`,
+          quotable: i !== 1,
+        });
+      base = `${scene.origin}${scene.analysis}`;
+      page = await scene.signedIn(scene.analysts[0]!, { width: 375, height: 800 });
     });
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+    afterAll(() => scene?.close());
 
     it('every page is accessible and fits a phone', async () => {
       await page.goto(`${base}/themes`);
