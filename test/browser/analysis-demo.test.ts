@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { DEMO_PASSWORD, DEMO_PROGRAMME } from '../../src/features/demo/seed';
-import { expectAccessible, hasChromium, launchBrowser, pageWidth, signIn, visit } from './browser';
+import { expectAccessible, hasChromium, pageWidth, visit } from './browser';
+import { serveInChromium } from './analysis-scene';
 
 /*
  * The analysis pages that have no browser test of their own (compare and adjudication, reliability, suggested codes,
@@ -14,7 +15,7 @@ describe.runIf(hasChromium || process.env.CI)(
   { timeout: 120_000 },
   () => {
     let t: TestApp;
-    let browser: Browser;
+    let served: Awaited<ReturnType<typeof serveInChromium>>;
     let base: string;
     let analysis: string;
 
@@ -23,20 +24,13 @@ describe.runIf(hasChromium || process.env.CI)(
       await t.app.services.seedDemo();
       const programme = (await t.app.services.programmes.listFor('', true)).find((p) => p.name === DEMO_PROGRAMME)!;
       analysis = `/programmes/${programme.id}/analysis`;
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      browser = await launchBrowser();
+      served = await serveInChromium(t);
+      base = served.origin;
     });
-    afterAll(async () => {
-      await browser?.close();
-      await t?.close();
-    });
+    afterAll(async () => served?.close());
 
-    async function analyst(width: number, height: number): Promise<Page> {
-      const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
-      await signIn(page, base, 'analyst@waymark.example', DEMO_PASSWORD);
-      return page;
-    }
+    const analyst = (width: number, height: number): Promise<Page> =>
+      served.signedIn({ email: 'analyst@waymark.example', password: DEMO_PASSWORD }, { width, height });
 
     for (const [width, height] of [
       [1280, 800],

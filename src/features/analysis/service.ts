@@ -20,7 +20,7 @@ export { SOURCE_KINDS, SOURCE_KIND_LABELS, type AnalysisDeps, type MaterialRecor
  * - service-codebook.ts: the code tree, adding, editing, moving; service-code-restructure.ts: merge and split;
  *   service-memos.ts: memos on codes (the rules themselves are pure, in codebook.ts)
  * - service-coding.ts: coding a source whole or by spans, one's own codings, marking sources done (blind.ts)
- * - service-compare.ts: comparing coders, adjudication, the agreed set (compare-units.ts reads the units);
+ * - service-compare.ts: comparing coders, adjudication, the agreed set (service-units.ts reads the units; compare-units.ts builds them, pure);
  *   service-reliability.ts: the reliability figures and their CSV, by src/stats
  * - service-suggestions.ts: suggested codes (suggest.ts groups the notes), accepted as the "Suggested codes" coder
  * - service-themes.ts: themes from codes and their quotes; service-matrix.ts: the framework matrix, the cross-area
